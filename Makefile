@@ -1,0 +1,100 @@
+# The contract kit's front door. `make` validates, generates, fuzzes and publishes;
+# `make test` runs every check and test. Each target installs what it needs itself.
+# Override variables on the command line, like: make serve PORT=9000
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := all
+
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+PORT ?= 8000
+TOKEN_FLAGS ?=
+PYTEST_ARGS ?=
+# Debian packages the targets rely on; installed with apt-get when missing.
+APT_PACKAGES ?= chromium chromium-driver postgresql wrk
+
+.PHONY: all help install apt-packages validate generate check-generated lint serve token \
+	fuzz fuzz-zoo publish breaking bench soak test clean
+
+## all: validate the spec, generate the client, fuzz the reference server, publish dist/
+all: validate generate fuzz publish
+
+## help: list the targets
+help:
+	@grep -E '^## ' Makefile | sed 's/^## /  /'
+
+## install: create .venv from requirements.lock and node_modules from package-lock.json
+install: $(VENV)/.installed node_modules/.installed
+
+$(VENV)/.installed: requirements.lock
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	touch $@
+
+node_modules/.installed: package-lock.json package.json
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
+
+## apt-packages: install Chromium, PostgreSQL and wrk from Debian when missing (needs root)
+apt-packages:
+	@scripts/ensure-apt-packages $(APT_PACKAGES)
+
+## validate: spec validator, Redocly and Spectral lint, examples, and the project's own checks
+validate: install
+	$(PY) -m scripts.validate openapi.yaml
+
+## generate: validate, then regenerate the typed client under generated/
+generate: validate
+	$(PY) -m scripts.generate
+
+## check-generated: fail when generated/ differs from what openapi.yaml produces
+check-generated: install
+	$(PY) -m scripts.check_generated
+
+## lint: ruff (format and lint) and mypy --strict on the hand-written code
+lint: install
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy
+
+## serve: run the reference server in dev mode on 127.0.0.1:$(PORT)
+serve: install
+	PORT=$(PORT) $(PY) -m reference_server --dev
+
+## token: print a dev token the dev server accepts (TOKEN_FLAGS=--no-permission for a 403 token)
+token: install
+	@$(PY) -m reference_server.token $(TOKEN_FLAGS)
+
+## fuzz: schemathesis against TARGET_URL, or the embedded reference server when unset
+fuzz: install
+	$(PY) -m fuzzing
+
+## fuzz-zoo: run the harness against every bug-zoo variant; every one must be caught
+fuzz-zoo: install
+	$(PY) -m bug_zoo
+
+## publish: bundle the spec, build the offline docs page and the client, write dist/
+publish: generate apt-packages
+	$(PY) -m scripts.publish
+
+## breaking: compare openapi.yaml with the last published spec; fail on a breaking change
+breaking: install
+	$(PY) -m scripts.breaking
+
+## bench: measure generation, server, fuzzing and client; write BENCHMARKS.md
+bench: install apt-packages
+	$(PY) -m scripts.bench
+
+## soak: drive concurrent clients against the server for a bounded time on loopback
+soak: install
+	$(PY) -m scripts.soak
+
+## test: lint, validate, drift and breaking-change checks, then the whole pytest suite
+test: install apt-packages
+	$(MAKE) --no-print-directory lint validate check-generated breaking
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+## clean: remove build outputs, reports and local state (keeps .venv and node_modules)
+clean:
+	rm -rf dist reports state .pytest_cache .mypy_cache .ruff_cache
