@@ -76,8 +76,8 @@ def installed_versions() -> ToolVersions:
     )
 
 
-def check_tool_versions() -> None:
-    pinned, installed = pinned_versions(), installed_versions()
+def check_tool_versions(lock: Path = LOCK) -> None:
+    pinned, installed = pinned_versions(lock), installed_versions()
     if pinned != installed:
         raise GenerationError(
             f"the output depends on the tools' versions: requirements.lock pins {pinned}, "
@@ -89,8 +89,8 @@ def spec_sha256(spec: Path = SPEC) -> str:
     return hashlib.sha256(spec.read_bytes()).hexdigest()
 
 
-def generate_into(target: Path) -> None:
-    """Write the client project into `target`, which must not exist yet."""
+def generate_into(target: Path, spec: Path = SPEC) -> None:
+    """Write the client project generated from `spec` into `target`, which must not exist yet."""
     check_tool_versions()
     env = dict(os.environ)
     # The post-hooks call `ruff` by name: make it the pinned one, and keep its cache out.
@@ -102,7 +102,7 @@ def generate_into(target: Path) -> None:
         "openapi_python_client",
         "generate",
         "--path",
-        str(SPEC),
+        str(spec),
         "--config",
         str(CONFIG),
         "--custom-template-path",
@@ -121,7 +121,7 @@ def generate_into(target: Path) -> None:
             f"{result.stdout}{result.stderr}"
         )
     remove_byproducts(target)
-    (target / SPEC_HASH_FILE).write_text(f"{spec_sha256()}  {SPEC.name}\n", encoding="utf-8")
+    (target / SPEC_HASH_FILE).write_text(f"{spec_sha256(spec)}  {spec.name}\n", encoding="utf-8")
 
 
 def is_byproduct(relative: Path) -> bool:
