@@ -1,0 +1,318 @@
+from http import HTTPStatus
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from ... import errors
+from ...client import AuthenticatedClient, Client
+from ...models.o_data_error import ODataError
+from ...models.run import Run
+from ...models.run_update import RunUpdate
+from ...types import UNSET, Response, Unset
+
+
+def _get_kwargs(
+    incoming_flow_id: str,
+    run_id: str,
+    process_run_id: str,
+    *,
+    body: RunUpdate,
+    if_match: str | Unset = UNSET,
+    client_request_id: str | Unset = UNSET,
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(if_match, Unset):
+        headers["If-Match"] = if_match
+
+    if not isinstance(client_request_id, Unset):
+        headers["client-request-id"] = client_request_id
+
+    _kwargs: dict[str, Any] = {
+        "method": "patch",
+        "url": "/industryData/incomingFlows/{incoming_flow_id}/runs/{run_id}/process/runs/{process_run_id}".format(
+            incoming_flow_id=quote(str(incoming_flow_id), safe=""),
+            run_id=quote(str(run_id), safe=""),
+            process_run_id=quote(str(process_run_id), safe=""),
+        ),
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ODataError | Run | None:
+    if response.status_code == 200:
+        response_200 = Run.from_dict(response.json())
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = ODataError.from_dict(response.json())
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = ODataError.from_dict(response.json())
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ODataError.from_dict(response.json())
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ODataError.from_dict(response.json())
+
+        return response_404
+
+    if response.status_code == 412:
+        response_412 = ODataError.from_dict(response.json())
+
+        return response_412
+
+    if response.status_code == 413:
+        response_413 = ODataError.from_dict(response.json())
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ODataError.from_dict(response.json())
+
+        return response_415
+
+    if response.status_code == 429:
+        response_429 = ODataError.from_dict(response.json())
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = ODataError.from_dict(response.json())
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = ODataError.from_dict(response.json())
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ODataError | Run]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    incoming_flow_id: str,
+    run_id: str,
+    process_run_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RunUpdate,
+    if_match: str | Unset = UNSET,
+    client_request_id: str | Unset = UNSET,
+) -> Response[ODataError | Run]:
+    """Update a run in a run's process
+
+     Update a run through the process of run `{runId}`. The run `{processRunId}` must be linked
+    into `process/runs` of run `{runId}`; a run that exists but is not linked there is `404`.
+    Otherwise the same as *Update run*.
+
+    Args:
+        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
+            GUIDs to new runs.
+        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
+            new runs.
+        process_run_id (str): The id of an entity. Any characters but `/`; the service assigns
+            GUIDs to new runs.
+        if_match (str | Unset):
+        client_request_id (str | Unset):
+        body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
+            clears
+            `endDateTime` and `blockingError`; no other property may be `null`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ODataError | Run]
+    """
+
+    kwargs = _get_kwargs(
+        incoming_flow_id=incoming_flow_id,
+        run_id=run_id,
+        process_run_id=process_run_id,
+        body=body,
+        if_match=if_match,
+        client_request_id=client_request_id,
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+
+def sync(
+    incoming_flow_id: str,
+    run_id: str,
+    process_run_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RunUpdate,
+    if_match: str | Unset = UNSET,
+    client_request_id: str | Unset = UNSET,
+) -> ODataError | Run | None:
+    """Update a run in a run's process
+
+     Update a run through the process of run `{runId}`. The run `{processRunId}` must be linked
+    into `process/runs` of run `{runId}`; a run that exists but is not linked there is `404`.
+    Otherwise the same as *Update run*.
+
+    Args:
+        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
+            GUIDs to new runs.
+        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
+            new runs.
+        process_run_id (str): The id of an entity. Any characters but `/`; the service assigns
+            GUIDs to new runs.
+        if_match (str | Unset):
+        client_request_id (str | Unset):
+        body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
+            clears
+            `endDateTime` and `blockingError`; no other property may be `null`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ODataError | Run
+    """
+
+    return sync_detailed(
+        incoming_flow_id=incoming_flow_id,
+        run_id=run_id,
+        process_run_id=process_run_id,
+        client=client,
+        body=body,
+        if_match=if_match,
+        client_request_id=client_request_id,
+    ).parsed
+
+
+async def asyncio_detailed(
+    incoming_flow_id: str,
+    run_id: str,
+    process_run_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RunUpdate,
+    if_match: str | Unset = UNSET,
+    client_request_id: str | Unset = UNSET,
+) -> Response[ODataError | Run]:
+    """Update a run in a run's process
+
+     Update a run through the process of run `{runId}`. The run `{processRunId}` must be linked
+    into `process/runs` of run `{runId}`; a run that exists but is not linked there is `404`.
+    Otherwise the same as *Update run*.
+
+    Args:
+        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
+            GUIDs to new runs.
+        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
+            new runs.
+        process_run_id (str): The id of an entity. Any characters but `/`; the service assigns
+            GUIDs to new runs.
+        if_match (str | Unset):
+        client_request_id (str | Unset):
+        body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
+            clears
+            `endDateTime` and `blockingError`; no other property may be `null`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ODataError | Run]
+    """
+
+    kwargs = _get_kwargs(
+        incoming_flow_id=incoming_flow_id,
+        run_id=run_id,
+        process_run_id=process_run_id,
+        body=body,
+        if_match=if_match,
+        client_request_id=client_request_id,
+    )
+
+    response = await client.get_async_httpx_client().request(**kwargs)
+
+    return _build_response(client=client, response=response)
+
+
+async def asyncio(
+    incoming_flow_id: str,
+    run_id: str,
+    process_run_id: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: RunUpdate,
+    if_match: str | Unset = UNSET,
+    client_request_id: str | Unset = UNSET,
+) -> ODataError | Run | None:
+    """Update a run in a run's process
+
+     Update a run through the process of run `{runId}`. The run `{processRunId}` must be linked
+    into `process/runs` of run `{runId}`; a run that exists but is not linked there is `404`.
+    Otherwise the same as *Update run*.
+
+    Args:
+        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
+            GUIDs to new runs.
+        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
+            new runs.
+        process_run_id (str): The id of an entity. Any characters but `/`; the service assigns
+            GUIDs to new runs.
+        if_match (str | Unset):
+        client_request_id (str | Unset):
+        body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
+            clears
+            `endDateTime` and `blockingError`; no other property may be `null`.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ODataError | Run
+    """
+
+    return (
+        await asyncio_detailed(
+            incoming_flow_id=incoming_flow_id,
+            run_id=run_id,
+            process_run_id=process_run_id,
+            client=client,
+            body=body,
+            if_match=if_match,
+            client_request_id=client_request_id,
+        )
+    ).parsed

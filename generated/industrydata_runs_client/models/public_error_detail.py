@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..models.public_error_detail_odata_type import PublicErrorDetailOdataType
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="PublicErrorDetail")
+
+
+@_attrs_define
+class PublicErrorDetail:
+    """One detail of a publicError.
+
+    Attributes:
+        odata_type (PublicErrorDetailOdataType | Unset):
+        code (None | str | Unset):
+        message (None | str | Unset):
+        target (None | str | Unset):
+    """
+
+    odata_type: PublicErrorDetailOdataType | Unset = UNSET
+    code: None | str | Unset = UNSET
+    message: None | str | Unset = UNSET
+    target: None | str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        odata_type: str | Unset = UNSET
+        if not isinstance(self.odata_type, Unset):
+            odata_type = self.odata_type.value
+
+        code: None | str | Unset
+        if isinstance(self.code, Unset):
+            code = UNSET
+        else:
+            code = self.code
+
+        message: None | str | Unset
+        if isinstance(self.message, Unset):
+            message = UNSET
+        else:
+            message = self.message
+
+        target: None | str | Unset
+        if isinstance(self.target, Unset):
+            target = UNSET
+        else:
+            target = self.target
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if odata_type is not UNSET:
+            field_dict["@odata.type"] = odata_type
+        if code is not UNSET:
+            field_dict["code"] = code
+        if message is not UNSET:
+            field_dict["message"] = message
+        if target is not UNSET:
+            field_dict["target"] = target
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        _odata_type = d.pop("@odata.type", UNSET)
+        odata_type: PublicErrorDetailOdataType | Unset
+        if isinstance(_odata_type, Unset):
+            odata_type = UNSET
+        else:
+            odata_type = PublicErrorDetailOdataType(_odata_type)
+
+        def _parse_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        code = _parse_code(d.pop("code", UNSET))
+
+        def _parse_message(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        message = _parse_message(d.pop("message", UNSET))
+
+        def _parse_target(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        target = _parse_target(d.pop("target", UNSET))
+
+        public_error_detail = cls(
+            odata_type=odata_type,
+            code=code,
+            message=message,
+            target=target,
+        )
+
+        return public_error_detail

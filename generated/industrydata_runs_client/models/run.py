@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..models.run_status import RunStatus
+
+if TYPE_CHECKING:
+    from ..models.public_error import PublicError
+    from ..models.run_statistics import RunStatistics
+
+
+T = TypeVar("T", bound="Run")
+
+
+@_attrs_define
+class Run:
+    """A run of an inbound flow, as the service returns it.
+
+    Attributes:
+        odata_type (Literal['#microsoft.graph.industryData.run']):
+        id (str): The run's id, assigned by the service.
+        display_name (str): The name of the run.
+        start_date_time (datetime.datetime): An instant in UTC (`Z`), with the fractional digits that were sent (up to
+            7).
+        end_date_time (datetime.datetime | None): When the run finished, in UTC; `null` while the run is in progress.
+        status (RunStatus | str): The run's status. A client should accept values it does not know: Graph may add
+            members
+            after `unknownFutureValue`.
+        blocking_error (None | PublicError): The error that blocked the run, or `null`.
+        statistics (RunStatistics): The weakly typed statistics log of a run; any JSON object. Example: {'recordsRead':
+            1250, 'recordsWritten': 1248}.
+    """
+
+    odata_type: Literal["#microsoft.graph.industryData.run"]
+    id: str
+    display_name: str
+    start_date_time: datetime.datetime
+    end_date_time: datetime.datetime | None
+    status: RunStatus | str
+    blocking_error: None | PublicError
+    statistics: RunStatistics
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.public_error import PublicError  # noqa: PLC0415
+
+        odata_type = self.odata_type
+
+        id = self.id
+
+        display_name = self.display_name
+
+        start_date_time = self.start_date_time.isoformat()
+
+        end_date_time: None | str
+        if isinstance(self.end_date_time, datetime.datetime):
+            end_date_time = self.end_date_time.isoformat()
+        else:
+            end_date_time = self.end_date_time
+
+        status: str
+        if isinstance(self.status, RunStatus):
+            status = self.status.value
+        else:
+            status = self.status
+
+        blocking_error: dict[str, Any] | None
+        if isinstance(self.blocking_error, PublicError):
+            blocking_error = self.blocking_error.to_dict()
+        else:
+            blocking_error = self.blocking_error
+
+        statistics = self.statistics.to_dict()
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "@odata.type": odata_type,
+                "id": id,
+                "displayName": display_name,
+                "startDateTime": start_date_time,
+                "endDateTime": end_date_time,
+                "status": status,
+                "blockingError": blocking_error,
+                "statistics": statistics,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.public_error import PublicError  # noqa: PLC0415
+        from ..models.run_statistics import RunStatistics  # noqa: PLC0415
+
+        d = dict(src_dict)
+        odata_type = cast(Literal["#microsoft.graph.industryData.run"], d.pop("@odata.type"))
+        if odata_type != "#microsoft.graph.industryData.run":
+            raise ValueError(f"@odata.type must match const '#microsoft.graph.industryData.run', got '{odata_type}'")
+
+        id = d.pop("id")
+
+        display_name = d.pop("displayName")
+
+        start_date_time = datetime.datetime.fromisoformat(d.pop("startDateTime"))
+
+        def _parse_end_date_time(data: object) -> datetime.datetime | None:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                end_date_time_type_0 = datetime.datetime.fromisoformat(data)
+
+                return end_date_time_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None, data)
+
+        end_date_time = _parse_end_date_time(d.pop("endDateTime"))
+
+        def _parse_status(data: object) -> RunStatus | str:
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                status_type_0 = RunStatus(data)
+
+                return status_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(RunStatus | str, data)
+
+        status = _parse_status(d.pop("status"))
+
+        def _parse_blocking_error(data: object) -> None | PublicError:
+            if data is None:
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                blocking_error_type_0 = PublicError.from_dict(data)
+
+                return blocking_error_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PublicError, data)
+
+        blocking_error = _parse_blocking_error(d.pop("blockingError"))
+
+        statistics = RunStatistics.from_dict(d.pop("statistics"))
+
+        run = cls(
+            odata_type=odata_type,
+            id=id,
+            display_name=display_name,
+            start_date_time=start_date_time,
+            end_date_time=end_date_time,
+            status=status,
+            blocking_error=blocking_error,
+            statistics=statistics,
+        )
+
+        return run

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..models.odata_type_run import OdataTypeRun
+from ..models.run_status_input import RunStatusInput
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.public_error import PublicError
+    from ..models.run_statistics import RunStatistics
+
+
+T = TypeVar("T", bound="RunUpdate")
+
+
+@_attrs_define
+class RunUpdate:
+    """The body of *Update run*: the properties to change, at least one. `null` clears
+    `endDateTime` and `blockingError`; no other property may be `null`.
+
+        Attributes:
+            odata_type (OdataTypeRun | Unset): The OData type annotation of a run. The service returns
+                `#microsoft.graph.industryData.run`;
+                requests may omit it or send one of the spellings of Graph's documentation pages.
+            display_name (str | Unset): The name of the run.
+            start_date_time (datetime.datetime | Unset): An instant with its UTC offset (ISO 8601 / RFC 3339), with up to 7
+                fractional digits of a
+                second, for example `2026-11-24T02:00:00.1234567Z` or `2026-11-24T03:00:00+01:00`.
+            end_date_time (datetime.datetime | None | Unset): When the run finished, or `null` to mark it in progress again.
+            status (RunStatusInput | Unset): The status of a run, as a caller may set it (the sentinel `unknownFutureValue`
+                excluded).
+            blocking_error (None | PublicError | Unset): The error that blocked the run, or `null` to clear it.
+            statistics (RunStatistics | Unset): The weakly typed statistics log of a run; any JSON object. Example:
+                {'recordsRead': 1250, 'recordsWritten': 1248}.
+    """
+
+    odata_type: OdataTypeRun | Unset = UNSET
+    display_name: str | Unset = UNSET
+    start_date_time: datetime.datetime | Unset = UNSET
+    end_date_time: datetime.datetime | None | Unset = UNSET
+    status: RunStatusInput | Unset = UNSET
+    blocking_error: None | PublicError | Unset = UNSET
+    statistics: RunStatistics | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.public_error import PublicError  # noqa: PLC0415
+
+        odata_type: str | Unset = UNSET
+        if not isinstance(self.odata_type, Unset):
+            odata_type = self.odata_type.value
+
+        display_name = self.display_name
+
+        start_date_time: str | Unset = UNSET
+        if not isinstance(self.start_date_time, Unset):
+            start_date_time = self.start_date_time.isoformat()
+
+        end_date_time: None | str | Unset
+        if isinstance(self.end_date_time, Unset):
+            end_date_time = UNSET
+        elif isinstance(self.end_date_time, datetime.datetime):
+            end_date_time = self.end_date_time.isoformat()
+        else:
+            end_date_time = self.end_date_time
+
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status.value
+
+        blocking_error: dict[str, Any] | None | Unset
+        if isinstance(self.blocking_error, Unset):
+            blocking_error = UNSET
+        elif isinstance(self.blocking_error, PublicError):
+            blocking_error = self.blocking_error.to_dict()
+        else:
+            blocking_error = self.blocking_error
+
+        statistics: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.statistics, Unset):
+            statistics = self.statistics.to_dict()
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update({})
+        if odata_type is not UNSET:
+            field_dict["@odata.type"] = odata_type
+        if display_name is not UNSET:
+            field_dict["displayName"] = display_name
+        if start_date_time is not UNSET:
+            field_dict["startDateTime"] = start_date_time
+        if end_date_time is not UNSET:
+            field_dict["endDateTime"] = end_date_time
+        if status is not UNSET:
+            field_dict["status"] = status
+        if blocking_error is not UNSET:
+            field_dict["blockingError"] = blocking_error
+        if statistics is not UNSET:
+            field_dict["statistics"] = statistics
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.public_error import PublicError  # noqa: PLC0415
+        from ..models.run_statistics import RunStatistics  # noqa: PLC0415
+
+        d = dict(src_dict)
+        _odata_type = d.pop("@odata.type", UNSET)
+        odata_type: OdataTypeRun | Unset
+        if isinstance(_odata_type, Unset):
+            odata_type = UNSET
+        else:
+            odata_type = OdataTypeRun(_odata_type)
+
+        display_name = d.pop("displayName", UNSET)
+
+        _start_date_time = d.pop("startDateTime", UNSET)
+        start_date_time: datetime.datetime | Unset
+        if isinstance(_start_date_time, Unset):
+            start_date_time = UNSET
+        else:
+            start_date_time = datetime.datetime.fromisoformat(_start_date_time)
+
+        def _parse_end_date_time(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                end_date_time_type_0 = datetime.datetime.fromisoformat(data)
+
+                return end_date_time_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        end_date_time = _parse_end_date_time(d.pop("endDateTime", UNSET))
+
+        _status = d.pop("status", UNSET)
+        status: RunStatusInput | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = RunStatusInput(_status)
+
+        def _parse_blocking_error(data: object) -> None | PublicError | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                blocking_error_type_0 = PublicError.from_dict(data)
+
+                return blocking_error_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | PublicError | Unset, data)
+
+        blocking_error = _parse_blocking_error(d.pop("blockingError", UNSET))
+
+        _statistics = d.pop("statistics", UNSET)
+        statistics: RunStatistics | Unset
+        if isinstance(_statistics, Unset):
+            statistics = UNSET
+        else:
+            statistics = RunStatistics.from_dict(_statistics)
+
+        run_update = cls(
+            odata_type=odata_type,
+            display_name=display_name,
+            start_date_time=start_date_time,
+            end_date_time=end_date_time,
+            status=status,
+            blocking_error=blocking_error,
+            statistics=statistics,
+        )
+
+        return run_update
