@@ -1,0 +1,1 @@
+"""The reference server of the industryData run API: `python -m reference_server --dev`."""

@@ -1,0 +1,76 @@
+"""`create_app(settings)`: the whole server as one ASGI app, so variants can wrap it."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+
+from reference_server.auth import Authenticator
+from reference_server.dataset import read_dataset
+from reference_server.middleware import (
+    AccessLogMiddleware,
+    AuthMiddleware,
+    BodyLimitMiddleware,
+    RequestContextMiddleware,
+    ResponseValidationMiddleware,
+)
+from reference_server.routes import Documents, RunsApi, http_error
+from reference_server.settings import Settings
+from reference_server.spec import Spec
+from reference_server.storage import open_store
+from reference_server.storage.base import RunStore
+
+log = logging.getLogger("reference_server")
+
+
+def create_app(settings: Settings, *, store: RunStore | None = None) -> Starlette:
+    """Load the spec, open storage (or use `store`), load the data file, and build the app.
+
+    Everything that can be wrong with the settings fails here, before the first request.
+    """
+    settings.check()
+    spec = Spec.load(settings.spec_path)
+    authenticator = Authenticator(settings)
+    if store is None:
+        store = open_store(settings.effective_database_url)
+    if settings.demo_data is not None:
+        added = store.load(read_dataset(settings.demo_data, spec))
+        log.info("data file %s: %d new records loaded", settings.demo_data.name, added)
+    api = RunsApi(spec, store)
+    documents = Documents(spec, settings.docs_html)
+
+    # Listed outermost first. The access log sees the final status; response checks see the
+    # request-id; the body limit applies only once the app reads the body (after auth).
+    middleware = [Middleware(AccessLogMiddleware)]
+    if settings.validate_responses:
+        middleware.append(Middleware(ResponseValidationMiddleware, spec=spec))
+    middleware += [
+        Middleware(
+            RequestContextMiddleware,
+            echo_ok=lambda value: spec.response_header_ok("client-request-id", value),
+        ),
+        Middleware(BodyLimitMiddleware, limit=spec.max_body_bytes),
+        Middleware(AuthMiddleware, authenticator=authenticator, base_path=spec.base_path),
+    ]
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        store.close()
+        log.info("storage closed")
+
+    app = Starlette(
+        routes=[*documents.routes(), *api.routes()],
+        middleware=middleware,
+        exception_handlers={HTTPException: http_error},
+        lifespan=lifespan,
+    )
+    app.state.spec = spec
+    app.state.store = store
+    app.state.settings = settings
+    return app

@@ -1,0 +1,245 @@
+"""Bearer-token checks: signature, expiry, issuer, audience, then the permission.
+
+Production keys come from a JWKS file or URL. In dev mode the server also trusts a local RSA key
+kept in the state folder, so `make token` can mint tokens; that key is never trusted otherwise.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from reference_server.settings import Settings
+
+PERMISSION = "IndustryData-InboundFlow.ReadWrite.All"
+DEV_KEY_FILE = "dev-signing-key.pem"
+# Asymmetric algorithms only: a symmetric one would let a public key be used as an HMAC secret.
+ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
+CLOCK_SKEW_SECONDS = 60
+
+
+class AuthError(Exception):
+    """A request that may not go on: `status` is 401 or 403."""
+
+    def __init__(self, status: int, code: str, message: str, challenge: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.challenge = challenge
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who called: the token's subject and how the permission was granted."""
+
+    subject: str
+    grant: str  # "delegated" (scp) or "application" (roles)
+
+
+def _invalid(description: str) -> AuthError:
+    return AuthError(
+        401,
+        "InvalidAuthenticationToken",
+        description + ".",
+        f'Bearer error="invalid_token", error_description="{description}"',
+    )
+
+
+@dataclass(frozen=True)
+class DevKey:
+    """The dev signing key: an RSA key generated on first use into the state folder."""
+
+    private_key: rsa.RSAPrivateKey
+    kid: str
+
+    @classmethod
+    def load_or_create(cls, state_dir: Path) -> DevKey:
+        path = state_dir / DEV_KEY_FILE
+        if not path.exists():
+            state_dir.mkdir(parents=True, exist_ok=True)
+            key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+            pem = key.private_bytes(
+                serialization.Encoding.PEM,
+                serialization.PrivateFormat.PKCS8,
+                serialization.NoEncryption(),
+            )
+            # Written under a temporary name and linked into place, so a server and `make token`
+            # starting together agree on one key: the first link wins, the other uses it.
+            tmp = state_dir / f".{DEV_KEY_FILE}.{os.getpid()}.{uuid.uuid4().hex}"
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "wb") as out:
+                out.write(pem)
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+            finally:
+                tmp.unlink()
+        loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+        if not isinstance(loaded, rsa.RSAPrivateKey):
+            raise ValueError(f"{path.name} does not hold an RSA private key")
+        der = loaded.public_key().public_bytes(
+            serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
+        )
+        return cls(private_key=loaded, kid="dev-" + hashlib.sha256(der).hexdigest()[:16])
+
+    def jwk(self) -> dict[str, Any]:
+        """The public half as a JWK, as a JWKS endpoint would publish it."""
+        jwk: dict[str, Any] = json.loads(
+            jwt.algorithms.RSAAlgorithm.to_jwk(self.private_key.public_key())
+        )
+        jwk.update({"kid": self.kid, "use": "sig", "alg": "RS256"})
+        return jwk
+
+    def sign(self, claims: Mapping[str, Any]) -> str:
+        return jwt.encode(
+            dict(claims), self.private_key, algorithm="RS256", headers={"kid": self.kid}
+        )
+
+
+def dev_claims(
+    *, issuer: str, audience: str, permission: bool = True, lifetime: int = 3600
+) -> dict[str, Any]:
+    """Claims of a delegated dev token, with or without the permission."""
+    now = int(time.time())
+    return {
+        "iss": issuer,
+        "aud": audience,
+        "sub": "dev-user",
+        "iat": now,
+        "nbf": now,
+        "exp": now + lifetime,
+        "scp": PERMISSION if permission else "User.Read",
+    }
+
+
+def mint_dev_token(
+    state_dir: Path,
+    *,
+    issuer: str,
+    audience: str,
+    permission: bool = True,
+    lifetime: int = 3600,
+    claims: Mapping[str, Any] | None = None,
+) -> str:
+    """A token signed by the dev key of `state_dir`; `claims` override or add claims."""
+    body = dev_claims(issuer=issuer, audience=audience, permission=permission, lifetime=lifetime)
+    body.update(claims or {})
+    return DevKey.load_or_create(state_dir).sign({k: v for k, v in body.items() if v is not None})
+
+
+def has_permission(claims: Mapping[str, Any]) -> str | None:
+    """`delegated` or `application` when the claims grant the permission, else None."""
+    scp = claims.get("scp")
+    if isinstance(scp, str) and PERMISSION in scp.split():
+        return "delegated"
+    roles = claims.get("roles")
+    if isinstance(roles, list) and PERMISSION in roles:
+        return "application"
+    return None
+
+
+class Authenticator:
+    """Checks `Authorization` headers against the keys the settings name."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._issuer = settings.issuer
+        self._audience = settings.audience
+        self._static_keys: dict[str, jwt.PyJWK] = {}
+        self._jwks_client: jwt.PyJWKClient | None = None
+        if settings.dev_mode:
+            dev = DevKey.load_or_create(settings.state_dir)
+            self._static_keys[dev.kid] = jwt.PyJWK(dev.jwk())
+        if settings.jwks_file:
+            keyset = jwt.PyJWKSet.from_dict(json.loads(settings.jwks_file.read_text("utf-8")))
+            for key in keyset.keys:
+                self._static_keys[str(key.key_id or "")] = key
+        if settings.jwks_url:
+            self._jwks_client = jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=300)
+
+    @property
+    def may_block(self) -> bool:
+        """True when checking a token may fetch keys over the network."""
+        return self._jwks_client is not None
+
+    def authenticate(self, authorization: str | None) -> Principal:
+        """The caller, or an `AuthError` saying why not."""
+        if not authorization:
+            raise AuthError(
+                401,
+                "InvalidAuthenticationToken",
+                "Access token is empty. Send 'Authorization: Bearer {token}'.",
+                "Bearer",
+            )
+        scheme, _, token = authorization.strip().partition(" ")
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
+            raise _invalid("The Authorization header is not a Bearer token")
+        key = self._key_for(token)
+        try:
+            claims: dict[str, Any] = jwt.decode(
+                token,
+                key=key,
+                algorithms=ALGORITHMS,
+                audience=self._audience,
+                issuer=self._issuer,
+                leeway=CLOCK_SKEW_SECONDS,
+                options={"require": ["exp", "iss", "aud"]},
+            )
+        except jwt.ExpiredSignatureError:
+            raise _invalid("The token has expired") from None
+        except jwt.ImmatureSignatureError:
+            raise _invalid("The token is not valid yet") from None
+        except jwt.InvalidAudienceError:
+            raise _invalid("The token is not meant for this audience") from None
+        except jwt.InvalidIssuerError:
+            raise _invalid("The token comes from an issuer this service does not trust") from None
+        except jwt.InvalidSignatureError:
+            raise _invalid("The token signature is invalid") from None
+        except jwt.MissingRequiredClaimError as exc:
+            raise _invalid(f"The token has no {exc.claim} claim") from None
+        except jwt.PyJWTError:
+            raise _invalid(
+                "The token is malformed or uses an algorithm this service refuses"
+            ) from None
+        grant = has_permission(claims)
+        if grant is None:
+            raise AuthError(
+                403,
+                "Authorization_RequestDenied",
+                f"Insufficient privileges to complete the operation: the token needs {PERMISSION} "
+                "as a delegated (scp) or application (roles) permission.",
+                f'Bearer error="insufficient_scope", scope="{PERMISSION}"',
+            )
+        return Principal(subject=str(claims.get("sub", "")), grant=grant)
+
+    def _key_for(self, token: str) -> jwt.PyJWK:
+        try:
+            header = jwt.get_unverified_header(token)
+        except jwt.PyJWTError:
+            raise _invalid("The token is malformed") from None
+        kid = header.get("kid")
+        if isinstance(kid, str) and kid in self._static_keys:
+            return self._static_keys[kid]
+        if kid is None and len(self._static_keys) == 1 and self._jwks_client is None:
+            return next(iter(self._static_keys.values()))
+        if self._jwks_client is not None:
+            try:
+                return self._jwks_client.get_signing_key_from_jwt(token)
+            except jwt.PyJWKClientConnectionError:
+                raise _invalid("The signing keys could not be fetched to check the token") from None
+            except jwt.PyJWTError:
+                raise _invalid("The token is signed by a key this service does not trust") from None
+        raise _invalid("The token is signed by a key this service does not trust")

@@ -1,0 +1,87 @@
+"""Graph OData error responses: the one shape every error of this server takes.
+
+`{"error": {"code", "message", "target"?, "details"?, "innerError": {"request-id", "date",
+"client-request-id"?}}}`. Messages are written for callers; nothing from a stack trace, a file
+path or a library's internals ever goes into one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.responses import JSONResponse
+from starlette.types import Scope
+
+from reference_server.spec import Violation
+
+MAX_DETAILS = 64
+
+
+def request_ids(scope: Scope) -> tuple[str | None, str | None]:
+    """The `request-id` given to this request and the caller's valid `client-request-id`."""
+    state = scope.get("state") or {}
+    return state.get("request_id"), state.get("client_request_id")
+
+
+def error_body(
+    scope: Scope,
+    code: str,
+    message: str,
+    *,
+    target: str | None = None,
+    details: Sequence[Violation] = (),
+) -> dict[str, Any]:
+    request_id, client_request_id = request_ids(scope)
+    inner: dict[str, str] = {"date": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")}
+    if request_id:
+        inner["request-id"] = request_id
+    if client_request_id:
+        inner["client-request-id"] = client_request_id
+    error: dict[str, Any] = {"code": code, "message": message[:4096]}
+    if target is not None:
+        error["target"] = target[:1024]
+    if details:
+        error["details"] = [
+            {"code": code, "message": d.message, **({"target": d.target} if d.target else {})}
+            for d in details[:MAX_DETAILS]
+        ]
+    error["innerError"] = inner
+    return {"error": error}
+
+
+def odata_error(
+    scope: Scope,
+    status: int,
+    code: str,
+    message: str,
+    *,
+    target: str | None = None,
+    details: Sequence[Violation] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """An error response; `scope` supplies the request ids for `innerError`."""
+    return JSONResponse(
+        error_body(scope, code, message, target=target, details=details),
+        status_code=status,
+        headers=dict(headers or {}),
+    )
+
+
+def bad_request(scope: Scope, violations: Sequence[Violation]) -> JSONResponse:
+    """400 naming the first problem, with every problem in `details`."""
+    first = violations[0]
+    message = first.message
+    if len(violations) > 1:
+        message += f" ({len(violations) - 1} more in details)"
+    return odata_error(scope, 400, "BadRequest", message, target=first.target, details=violations)
+
+
+def internal_error(scope: Scope) -> JSONResponse:
+    return odata_error(
+        scope,
+        500,
+        "InternalServerError",
+        "An unexpected error occurred. Quote the request-id when reporting it.",
+    )

@@ -1,0 +1,264 @@
+"""Pure ASGI middleware: request ids, the body limit, auth, the access log, response checks.
+
+Pure ASGI (not `BaseHTTPMiddleware`) so that the body can be counted as it arrives and every
+response, including Starlette's own 404 and 405 and the last-resort 500, passes through.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import anyio.to_thread
+from starlette.datastructures import Headers, MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from reference_server.auth import Authenticator, AuthError
+from reference_server.errors import internal_error, odata_error
+from reference_server.spec import Spec
+
+access_log = logging.getLogger("reference_server.access")
+log = logging.getLogger("reference_server")
+
+
+class BodyTooLargeError(Exception):
+    """The request body is larger than the spec allows."""
+
+
+def _state(scope: Scope) -> dict[str, Any]:
+    state: dict[str, Any] = scope.setdefault("state", {})
+    return state
+
+
+class AccessLogMiddleware:
+    """One line per request: client, method, path, status, duration and request-id."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        status = 0
+        request_id = "-"
+
+        async def send_logged(message: Message) -> None:
+            nonlocal status, request_id
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                request_id = Headers(raw=message["headers"]).get("request-id", "-")
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_logged)
+        finally:
+            client = scope.get("client") or ("-", 0)
+            path = scope.get("raw_path", b"").decode("latin-1") or scope["path"]
+            access_log.info(
+                '%s:%s "%s %s HTTP/%s" %s %.1fms request-id=%s',
+                client[0],
+                client[1],
+                scope["method"],
+                path[:300],
+                scope.get("http_version", "1.1"),
+                status or "-",
+                (time.perf_counter() - started) * 1000,
+                request_id,
+            )
+
+
+class RequestContextMiddleware:
+    """Give every request a `request-id`, echo a valid `client-request-id`, and never let an
+    exception out: whatever escapes the app becomes an OData 500 (the traceback goes to the log
+    only)."""
+
+    def __init__(self, app: ASGIApp, echo_ok: Callable[[str], bool]) -> None:
+        self.app = app
+        self.echo_ok = echo_ok
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = str(uuid.uuid4())
+        client_request_id = Headers(scope=scope).get("client-request-id")
+        if client_request_id is not None and not self.echo_ok(client_request_id):
+            client_request_id = None
+        state = _state(scope)
+        state["request_id"] = request_id
+        state["client_request_id"] = client_request_id
+        started = False
+
+        async def send_with_ids(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+                headers = MutableHeaders(scope=message)
+                headers["request-id"] = request_id
+                if client_request_id is not None:
+                    headers["client-request-id"] = client_request_id
+                elif "client-request-id" in headers:
+                    del headers["client-request-id"]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_ids)
+        except BodyTooLargeError:
+            if started:
+                raise
+            response = odata_error(scope, 413, "RequestEntityTooLarge", _too_large_message(scope))
+            await response(scope, receive, send_with_ids)
+        except Exception:
+            log.exception("unhandled error, request-id=%s", request_id)
+            if started:
+                return
+            await internal_error(scope)(scope, receive, send_with_ids)
+
+
+def _too_large_message(scope: Scope) -> str:
+    limit = _state(scope).get("body_limit", 0)
+    return f"The request body is larger than {limit} bytes."
+
+
+class BodyLimitMiddleware:
+    """Refuse bodies over `limit` bytes: by `Content-Length` up front, and by counting the bytes
+    as they arrive (a chunked body has no length). The check runs when the app reads the body,
+    so auth, routing and Content-Type are judged first; reading raises `BodyTooLargeError`."""
+
+    def __init__(self, app: ASGIApp, limit: int) -> None:
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        _state(scope)["body_limit"] = self.limit
+        declared = Headers(scope=scope).get("content-length")
+        received = 0
+        checked = False
+
+        async def limited_receive() -> Message:
+            nonlocal received, checked
+            if not checked:
+                checked = True
+                if (
+                    declared is not None
+                    and declared.strip().isdigit()
+                    and int(declared) > self.limit
+                ):
+                    raise BodyTooLargeError
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.limit:
+                    raise BodyTooLargeError
+            return message
+
+        await self.app(scope, limited_receive, send)
+
+
+class AuthMiddleware:
+    """Every request under the API's base path needs a token with the permission; checked before
+    routing, so an unauthenticated caller learns nothing about which paths exist."""
+
+    def __init__(self, app: ASGIApp, authenticator: Authenticator, base_path: str) -> None:
+        self.app = app
+        self.authenticator = authenticator
+        self.base_path = base_path
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        if scope["type"] != "http" or not (
+            path == self.base_path or path.startswith(self.base_path + "/")
+        ):
+            await self.app(scope, receive, send)
+            return
+        header = Headers(scope=scope).get("authorization")
+        try:
+            if self.authenticator.may_block:
+                principal = await anyio.to_thread.run_sync(self.authenticator.authenticate, header)
+            else:
+                principal = self.authenticator.authenticate(header)
+        except AuthError as exc:
+            response = odata_error(
+                scope,
+                exc.status,
+                exc.code,
+                exc.message,
+                headers={"WWW-Authenticate": exc.challenge},
+            )
+            await response(scope, receive, send)
+            return
+        _state(scope)["principal"] = principal
+        await self.app(scope, receive, send)
+
+
+class ResponseValidationMiddleware:
+    """Check every API response against the spec; a response that breaks it is logged loudly and
+    replaced by an OData 500 `ResponseValidationFailed`, so tests and the fuzzer cannot miss it."""
+
+    def __init__(self, app: ASGIApp, spec: Spec) -> None:
+        self.app = app
+        self.spec = spec
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path: str = scope.get("path", "")
+        base = self.spec.base_path
+        if scope["type"] != "http" or not (path == base or path.startswith(base + "/")):
+            await self.app(scope, receive, send)
+            return
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def buffer(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                start = message
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            else:
+                await send(message)
+
+        await self.app(scope, receive, buffer)
+        if start is None:
+            return
+        body = b"".join(chunks)
+        headers = Headers(raw=start["headers"])
+        problems = self._problems(scope, start["status"], headers, body)
+        if not problems:
+            await send(start)
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+            return
+        log.error(
+            "RESPONSE BREAKS THE SPEC: %s %s -> %s, request-id=%s: %s",
+            scope["method"],
+            path,
+            start["status"],
+            headers.get("request-id", "-"),
+            "; ".join(problems),
+        )
+        replacement = odata_error(
+            scope,
+            500,
+            "ResponseValidationFailed",
+            f"The server's {start['status']} response breaks openapi.yaml: " + "; ".join(problems),
+        )
+        for name in ("request-id", "client-request-id"):
+            if name in headers:
+                replacement.headers[name] = headers[name]
+        await replacement(scope, receive, send)
+
+    def _problems(self, scope: Scope, status: int, headers: Headers, body: bytes) -> list[str]:
+        if scope["method"] == "HEAD":
+            return [] if "request-id" in headers else ["required header request-id is missing"]
+        relative = scope["path"][len(self.spec.base_path) :]
+        matched = self.spec.match(scope["method"], relative)
+        if matched is not None:
+            return self.spec.check_response(matched[0], status, headers, body)
+        return self.spec.check_error_response(headers, body)

@@ -1,0 +1,95 @@
+"""Request bodies: the Content-Type rule and a strict JSON parser, free of any web framework.
+
+Strict means: UTF-8 only, no duplicate member names (which member would win is unspecified in
+RFC 8259), no NaN/Infinity, no number that overflows a double, no lone surrogates (they cannot be
+stored as text or sent back as UTF-8), and no nesting deep enough to exhaust the parser's stack.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import Any
+
+
+class PayloadError(ValueError):
+    """The body cannot be used; the message says why, for the caller."""
+
+
+def content_type_problem(value: str | None) -> str | None:
+    """Why `value` is not `application/json` (parameters allowed, charset only UTF-8), or None."""
+    if value is None or not value.strip():
+        return "The request has no Content-Type; send 'Content-Type: application/json'."
+    media_type, *params = value.split(";")
+    shown = (
+        value
+        if len(value) <= 100 and value.isprintable()
+        else value[:100].encode("ascii", "replace").decode() + "..."
+    )
+    if media_type.strip().lower() != "application/json":
+        return f"Content-Type must be 'application/json', not '{shown}'."
+    for param in params:
+        name, _, raw = param.partition("=")
+        if name.strip().lower() == "charset" and raw.strip().strip('"').lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            return f"The request body must be UTF-8, not '{shown}'."
+    return None
+
+
+def _reject_constant(name: str) -> Any:
+    raise PayloadError(f"The request body is not valid JSON: {name} is not a JSON number.")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if math.isinf(value):
+        raise PayloadError(f"The request body has a number too large to store: {text[:40]}.")
+    return value
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise PayloadError(f"The request body names member '{key[:100]}' twice.")
+        result[key] = value
+    return result
+
+
+def parse_json(body: bytes) -> Any:
+    """The JSON value of `body`, or `PayloadError`."""
+    if not body.strip():
+        raise PayloadError("The request body is empty; send a JSON object.")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PayloadError("The request body is not valid UTF-8.") from None
+    try:
+        value = json.loads(
+            text,
+            object_pairs_hook=_no_duplicates,
+            parse_constant=_reject_constant,
+            parse_float=_finite,
+        )
+    except PayloadError:
+        raise
+    except RecursionError:
+        raise PayloadError("The request body is nested too deeply.") from None
+    except json.JSONDecodeError as exc:
+        raise PayloadError(
+            f"The request body is not valid JSON: {exc.msg} at character {exc.pos}."
+        ) from None
+    except ValueError:
+        # For example an integer literal longer than Python converts (thousands of digits).
+        raise PayloadError("The request body has a number this service cannot read.") from None
+    try:
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise PayloadError(
+            "The request body has a string with an unpaired surrogate escape."
+        ) from None
+    except RecursionError:
+        raise PayloadError("The request body is nested too deeply.") from None
+    return value

@@ -1,0 +1,263 @@
+"""The HTTP layer: the three operations, error mapping, and the spec and docs pages.
+
+Each operation runs the same checks in the same order (auth and routing happen before, in
+middleware and the router): Content-Type (415), size (413), JSON (400), parameters and body
+against the spec (400), times to UTC (400), then storage: unknown ids (404), a stale If-Match
+(412). Validation comes before the id lookup on purpose: it needs no storage, and a caller learns
+nothing about which ids exist from a request it could not have sent anyway.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+
+from reference_server.dataset import ODATA_TYPE
+from reference_server.errors import bad_request, odata_error
+from reference_server.middleware import BodyTooLargeError
+from reference_server.payload import PayloadError, content_type_problem, parse_json
+from reference_server.spec import Operation, Spec, Violation
+from reference_server.storage.base import (
+    RUN_FIELDS,
+    NotFoundError,
+    Precondition,
+    PreconditionFailedError,
+    RunStore,
+    StoredRun,
+)
+from reference_server.times import TimeOutOfRangeError, to_utc
+
+log = logging.getLogger("reference_server")
+TIME_FIELDS = ("startDateTime", "endDateTime")
+_HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
+_ENTITY_TAG = re.compile(r'(W/)?"([^"]*)"')
+
+
+def run_resource(run: StoredRun) -> dict[str, Any]:
+    """The run as the API returns it: every property, in the spec's order."""
+    resource: dict[str, Any] = {"@odata.type": ODATA_TYPE, "id": run.id}
+    for name in RUN_FIELDS:
+        resource[name] = run.fields.get(name)
+    return resource
+
+
+def parse_if_match(value: str | None) -> Precondition | None:
+    """`If-Match` as a precondition; weak tags never match (RFC 9110 uses strong comparison)."""
+    if value is None:
+        return None
+    if value.strip() == "*":
+        return Precondition(any=True)
+    return Precondition(
+        versions=frozenset(tag for weak, tag in _ENTITY_TAG.findall(value) if not weak)
+    )
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """A request that passed every check that needs no storage."""
+
+    path: Mapping[str, str]
+    body: dict[str, Any]
+
+
+class RunsApi:
+    """The handlers of the spec's operations over a `RunStore`."""
+
+    def __init__(self, spec: Spec, store: RunStore) -> None:
+        self.spec = spec
+        self.store = store
+
+    async def _accept(self, request: Request, operation_id: str) -> Accepted | Response:
+        op: Operation = self.spec.operations[operation_id]
+        scope = request.scope
+        problem = content_type_problem(request.headers.get("content-type"))
+        if problem is not None:
+            return odata_error(scope, 415, "UnsupportedMediaType", problem)
+        try:
+            raw = await request.body()
+        except BodyTooLargeError:
+            return odata_error(
+                scope,
+                413,
+                "RequestEntityTooLarge",
+                f"The request body is larger than {self.spec.max_body_bytes} bytes.",
+            )
+        try:
+            body = parse_json(raw)
+        except PayloadError as exc:
+            return odata_error(scope, 400, "BadRequest", str(exc))
+        violations = self.spec.check_parameters(op, request.path_params, request.headers)
+        violations += self.spec.check_body(op, body)
+        if violations:
+            return bad_request(scope, violations)
+        changes = {k: v for k, v in body.items() if k != "@odata.type"}
+        for name in TIME_FIELDS:
+            if isinstance(changes.get(name), str):
+                try:
+                    changes[name] = to_utc(changes[name])
+                except TimeOutOfRangeError as exc:
+                    return bad_request(scope, [Violation(f"Property '{name}': {exc}.", name)])
+        return Accepted(path=request.path_params, body=changes)
+
+    async def _store(self, request: Request, call: Callable[[], StoredRun]) -> StoredRun | Response:
+        try:
+            return await run_in_threadpool(call)
+        except NotFoundError as exc:
+            return odata_error(request.scope, 404, "ResourceNotFound", exc.message)
+        except PreconditionFailedError as exc:
+            return odata_error(
+                request.scope, 412, "PreconditionFailedError", exc.message, target="If-Match"
+            )
+
+    async def add_run(self, request: Request) -> Response:
+        accepted = await self._accept(request, "addRun")
+        if isinstance(accepted, Response):
+            return accepted
+        flow_id, parent_id = accepted.path["incomingFlowId"], accepted.path["runId"]
+        new_id = str(uuid.uuid4())
+        fields = {name: accepted.body.get(name) for name in RUN_FIELDS}
+        stored = await self._store(
+            request, lambda: self.store.create_linked_run(flow_id, parent_id, new_id, fields)
+        )
+        if isinstance(stored, Response):
+            return stored
+        location = (
+            f"{_origin(request)}{self.spec.base_path}/industryData/incomingFlows/"
+            f"{quote(flow_id, safe='')}/runs/{stored.id}"
+        )
+        return Response(status_code=204, headers={"Location": location})
+
+    async def _update(self, request: Request, operation_id: str, process: bool) -> Response:
+        accepted = await self._accept(request, operation_id)
+        if isinstance(accepted, Response):
+            return accepted
+        path = accepted.path
+        precondition = parse_if_match(request.headers.get("if-match"))
+        if process:
+            flow_id, run_id, process_of = (
+                path["incomingFlowId"],
+                path["processRunId"],
+                path["runId"],
+            )
+        else:
+            flow_id, run_id, process_of = path["incomingFlowId"], path["runId"], None
+        stored = await self._store(
+            request,
+            lambda: self.store.update_run(
+                flow_id, run_id, accepted.body, process_of=process_of, precondition=precondition
+            ),
+        )
+        if isinstance(stored, Response):
+            return stored
+        return JSONResponse(run_resource(stored), headers={"ETag": f'"{stored.version}"'})
+
+    async def update_run(self, request: Request) -> Response:
+        return await self._update(request, "updateRun", process=False)
+
+    async def update_process_run(self, request: Request) -> Response:
+        return await self._update(request, "updateProcessRun", process=True)
+
+    def routes(self) -> list[BaseRoute]:
+        """Routes under the base path, one per operation of the spec."""
+        handlers = {
+            "addRun": self.add_run,
+            "updateRun": self.update_run,
+            "updateProcessRun": self.update_process_run,
+        }
+        missing = set(self.spec.operations) ^ set(handlers)
+        if missing:
+            raise RuntimeError(f"spec operations and handlers differ: {sorted(missing)}")
+        by_path: dict[str, list[Operation]] = {}
+        for op in self.spec.operations.values():
+            by_path.setdefault(op.path, []).append(op)
+        routes: list[BaseRoute] = []
+        for path, ops in by_path.items():
+            for op in ops:
+                routes.append(
+                    Route(
+                        path, handlers[op.operation_id], methods=[op.method], name=op.operation_id
+                    )
+                )
+        return [Mount(self.spec.base_path, routes=routes)]
+
+
+def _origin(request: Request) -> str:
+    """`scheme://host[:port]` of the request, from a well-formed Host header or the socket."""
+    scheme = request.url.scheme
+    host = request.headers.get("host", "")
+    if not _HOST.fullmatch(host):
+        server = request.scope.get("server") or ("127.0.0.1", 80)
+        host = f"{server[0]}:{server[1]}"
+    return f"{scheme}://{host}"
+
+
+class Documents:
+    """The spec as loaded (YAML and JSON) and the published HTML reference page."""
+
+    def __init__(self, spec: Spec, docs_html: Path) -> None:
+        self.spec_yaml = spec.source.read_bytes() if spec.source else b""
+        self.spec_json = json.dumps(spec.document, ensure_ascii=False, default=str).encode("utf-8")
+        self.docs_html = docs_html
+
+    async def openapi_yaml(self, request: Request) -> Response:
+        return Response(self.spec_yaml, media_type="application/yaml")
+
+    async def openapi_json(self, request: Request) -> Response:
+        return Response(self.spec_json, media_type="application/json")
+
+    async def docs(self, request: Request) -> Response:
+        try:
+            page = await run_in_threadpool(self.docs_html.read_bytes)
+        except OSError:
+            return odata_error(
+                request.scope,
+                404,
+                "ResourceNotFound",
+                "The reference page has not been built; run `make publish` to build it.",
+            )
+        return Response(page, media_type="text/html; charset=utf-8")
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/openapi.yaml", self.openapi_yaml, methods=["GET"]),
+            Route("/openapi.json", self.openapi_json, methods=["GET"]),
+            Route("/docs", self.docs, methods=["GET"]),
+        ]
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own 404 (no route) and 405 (known path, other method) as OData errors."""
+    assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
+    if exc.status_code == 404:
+        return odata_error(
+            request.scope,
+            404,
+            "ResourceNotFound",
+            f"No resource is found at '{request.url.path[:200]}'.",
+        )
+    if exc.status_code == 405:
+        allow = headers.get("Allow", "")
+        return odata_error(
+            request.scope,
+            405,
+            "MethodNotAllowed",
+            f"{request.method[:20]} is not supported here; this path supports {allow}.",
+            headers={"Allow": allow},
+        )
+    return odata_error(
+        request.scope, exc.status_code, "BadRequest", str(exc.detail)[:200], headers=headers
+    )

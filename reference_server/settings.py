@@ -1,0 +1,144 @@
+"""The server's settings: one frozen value built from command-line flags and the environment."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+REPO_DIR = PACKAGE_DIR.parent
+DEFAULT_SPEC = REPO_DIR / "openapi.yaml"
+DEFAULT_DEMO_DATA = PACKAGE_DIR / "demo_data.json"
+DEFAULT_DOCS_HTML = REPO_DIR / "dist" / "index.html"
+
+# Dev-mode tokens carry these unless TOKEN_ISSUER / TOKEN_AUDIENCE say otherwise. The issuer is a
+# name no real identity provider uses, so a dev token can never pass for a production one.
+DEV_ISSUER = "urn:industrydata-run-contract-kit:dev-issuer"
+DEV_AUDIENCE = "https://graph.microsoft.com"
+
+
+class SettingsError(ValueError):
+    """The flags and environment do not make a server that can run."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the server reads at start-up; nothing else is read later."""
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    dev_mode: bool = False
+    state_dir: Path = Path("state")
+    demo_data: Path | None = DEFAULT_DEMO_DATA
+    database_url: str | None = None
+    token_issuer: str | None = None
+    token_audience: str | None = None
+    jwks_file: Path | None = None
+    jwks_url: str | None = None
+    validate_responses: bool = False
+    spec_path: Path = DEFAULT_SPEC
+    docs_html: Path = DEFAULT_DOCS_HTML
+
+    @property
+    def effective_database_url(self) -> str:
+        """`DATABASE_URL`, or an SQLite file in the state folder."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.state_dir / 'runs.sqlite3').resolve()}"
+
+    @property
+    def issuer(self) -> str:
+        """The `iss` a token must carry."""
+        if self.token_issuer:
+            return self.token_issuer
+        if self.dev_mode:
+            return DEV_ISSUER
+        raise SettingsError("TOKEN_ISSUER is required unless dev mode is on")
+
+    @property
+    def audience(self) -> str:
+        """The `aud` a token must carry."""
+        if self.token_audience:
+            return self.token_audience
+        if self.dev_mode:
+            return DEV_AUDIENCE
+        raise SettingsError("TOKEN_AUDIENCE is required unless dev mode is on")
+
+    def check(self) -> None:
+        """Fail at start-up, not at the first request, when production auth is incomplete."""
+        if not self.dev_mode:
+            missing = [
+                name
+                for name, value in (
+                    ("TOKEN_ISSUER", self.token_issuer),
+                    ("TOKEN_AUDIENCE", self.token_audience),
+                )
+                if not value
+            ]
+            if not (self.jwks_file or self.jwks_url):
+                missing.append("JWKS_FILE or JWKS_URL")
+            if missing:
+                raise SettingsError(
+                    "without --dev the server needs "
+                    + ", ".join(missing)
+                    + " (or run `make serve` for dev mode)"
+                )
+        if self.jwks_file and self.jwks_url:
+            raise SettingsError("set JWKS_FILE or JWKS_URL, not both")
+        if not 0 < self.port < 65536:
+            raise SettingsError(f"port {self.port} is out of range")
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
+
+
+def from_args(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+    """Build settings from flags, falling back to the environment, then to the defaults."""
+    env = os.environ if env is None else env
+    parser = argparse.ArgumentParser(
+        prog="python -m reference_server",
+        description="The reference server of the industryData run API.",
+    )
+    parser.add_argument("--dev", action="store_true", help="dev mode: accept dev-key tokens")
+    parser.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
+    parser.add_argument("--port", type=int, default=int(env.get("PORT") or 8000))
+    parser.add_argument("--state-dir", default=env.get("STATE_DIR") or "state")
+    parser.add_argument("--data", help="demo data file (DEMO_DATA); 'none' loads nothing")
+    parser.add_argument(
+        "--validate-responses",
+        action="store_true",
+        help="check every response against openapi.yaml; a breach becomes a loud 500",
+    )
+    args = parser.parse_args(argv)
+    return settings_from(args, env)
+
+
+def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
+    """Merge parsed flags with the environment."""
+    data = args.data if args.data is not None else env.get("DEMO_DATA")
+    demo_data: Path | None = DEFAULT_DEMO_DATA
+    if data is not None and data != "":
+        demo_data = None if data.lower() == "none" else Path(data)
+    return Settings(
+        host=args.host,
+        port=args.port,
+        dev_mode=bool(args.dev) or _flag(env, "RUNS_DEV_MODE"),
+        state_dir=Path(args.state_dir),
+        demo_data=demo_data,
+        database_url=env.get("DATABASE_URL") or None,
+        token_issuer=env.get("TOKEN_ISSUER") or None,
+        token_audience=env.get("TOKEN_AUDIENCE") or None,
+        jwks_file=_path(env.get("JWKS_FILE")),
+        jwks_url=env.get("JWKS_URL") or None,
+        validate_responses=bool(args.validate_responses) or _flag(env, "VALIDATE_RESPONSES"),
+        spec_path=_path(env.get("OPENAPI_SPEC")) or DEFAULT_SPEC,
+        docs_html=_path(env.get("DOCS_HTML")) or DEFAULT_DOCS_HTML,
+    )

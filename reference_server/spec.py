@@ -1,0 +1,465 @@
+"""The loaded `openapi.yaml`, and validators built from its schemas.
+
+Requests and responses are checked against the schemas of the document the server loaded at
+start-up; no schema is copied into code. `$ref`s resolve inside that document through a
+`referencing` registry, and formats are checked by one `FormatChecker` that the fuzzer's notion of
+valid data agrees with (date-time as RFC 3339, uuid, uri, int32).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import yaml
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
+
+SPEC_URI = "https://reference-server.invalid/openapi.json"
+HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
+MAX_DETAILS = 64
+MAX_MESSAGE = 4096
+MAX_TARGET = 1024
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One way a request breaks the spec: a sentence for people and what it is about."""
+
+    message: str
+    target: str | None = None
+
+
+def _format_checker() -> FormatChecker:
+    checker = FormatChecker(formats=())
+
+    @checker.checks("date-time")
+    def _date_time(value: object) -> bool:
+        return not isinstance(value, str) or bool(validate_rfc3339(value))
+
+    @checker.checks("uuid", raises=ValueError)
+    def _uuid(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        uuid.UUID(value)
+        return len(value) == 36 and all(value[i] == "-" for i in (8, 13, 18, 23))
+
+    @checker.checks("uri")
+    def _uri(value: object) -> bool:
+        if not isinstance(value, str):
+            return True
+        parts = urlsplit(value)
+        return bool(re.fullmatch(r"[A-Za-z][A-Za-z0-9+.-]*", parts.scheme)) and not any(
+            c.isspace() for c in value
+        )
+
+    @checker.checks("int32")
+    def _int32(value: object) -> bool:
+        return not isinstance(value, int) or -(2**31) <= value < 2**31
+
+    return checker
+
+
+def _pointer(parts: Iterable[str]) -> str:
+    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+def _short(value: object, limit: int = 60) -> str:
+    text = json.dumps(value, ensure_ascii=True, default=str)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_ARTICLE_TYPES = {
+    "object": "an object",
+    "array": "an array",
+    "string": "a string",
+    "integer": "an integer",
+    "number": "a number",
+    "boolean": "a boolean",
+    "null": "null",
+}
+
+
+def _type_phrase(value: object) -> str:
+    names = value if isinstance(value, list) else [value]
+    return " or ".join(_ARTICLE_TYPES.get(str(n), str(n)) for n in names)
+
+
+def _reason(error: ValidationError) -> str:
+    """What is wrong with the value, as the end of a sentence about it."""
+    kind = error.validator
+    expected: Any = error.validator_value
+    if kind == "type":
+        return f"must be {_type_phrase(expected)}"
+    if kind == "enum":
+        allowed = ", ".join(str(v) for v in expected)
+        return f"has an invalid value: {_short(error.instance)}; allowed: {allowed}"
+    if kind == "const":
+        return f"must be {_short(expected)}"
+    if kind == "format":
+        return f"is not a valid {expected}: {_short(error.instance)}"
+    if kind == "pattern":
+        return f"does not have the expected form: {_short(error.instance)}"
+    if kind == "maxLength":
+        return f"is longer than {expected} characters"
+    if kind == "minLength":
+        return f"is shorter than {expected} character{'s' if expected != 1 else ''}"
+    if kind == "maxProperties":
+        return f"has more than {expected} members"
+    if kind == "minProperties":
+        return f"must have at least {expected} member{'s' if expected != 1 else ''}"
+    if kind == "maxItems":
+        return f"has more than {expected} items"
+    if kind in ("anyOf", "oneOf"):
+        alternatives = [
+            e
+            for e in error.context or ()
+            if not (e.validator == "type" and e.validator_value == "null")
+        ]
+        allows_null = len(alternatives) < len(error.context or ())
+        if alternatives:
+            deepest = max(alternatives, key=lambda e: len(e.relative_path))
+            reason = _reason(deepest) if not deepest.relative_path else "has an invalid member"
+            return reason + (" (or it may be null)" if allows_null else "")
+        return f"has an invalid value: {_short(error.instance)}"
+    return error.message if len(error.message) < 200 else f"breaks the {kind} rule"
+
+
+def _violations(error: ValidationError, subject: str, prefix: str) -> list[Violation]:
+    """Turn one jsonschema error into violations naming the property (`subject` 'Property')."""
+    path = [str(p) for p in error.absolute_path]
+    if error.validator == "anyOf" and error.context:
+        # A nested object under anyOf (e.g. blockingError): report the members inside it.
+        inner = [e for e in error.context if e.relative_path]
+        if inner and isinstance(error.instance, dict):
+            return [v for e in inner for v in _violations(e, subject, prefix)]
+    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+        known = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
+        extra = sorted(k for k in error.instance if k not in known)
+        return [
+            Violation(
+                f"{subject} '{'/'.join([*path, k])}' is not allowed here.",
+                prefix + "/".join([*path, k]),
+            )
+            for k in extra
+        ]
+    if error.validator == "required" and isinstance(error.instance, dict):
+        required: Any = error.validator_value
+        missing = [k for k in required if k not in error.instance]
+        return [
+            Violation(
+                f"{subject} '{'/'.join([*path, k])}' is required.", prefix + "/".join([*path, k])
+            )
+            for k in missing
+        ]
+    if not path:
+        if subject == "Property":
+            if error.validator == "type":
+                return [Violation("The request body must be a JSON object.")]
+            if error.validator == "minProperties":
+                return [Violation("The request body must name at least one property to change.")]
+            return [Violation(f"The request body {_reason(error)}.")]
+        return [Violation(f"{subject} {_reason(error)}.", prefix.rstrip("/") or None)]
+    name = "/".join(path)
+    return [Violation(f"{subject} '{name}' {_reason(error)}.", prefix + name)]
+
+
+def _finish(violations: list[Violation]) -> list[Violation]:
+    seen: set[Violation] = set()
+    unique = [v for v in violations if not (v in seen or seen.add(v))]  # type: ignore[func-returns-value]
+    return [
+        Violation(
+            _clip(v.message, MAX_MESSAGE), None if v.target is None else _clip(v.target, MAX_TARGET)
+        )
+        for v in unique[:MAX_DETAILS]
+    ]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    location: str  # path, header, query
+    required: bool
+    validator: Draft202012Validator
+
+
+@dataclass(frozen=True)
+class HeaderSpec:
+    required: bool
+    validator: Draft202012Validator
+    integer: bool  # header values are text; an integer schema is checked on the parsed value
+
+
+@dataclass(frozen=True)
+class ResponseSpec:
+    headers: Mapping[str, HeaderSpec]
+    body: Draft202012Validator | None  # None: the response has no content
+
+
+@dataclass(frozen=True)
+class Operation:
+    operation_id: str
+    method: str  # upper case
+    path: str  # the template, relative to the base path
+    regex: re.Pattern[str]
+    parameters: tuple[Parameter, ...]
+    body: Draft202012Validator | None
+    body_required: bool
+    responses: Mapping[str, ResponseSpec] = field(default_factory=dict)
+
+
+class Spec:
+    """The document, its operations, and the checks built from it."""
+
+    def __init__(self, document: dict[str, Any], source: Path | None = None) -> None:
+        self.document = document
+        self.source = source
+        self._registry: Registry[Any] = Registry().with_resource(
+            SPEC_URI, Resource.from_contents(document, default_specification=DRAFT202012)
+        )
+        self._checker = _format_checker()
+        info = document.get("info", {})
+        self.max_body_bytes = int(info.get("x-max-request-body-bytes", 65536))
+        servers = document.get("servers") or [{"url": "/"}]
+        self.base_path = urlsplit(servers[0]["url"]).path.rstrip("/")
+        self.operations: dict[str, Operation] = {}
+        self._paths: list[tuple[re.Pattern[str], str]] = []
+        for template, item in document.get("paths", {}).items():
+            regex = _path_regex(template)
+            self._paths.append((regex, template))
+            for method in HTTP_METHODS:
+                if method in item:
+                    op = self._operation(template, regex, method, item)
+                    self.operations[op.operation_id] = op
+        self.error_body = self._validator(["components", "schemas", "ODataError"])
+        self._header_validators: dict[str, Draft202012Validator] = {}
+
+    @classmethod
+    def load(cls, path: Path) -> Spec:
+        with path.open("rb") as stream:
+            document = yaml.safe_load(stream)
+        if not isinstance(document, dict):
+            raise ValueError(f"{path} does not hold an OpenAPI document")
+        return cls(document, path)
+
+    # -- building -------------------------------------------------------------------------------
+
+    def _validator(self, pointer: list[str]) -> Draft202012Validator:
+        schema = {"$ref": SPEC_URI + "#" + _pointer(pointer)}
+        return Draft202012Validator(schema, registry=self._registry, format_checker=self._checker)
+
+    def _deref(self, node: Any, pointer: list[str]) -> tuple[Any, list[str]]:
+        """Follow `$ref`s of non-schema objects (parameters, bodies, responses, headers)."""
+        for _ in range(32):
+            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
+                return node, pointer
+            ref: str = node["$ref"]
+            if not ref.startswith("#/"):
+                raise ValueError(f"only local references are supported, not {ref}")
+            pointer = [p.replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")]
+            node = self.document
+            for part in pointer:
+                node = node[part]
+        raise ValueError("reference chain too long")
+
+    def _operation(
+        self, template: str, regex: re.Pattern[str], method: str, item: dict[str, Any]
+    ) -> Operation:
+        raw = item[method]
+        base = ["paths", template]
+        params: dict[tuple[str, str], Parameter] = {}
+        for where, entries in (
+            (base, item.get("parameters", [])),
+            ([*base, method], raw.get("parameters", [])),
+        ):
+            for index, entry in enumerate(entries):
+                param, pointer = self._deref(entry, [*where, "parameters", str(index)])
+                key = (
+                    param["in"],
+                    param["name"].lower() if param["in"] == "header" else param["name"],
+                )
+                params[key] = Parameter(
+                    name=param["name"],
+                    location=param["in"],
+                    required=bool(param.get("required", False)),
+                    validator=self._validator([*pointer, "schema"]),
+                )
+        body = None
+        body_required = False
+        if "requestBody" in raw:
+            request_body, pointer = self._deref(raw["requestBody"], [*base, method, "requestBody"])
+            body_required = bool(request_body.get("required", False))
+            if "application/json" in request_body.get("content", {}):
+                body = self._validator([*pointer, "content", "application/json", "schema"])
+        responses: dict[str, ResponseSpec] = {}
+        for status, entry in raw.get("responses", {}).items():
+            response, pointer = self._deref(entry, [*base, method, "responses", str(status)])
+            headers: dict[str, HeaderSpec] = {}
+            for name, header_entry in response.get("headers", {}).items():
+                header, header_pointer = self._deref(header_entry, [*pointer, "headers", name])
+                headers[name.lower()] = HeaderSpec(
+                    required=bool(header.get("required", False)),
+                    validator=self._validator([*header_pointer, "schema"]),
+                    integer=header.get("schema", {}).get("type") == "integer",
+                )
+            content = response.get("content", {})
+            body_validator = (
+                self._validator([*pointer, "content", "application/json", "schema"])
+                if "application/json" in content
+                else None
+            )
+            responses[str(status)] = ResponseSpec(headers=headers, body=body_validator)
+        return Operation(
+            operation_id=raw["operationId"],
+            method=method.upper(),
+            path=template,
+            regex=regex,
+            parameters=tuple(params.values()),
+            body=body,
+            body_required=body_required,
+            responses=responses,
+        )
+
+    # -- matching -------------------------------------------------------------------------------
+
+    def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
+        """The operation for a method and a path below the base path, with its path parameters."""
+        for op in self.operations.values():
+            if op.method == method.upper():
+                found = op.regex.fullmatch(path)
+                if found:
+                    return op, found.groupdict()
+        return None
+
+    def knows_path(self, path: str) -> bool:
+        return any(regex.fullmatch(path) for regex, _ in self._paths)
+
+    def check_schema(self, name: str, instance: object) -> list[str]:
+        """Problems of `instance` against `components/schemas/<name>`, as sentences for a log."""
+        validator = self._validator(["components", "schemas", name])
+        return [
+            f"/{'/'.join(str(p) for p in e.absolute_path)}: {_clip(e.message, 300)}"
+            for e in validator.iter_errors(instance)
+        ]
+
+    def response_header_ok(self, name: str, value: str) -> bool:
+        """Whether `value` fits `components/headers/<name>` (used to decide what to echo)."""
+        validator = self._header_validators.get(name)
+        if validator is None:
+            validator = self._validator(["components", "headers", name, "schema"])
+            self._header_validators[name] = validator
+        return validator.is_valid(value)
+
+    # -- requests -------------------------------------------------------------------------------
+
+    def check_body(self, op: Operation, body: object) -> list[Violation]:
+        """Every way `body` breaks the operation's request schema, most specific first."""
+        if op.body is None:
+            return []
+        errors = sorted(op.body.iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path])
+        return _finish([v for e in errors for v in _violations(e, "Property", "")])
+
+    def check_parameters(
+        self, op: Operation, path_params: Mapping[str, str], headers: Mapping[str, str]
+    ) -> list[Violation]:
+        """Path parameters and headers that break their schemas (query is not used here)."""
+        found: list[Violation] = []
+        for param in op.parameters:
+            if param.location == "path":
+                value: str | None = path_params.get(param.name)
+                subject = f"Path parameter '{param.name}'"
+            elif param.location == "header":
+                value = headers.get(param.name.lower())
+                subject = f"Header '{param.name}'"
+            else:
+                continue
+            if value is None:
+                if param.required:
+                    found.append(Violation(f"{subject} is required.", param.name))
+                continue
+            for error in param.validator.iter_errors(value):
+                found.append(Violation(f"{subject} {_reason(error)}.", param.name))
+        return _finish(found)
+
+    # -- responses ------------------------------------------------------------------------------
+
+    def check_response(
+        self, op: Operation, status: int, headers: Mapping[str, str], body: bytes
+    ) -> list[str]:
+        """Every way a response of `op` breaks the spec, as sentences for a log."""
+        spec = op.responses.get(str(status)) or op.responses.get(f"{str(status)[0]}XX")
+        spec = spec or op.responses.get("default")
+        if spec is None:
+            return [f"status {status} is not documented for {op.operation_id}"]
+        problems: list[str] = []
+        for name, header in spec.headers.items():
+            value = headers.get(name)
+            if value is None:
+                if header.required:
+                    problems.append(f"required header {name} is missing")
+                continue
+            instance: object = value
+            if header.integer:
+                try:
+                    instance = int(value)
+                except ValueError:
+                    problems.append(f"header {name} is not an integer: {_short(value)}")
+                    continue
+            problems += [
+                f"header {name} {_reason(e)}" for e in header.validator.iter_errors(instance)
+            ]
+        problems += self._check_body(spec.body, headers, body)
+        return problems
+
+    def check_error_response(self, headers: Mapping[str, str], body: bytes) -> list[str]:
+        """Checks for responses outside any operation (unknown path, method not allowed)."""
+        problems = [] if "request-id" in headers else ["required header request-id is missing"]
+        return problems + self._check_body(self.error_body, headers, body)
+
+    def _check_body(
+        self, validator: Draft202012Validator | None, headers: Mapping[str, str], body: bytes
+    ) -> list[str]:
+        content_type = headers.get("content-type")
+        if validator is None:
+            problems = []
+            if body:
+                problems.append(f"the response must have no content, but has {len(body)} bytes")
+            if content_type is not None:
+                problems.append(
+                    f"the response has no content but says Content-Type: {content_type}"
+                )
+            return problems
+        if content_type is None or content_type.split(";")[0].strip().lower() != "application/json":
+            return [f"Content-Type must be application/json, not {content_type!r}"]
+        try:
+            instance = json.loads(body)
+        except ValueError:
+            return ["the response body is not JSON"]
+        errors = sorted(
+            validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]
+        )
+        return [
+            f"body at /{'/'.join(str(p) for p in e.absolute_path)}: {_clip(e.message, 300)}"
+            for e in errors
+        ]
+
+
+def _path_regex(template: str) -> re.Pattern[str]:
+    pattern = ""
+    for literal, name in re.findall(r"([^{]*)(?:\{([^}]+)\})?", template):
+        pattern += re.escape(literal)
+        if name:
+            pattern += f"(?P<{name}>[^/]+)"
+    return re.compile(pattern)

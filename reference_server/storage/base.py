@@ -1,0 +1,163 @@
+"""What the HTTP layer needs from storage, with no engine or framework in it.
+
+A store holds inbound flows, their runs, and process links (run A's `process/runs` holds run B).
+Every write is one transaction: it is durable when the method returns, and a merge reads and
+writes the run inside that transaction, so concurrent updates of one run never lose each other's
+changes. Engines (SQLite here; PostgreSQL next to it) implement `RunStore`; nothing above this
+module knows which one runs.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+JSON = Any
+# The properties a run stores, in the order the API returns them. `id` and `@odata.type` are not
+# stored as properties: the id is the key, and the type annotation is the API's business.
+RUN_FIELDS = (
+    "displayName",
+    "startDateTime",
+    "endDateTime",
+    "status",
+    "blockingError",
+    "statistics",
+)
+
+
+class StoreError(Exception):
+    """Base of the errors a store raises on purpose; `message` is fit for a caller to read."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFoundError(StoreError):
+    """The flow, the run, or the process link does not exist."""
+
+
+class PreconditionFailedError(StoreError):
+    """The run's version is not one the caller named; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class StoredRun:
+    """A run as stored: its key, its properties, and a version that grows with every change."""
+
+    flow_id: str
+    id: str
+    fields: Mapping[str, JSON]
+    version: int
+
+
+@dataclass(frozen=True)
+class Precondition:
+    """`If-Match`: change the run only if its version is one of `versions`, or any with `any`."""
+
+    versions: frozenset[str] = frozenset()
+    any: bool = False
+
+    def allows(self, version: int) -> bool:
+        return self.any or str(version) in self.versions
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """A run of a data set to load, with the ids of the runs its process links."""
+
+    id: str
+    fields: Mapping[str, JSON]
+    process_runs: Sequence[str] = ()
+
+
+@dataclass(frozen=True)
+class FlowRecord:
+    id: str
+    runs: Sequence[RunRecord] = field(default_factory=tuple)
+
+
+def flow_missing(flow_id: str) -> NotFoundError:
+    return NotFoundError(f"Inbound flow '{flow_id}' was not found.")
+
+
+def run_missing(flow_id: str, run_id: str) -> NotFoundError:
+    return NotFoundError(f"Run '{run_id}' was not found in inbound flow '{flow_id}'.")
+
+
+def link_missing(flow_id: str, run_id: str, linked_run_id: str) -> NotFoundError:
+    return NotFoundError(
+        f"Run '{linked_run_id}' is not linked into the process of run '{run_id}' "
+        f"in inbound flow '{flow_id}'."
+    )
+
+
+def stale(run_id: str, version: int) -> PreconditionFailedError:
+    return PreconditionFailedError(
+        f"Run '{run_id}' has changed since it was read (its ETag is now \"{version}\"); "
+        "read it again and reapply the update."
+    )
+
+
+class RunStore(ABC):
+    """The storage interface. Methods block; call them from a worker thread in async code."""
+
+    @abstractmethod
+    def load(self, flows: Sequence[FlowRecord]) -> int:
+        """Add the flows, runs and links that do not exist yet; return how many things were added.
+
+        Idempotent, and never overwrites: a run that exists keeps its stored properties.
+        """
+
+    @abstractmethod
+    def create_linked_run(
+        self, flow_id: str, parent_run_id: str, new_run_id: str, fields: Mapping[str, JSON]
+    ) -> StoredRun:
+        """Create run `new_run_id` in the flow and link it into the process of `parent_run_id`.
+
+        Raises `NotFoundError` when the flow or the parent run does not exist; then nothing is
+        stored.
+        """
+
+    @abstractmethod
+    def update_run(
+        self,
+        flow_id: str,
+        run_id: str,
+        changes: Mapping[str, JSON],
+        *,
+        process_of: str | None = None,
+        precondition: Precondition | None = None,
+    ) -> StoredRun:
+        """Merge `changes` into the run's properties (top-level keys replace); bump its version
+        when that changes anything.
+
+        With `process_of`, the run must also be linked into the process of that run. Raises
+        `NotFoundError` or `PreconditionFailedError`; then nothing is changed.
+        """
+
+    @abstractmethod
+    def get_run(self, flow_id: str, run_id: str) -> StoredRun | None:
+        """The run, or None."""
+
+    @abstractmethod
+    def flow_exists(self, flow_id: str) -> bool:
+        """Whether the inbound flow exists."""
+
+    @abstractmethod
+    def process_runs(self, flow_id: str, run_id: str) -> list[str]:
+        """Ids of the runs linked into the process of the run, oldest link first."""
+
+    @abstractmethod
+    def snapshot(self) -> list[FlowRecord]:
+        """Everything stored, in load order (for checks, backups and moving between engines)."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection; the store is unusable afterwards."""
+
+    def is_linked(self, flow_id: str, run_id: str, linked_run_id: str) -> bool:
+        """Whether `linked_run_id` is in the process of `run_id`."""
+        return linked_run_id in self.process_runs(flow_id, run_id)

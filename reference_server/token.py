@@ -1,0 +1,50 @@
+"""`python -m reference_server.token`: print a dev token that a dev-mode server accepts.
+
+The token is signed with the dev key of the state folder (created on first use), so run it with the
+same `--state-dir` / `STATE_DIR` as the server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from reference_server.auth import PERMISSION, mint_dev_token
+from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m reference_server.token", description=__doc__)
+    parser.add_argument(
+        "--no-permission",
+        action="store_true",
+        help=f"leave out {PERMISSION}; the server then answers 403",
+    )
+    parser.add_argument(
+        "--application",
+        action="store_true",
+        help="grant the permission as an application permission (roles) instead of scp",
+    )
+    parser.add_argument("--state-dir", default=os.environ.get("STATE_DIR") or "state")
+    parser.add_argument("--lifetime", type=int, default=3600, help="seconds until it expires")
+    args = parser.parse_args(argv)
+    claims: dict[str, object] = {}
+    if args.application:
+        claims = {"scp": None, "roles": [] if args.no_permission else [PERMISSION]}
+    token = mint_dev_token(
+        Path(args.state_dir),
+        issuer=os.environ.get("TOKEN_ISSUER") or DEV_ISSUER,
+        audience=os.environ.get("TOKEN_AUDIENCE") or DEV_AUDIENCE,
+        permission=not args.no_permission,
+        lifetime=args.lifetime,
+        claims=claims,
+    )
+    sys.stdout.write(token + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

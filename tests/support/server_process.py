@@ -1,0 +1,248 @@
+"""A real `python -m reference_server` process on a free 127.0.0.1 port, for HTTP-level tests.
+
+Tests talk to the server the way users do, over a socket, so what they check is what `make serve`
+does. The process runs in dev mode with response validation on, in its own temporary state folder.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import httpx
+
+from reference_server.auth import mint_dev_token
+from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER
+
+REPO_DIR = Path(__file__).resolve().parents[2]
+START_TIMEOUT_SECONDS = 30.0
+STOP_TIMEOUT_SECONDS = 15.0
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+class ServerError(RuntimeError):
+    """The server process did not start, or died while it should have been serving."""
+
+
+class ServerProcess:
+    """Start, stop, kill and restart one reference server process.
+
+    Use it as a context manager (the process is always stopped on exit), or call `start()` and
+    `stop()` yourself. `state_dir` survives restarts, so data written before a `kill()` can be read
+    after `restart()`.
+    """
+
+    def __init__(
+        self,
+        *,
+        dev: bool = True,
+        validate_responses: bool = True,
+        args: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+        state_dir: Path | None = None,
+        port: int | None = None,
+    ) -> None:
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+        if state_dir is None:
+            self._tmp = tempfile.TemporaryDirectory(prefix="reference-server-")
+            state_dir = Path(self._tmp.name) / "state"
+        self.state_dir = state_dir
+        self.dev = dev
+        self.validate_responses = validate_responses
+        self.extra_args = list(args)
+        self.extra_env = dict(env or {})
+        self.port = port or free_port()
+        self.log_path = self.state_dir.parent / f"server-{self.port}.log"
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log_file: Any = None
+
+    # -- addresses and tokens -------------------------------------------------------------------
+
+    @property
+    def root_url(self) -> str:
+        """`http://127.0.0.1:PORT`, where `/openapi.json` and `/docs` live."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def base_url(self) -> str:
+        """The API's base URL, ending in `/beta`."""
+        return self.root_url + "/beta"
+
+    @property
+    def issuer(self) -> str:
+        return self.extra_env.get("TOKEN_ISSUER") or DEV_ISSUER
+
+    @property
+    def audience(self) -> str:
+        return self.extra_env.get("TOKEN_AUDIENCE") or DEV_AUDIENCE
+
+    def token(self, permission: bool = True, **claims: Any) -> str:
+        """A dev token for this server; keyword arguments override claims (None removes one)."""
+        return mint_dev_token(
+            self.state_dir,
+            issuer=self.issuer,
+            audience=self.audience,
+            permission=permission,
+            claims=claims,
+        )
+
+    def auth_headers(self, permission: bool = True, **claims: Any) -> dict[str, str]:
+        """`Authorization` and `Content-Type` headers for a JSON request."""
+        return {
+            "Authorization": f"Bearer {self.token(permission, **claims)}",
+            "Content-Type": "application/json",
+        }
+
+    def client(self, **kwargs: Any) -> httpx.Client:
+        """An httpx client on `base_url` (close it, or use it in a `with`)."""
+        return httpx.Client(base_url=self.base_url, timeout=30.0, **kwargs)
+
+    # -- life cycle -----------------------------------------------------------------------------
+
+    @property
+    def command(self) -> list[str]:
+        cmd = [sys.executable, "-m", "reference_server", "--port", str(self.port)]
+        cmd += ["--state-dir", str(self.state_dir)]
+        if self.dev:
+            cmd.append("--dev")
+        if self.validate_responses:
+            cmd.append("--validate-responses")
+        return cmd + self.extra_args
+
+    @property
+    def pid(self) -> int:
+        if self._process is None:
+            raise ServerError("the server is not running")
+        return self._process.pid
+
+    @property
+    def returncode(self) -> int | None:
+        return None if self._process is None else self._process.poll()
+
+    def log(self) -> str:
+        """Everything the process wrote to stdout and stderr so far."""
+        try:
+            return self.log_path.read_text("utf-8", errors="replace")
+        except FileNotFoundError:
+            return ""
+
+    def start(self) -> ServerProcess:
+        if self._process is not None and self._process.poll() is None:
+            raise ServerError("the server is already running")
+        self.state_dir.mkdir(parents=True, exist_ok=True)
+        env = {k: v for k, v in os.environ.items() if k not in _SERVER_ENV}
+        env.update({"PYTHONUNBUFFERED": "1"})
+        env.update(self.extra_env)
+        self._log_file = self.log_path.open("ab")
+        self._process = subprocess.Popen(
+            self.command,
+            cwd=REPO_DIR,
+            env=env,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+        )
+        self._wait_ready()
+        return self
+
+    def _wait_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self._process is not None and self._process.poll() is not None:
+                raise ServerError(
+                    f"the server exited with {self._process.returncode}:\n{self.log()}"
+                )
+            try:
+                response = httpx.get(self.root_url + "/openapi.json", timeout=2.0)
+                if response.status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.05)
+        self.kill()
+        raise ServerError(f"the server was not ready in {START_TIMEOUT_SECONDS}s:\n{self.log()}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> int:
+        """Ask the server to stop (SIGTERM by default), wait, and return its exit code."""
+        process = self._process
+        if process is None:
+            return 0
+        if process.poll() is None:
+            process.send_signal(sig)
+            try:
+                process.wait(timeout=STOP_TIMEOUT_SECONDS)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self._close_log()
+        return process.returncode
+
+    def kill(self) -> None:
+        """SIGKILL: the process gets no chance to flush or clean up."""
+        process = self._process
+        if process is not None and process.poll() is None:
+            process.kill()
+            process.wait()
+        self._close_log()
+
+    def restart(self) -> ServerProcess:
+        """Stop the process if it runs, then start a new one on the same port and state folder."""
+        self.stop()
+        return self.start()
+
+    def _close_log(self) -> None:
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+
+    def close(self) -> None:
+        """Stop the process and remove the temporary state folder, if this object made it."""
+        self.stop()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+    def __enter__(self) -> ServerProcess:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+# Settings a developer may have exported for `make serve`; a test server must not inherit them.
+_SERVER_ENV = frozenset(
+    {
+        "PORT",
+        "RUNS_DEV_MODE",
+        "STATE_DIR",
+        "DEMO_DATA",
+        "DATABASE_URL",
+        "TOKEN_ISSUER",
+        "TOKEN_AUDIENCE",
+        "JWKS_FILE",
+        "JWKS_URL",
+        "VALIDATE_RESPONSES",
+        "OPENAPI_SPEC",
+        "DOCS_HTML",
+    }
+)
