@@ -93,7 +93,9 @@ def check_examples(spec: Mapping[str, Any]) -> ExampleReport:
 def _problem(example: Example, error: ValidationError) -> Problem:
     detail = error.message
     if error.context:
-        detail += f" (closest: {best_match(error.context).message})"
+        # A branch of another type (say `null`) says least about what the value got wrong.
+        same_type = [branch for branch in error.context if branch.validator != "type"]
+        detail += f" (closest: {best_match(same_type or error.context).message})"
     inside = tuple(str(part) for part in error.absolute_path)
     return Problem(
         (*example.value_at, *inside),
