@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-GENERATED = Path(__file__).resolve().parents[2] / "generated"
-if str(GENERATED) not in sys.path:
-    sys.path.insert(0, str(GENERATED))
+from scripts.generation import OUTPUT
 
-from industrydata_runs_client import AuthenticatedClient  # noqa: E402
+if str(OUTPUT) not in sys.path:
+    sys.path.insert(0, str(OUTPUT))
 
-from tests.client.support import connect  # noqa: E402
-from tests.support.server_process import ServerProcess  # noqa: E402
+from industrydata_runs_client import AuthenticatedClient
+
+from tests.client.support import connect
+from tests.support.server_process import ServerProcess
 
 
 @pytest.fixture
