@@ -81,8 +81,11 @@ def replace(target: Path, staged: Path, attic: Path) -> None:
 
 
 def main() -> int:
-    # Staged beside generated/ so that the final renames stay on one file system.
-    with tempfile.TemporaryDirectory(dir=ROOT, prefix=".generate-") as work:
+    # Staged in the repository (git-ignored .cache/, so no linter or `git status` sees it) so
+    # that the final renames stay on one file system.
+    cache = ROOT / ".cache"
+    cache.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=cache, prefix="generate-") as work:
         staged = Path(work) / "generated"
         try:
             generate_into(staged)
