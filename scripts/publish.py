@@ -106,6 +106,8 @@ def publish(out: Path, spec: Path, client: Path, changelog: Path) -> list[Path]:
     names = Names(version)
     out.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    # mkdtemp makes a private folder; dist/ is meant to be read, served and copied.
+    staged.chmod(0o755)
     try:
         notes = release_notes.render(changelog, version, title)
         (staged / names.notes).write_text(notes, encoding="utf-8")
