@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,11 +24,13 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
+from starlette.types import Receive, Scope, Send
 
 from reference_server.dataset import ODATA_TYPE
 from reference_server.errors import bad_request, odata_error
 from reference_server.middleware import BodyTooLargeError
 from reference_server.payload import PayloadError, content_type_problem, parse_json
+from reference_server.settings import DIST_DIR
 from reference_server.spec import Operation, Spec, Violation
 from reference_server.storage.base import (
     RUN_FIELDS,
@@ -119,7 +121,7 @@ class RunsApi:
             return odata_error(request.scope, 404, "ResourceNotFound", exc.message)
         except PreconditionFailedError as exc:
             return odata_error(
-                request.scope, 412, "PreconditionFailedError", exc.message, target="If-Match"
+                request.scope, 412, "PreconditionFailed", exc.message, target="If-Match"
             )
 
     async def add_run(self, request: Request) -> Response:
@@ -171,27 +173,45 @@ class RunsApi:
         return await self._update(request, "updateProcessRun", process=True)
 
     def routes(self) -> list[BaseRoute]:
-        """Routes under the base path, one per operation of the spec."""
-        handlers = {
+        """One route per spec path under the base path, most concrete first.
+
+        Each route takes every method and answers 405 with `Allow` for the ones the spec does not
+        define there, so a concrete path (`.../$ref`) is never taken for a templated one.
+        """
+        handlers: dict[str, Callable[[Request], Awaitable[Response]]] = {
             "addRun": self.add_run,
             "updateRun": self.update_run,
             "updateProcessRun": self.update_process_run,
         }
-        missing = set(self.spec.operations) ^ set(handlers)
-        if missing:
-            raise RuntimeError(f"spec operations and handlers differ: {sorted(missing)}")
-        by_path: dict[str, list[Operation]] = {}
-        for op in self.spec.operations.values():
-            by_path.setdefault(op.path, []).append(op)
+        unknown = set(self.spec.operations) ^ set(handlers)
+        if unknown:
+            raise RuntimeError(f"spec operations and handlers differ: {sorted(unknown)}")
         routes: list[BaseRoute] = []
-        for path, ops in by_path.items():
-            for op in ops:
-                routes.append(
-                    Route(
-                        path, handlers[op.operation_id], methods=[op.method], name=op.operation_id
-                    )
-                )
+        for template in self.spec.path_templates():
+            by_method = {
+                op.method: handlers[op.operation_id]
+                for op in self.spec.operations.values()
+                if op.path == template
+            }
+            routes.append(Route(template, _PathEndpoint(by_method)))
         return [Mount(self.spec.base_path, routes=routes)]
+
+
+class _PathEndpoint:
+    """An ASGI endpoint for one spec path: every method arrives here (a plain function endpoint
+    would make Starlette route by method first), and the ones the path lacks get 405."""
+
+    def __init__(self, by_method: Mapping[str, Callable[[Request], Awaitable[Response]]]) -> None:
+        self.by_method = dict(by_method)
+        self.allow = ", ".join(sorted(by_method))
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        handler = self.by_method.get(request.method)
+        if handler is None:
+            raise HTTPException(405, headers={"Allow": self.allow})
+        response = await handler(request)
+        await response(scope, receive, send)
 
 
 def _origin(request: Request) -> str:
@@ -207,9 +227,13 @@ def _origin(request: Request) -> str:
 class Documents:
     """The spec as loaded (YAML and JSON) and the published HTML reference page."""
 
-    def __init__(self, spec: Spec, docs_html: Path) -> None:
+    def __init__(self, spec: Spec, docs_html: Path | None) -> None:
         self.spec_yaml = spec.source.read_bytes() if spec.source else b""
         self.spec_json = json.dumps(spec.document, ensure_ascii=False, default=str).encode("utf-8")
+        if docs_html is None:
+            # The name `make publish` (scripts/publish.py) gives the page of this spec version.
+            version = str(spec.document.get("info", {}).get("version", ""))
+            docs_html = DIST_DIR / f"industrydata-runs-{version}.html"
         self.docs_html = docs_html
 
     async def openapi_yaml(self, request: Request) -> Response:

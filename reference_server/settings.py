@@ -12,7 +12,7 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
 DEFAULT_SPEC = REPO_DIR / "openapi.yaml"
 DEFAULT_DEMO_DATA = PACKAGE_DIR / "demo_data.json"
-DEFAULT_DOCS_HTML = REPO_DIR / "dist" / "index.html"
+DIST_DIR = REPO_DIR / "dist"
 
 # Dev-mode tokens carry these unless TOKEN_ISSUER / TOKEN_AUDIENCE say otherwise. The issuer is a
 # name no real identity provider uses, so a dev token can never pass for a production one.
@@ -40,7 +40,8 @@ class Settings:
     jwks_url: str | None = None
     validate_responses: bool = False
     spec_path: Path = DEFAULT_SPEC
-    docs_html: Path = DEFAULT_DOCS_HTML
+    # None: the page `make publish` writes for the loaded spec's version, in dist/.
+    docs_html: Path | None = None
 
     @property
     def effective_database_url(self) -> str:
@@ -140,5 +141,5 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
         jwks_url=env.get("JWKS_URL") or None,
         validate_responses=bool(args.validate_responses) or _flag(env, "VALIDATE_RESPONSES"),
         spec_path=_path(env.get("OPENAPI_SPEC")) or DEFAULT_SPEC,
-        docs_html=_path(env.get("DOCS_HTML")) or DEFAULT_DOCS_HTML,
+        docs_html=_path(env.get("DOCS_HTML")),
     )

@@ -140,10 +140,13 @@ def _reason(error: ValidationError) -> str:
 def _violations(error: ValidationError, subject: str, prefix: str) -> list[Violation]:
     """Turn one jsonschema error into violations naming the property (`subject` 'Property')."""
     path = [str(p) for p in error.absolute_path]
-    if error.validator == "anyOf" and error.context:
-        # A nested object under anyOf (e.g. blockingError): report the members inside it.
-        inner = [e for e in error.context if e.relative_path]
-        if inner and isinstance(error.instance, dict):
+    if error.validator == "anyOf" and error.context and isinstance(error.instance, dict):
+        # An object under anyOf (blockingError: publicError or null): report what is wrong
+        # inside the object branch, unless the branch refused the object as a whole.
+        inner = [
+            e for e in error.context if not (e.validator == "type" and e.validator_value == "null")
+        ]
+        if inner and not any(e.validator == "type" and not e.relative_path for e in inner):
             return [v for e in inner for v in _violations(e, subject, prefix)]
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
@@ -243,6 +246,7 @@ class Spec:
                 if method in item:
                     op = self._operation(template, regex, method, item)
                     self.operations[op.operation_id] = op
+        self._paths.sort(key=lambda entry: entry[1].count("{"))
         self.error_body = self._validator(["components", "schemas", "ODataError"])
         self._header_validators: dict[str, Draft202012Validator] = {}
 
@@ -335,16 +339,31 @@ class Spec:
     # -- matching -------------------------------------------------------------------------------
 
     def match(self, method: str, path: str) -> tuple[Operation, dict[str, str]] | None:
-        """The operation for a method and a path below the base path, with its path parameters."""
+        """The operation for a method and a path below the base path, with its path parameters.
+
+        As OpenAPI says, a concrete path wins over a templated one: `.../process/runs/$ref` is
+        the Add run path for every method, never a `{processRunId}` of `$ref`.
+        """
+        template = self.path_template(path)
+        if template is None:
+            return None
         for op in self.operations.values():
-            if op.method == method.upper():
+            if op.path == template and op.method == method.upper():
                 found = op.regex.fullmatch(path)
                 if found:
                     return op, found.groupdict()
         return None
 
-    def knows_path(self, path: str) -> bool:
-        return any(regex.fullmatch(path) for regex, _ in self._paths)
+    def path_template(self, path: str) -> str | None:
+        """The spec path that `path` (below the base path) falls under, concrete ones first."""
+        for regex, template in self._paths:
+            if regex.fullmatch(path):
+                return template
+        return None
+
+    def path_templates(self) -> list[str]:
+        """The spec's paths, most concrete first (fewest parameters)."""
+        return [template for _, template in self._paths]
 
     def check_schema(self, name: str, instance: object) -> list[str]:
         """Problems of `instance` against `components/schemas/<name>`, as sentences for a log."""

@@ -158,6 +158,12 @@ class RunStore(ABC):
     def close(self) -> None:
         """Release the connection; the store is unusable afterwards."""
 
+    def __enter__(self) -> RunStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
     def is_linked(self, flow_id: str, run_id: str, linked_run_id: str) -> bool:
         """Whether `linked_run_id` is in the process of `run_id`."""
         return linked_run_id in self.process_runs(flow_id, run_id)

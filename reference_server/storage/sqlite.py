@@ -72,9 +72,11 @@ class SqliteStore(RunStore):
 
     @classmethod
     def from_url(cls, url: str) -> SqliteStore:
-        """`sqlite:///absolute/path`, `sqlite:relative/path` or `sqlite://` + path."""
+        """As SQLAlchemy spells them: `sqlite:///relative/path`, `sqlite:////absolute/path`."""
         parts = urlsplit(url)
-        raw = parts.netloc + parts.path
+        if parts.netloc:
+            raise ValueError(f"an sqlite: URL names a file, not a host: {url}")
+        raw = parts.path[1:] if parts.path.startswith("/") else parts.path
         if not raw:
             raise ValueError("an sqlite: URL needs a file path, like sqlite:///state/runs.sqlite3")
         return cls(Path(unquote(raw)))
@@ -84,8 +86,11 @@ class SqliteStore(RunStore):
             (found,) = self._db.execute("PRAGMA user_version").fetchone()
             if found > SCHEMA_VERSION:
                 raise RuntimeError(f"{self.path} has schema {found}, newer than {SCHEMA_VERSION}")
-            self._db.executescript(SCHEMA)
-            self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+            if (
+                found < SCHEMA_VERSION
+            ):  # a new file; a second reader of an existing one writes nothing
+                self._db.executescript(SCHEMA)
+                self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:

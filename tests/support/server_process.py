@@ -21,7 +21,9 @@ from typing import Any
 import httpx
 
 from reference_server.auth import mint_dev_token
-from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER
+from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER, Settings
+from reference_server.storage import open_store
+from reference_server.storage.base import RunStore
 
 REPO_DIR = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 30.0
@@ -91,6 +93,18 @@ class ServerProcess:
     @property
     def audience(self) -> str:
         return self.extra_env.get("TOKEN_AUDIENCE") or DEV_AUDIENCE
+
+    @property
+    def database_url(self) -> str:
+        """Where the server stores its data (`DATABASE_URL`, or SQLite in the state folder)."""
+        settings = Settings(
+            state_dir=self.state_dir, database_url=self.extra_env.get("DATABASE_URL")
+        )
+        return settings.effective_database_url
+
+    def open_store(self) -> RunStore:
+        """A second connection to the server's storage, to look at what it stored (close it)."""
+        return open_store(self.database_url)
 
     def token(self, permission: bool = True, **claims: Any) -> str:
         """A dev token for this server; keyword arguments override claims (None removes one)."""

@@ -1,0 +1,172 @@
+"""The SQLite store behind the `RunStore` interface: loading, merging, links, preconditions."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from reference_server.storage import open_store
+from reference_server.storage.base import (
+    FlowRecord,
+    NotFoundError,
+    Precondition,
+    PreconditionFailedError,
+    RunRecord,
+)
+from reference_server.storage.sqlite import SqliteStore
+
+FIELDS: dict[str, object] = {
+    "displayName": "Run",
+    "startDateTime": "2026-11-24T02:00:00Z",
+    "endDateTime": None,
+    "status": "running",
+    "blockingError": None,
+    "statistics": {},
+}
+DATA = [
+    FlowRecord(
+        id="flow",
+        runs=(
+            RunRecord(id="parent", fields=FIELDS, process_runs=("child",)),
+            RunRecord(id="child", fields=FIELDS),
+            RunRecord(id="loner", fields=FIELDS),
+        ),
+    )
+]
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> SqliteStore:
+    opened = SqliteStore(tmp_path / "runs.sqlite3")
+    opened.load(DATA)
+    return opened
+
+
+def test_load_is_idempotent_and_never_overwrites(store: SqliteStore) -> None:
+    store.update_run("flow", "parent", {"displayName": "changed"})
+    assert store.load(DATA) == 0
+    run = store.get_run("flow", "parent")
+    assert run is not None
+    assert run.fields["displayName"] == "changed"
+    assert store.process_runs("flow", "parent") == ["child"]
+
+
+def test_load_refuses_a_link_to_a_missing_run(tmp_path: Path) -> None:
+    bad = [FlowRecord(id="f", runs=(RunRecord(id="a", fields=FIELDS, process_runs=("ghost",)),))]
+    with SqliteStore(tmp_path / "runs.sqlite3") as store, pytest.raises(ValueError, match="ghost"):
+        store.load(bad)
+
+
+def test_update_merges_top_level_properties_and_bumps_the_version(store: SqliteStore) -> None:
+    updated = store.update_run("flow", "parent", {"status": "completed", "statistics": {"n": 1}})
+    assert updated.fields == {**FIELDS, "status": "completed", "statistics": {"n": 1}}
+    assert updated.version == 2
+    assert store.get_run("flow", "parent") == updated
+    unchanged = store.update_run("flow", "parent", {"status": "completed"})
+    assert unchanged.version == 2
+
+
+def test_update_through_a_process_needs_the_link(store: SqliteStore) -> None:
+    assert store.update_run("flow", "child", {"status": "failed"}, process_of="parent").version == 2
+    with pytest.raises(NotFoundError, match="not linked"):
+        store.update_run("flow", "loner", {"status": "failed"}, process_of="parent")
+    with pytest.raises(NotFoundError, match="ghost"):
+        store.update_run("flow", "child", {"status": "failed"}, process_of="ghost")
+    loner = store.get_run("flow", "loner")
+    assert loner is not None
+    assert loner.version == 1
+
+
+@pytest.mark.parametrize(
+    ("flow", "run", "missing"), [("nope", "parent", "nope"), ("flow", "nope", "nope")]
+)
+def test_unknown_flow_or_run_is_not_found(
+    store: SqliteStore, flow: str, run: str, missing: str
+) -> None:
+    with pytest.raises(NotFoundError, match=missing):
+        store.update_run(flow, run, {"status": "failed"})
+    with pytest.raises(NotFoundError, match=missing):
+        store.create_linked_run(flow, run, "new", FIELDS)
+    assert store.get_run("flow", "new") is None
+
+
+def test_create_linked_run_stores_and_links(store: SqliteStore) -> None:
+    created = store.create_linked_run("flow", "parent", "new", FIELDS)
+    assert created.version == 1
+    assert store.get_run("flow", "new") == created
+    assert store.process_runs("flow", "parent") == ["child", "new"]
+    assert store.is_linked("flow", "parent", "new")
+    assert not store.is_linked("flow", "loner", "new")
+
+
+def test_precondition_guards_the_update(store: SqliteStore) -> None:
+    with pytest.raises(PreconditionFailedError, match='"1"'):
+        store.update_run(
+            "flow", "parent", {"status": "failed"}, precondition=Precondition(frozenset({"7"}))
+        )
+    run = store.get_run("flow", "parent")
+    assert run is not None
+    assert run.fields["status"] == "running"
+    ok = store.update_run(
+        "flow", "parent", {"status": "failed"}, precondition=Precondition(frozenset({"1"}))
+    )
+    assert ok.version == 2
+    assert (
+        store.update_run(
+            "flow", "parent", {"status": "completed"}, precondition=Precondition(any=True)
+        ).version
+        == 3
+    )
+
+
+def test_snapshot_round_trips_through_load(store: SqliteStore, tmp_path: Path) -> None:
+    store.create_linked_run(
+        "flow", "loner", "extra", {**FIELDS, "statistics": {"k": [1, "\u00e9"]}}
+    )
+    snapshot = store.snapshot()
+    with SqliteStore(tmp_path / "copy.sqlite3") as copy:
+        copy.load(snapshot)
+        assert copy.snapshot() == snapshot
+
+
+def test_concurrent_merges_lose_no_update(store: SqliteStore) -> None:
+    # Two writers, each owning one property, each writing 100 times: with an atomic merge both
+    # end at their last value; a read-modify-write race would put back a stale one.
+    def writer(name: str) -> None:
+        for i in range(100):
+            store.update_run("flow", "parent", {name: f"{name}-{i}"})
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in ("displayName", "status")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run = store.get_run("flow", "parent")
+    assert run is not None
+    assert (run.fields["displayName"], run.fields["status"]) == ("displayName-99", "status-99")
+    assert run.version == 201
+
+
+def test_two_connections_share_one_file(store: SqliteStore) -> None:
+    with SqliteStore(store.path) as other:
+        other.update_run("flow", "parent", {"status": "failed"})
+    run = store.get_run("flow", "parent")
+    assert run is not None
+    assert run.fields["status"] == "failed"
+
+
+def test_open_store_picks_the_engine_by_url(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with open_store(f"sqlite:///{tmp_path}/a.sqlite3") as store:
+        assert isinstance(store, SqliteStore)
+        assert store.path == tmp_path / "a.sqlite3"
+    monkeypatch.chdir(tmp_path)
+    with open_store("sqlite:///rel/b.sqlite3") as store:
+        assert isinstance(store, SqliteStore)
+        assert store.path == Path("rel/b.sqlite3")
+    assert (tmp_path / "rel" / "b.sqlite3").is_file()
+    with pytest.raises(ValueError, match="no storage engine"):
+        open_store("mysql://localhost/runs")

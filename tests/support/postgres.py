@@ -1,0 +1,180 @@
+"""A throwaway PostgreSQL cluster on 127.0.0.1, for tests that run the server on PostgreSQL.
+
+`initdb` into a temporary folder, `postgres` listening on loopback only with its socket in that
+folder, trust authentication (nothing else can reach it), `fsync` left on so that durability
+tests mean something. As root the cluster runs as the `postgres` user that Debian's package
+creates, because PostgreSQL refuses to run as root. Each test server gets a database of its own.
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import re
+import shutil
+import subprocess
+import tempfile
+import uuid
+from pathlib import Path
+from types import TracebackType
+
+import psycopg
+
+from tests.support.server_process import free_port
+
+START_TIMEOUT_SECONDS = 60
+# The server's own settings override nothing here; these only keep a test cluster small.
+SERVER_OPTIONS = (
+    "-c listen_addresses=127.0.0.1",
+    "-c fsync=on",
+    "-c max_connections=200",
+    "-c shared_buffers=16MB",
+)
+
+
+class PostgresMissingError(RuntimeError):
+    """The PostgreSQL server binaries are not installed."""
+
+
+def find_bin_dir() -> Path:
+    """`PG_BIN`, or the newest `/usr/lib/postgresql/N/bin` (Debian's layout)."""
+    configured = os.environ.get("PG_BIN")
+    candidates = [Path(configured)] if configured else []
+    debian = Path("/usr/lib/postgresql")
+    if debian.is_dir():
+        versions = [p for p in debian.iterdir() if re.fullmatch(r"[0-9]+", p.name)]
+        candidates += [p / "bin" for p in sorted(versions, key=lambda p: int(p.name), reverse=True)]
+    for candidate in candidates:
+        if (candidate / "initdb").is_file() and (candidate / "pg_ctl").is_file():
+            return candidate
+    raise PostgresMissingError(
+        "PostgreSQL server binaries not found (install Debian's postgresql package with "
+        "`make apt-packages`, or set PG_BIN)"
+    )
+
+
+class PostgresCluster:
+    """One PostgreSQL cluster of its own; `start()` / `stop()` it, `create_database()` per test.
+
+    Use it as a context manager: the server is always stopped and the folder removed on exit.
+    """
+
+    def __init__(self, bin_dir: Path | None = None) -> None:
+        self.bin_dir = bin_dir or find_bin_dir()
+        self._user = _run_as_user()
+        self.root = Path(tempfile.mkdtemp(prefix="runs-postgres-"))
+        if self._user is not None:
+            shutil.chown(self.root, user=self._user)
+        self.data_dir = self.root / "data"
+        self.log_path = self.root / "postgres.log"
+        self.port = free_port()
+        self._initialised = False
+
+    def _command(self, *argv: str) -> list[str]:
+        if self._user is None:
+            return list(argv)
+        return ["runuser", "-u", self._user, "--", *argv]
+
+    def _run(self, *argv: str) -> None:
+        result = subprocess.run(
+            self._command(*argv), capture_output=True, text=True, check=False, timeout=120
+        )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"{' '.join(argv)} exited with {result.returncode}:\n{result.stdout}"
+                f"{result.stderr}\n{self.log()}"
+            )
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text("utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def start(self) -> PostgresCluster:
+        """Create the cluster on first start, then start the server and wait until it accepts."""
+        if not self._initialised:
+            # --no-sync only skips flushing the fresh, empty cluster; the server runs fsync=on.
+            self._run(
+                str(self.bin_dir / "initdb"),
+                "--pgdata",
+                str(self.data_dir),
+                "--auth",
+                "trust",
+                "--username",
+                "postgres",
+                "--encoding",
+                "UTF8",
+                "--locale",
+                "C",
+                "--no-sync",
+            )
+            self._initialised = True
+        options = " ".join([*SERVER_OPTIONS, f"-p {self.port}", f"-k {self.root}"])
+        self._run(
+            str(self.bin_dir / "pg_ctl"),
+            "start",
+            "--wait",
+            f"--timeout={START_TIMEOUT_SECONDS}",
+            "--pgdata",
+            str(self.data_dir),
+            "--log",
+            str(self.log_path),
+            "--options",
+            options,
+        )
+        return self
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop the server (`fast` ends sessions; `immediate` is a crash, recovered on start)."""
+        if not (self.data_dir / "postmaster.pid").exists():
+            return
+        self._run(
+            str(self.bin_dir / "pg_ctl"),
+            "stop",
+            "--wait",
+            "--pgdata",
+            str(self.data_dir),
+            "--mode",
+            mode,
+        )
+
+    def url(self, database: str = "postgres") -> str:
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, prefix: str = "runs") -> str:
+        """A new empty database; returns its URL."""
+        name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+        with psycopg.connect(self.url(), autocommit=True, connect_timeout=10) as admin:
+            admin.execute(f'CREATE DATABASE "{name}"')  # the name is ours: hex digits only
+        return self.url(name)
+
+    def close(self) -> None:
+        try:
+            self.stop()
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def __enter__(self) -> PostgresCluster:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _run_as_user() -> str | None:
+    """PostgreSQL will not run as root: as root, run it as `postgres` (Debian creates it)."""
+    if os.geteuid() != 0:
+        return None
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        raise PostgresMissingError(
+            "running as root, but there is no `postgres` user to run PostgreSQL as"
+        ) from None
+    return "postgres"
