@@ -85,3 +85,23 @@ def internal_error(scope: Scope) -> JSONResponse:
         "InternalServerError",
         "An unexpected error occurred. Quote the request-id when reporting it.",
     )
+
+
+def retry_later(scope: Scope, status: int, code: str, message: str, seconds: int) -> JSONResponse:
+    """429 or 503: `Retry-After` in whole seconds (at least 1), and the wait in the message."""
+    seconds = max(1, min(int(seconds), 86400))
+    unit = "second" if seconds == 1 else "seconds"
+    return odata_error(
+        scope,
+        status,
+        code,
+        f"{message} Retry after {seconds} {unit}.",
+        headers={"Retry-After": str(seconds)},
+    )
+
+
+def service_unavailable(scope: Scope, seconds: int) -> JSONResponse:
+    """503: the storage cannot serve the request now; nothing was changed that was confirmed."""
+    return retry_later(
+        scope, 503, "ServiceUnavailable", "The service is temporarily unavailable.", seconds
+    )

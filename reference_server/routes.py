@@ -27,7 +27,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from reference_server.dataset import ODATA_TYPE
-from reference_server.errors import bad_request, odata_error
+from reference_server.errors import bad_request, odata_error, service_unavailable
 from reference_server.middleware import BodyTooLargeError
 from reference_server.payload import PayloadError, content_type_problem, parse_json
 from reference_server.settings import DIST_DIR
@@ -39,6 +39,7 @@ from reference_server.storage.base import (
     PreconditionFailedError,
     RunStore,
     StoredRun,
+    UnavailableError,
 )
 from reference_server.times import TimeOutOfRangeError, to_utc
 
@@ -123,6 +124,9 @@ class RunsApi:
             return odata_error(
                 request.scope, 412, "PreconditionFailed", exc.message, target="If-Match"
             )
+        except UnavailableError as exc:
+            log.warning("storage unavailable, answered 503: %s", exc.message)
+            return service_unavailable(request.scope, exc.retry_after)
 
     async def add_run(self, request: Request) -> Response:
         accepted = await self._accept(request, "addRun")

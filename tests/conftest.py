@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from tests.support.postgres import ENGINES, PostgresCluster, cluster_or_skip, fresh_database_url
 from tests.support.server_process import ServerProcess
 
 
@@ -25,3 +27,19 @@ def fresh_server() -> Iterator[ServerProcess]:
     """A reference server of this test alone, with the demo data as shipped."""
     with ServerProcess() as process:
         yield process
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[PostgresCluster]:
+    """A throwaway PostgreSQL cluster on 127.0.0.1 for the session; users create databases in it.
+
+    Without PostgreSQL installed the tests that need it skip, except in CI, where they fail.
+    """
+    with cluster_or_skip() as cluster:
+        yield cluster
+
+
+@pytest.fixture(params=ENGINES)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database of each storage engine in turn (`DATABASE_URL` syntax)."""
+    return fresh_database_url(request.param, request, tmp_path)

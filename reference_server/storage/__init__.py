@@ -11,11 +11,14 @@ from reference_server.storage.base import RunStore
 # A new engine is one line here.
 ENGINES = {
     "sqlite": "reference_server.storage.sqlite:SqliteStore",
+    "postgresql": "reference_server.storage.postgres:PostgresStore",
+    "postgres": "reference_server.storage.postgres:PostgresStore",
 }
 
 
 def open_store(url: str) -> RunStore:
-    """Open the store that `url` names, like `sqlite:///state/runs.sqlite3`."""
+    """Open the store that `url` names, like `sqlite:///state/runs.sqlite3` or
+    `postgresql://user@host:5432/runs`."""
     scheme = urlsplit(url).scheme.lower()
     target = ENGINES.get(scheme)
     if target is None:

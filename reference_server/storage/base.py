@@ -43,6 +43,18 @@ class PreconditionFailedError(StoreError):
     """The run's version is not one the caller named; nothing was changed."""
 
 
+class UnavailableError(StoreError):
+    """The database cannot serve the request now (down, restarting, locked, or too busy).
+
+    Raised within the store's bounded wait, never after an open-ended one. Nothing was changed,
+    or the change was not confirmed: a caller may retry after `retry_after` seconds.
+    """
+
+    def __init__(self, message: str, retry_after: int = 2) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True)
 class StoredRun:
     """A run as stored: its key, its properties, and a version that grows with every change."""

@@ -4,6 +4,10 @@ With WAL and FULL, a commit is on disk before the method returns, so a write the
 acknowledged survives a `kill -9` (and a power cut). One connection is shared by the server's
 worker threads behind a lock; `BEGIN IMMEDIATE` makes each write hold the write lock from its
 first read, so a merge cannot interleave with another process's write either.
+
+Every wait is bounded by `timeout` (the URL's `?timeout=SECONDS`, default 5): for the lock
+between threads and for SQLite's busy wait on another process's lock. A file that stays locked
+or cannot be written raises `UnavailableError` (the HTTP layer's 503) instead of hanging.
 """
 
 from __future__ import annotations
@@ -12,9 +16,9 @@ import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
+from urllib.parse import parse_qsl, unquote, urlsplit
 
 from reference_server.storage.base import (
     JSON,
@@ -23,6 +27,7 @@ from reference_server.storage.base import (
     RunRecord,
     RunStore,
     StoredRun,
+    UnavailableError,
     flow_missing,
     link_missing,
     run_missing,
@@ -30,6 +35,17 @@ from reference_server.storage.base import (
 )
 
 SCHEMA_VERSION = 1
+DEFAULT_TIMEOUT_SECONDS = 5.0
+# SQLite's errors that mean "not now" rather than a bug: another connection holds the lock, or
+# the file cannot be read or written at the moment. Extended codes (`SQLITE_BUSY_SNAPSHOT`,
+# `SQLITE_IOERR_FSYNC`, ...) count with their primary code.
+UNAVAILABLE_CODES = (
+    "SQLITE_BUSY",
+    "SQLITE_LOCKED",
+    "SQLITE_IOERR",
+    "SQLITE_CANTOPEN",
+    "SQLITE_FULL",
+)
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS incoming_flows (
     id TEXT PRIMARY KEY
@@ -52,6 +68,36 @@ CREATE TABLE IF NOT EXISTS process_links (
 """
 
 
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether `exc` says the database file is locked or unusable right now."""
+    name = getattr(exc, "sqlite_errorname", None) or ""
+    return isinstance(exc, sqlite3.OperationalError) and any(
+        name == code or name.startswith(code + "_") for code in UNAVAILABLE_CODES
+    )
+
+
+def parse_url(url: str) -> tuple[Path, float]:
+    """As SQLAlchemy spells them: `sqlite:///relative/path`, `sqlite:////absolute/path`, with an
+    optional `?timeout=SECONDS`."""
+    parts = urlsplit(url)
+    if parts.netloc:
+        raise ValueError(f"an sqlite: URL names a file, not a host: {url}")
+    raw = parts.path[1:] if parts.path.startswith("/") else parts.path
+    if not raw:
+        raise ValueError("an sqlite: URL needs a file path, like sqlite:///state/runs.sqlite3")
+    timeout = DEFAULT_TIMEOUT_SECONDS
+    for key, value in parse_qsl(parts.query, keep_blank_values=True):
+        if key != "timeout":
+            raise ValueError(f"unknown sqlite: URL parameter {key!r} (known: timeout)")
+        try:
+            timeout = float(value)
+        except ValueError:
+            raise ValueError("timeout must be a number of seconds") from None
+        if not 0 < timeout <= 300:
+            raise ValueError("timeout must be in (0, 300] seconds")
+    return Path(unquote(raw)), timeout
+
+
 def _dumps(fields: Mapping[str, JSON]) -> str:
     # ASCII escapes keep any string JSON can carry storable and byte-for-byte reproducible.
     return json.dumps(dict(fields), ensure_ascii=True, separators=(",", ":"), allow_nan=False)
@@ -60,11 +106,14 @@ def _dumps(fields: Mapping[str, JSON]) -> str:
 class SqliteStore(RunStore):
     """`RunStore` on one SQLite file."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.timeout = timeout
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=30)
+        self._db = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=timeout
+        )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
@@ -72,14 +121,9 @@ class SqliteStore(RunStore):
 
     @classmethod
     def from_url(cls, url: str) -> SqliteStore:
-        """As SQLAlchemy spells them: `sqlite:///relative/path`, `sqlite:////absolute/path`."""
-        parts = urlsplit(url)
-        if parts.netloc:
-            raise ValueError(f"an sqlite: URL names a file, not a host: {url}")
-        raw = parts.path[1:] if parts.path.startswith("/") else parts.path
-        if not raw:
-            raise ValueError("an sqlite: URL needs a file path, like sqlite:///state/runs.sqlite3")
-        return cls(Path(unquote(raw)))
+        """See `parse_url`."""
+        path, timeout = parse_url(url)
+        return cls(path, timeout)
 
     def _create_schema(self) -> None:
         with self._lock:
@@ -93,24 +137,35 @@ class SqliteStore(RunStore):
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN IMMEDIATE")
+    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
+        # The thread lock is waited for no longer than SQLite's busy wait: a request queued
+        # behind a stuck one gets a 503 in bounded time, not after everyone else's timeout.
+        if not self._lock.acquire(timeout=self.timeout):
+            raise UnavailableError("The storage is busy.")
+        try:
+            self._db.execute(begin)
             try:
                 yield self._db
-            except BaseException:
-                self._db.execute("ROLLBACK")
-                raise
-            self._db.execute("COMMIT")
-
-    @contextmanager
-    def _read(self) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            self._db.execute("BEGIN")
-            try:
-                yield self._db
-            finally:
                 self._db.execute("COMMIT")
+            except BaseException:
+                if self._db.in_transaction:
+                    with suppress(sqlite3.Error):
+                        self._db.execute("ROLLBACK")
+                raise
+        except sqlite3.OperationalError as exc:
+            if is_unavailable(exc):
+                raise UnavailableError(
+                    "The storage is unavailable (the database is locked)."
+                ) from exc
+            raise
+        finally:
+            self._lock.release()
+
+    def _write(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._transaction("BEGIN IMMEDIATE")
+
+    def _read(self) -> AbstractContextManager[sqlite3.Connection]:
+        return self._transaction("BEGIN")
 
     # -- reads ----------------------------------------------------------------------------------
 

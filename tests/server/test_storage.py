@@ -1,8 +1,12 @@
-"""The SQLite store behind the `RunStore` interface: loading, merging, links, preconditions."""
+"""Each storage engine behind the `RunStore` interface: loading, merging, links, preconditions.
+
+The tests that take `store` run on SQLite and on PostgreSQL (`store_url`, in tests/conftest.py).
+"""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +18,7 @@ from reference_server.storage.base import (
     Precondition,
     PreconditionFailedError,
     RunRecord,
+    RunStore,
 )
 from reference_server.storage.sqlite import SqliteStore
 
@@ -38,13 +43,13 @@ DATA = [
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> SqliteStore:
-    opened = SqliteStore(tmp_path / "runs.sqlite3")
-    opened.load(DATA)
-    return opened
+def store(store_url: str) -> Iterator[RunStore]:
+    with open_store(store_url) as opened:
+        opened.load(DATA)
+        yield opened
 
 
-def test_load_is_idempotent_and_never_overwrites(store: SqliteStore) -> None:
+def test_load_is_idempotent_and_never_overwrites(store: RunStore) -> None:
     store.update_run("flow", "parent", {"displayName": "changed"})
     assert store.load(DATA) == 0
     run = store.get_run("flow", "parent")
@@ -59,7 +64,7 @@ def test_load_refuses_a_link_to_a_missing_run(tmp_path: Path) -> None:
         store.load(bad)
 
 
-def test_update_merges_top_level_properties_and_bumps_the_version(store: SqliteStore) -> None:
+def test_update_merges_top_level_properties_and_bumps_the_version(store: RunStore) -> None:
     updated = store.update_run("flow", "parent", {"status": "completed", "statistics": {"n": 1}})
     assert updated.fields == {**FIELDS, "status": "completed", "statistics": {"n": 1}}
     assert updated.version == 2
@@ -68,7 +73,7 @@ def test_update_merges_top_level_properties_and_bumps_the_version(store: SqliteS
     assert unchanged.version == 2
 
 
-def test_update_through_a_process_needs_the_link(store: SqliteStore) -> None:
+def test_update_through_a_process_needs_the_link(store: RunStore) -> None:
     assert store.update_run("flow", "child", {"status": "failed"}, process_of="parent").version == 2
     with pytest.raises(NotFoundError, match="not linked"):
         store.update_run("flow", "loner", {"status": "failed"}, process_of="parent")
@@ -83,7 +88,7 @@ def test_update_through_a_process_needs_the_link(store: SqliteStore) -> None:
     ("flow", "run", "missing"), [("nope", "parent", "nope"), ("flow", "nope", "nope")]
 )
 def test_unknown_flow_or_run_is_not_found(
-    store: SqliteStore, flow: str, run: str, missing: str
+    store: RunStore, flow: str, run: str, missing: str
 ) -> None:
     with pytest.raises(NotFoundError, match=missing):
         store.update_run(flow, run, {"status": "failed"})
@@ -92,7 +97,7 @@ def test_unknown_flow_or_run_is_not_found(
     assert store.get_run("flow", "new") is None
 
 
-def test_create_linked_run_stores_and_links(store: SqliteStore) -> None:
+def test_create_linked_run_stores_and_links(store: RunStore) -> None:
     created = store.create_linked_run("flow", "parent", "new", FIELDS)
     assert created.version == 1
     assert store.get_run("flow", "new") == created
@@ -101,7 +106,7 @@ def test_create_linked_run_stores_and_links(store: SqliteStore) -> None:
     assert not store.is_linked("flow", "loner", "new")
 
 
-def test_precondition_guards_the_update(store: SqliteStore) -> None:
+def test_precondition_guards_the_update(store: RunStore) -> None:
     with pytest.raises(PreconditionFailedError, match='"1"'):
         store.update_run(
             "flow", "parent", {"status": "failed"}, precondition=Precondition(frozenset({"7"}))
@@ -121,7 +126,7 @@ def test_precondition_guards_the_update(store: SqliteStore) -> None:
     )
 
 
-def test_snapshot_round_trips_through_load(store: SqliteStore, tmp_path: Path) -> None:
+def test_snapshot_round_trips_through_load(store: RunStore, tmp_path: Path) -> None:
     store.create_linked_run(
         "flow", "loner", "extra", {**FIELDS, "statistics": {"k": [1, "\u00e9"]}}
     )
@@ -131,7 +136,7 @@ def test_snapshot_round_trips_through_load(store: SqliteStore, tmp_path: Path) -
         assert copy.snapshot() == snapshot
 
 
-def test_concurrent_merges_lose_no_update(store: SqliteStore) -> None:
+def test_concurrent_merges_lose_no_update(store: RunStore) -> None:
     # Two writers, each owning one property, each writing 100 times: with an atomic merge both
     # end at their last value; a read-modify-write race would put back a stale one.
     def writer(name: str) -> None:
@@ -149,8 +154,8 @@ def test_concurrent_merges_lose_no_update(store: SqliteStore) -> None:
     assert run.version == 201
 
 
-def test_two_connections_share_one_file(store: SqliteStore) -> None:
-    with SqliteStore(store.path) as other:
+def test_two_connections_share_one_database(store: RunStore, store_url: str) -> None:
+    with open_store(store_url) as other:
         other.update_run("flow", "parent", {"status": "failed"})
     run = store.get_run("flow", "parent")
     assert run is not None

@@ -19,6 +19,7 @@ from pathlib import Path
 from types import TracebackType
 
 import psycopg
+import pytest
 
 from tests.support.server_process import free_port
 
@@ -156,7 +157,11 @@ class PostgresCluster:
             shutil.rmtree(self.root, ignore_errors=True)
 
     def __enter__(self) -> PostgresCluster:
-        return self.start()
+        try:
+            return self.start()
+        except BaseException:
+            self.close()
+            raise
 
     def __exit__(
         self,
@@ -178,3 +183,27 @@ def _run_as_user() -> str | None:
             "running as root, but there is no `postgres` user to run PostgreSQL as"
         ) from None
     return "postgres"
+
+
+ENGINES = ("sqlite", "postgresql")
+
+
+def cluster_or_skip() -> PostgresCluster:
+    """A cluster, not started; without PostgreSQL installed, skip, except in CI (`CI` set)."""
+    try:
+        return PostgresCluster()
+    except PostgresMissingError as exc:
+        if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no"):
+            raise PostgresMissingError(f"{exc}; CI runs every test on PostgreSQL too") from None
+        pytest.skip(str(exc))
+
+
+def fresh_database_url(engine: str, request: pytest.FixtureRequest, sqlite_dir: Path) -> str:
+    """An empty database of `engine`: an SQLite file in `sqlite_dir`, or a new database in the
+    session's PostgreSQL cluster (the `postgres` fixture, started only when asked for)."""
+    if engine == "sqlite":
+        return f"sqlite:///{(sqlite_dir / 'runs.sqlite3').resolve()}"
+    if engine == "postgresql":
+        cluster: PostgresCluster = request.getfixturevalue("postgres")
+        return cluster.create_database()
+    raise ValueError(f"unknown engine {engine!r}")

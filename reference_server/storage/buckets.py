@@ -1,0 +1,70 @@
+"""Token buckets for rate limiting, kept in the database next to the runs.
+
+Kept in the database, not in memory, for two reasons: a restarted server must not hand every
+caller a fresh burst, and several server processes on one database must share one limit per
+caller. Each take is one short transaction that refills the bucket for the time that passed,
+then takes a token if there is one.
+"""
+
+from __future__ import annotations
+
+import importlib
+from abc import ABC, abstractmethod
+from urllib.parse import urlsplit
+
+# scheme -> "module:class"; the class has `from_url(url) -> BucketStore`.
+ENGINES = {
+    "sqlite": "reference_server.storage.sqlite_buckets:SqliteBuckets",
+    "postgresql": "reference_server.storage.postgres:PostgresBuckets",
+    "postgres": "reference_server.storage.postgres:PostgresBuckets",
+}
+
+
+def refill(tokens: float, updated_at: float, now: float, per_second: float, burst: float) -> float:
+    """The tokens in a bucket at `now`: what it held, plus what dripped in since, up to `burst`.
+
+    A clock that went backwards adds nothing (and takes nothing away).
+    """
+    return min(burst, tokens + max(0.0, now - updated_at) * per_second)
+
+
+def take_one(
+    tokens: float, updated_at: float, now: float, per_second: float, burst: float
+) -> tuple[float, float]:
+    """Refill, then take a token if there is one: `(tokens left, seconds to wait)`.
+
+    The wait is 0.0 when a token was taken; otherwise nothing is taken and the wait says when
+    the next token will be there.
+    """
+    tokens = refill(tokens, updated_at, now, per_second, burst)
+    if tokens >= 1.0:
+        return tokens - 1.0, 0.0
+    return tokens, (1.0 - tokens) / per_second
+
+
+class BucketStore(ABC):
+    """Durable token buckets, one per key; safe to share between threads and processes."""
+
+    @abstractmethod
+    def take(self, key: str, *, per_second: float, burst: float, now: float) -> float:
+        """Take one token from bucket `key` (a new bucket starts full, with `burst` tokens).
+
+        Returns 0.0 when a token was taken, else the seconds until one will be there (nothing is
+        taken then). `now` is Unix time.
+        """
+
+    @abstractmethod
+    def close(self) -> None:
+        """Release the connection."""
+
+
+def open_buckets(url: str) -> BucketStore:
+    """The bucket store in the database `url` names (the same `DATABASE_URL` as the runs)."""
+    scheme = urlsplit(url).scheme.lower()
+    target = ENGINES.get(scheme)
+    if target is None:
+        raise ValueError(f"no rate-limit storage for {scheme or url!r} URLs")
+    module_name, _, class_name = target.partition(":")
+    engine = getattr(importlib.import_module(module_name), class_name)
+    store: BucketStore = engine.from_url(url)
+    return store
