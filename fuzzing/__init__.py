@@ -1,0 +1,5 @@
+"""Contract fuzzing of the industryData run API: schemathesis, custom checks and probes.
+
+Talks to a target over HTTP only, so it judges the reference server and any other
+implementation the same way. `python -m fuzzing` is the entry point (`make fuzz`).
+"""

@@ -1,0 +1,491 @@
+"""Checks of this API's contract that schemathesis does not have.
+
+Each rule is a plain function of an `Exchange` (plus, for rules about state, what the ledger
+knew before the request), failing with an `AssertionError` that says what was sent, what came
+back and what the contract wants. The same functions judge the probes' exchanges; the
+`@schemathesis.check` functions at the end adapt them to schemathesis.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+import schemathesis
+
+from fuzzing.exchange import (
+    ADD_RUN,
+    NOT_JSON,
+    UPDATE_PROCESS_RUN,
+    UPDATE_RUN,
+    Exchange,
+    route_of,
+)
+from fuzzing.ledger import LEDGER, Reading, read_run
+from fuzzing.spec import contract
+from fuzzing.times import is_utc, ticks
+
+if TYPE_CHECKING:
+    from schemathesis import CheckContext, Response
+    from schemathesis.generation.case import Case
+
+_UPDATES = (UPDATE_RUN, UPDATE_PROCESS_RUN)
+_CLIENT_REQUEST_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
+_JSON_MEDIA_TYPE = re.compile(r"^application/json\s*(;.*)?$", re.IGNORECASE)
+# What a stack trace, an exception or a server-side path looks like in a response body.
+_LEAK_PATTERNS = (
+    re.compile(r"Traceback \(most recent call last\)"),
+    re.compile(r'File "[^"]+", line \d+'),
+    re.compile(r"\b[\w/.-]+\.py\b"),
+    re.compile(r"(?:^|[\s\"'(=])/(?:usr|home|opt|srv|var|tmp|app|work|root|lib)/[\w./-]+"),
+    re.compile(r"\b[A-Za-z]:\\\\?[\w\\. -]+"),
+    re.compile(r"\b(?:KeyError|TypeError|AttributeError|IndexError|NameError|ValueError)\b"),
+    re.compile(r"\b(?:sqlite3|psycopg|starlette|uvicorn|jsonschema)\.[A-Za-z_]\w*"),
+)
+
+
+def _json_equal(left: Any, right: Any) -> bool:
+    """JSON equality: `true` is not `1`, `1` is `1.0`, objects ignore order, arrays do not."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left == right
+    if isinstance(left, int | float) and isinstance(right, int | float):
+        return left == right
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(_json_equal(left[k], right[k]) for k in left)
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(map(_json_equal, left, right))
+    return type(left) is type(right) and bool(left == right)
+
+
+def _same_value(name: str, sent: Any, returned: Any) -> str | None:
+    """Why `returned` is not what `sent` asked property `name` to hold, or None if it is."""
+    if name in contract().time_properties and isinstance(sent, str):
+        if not isinstance(returned, str):
+            return f"`{name}`: sent {sent!r}, got {returned!r}"
+        if not is_utc(returned):
+            return f"`{name}`: sent {sent!r}, got {returned!r}, which is not in UTC (`Z`)"
+        if ticks(sent) != ticks(returned):
+            return f"`{name}`: sent {sent!r}, got {returned!r}: not the same instant to 100 ns"
+        return None
+    if not _json_equal(sent, returned):
+        return f"`{name}`: sent {_short(sent)}, got {_short(returned)}"
+    return None
+
+
+def _unchanged(name: str, before: Any, after: Any) -> bool:
+    """Whether a property kept its value: the same JSON, or for a time, the same instant."""
+    if _json_equal(before, after):
+        return True
+    if name in contract().time_properties and isinstance(before, str) and isinstance(after, str):
+        instant = ticks(before)
+        return instant is not None and instant == ticks(after)
+    return False
+
+
+def _short(value: Any, limit: int = 200) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def _fail(title: str, exchange: Exchange, problems: list[str]) -> None:
+    if problems:
+        details = "\n".join(f"- {problem}" for problem in problems)
+        raise AssertionError(f"{title}\n{exchange.describe()}\n{details}")
+
+
+def _sent_object(exchange: Exchange) -> dict[str, Any] | None:
+    body = exchange.request_json
+    return body if isinstance(body, dict) else None
+
+
+def check_patch_echoes_request(exchange: Exchange) -> None:
+    """A 200 to Update run holds every property as it was sent: nothing dropped or altered."""
+    route = exchange.route
+    sent = _sent_object(exchange)
+    if route is None or route.operation not in _UPDATES or exchange.status != 200 or sent is None:
+        return
+    run = exchange.response_json
+    if not isinstance(run, dict):
+        _fail("Update run answered 200 without a run", exchange, ["the body is not a JSON object"])
+        return
+    problems = []
+    if run.get("id") != route.target[1]:
+        problems.append(f"`id` is {run.get('id')!r}, the path names run {route.target[1]!r}")
+    for name, value in sent.items():
+        if name == "@odata.type":
+            continue
+        if name not in run:
+            problems.append(f"`{name}` was sent but is missing from the response")
+            continue
+        problem = _same_value(name, value, run[name])
+        if problem is not None:
+            problems.append(problem)
+    _fail("The updated run does not hold what was sent", exchange, problems)
+
+
+def check_patch_keeps_unsent(exchange: Exchange, before: dict[str, Any] | None) -> None:
+    """A 200 to Update run leaves every property it was not sent as it was before."""
+    route = exchange.route
+    sent = _sent_object(exchange)
+    run = exchange.response_json
+    if (
+        route is None
+        or route.operation not in _UPDATES
+        or exchange.status != 200
+        or sent is None
+        or before is None
+        or not isinstance(run, dict)
+    ):
+        return
+    problems = []
+    for name, value in before.items():
+        if name in sent:
+            continue
+        if name not in run:
+            problems.append(f"`{name}` was not sent, and is now missing (was {_short(value)})")
+            continue
+        if not _unchanged(name, value, run[name]):
+            problems.append(
+                f"`{name}` was not sent, yet changed from {_short(value)} to {_short(run[name])}"
+            )
+    _fail("Update run changed properties it was not sent", exchange, problems)
+
+
+def check_no_body_on_204(exchange: Exchange) -> None:
+    """A 204 carries no content (RFC 9110 §15.3.5), and so no length or media type of one."""
+    if exchange.status != 204:
+        return
+    problems = []
+    length = exchange.response_header("content-length")
+    if length not in (None, "0"):
+        problems.append(f"Content-Length: {length}")
+    media_type = exchange.response_header("content-type")
+    if media_type is not None:
+        problems.append(f"Content-Type: {media_type}")
+    if exchange.response_body:
+        problems.append(f"body: {_short(exchange.response_body)}")
+    _fail("204 No Content with a body", exchange, problems)
+
+
+def check_unknown_properties_rejected(exchange: Exchange) -> None:
+    """A body with properties the schema does not name (the read-only `id` too) is refused."""
+    route = exchange.route
+    sent = _sent_object(exchange)
+    if route is None or sent is None or not 200 <= exchange.status < 300:
+        return
+    unknown = sorted(set(sent) - contract().body_properties(route.operation))
+    error = sent.get("blockingError")
+    if isinstance(error, dict):
+        nested = set(error) - contract().nested_error_properties
+        unknown += sorted(f"blockingError.{name}" for name in nested)
+    problems = [f"unknown property `{name}` was accepted" for name in unknown]
+    _fail("Unknown properties accepted", exchange, problems)
+
+
+def check_sentinel_rejected(exchange: Exchange) -> None:
+    """The evolvable-enum sentinel (`unknownFutureValue`) may be returned, never set."""
+    sent = _sent_object(exchange)
+    if exchange.route is None or sent is None or not 200 <= exchange.status < 300:
+        return
+    status = sent.get("status")
+    if isinstance(status, str) and status in contract().sentinel_statuses:
+        _fail("The sentinel status was accepted", exchange, [f"`status` {status!r} was accepted"])
+
+
+def check_errors_are_odata(exchange: Exchange) -> None:
+    """Every 4xx and 5xx is a Graph OData error, sent as JSON."""
+    if exchange.status < 400:
+        return
+    problems = []
+    media_type = exchange.response_header("content-type")
+    if media_type is None or not _JSON_MEDIA_TYPE.match(media_type):
+        problems.append(f"Content-Type is {media_type!r}, not application/json")
+    body = exchange.response_json
+    if body is NOT_JSON:
+        problems.append(f"the body is not JSON: {_short(exchange.response_body)}")
+    else:
+        validator = contract().validator("ODataError")
+        problems.extend(
+            f"{'/'.join(map(str, error.absolute_path)) or 'body'}: {error.message}"
+            for error in validator.iter_errors(body)
+        )
+    _fail(f"{exchange.status} is not an OData error", exchange, problems)
+
+
+def check_request_ids(exchange: Exchange) -> None:
+    """Every response has a `request-id` (a UUID) and echoes the caller's `client-request-id`."""
+    problems = []
+    request_id = exchange.response_header("request-id")
+    if request_id is None:
+        problems.append("no `request-id` header")
+    else:
+        try:
+            valid = str(uuid.UUID(request_id)) == request_id.lower()
+        except ValueError:
+            valid = False
+        if not valid:
+            problems.append(f"`request-id` {request_id!r} is not a UUID")
+    sent = exchange.request_header("client-request-id")
+    if sent is not None and _CLIENT_REQUEST_ID.match(sent):
+        echoed = exchange.response_header("client-request-id")
+        if echoed != sent:
+            problems.append(f"`client-request-id` {sent!r} was sent, {echoed!r} came back")
+    _fail("Request ids missing", exchange, problems)
+
+
+def check_no_internal_leaks(exchange: Exchange) -> None:
+    """No error body shows a stack trace, an exception name or a path on the server.
+
+    Text the request itself carried is not a leak: error messages may quote the caller.
+    """
+    if exchange.status < 400 or not exchange.response_body:
+        return
+    text = exchange.response_body.decode("utf-8", errors="replace")
+    sent = " ".join(
+        [
+            exchange.url,
+            (exchange.request_body or b"").decode("utf-8", errors="replace"),
+            *exchange.request_headers.values(),
+        ]
+    )
+    problems = []
+    for pattern in _LEAK_PATTERNS:
+        for match in pattern.finditer(text):
+            found = match.group(0).strip(" \"'(=")
+            if found and found not in sent:
+                problems.append(f"{found!r} in {_short(text, 300)}")
+                break
+    _fail("The error body leaks server internals", exchange, problems)
+
+
+def check_rejected_changed_nothing(
+    exchange: Exchange, before: dict[str, Any] | None, after: Reading | None
+) -> None:
+    """A refused update leaves the run exactly as it was: nothing is partly applied."""
+    route = exchange.route
+    if (
+        route is None
+        or route.operation not in _UPDATES
+        or exchange.status < 400
+        or before is None
+        or after is None
+    ):
+        return
+    if after.run is None:
+        _fail(
+            "A refused update made the run unreadable",
+            exchange,
+            [f"the run answered {after.status} afterwards, 200 before"],
+        )
+        return
+    problems = []
+    for name in sorted(set(before) | set(after.run)):
+        if name not in after.run:
+            problems.append(f"`{name}` is gone (was {_short(before[name])})")
+        elif name not in before:
+            problems.append(f"`{name}` appeared: {_short(after.run[name])}")
+        elif not _unchanged(name, before[name], after.run[name]):
+            problems.append(
+                f"`{name}` changed from {_short(before[name])} to {_short(after.run[name])}"
+            )
+    _fail(
+        f"The request was refused with {exchange.status}, yet changed the run", exchange, problems
+    )
+
+
+def location_of(exchange: Exchange) -> str | None:
+    """The absolute URL a 204 to Add run names in `Location`."""
+    location = exchange.response_header("location")
+    return urljoin(exchange.url, location) if location else None
+
+
+def check_created_run(exchange: Exchange, reading: Reading | None) -> None:
+    """A 204 to Add run names the new run in `Location`, and that run holds what was sent."""
+    route = exchange.route
+    sent = _sent_object(exchange)
+    if route is None or route.operation != ADD_RUN or exchange.status != 204 or sent is None:
+        return
+    location = location_of(exchange)
+    created = route_of(location) if location else None
+    if location is None or created is None or created.operation != UPDATE_RUN:
+        _fail("Add run did not name a run", exchange, [f"`Location` is {location!r}"])
+        return
+    if created.flow != route.flow or reading is None:
+        _fail("Add run named a run elsewhere", exchange, [f"`Location` is {location!r}"])
+        return
+    if reading.run is None:
+        _fail(
+            "The run Add run named cannot be found",
+            exchange,
+            [f"`Location` is {location!r}; updating it answered {reading.status}"],
+        )
+        return
+    problems = []
+    if reading.run.get("id") != created.run:
+        problems.append(f"the run at {location!r} has id {reading.run.get('id')!r}")
+    expected = {"endDateTime": None, "blockingError": None, **sent}
+    for name, value in expected.items():
+        if name == "@odata.type":
+            continue
+        if name not in reading.run:
+            problems.append(f"`{name}` is missing from the created run")
+            continue
+        problem = _same_value(name, value, reading.run[name])
+        if problem is not None:
+            problems.append(problem)
+    _fail("The created run does not hold what was sent", exchange, problems)
+
+
+def check_not_upserted(exchange: Exchange, known_before: bool) -> None:
+    """A run (or process link) that was never created is 404: never created on the fly."""
+    route = exchange.route
+    if route is None or known_before or not 200 <= exchange.status < 300:
+        return
+    if route.operation == UPDATE_PROCESS_RUN:
+        what = f"run {route.process_run!r} linked into the process of run {route.run!r}"
+    else:
+        what = f"run {route.target[1]!r}"
+    _fail(
+        f"{exchange.status} for an id that was never created",
+        exchange,
+        [f"{what} in flow {route.flow!r} was never created; the contract answers 404"],
+    )
+
+
+STATELESS_CHECKS = {
+    "patch_echoes_request": check_patch_echoes_request,
+    "no_body_on_204": check_no_body_on_204,
+    "unknown_properties_rejected": check_unknown_properties_rejected,
+    "sentinel_status_rejected": check_sentinel_rejected,
+    "errors_are_odata": check_errors_are_odata,
+    "request_ids": check_request_ids,
+    "no_internal_leaks": check_no_internal_leaks,
+}
+"""The rules that need nothing but the exchange, by the name failures report."""
+
+
+# schemathesis adapters: each names a rule as failures will show it.
+
+
+def exchange_of(response: Response) -> Exchange:
+    """The exchange a schemathesis response records."""
+    request = response.request
+    return Exchange.build(
+        method=request.method or "GET",
+        url=request.url or "",
+        request_headers={
+            name: value.decode("latin-1") if isinstance(value, bytes) else value
+            for name, value in request.headers.items()
+        },
+        request_body=request.body if isinstance(request.body, bytes | str) else None,
+        status=response.status_code,
+        response_headers={name: ", ".join(values) for name, values in response.headers.items()},
+        response_body=response.content,
+    )
+
+
+@schemathesis.check
+def patch_echoes_request(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """The PATCH response holds exactly what was sent; times at full precision."""
+    check_patch_echoes_request(exchange_of(response))
+    return None
+
+
+@schemathesis.check
+def patch_keeps_unsent(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """PATCH leaves the properties it was not sent as they were."""
+    snapshot = LEDGER.snapshot(case.id)
+    check_patch_keeps_unsent(exchange_of(response), snapshot.state if snapshot else None)
+    return None
+
+
+@schemathesis.check
+def no_body_on_204(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """A 204 has no body."""
+    check_no_body_on_204(exchange_of(response))
+    return None
+
+
+@schemathesis.check
+def unknown_properties_rejected(
+    ctx: CheckContext, response: Response, case: Case[Any]
+) -> bool | None:
+    """Unknown properties are refused."""
+    check_unknown_properties_rejected(exchange_of(response))
+    return None
+
+
+@schemathesis.check
+def sentinel_status_rejected(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """`unknownFutureValue` is refused in requests."""
+    check_sentinel_rejected(exchange_of(response))
+    return None
+
+
+@schemathesis.check
+def errors_are_odata(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """Every 4xx and 5xx is an OData error."""
+    check_errors_are_odata(exchange_of(response))
+    return None
+
+
+@schemathesis.check
+def request_ids(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """`request-id` is present, `client-request-id` echoed."""
+    check_request_ids(exchange_of(response))
+    return None
+
+
+@schemathesis.check
+def no_internal_leaks(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """No error body leaks a stack trace or an internal path."""
+    check_no_internal_leaks(exchange_of(response))
+    return None
+
+
+@schemathesis.check
+def rejected_request_changed_nothing(
+    ctx: CheckContext, response: Response, case: Case[Any]
+) -> bool | None:
+    """A refused update changes nothing; the run is read again to see."""
+    exchange = exchange_of(response)
+    route = exchange.route
+    snapshot = LEDGER.snapshot(case.id)
+    if route is None or route.operation not in _UPDATES or exchange.status < 400:
+        return None
+    if snapshot is None or snapshot.state is None:
+        return None
+    after = LEDGER.refresh(route.base_url, route.target)
+    check_rejected_changed_nothing(exchange, snapshot.state, after)
+    return None
+
+
+@schemathesis.check
+def created_run_holds_request(
+    ctx: CheckContext, response: Response, case: Case[Any]
+) -> bool | None:
+    """Add run's `Location` names a run that holds what was sent."""
+    exchange = exchange_of(response)
+    route = exchange.route
+    if route is None or route.operation != ADD_RUN or exchange.status != 204:
+        return None
+    location = location_of(exchange)
+    created = route_of(location) if location else None
+    reading = None
+    if created is not None and created.operation == UPDATE_RUN and created.flow == route.flow:
+        reading = read_run(created.base_url, created.target)
+        if reading.run is not None:
+            LEDGER.record(created.target, reading.run)
+    check_created_run(exchange, reading)
+    return None
+
+
+@schemathesis.check
+def unknown_id_not_upserted(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+    """An id that was never created is 404, not created on the fly."""
+    snapshot = LEDGER.snapshot(case.id)
+    if snapshot is not None:
+        check_not_upserted(exchange_of(response), snapshot.known)
+    return None

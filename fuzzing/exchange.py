@@ -1,0 +1,155 @@
+"""One request and its response, as the checks see them, whoever sent the request.
+
+schemathesis responses and the probes' httpx responses both become an `Exchange`, so every
+check judges a fuzzed case and a hand-written probe the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+_ROUTE = re.compile(
+    r"/industryData/incomingFlows/(?P<flow>[^/]+)/runs/(?P<run>[^/]+)"
+    r"(?:/process/runs/(?:(?P<ref>\$ref)|(?P<process_run>[^/]+)))?$"
+)
+
+ADD_RUN = "addRun"
+UPDATE_RUN = "updateRun"
+UPDATE_PROCESS_RUN = "updateProcessRun"
+
+RunKey = tuple[str, str]
+"""A run, as (incoming flow id, run id)."""
+
+
+class NotJson:
+    """Marks a body that is absent or not JSON (a sentinel distinct from JSON `null`)."""
+
+    def __repr__(self) -> str:
+        return "NOT_JSON"
+
+
+NOT_JSON = NotJson()
+
+
+@dataclass(frozen=True)
+class Route:
+    """The operation a URL addresses and the ids in its path."""
+
+    operation: str
+    flow: str
+    run: str
+    process_run: str | None
+    base_url: str
+
+    @property
+    def target(self) -> RunKey:
+        """The run the request reads or changes (for Add run: the run whose process grows)."""
+        if self.process_run is not None:
+            return (self.flow, self.process_run)
+        return (self.flow, self.run)
+
+
+def route_of(url: str) -> Route | None:
+    """Which of the API's paths `url` names, or None for any other URL."""
+    parts = urlsplit(url)
+    match = _ROUTE.search(parts.path)
+    if match is None:
+        return None
+    base_path = parts.path[: match.start()]
+    base_url = f"{parts.scheme}://{parts.netloc}{base_path}"
+    if match.group("ref"):
+        operation, process_run = ADD_RUN, None
+    elif match.group("process_run"):
+        operation, process_run = UPDATE_PROCESS_RUN, unquote(match.group("process_run"))
+    else:
+        operation, process_run = UPDATE_RUN, None
+    return Route(
+        operation=operation,
+        flow=unquote(match.group("flow")),
+        run=unquote(match.group("run")),
+        process_run=process_run,
+        base_url=base_url,
+    )
+
+
+def _parse(content: bytes | None) -> Any:
+    if not content:
+        return NOT_JSON
+    try:
+        return json.loads(content)
+    except ValueError:
+        return NOT_JSON
+
+
+@dataclass(frozen=True)
+class Exchange:
+    """A request as it went over the wire and the response that came back."""
+
+    method: str
+    url: str
+    request_headers: Mapping[str, str]
+    request_body: bytes | None
+    status: int
+    response_headers: Mapping[str, str]
+    response_body: bytes
+    _cache: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        method: str,
+        url: str,
+        request_headers: Mapping[str, str],
+        request_body: bytes | str | None,
+        status: int,
+        response_headers: Mapping[str, str],
+        response_body: bytes,
+    ) -> Exchange:
+        """An exchange with header names lower-cased, so lookups ignore case as HTTP does."""
+        body = request_body.encode() if isinstance(request_body, str) else request_body
+        return cls(
+            method=method.upper(),
+            url=url,
+            request_headers={name.lower(): value for name, value in request_headers.items()},
+            request_body=body,
+            status=status,
+            response_headers={name.lower(): value for name, value in response_headers.items()},
+            response_body=response_body,
+        )
+
+    @property
+    def route(self) -> Route | None:
+        if "route" not in self._cache:
+            self._cache["route"] = route_of(self.url)
+        route: Route | None = self._cache["route"]
+        return route
+
+    @property
+    def request_json(self) -> Any:
+        """The request body parsed as JSON, or `NOT_JSON`."""
+        if "request_json" not in self._cache:
+            self._cache["request_json"] = _parse(self.request_body)
+        return self._cache["request_json"]
+
+    @property
+    def response_json(self) -> Any:
+        """The response body parsed as JSON, or `NOT_JSON`."""
+        if "response_json" not in self._cache:
+            self._cache["response_json"] = _parse(self.response_body)
+        return self._cache["response_json"]
+
+    def request_header(self, name: str) -> str | None:
+        return self.request_headers.get(name.lower())
+
+    def response_header(self, name: str) -> str | None:
+        return self.response_headers.get(name.lower())
+
+    def describe(self) -> str:
+        """A one-line summary for failure messages."""
+        return f"{self.method} {self.url} -> {self.status}"

@@ -1,0 +1,177 @@
+"""What the harness knows of each run: its last state, and whether it exists.
+
+The API has no GET, so a run is read with a PATCH that changes nothing (only the OData type
+annotation), which answers with the whole run. Checks compare what they see with the ledger to
+find updates that went missing, reset, or were applied by a request the server rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Route, RunKey
+from fuzzing.spec import contract
+
+TOKEN_ENV = "TARGET_TOKEN"  # noqa: S105 (the name of a variable, not a secret)
+_TIMEOUT = 10.0
+
+
+def run_url(base_url: str, key: RunKey) -> str:
+    flow, run = (quote(part, safe="") for part in key)
+    return f"{base_url}/industryData/incomingFlows/{flow}/runs/{run}"
+
+
+@dataclass(frozen=True)
+class Reading:
+    """The answer to a no-op PATCH: the status and, on 200, the run."""
+
+    status: int
+    run: dict[str, Any] | None
+
+
+def read_run(base_url: str, key: RunKey, token: str | None = None) -> Reading:
+    """Read a run through a PATCH that changes nothing."""
+    token = token if token is not None else os.environ.get(TOKEN_ENV, "")
+    body = json.dumps({"@odata.type": contract().run_odata_type})
+    response = httpx.patch(
+        run_url(base_url, key),
+        content=body,
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        timeout=_TIMEOUT,
+    )
+    run: dict[str, Any] | None = None
+    if response.status_code == 200:
+        try:
+            parsed = response.json()
+        except ValueError:
+            parsed = None
+        run = parsed if isinstance(parsed, dict) else None
+    return Reading(status=response.status_code, run=run)
+
+
+LinkKey = tuple[str, str, str]
+"""A run linked into another run's process, as (flow id, run id, linked run id)."""
+_SNAPSHOTS_KEPT = 4096
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the ledger knew of a request's target just before the request was sent."""
+
+    known: bool
+    state: dict[str, Any] | None
+
+
+class RunLedger:
+    """Last known state of each run and the runs known to exist; safe to share between threads."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._states: dict[RunKey, dict[str, Any]] = {}
+        self._known: set[RunKey] = set()
+        self._created: set[RunKey] = set()
+        self._links: set[LinkKey] = set()
+        self._snapshots: dict[str, Snapshot] = {}
+
+    def state(self, key: RunKey) -> dict[str, Any] | None:
+        with self._lock:
+            state = self._states.get(key)
+            return dict(state) if state is not None else None
+
+    def record(self, key: RunKey, state: dict[str, Any]) -> None:
+        """Remember the state a 200 answer showed; a run seen is a run that exists."""
+        with self._lock:
+            self._states[key] = dict(state)
+            self._known.add(key)
+
+    def forget(self, key: RunKey) -> None:
+        with self._lock:
+            self._states.pop(key, None)
+
+    def note_known(self, key: RunKey) -> None:
+        with self._lock:
+            self._known.add(key)
+
+    def note_created(self, parent: RunKey, key: RunKey) -> None:
+        """A run that Add run created in the process of `parent` (its `Location` named it)."""
+        with self._lock:
+            self._created.add(key)
+            self._known.add(key)
+            self._links.add((*parent, key[1]))
+
+    def is_known(self, key: RunKey) -> bool:
+        """Whether `key` was pinned, created, or seen in a 200 answer."""
+        with self._lock:
+            return key in self._known or key in pinned_runs()
+
+    def is_linked(self, link: LinkKey) -> bool:
+        """Whether run `link[2]` is known to be linked into the process of run `link[1]`."""
+        with self._lock:
+            return link in self._links or link == pinned_link()
+
+    def target_is_known(self, route: Route) -> bool:
+        """Whether the run a request addresses exists, as far as the harness has seen."""
+        if route.operation == UPDATE_PROCESS_RUN and route.process_run is not None:
+            return self.is_linked((route.flow, route.run, route.process_run))
+        return self.is_known(route.target)
+
+    def was_created(self, key: RunKey) -> bool:
+        with self._lock:
+            return key in self._created
+
+    def take_snapshot(self, request_id: str, route: Route) -> Snapshot:
+        """Note what is known of `route`'s target before request `request_id` goes out.
+
+        A known run whose state was never seen is read first, so that what the request changes
+        can be told apart from what it leaves. A run not known to exist is never read: a server
+        that creates runs on PATCH would create it, and hide the very bug looked for.
+        """
+        known = self.target_is_known(route)
+        state = None
+        if known and route.operation != ADD_RUN:
+            state = self.state(route.target)
+            if state is None:
+                state = self.refresh(route.base_url, route.target).run
+        snapshot = Snapshot(known=known, state=state)
+        with self._lock:
+            if len(self._snapshots) >= _SNAPSHOTS_KEPT:
+                self._snapshots.pop(next(iter(self._snapshots)))
+            self._snapshots[request_id] = snapshot
+        return snapshot
+
+    def snapshot(self, request_id: str) -> Snapshot | None:
+        with self._lock:
+            return self._snapshots.get(request_id)
+
+    def refresh(self, base_url: str, key: RunKey) -> Reading:
+        """Read `key` from the target and remember what came back."""
+        reading = read_run(base_url, key)
+        if reading.run is not None:
+            self.record(key, reading.run)
+        return reading
+
+
+def pinned_link() -> LinkKey:
+    """The run and linked run the target is said to hold (`TARGET_*` ids, demo ids by default)."""
+    return (
+        os.environ.get("TARGET_FLOW_ID", "demo-flow"),
+        os.environ.get("TARGET_RUN_ID", "demo-run"),
+        os.environ.get("TARGET_PROCESS_RUN_ID", "demo-process-run"),
+    )
+
+
+def pinned_runs() -> set[RunKey]:
+    """The runs the target is said to hold, known to exist before any request."""
+    flow, run, process_run = pinned_link()
+    return {(flow, run), (flow, process_run)}
+
+
+LEDGER = RunLedger()
+"""The ledger of this process, shared by the hooks and the checks."""

@@ -1,0 +1,123 @@
+"""Servers started as child processes on a free loopback port, and always stopped.
+
+Only command lines cross this boundary: the harness never imports the server it fuzzes.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from fuzzing.target import Target
+
+REFERENCE_SERVER = (sys.executable, "-m", "reference_server", "--dev", "--validate-responses")
+TOKEN_COMMAND = (sys.executable, "-m", "reference_server.token")
+_READY_TIMEOUT = 60.0
+_STOP_TIMEOUT = 15.0
+
+
+class ServerError(RuntimeError):
+    """The server did not start; the message holds the end of its log."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@dataclass(frozen=True)
+class RunningServer:
+    base_url: str
+    pid: int
+    state_dir: Path
+
+
+def _log_tail(log: Path, lines: int = 30) -> str:
+    try:
+        return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes], origin: str, log: Path) -> None:
+    deadline = time.monotonic() + _READY_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise ServerError(f"the server exited with {process.returncode}:\n{_log_tail(log)}")
+        try:
+            # Any HTTP answer will do: the server is listening and routing.
+            httpx.get(f"{origin}/beta", timeout=2.0)
+        except httpx.TransportError:
+            time.sleep(0.1)
+            continue
+        return
+    raise ServerError(f"the server did not answer within {_READY_TIMEOUT:.0f} s:\n{_log_tail(log)}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is not None:
+        return
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(timeout=_STOP_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@contextmanager
+def serve(command: Sequence[str], state_dir: Path, log: Path) -> Iterator[RunningServer]:
+    """Run `command --port N --state-dir DIR` on a free port until the block ends."""
+    port = free_port()
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [*command, "--port", str(port), "--state-dir", str(state_dir)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        try:
+            origin = f"http://127.0.0.1:{port}"
+            _wait_until_ready(process, origin, log)
+            yield RunningServer(base_url=f"{origin}/beta", pid=process.pid, state_dir=state_dir)
+        finally:
+            _stop(process)
+
+
+def mint_token(state_dir: Path, *, permission: bool = True) -> str:
+    """A dev token the dev server using `state_dir` accepts, from the reference token command."""
+    command = [*TOKEN_COMMAND, "--state-dir", str(state_dir)]
+    if not permission:
+        command.append("--no-permission")
+    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+    if result.returncode != 0:
+        raise ServerError(f"{' '.join(command)} failed:\n{result.stderr}")
+    return result.stdout.strip()
+
+
+@contextmanager
+def local_target(command: Sequence[str], log: Path) -> Iterator[Target]:
+    """A dev-mode server from `command` with a fresh state, and tokens for it."""
+    with (
+        tempfile.TemporaryDirectory(prefix="fuzz-state-") as state,
+        serve(command, Path(state), log) as server,
+    ):
+        yield Target(
+            base_url=server.base_url,
+            token=mint_token(server.state_dir),
+            token_no_permission=mint_token(server.state_dir, permission=False),
+        )

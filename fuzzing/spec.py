@@ -1,0 +1,111 @@
+"""Facts the checks and probes take from `openapi.yaml`, so that they follow the spec's changes."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
+_SPEC_URI = "urn:contract-kit:openapi"
+# Which schema each operation's request body follows; the operation ids are the spec's own.
+_BODY_SCHEMAS = {"addRun": "runCreate", "updateRun": "runUpdate", "updateProcessRun": "runUpdate"}
+
+
+def spec_path() -> Path:
+    """The spec to fuzz: `FUZZ_SPEC` when set, else the repository's `openapi.yaml`."""
+    return Path(os.environ.get("FUZZ_SPEC", SPEC_PATH))
+
+
+@dataclass(frozen=True)
+class Contract:
+    """The parts of the spec the checks need, read once."""
+
+    document: dict[str, Any]
+
+    def schema(self, name: str) -> dict[str, Any]:
+        schema: dict[str, Any] = self.document["components"]["schemas"][name]
+        return schema
+
+    def body_properties(self, operation_id: str) -> frozenset[str]:
+        """The properties a request body of `operation_id` may carry."""
+        return frozenset(self.schema(_BODY_SCHEMAS[operation_id]).get("properties", {}))
+
+    def _resolve(self, item: dict[str, Any]) -> dict[str, Any]:
+        while "$ref" in item:
+            node: Any = self.document
+            for part in item["$ref"].removeprefix("#/").split("/"):
+                node = node[part]
+            item = node
+        return item
+
+    def header_parameters(self, operation_id: str) -> dict[str, dict[str, Any]]:
+        """The request headers `operation_id` declares, lower-cased, with their schemas."""
+        for path_item in self.document["paths"].values():
+            for operation in path_item.values():
+                if not isinstance(operation, dict) or operation.get("operationId") != operation_id:
+                    continue
+                declared = [*path_item.get("parameters", []), *operation.get("parameters", [])]
+                parameters = (self._resolve(parameter) for parameter in declared)
+                return {
+                    parameter["name"].lower(): self._resolve(parameter.get("schema", {}))
+                    for parameter in parameters
+                    if parameter.get("in") == "header"
+                }
+        return {}
+
+    @property
+    def time_properties(self) -> frozenset[str]:
+        """The run properties that hold DateTimeOffset values."""
+        properties = self.schema("run").get("properties", {})
+        return frozenset(
+            name for name, schema in properties.items() if "dateTimeOffset" in json.dumps(schema)
+        )
+
+    @property
+    def nested_error_properties(self) -> frozenset[str]:
+        """The properties a `blockingError` may carry."""
+        return frozenset(self.schema("publicError").get("properties", {}))
+
+    @property
+    def input_statuses(self) -> frozenset[str]:
+        return frozenset(self.schema("runStatusInput")["enum"])
+
+    @property
+    def sentinel_statuses(self) -> frozenset[str]:
+        """Statuses a response may carry but a request may not (Graph's `unknownFutureValue`)."""
+        return frozenset(self.schema("runStatus")["enum"]) - self.input_statuses
+
+    @property
+    def max_body_bytes(self) -> int:
+        value: int = self.document["info"]["x-max-request-body-bytes"]
+        return value
+
+    @property
+    def run_odata_type(self) -> str:
+        value: str = self.schema("run")["properties"]["@odata.type"]["const"]
+        return value
+
+    def validator(self, schema_name: str) -> jsonschema.protocols.Validator:
+        """A validator for one of the spec's component schemas, `$ref`s resolved in the spec."""
+        resource = Resource.from_contents(self.document, default_specification=DRAFT202012)
+        registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
+        return jsonschema.Draft202012Validator(
+            {"$ref": f"{_SPEC_URI}#/components/schemas/{schema_name}"},
+            registry=registry,
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+        )
+
+
+@cache
+def contract() -> Contract:
+    with spec_path().open(encoding="utf-8") as handle:
+        return Contract(document=yaml.safe_load(handle))
