@@ -8,7 +8,9 @@ import sys
 from collections.abc import Sequence
 from types import FrameType
 
+import jwt
 import uvicorn
+import yaml
 
 from reference_server.app import create_app
 from reference_server.settings import SettingsError, from_args
@@ -34,8 +36,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = from_args(argv)
         app = create_app(settings)
-    except (SettingsError, ValueError, OSError) as exc:
+    except (SettingsError, ValueError, OSError, jwt.PyJWTError, yaml.YAMLError) as exc:
+        # A setting, the spec, the data file or a key set is wrong: say which, in one line.
         log.error("cannot start: %s", exc)
+        return 2
+    except Exception:
+        log.exception("cannot start")
         return 2
     mode = "dev mode (dev-key tokens accepted)" if settings.dev_mode else "production auth"
     log.info(
