@@ -137,21 +137,24 @@ def test_snapshot_round_trips_through_load(store: RunStore, tmp_path: Path) -> N
 
 
 def test_concurrent_merges_lose_no_update(store: RunStore) -> None:
-    # Two writers, each owning one property, each writing 100 times: with an atomic merge both
-    # end at their last value; a read-modify-write race would put back a stale one.
+    # Three writers, each owning one property, each writing 200 times: with an atomic merge each
+    # property ends at its writer's last value; a read-modify-write race puts back a stale one
+    # (a racy store fails this every time in trials).
+    names, rounds = ("displayName", "status", "statistics"), 200
+
     def writer(name: str) -> None:
-        for i in range(100):
+        for i in range(rounds):
             store.update_run("flow", "parent", {name: f"{name}-{i}"})
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in ("displayName", "status")]
+    threads = [threading.Thread(target=writer, args=(n,)) for n in names]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
     run = store.get_run("flow", "parent")
     assert run is not None
-    assert (run.fields["displayName"], run.fields["status"]) == ("displayName-99", "status-99")
-    assert run.version == 201
+    assert {n: run.fields[n] for n in names} == {n: f"{n}-{rounds - 1}" for n in names}
+    assert run.version == 1 + len(names) * rounds
 
 
 def test_two_connections_share_one_database(store: RunStore, store_url: str) -> None:
