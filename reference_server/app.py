@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import astuple
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -16,14 +17,17 @@ from reference_server.middleware import (
     AccessLogMiddleware,
     AuthMiddleware,
     BodyLimitMiddleware,
+    RateLimitMiddleware,
     RequestContextMiddleware,
     ResponseValidationMiddleware,
 )
+from reference_server.ratelimit import RateLimit, RateLimiter
 from reference_server.routes import Documents, RunsApi, http_error
 from reference_server.settings import Settings
 from reference_server.spec import Spec
 from reference_server.storage import open_store
 from reference_server.storage.base import RunStore
+from reference_server.storage.buckets import open_buckets
 
 log = logging.getLogger("reference_server")
 
@@ -57,10 +61,18 @@ def create_app(settings: Settings, *, store: RunStore | None = None) -> Starlett
         Middleware(BodyLimitMiddleware, limit=spec.max_body_bytes),
         Middleware(AuthMiddleware, authenticator=authenticator, base_path=spec.base_path),
     ]
+    limit = RateLimit.from_settings(settings)
+    limiter = None
+    if limit is not None:
+        limiter = RateLimiter(limit, open_buckets(settings.effective_database_url))
+        middleware.append(Middleware(RateLimitMiddleware, limiter=limiter))
+        log.info("rate limit: %g requests a minute per caller, bursts of %d", *astuple(limit))
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         yield
+        if limiter is not None:
+            limiter.close()
         store.close()
         log.info("storage closed")
 

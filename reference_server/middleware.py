@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: request ids, the body limit, auth, the access log, response checks.
+"""Pure ASGI middleware: request ids, the body limit, auth, rate limits, the access log,
+response checks.
 
 Pure ASGI (not `BaseHTTPMiddleware`) so that the body can be counted as it arrives and every
 response, including Starlette's own 404 and 405 and the last-resort 500, passes through.
@@ -17,8 +18,10 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reference_server.auth import Authenticator, AuthError
-from reference_server.errors import internal_error, odata_error
+from reference_server.errors import internal_error, odata_error, retry_later, service_unavailable
+from reference_server.ratelimit import RateLimiter, caller_key
 from reference_server.spec import Spec
+from reference_server.storage.base import UnavailableError
 
 access_log = logging.getLogger("reference_server.access")
 log = logging.getLogger("reference_server")
@@ -196,6 +199,34 @@ class AuthMiddleware:
             await response(scope, receive, send)
             return
         _state(scope)["principal"] = principal
+        await self.app(scope, receive, send)
+
+
+class RateLimitMiddleware:
+    """429 with `Retry-After` once a caller has used up its requests; runs after auth, so it
+    knows the caller, and before the app reads a body it would refuse anyway."""
+
+    def __init__(self, app: ASGIApp, limiter: RateLimiter) -> None:
+        self.app = app
+        self.limiter = limiter
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        principal = _state(scope).get("principal") if scope["type"] == "http" else None
+        if principal is None:  # not under the API's base path: nothing to limit
+            await self.app(scope, receive, send)
+            return
+        authorization = Headers(scope=scope).get("authorization", "")
+        key = caller_key(principal, authorization.strip().partition(" ")[2].strip())
+        try:
+            wait = await anyio.to_thread.run_sync(self.limiter.retry_after, key)
+        except UnavailableError as exc:
+            log.warning("rate-limit storage unavailable, answered 503: %s", exc.message)
+            await service_unavailable(scope, exc.retry_after)(scope, receive, send)
+            return
+        if wait:
+            response = retry_later(scope, 429, "TooManyRequests", "Too many requests.", wait)
+            await response(scope, receive, send)
+            return
         await self.app(scope, receive, send)
 
 

@@ -42,6 +42,10 @@ class Settings:
     spec_path: Path = DEFAULT_SPEC
     # None: the page `make publish` writes for the loaded spec's version, in dist/.
     docs_html: Path | None = None
+    # Requests per minute per caller (token subject); None: the mode's default (see ratelimit.py),
+    # 0: no limit. The burst is how many may come at once; None: ten seconds' worth.
+    rate_limit_per_minute: float | None = None
+    rate_limit_burst: int | None = None
 
     @property
     def effective_database_url(self) -> str:
@@ -91,6 +95,10 @@ class Settings:
             raise SettingsError("set JWKS_FILE or JWKS_URL, not both")
         if not 0 < self.port < 65536:
             raise SettingsError(f"port {self.port} is out of range")
+        if self.rate_limit_per_minute is not None and not 0 <= self.rate_limit_per_minute <= 1e6:
+            raise SettingsError("RATE_LIMIT_PER_MINUTE must be between 0 (no limit) and 1000000")
+        if self.rate_limit_burst is not None and not 1 <= self.rate_limit_burst <= 1_000_000:
+            raise SettingsError("RATE_LIMIT_BURST must be between 1 and 1000000")
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
@@ -99,6 +107,22 @@ def _flag(env: Mapping[str, str], name: str) -> bool:
 
 def _path(value: str | None) -> Path | None:
     return Path(value) if value else None
+
+
+def _float(env: Mapping[str, str], name: str) -> float | None:
+    value = env.get(name, "").strip()
+    try:
+        return float(value) if value else None
+    except ValueError:
+        raise SettingsError(f"{name} must be a number, not {value!r}") from None
+
+
+def _int(env: Mapping[str, str], name: str) -> int | None:
+    value = env.get(name, "").strip()
+    try:
+        return int(value) if value else None
+    except ValueError:
+        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
 
 
 def from_args(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
@@ -142,4 +166,6 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
         validate_responses=bool(args.validate_responses) or _flag(env, "VALIDATE_RESPONSES"),
         spec_path=_path(env.get("OPENAPI_SPEC")) or DEFAULT_SPEC,
         docs_html=_path(env.get("DOCS_HTML")),
+        rate_limit_per_minute=_float(env, "RATE_LIMIT_PER_MINUTE"),
+        rate_limit_burst=_int(env, "RATE_LIMIT_BURST"),
     )

@@ -57,6 +57,12 @@ class BucketStore(ABC):
     def close(self) -> None:
         """Release the connection."""
 
+    def __enter__(self) -> BucketStore:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
 
 def open_buckets(url: str) -> BucketStore:
     """The bucket store in the database `url` names (the same `DATABASE_URL` as the runs)."""

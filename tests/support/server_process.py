@@ -258,5 +258,7 @@ _SERVER_ENV = frozenset(
         "VALIDATE_RESPONSES",
         "OPENAPI_SPEC",
         "DOCS_HTML",
+        "RATE_LIMIT_PER_MINUTE",
+        "RATE_LIMIT_BURST",
     }
 )
