@@ -30,7 +30,9 @@ class RunUpdate:
             display_name (str | Unset): The name of the run.
             start_date_time (datetime.datetime | Unset): An instant with its UTC offset (ISO 8601 / RFC 3339), with up to 7
                 fractional digits of a
-                second, for example `2026-11-24T02:00:00.1234567Z` or `2026-11-24T03:00:00+01:00`.
+                second, for example `2026-11-24T02:00:00.1234567Z` or `2026-11-24T03:00:00+01:00`. Years run
+                from 1000 to 9999; in 9999 only `Z` and positive offsets, so that the instant still has a
+                four-digit year in UTC.
             end_date_time (datetime.datetime | None | Unset): When the run finished, or `null` to mark it in progress again.
             status (RunStatusInput | Unset): The status of a run, as a caller may set it (the sentinel `unknownFutureValue`
                 excluded).
