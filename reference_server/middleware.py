@@ -11,8 +11,9 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+import anyio
 import anyio.to_thread
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -25,6 +26,7 @@ from reference_server.storage.base import UnavailableError
 
 access_log = logging.getLogger("reference_server.access")
 log = logging.getLogger("reference_server")
+T = TypeVar("T")
 
 
 class BodyTooLargeError(Exception):
@@ -202,6 +204,17 @@ class AuthMiddleware:
         await self.app(scope, receive, send)
 
 
+async def within_deadline(call: Callable[[], T], deadline: float) -> T:
+    """Run a blocking storage call in a worker thread; past `deadline` seconds stop waiting and
+    raise `UnavailableError`. The thread is left to finish on its own: a database that stopped
+    answering holds it, not the request (and not the event loop)."""
+    try:
+        with anyio.fail_after(deadline):
+            return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
+    except TimeoutError:
+        raise UnavailableError(f"The storage did not answer within {deadline:g} seconds.") from None
+
+
 class RateLimitMiddleware:
     """429 with `Retry-After` once a caller has used up its requests; runs after auth, so it
     knows the caller, and before the app reads a body it would refuse anyway."""
@@ -218,7 +231,9 @@ class RateLimitMiddleware:
         authorization = Headers(scope=scope).get("authorization", "")
         key = caller_key(principal, authorization.strip().partition(" ")[2].strip())
         try:
-            wait = await anyio.to_thread.run_sync(self.limiter.retry_after, key)
+            wait = await within_deadline(
+                lambda: self.limiter.retry_after(key), self.limiter.buckets.deadline
+            )
         except UnavailableError as exc:
             log.warning("rate-limit storage unavailable, answered 503: %s", exc.message)
             await service_unavailable(scope, exc.retry_after)(scope, receive, send)

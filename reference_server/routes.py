@@ -28,7 +28,7 @@ from starlette.types import Receive, Scope, Send
 
 from reference_server.dataset import ODATA_TYPE
 from reference_server.errors import bad_request, odata_error, service_unavailable
-from reference_server.middleware import BodyTooLargeError
+from reference_server.middleware import BodyTooLargeError, within_deadline
 from reference_server.payload import PayloadError, content_type_problem, parse_json
 from reference_server.settings import DIST_DIR
 from reference_server.spec import Operation, Spec, Violation
@@ -117,7 +117,7 @@ class RunsApi:
 
     async def _store(self, request: Request, call: Callable[[], StoredRun]) -> StoredRun | Response:
         try:
-            return await run_in_threadpool(call)
+            return await within_deadline(call, self.store.deadline)
         except NotFoundError as exc:
             return odata_error(request.scope, 404, "ResourceNotFound", exc.message)
         except PreconditionFailedError as exc:

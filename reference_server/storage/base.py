@@ -116,6 +116,19 @@ def stale(run_id: str, version: int) -> PreconditionFailedError:
 class RunStore(ABC):
     """The storage interface. Methods block; call them from a worker thread in async code."""
 
+    # The longest that one wait for the database may take (for a lock, a connection, a
+    # statement); engines set it from their URL's `?timeout=`.
+    timeout: float = 5.0
+
+    @property
+    def deadline(self) -> float:
+        """Seconds after which an async caller stops waiting for a call (and answers 503).
+
+        A method raises `UnavailableError` within a few `timeout`s; this is the net under that,
+        for a database that stops answering altogether (a frozen host).
+        """
+        return 3 * self.timeout + 1
+
     @abstractmethod
     def load(self, flows: Sequence[FlowRecord]) -> int:
         """Add the flows, runs and links that do not exist yet; return how many things were added.

@@ -45,6 +45,13 @@ def take_one(
 class BucketStore(ABC):
     """Durable token buckets, one per key; safe to share between threads and processes."""
 
+    timeout: float = 5.0  # as `RunStore.timeout`
+
+    @property
+    def deadline(self) -> float:
+        """As `RunStore.deadline`."""
+        return 3 * self.timeout + 1
+
     @abstractmethod
     def take(self, key: str, *, per_second: float, burst: float, now: float) -> float:
         """Take one token from bucket `key` (a new bucket starts full, with `burst` tokens).

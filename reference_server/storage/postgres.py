@@ -301,6 +301,7 @@ class PostgresStore(RunStore):
 
     def __init__(self, url: str) -> None:
         self._db = _Database(url)
+        self.timeout = self._db.timeout
 
     @classmethod
     def from_url(cls, url: str) -> PostgresStore:
@@ -473,6 +474,7 @@ class PostgresBuckets(BucketStore):
 
     def __init__(self, url: str) -> None:
         self._db = _Database(url)
+        self.timeout = self._db.timeout
 
     @classmethod
     def from_url(cls, url: str) -> PostgresBuckets:

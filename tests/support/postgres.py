@@ -12,6 +12,7 @@ import os
 import pwd
 import re
 import shutil
+import signal
 import subprocess
 import tempfile
 import uuid
@@ -70,6 +71,7 @@ class PostgresCluster:
         self.log_path = self.root / "postgres.log"
         self.port = free_port()
         self._initialised = False
+        self._frozen = False
 
     def _command(self, *argv: str) -> list[str]:
         if self._user is None:
@@ -140,6 +142,24 @@ class PostgresCluster:
             mode,
         )
 
+    def pids(self) -> list[int]:
+        """The postmaster and every process it started."""
+        postmaster = int((self.data_dir / "postmaster.pid").read_text().split()[0])
+        children = Path(f"/proc/{postmaster}/task/{postmaster}/children").read_text().split()
+        return [postmaster, *map(int, children)]
+
+    def freeze(self) -> None:
+        """SIGSTOP the whole server: it accepts TCP connections (the kernel does) but never
+        answers, like a database on a host that hangs."""
+        self._frozen = True
+        for pid in self.pids():
+            os.kill(pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        for pid in self.pids():
+            os.kill(pid, signal.SIGCONT)
+        self._frozen = False
+
     def url(self, database: str = "postgres") -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"
 
@@ -152,6 +172,8 @@ class PostgresCluster:
 
     def close(self) -> None:
         try:
+            if self._frozen:
+                self.thaw()
             self.stop()
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
