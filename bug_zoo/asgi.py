@@ -1,0 +1,184 @@
+"""A buffered view of one HTTP exchange, for variants that alter requests or responses.
+
+A variant is an async function `(request, call) -> response`: it may change the request, call
+the real server (`await call(request)`, as often as it likes) and change what came back.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+@dataclass(frozen=True)
+class Request:
+    """A request with its whole body read."""
+
+    scope: Scope
+    body: bytes
+
+    @property
+    def method(self) -> str:
+        method: str = self.scope["method"]
+        return method
+
+    @property
+    def path(self) -> str:
+        path: str = self.scope["path"]
+        return path
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower().encode("latin-1")
+        for key, value in self.scope["headers"]:
+            if key.lower() == wanted:
+                text: str = value.decode("latin-1")
+                return text
+        return None
+
+    def with_header(self, name: str, value: str | None) -> Request:
+        """This request with header `name` set to `value` (or removed, for None)."""
+        wanted = name.lower().encode("latin-1")
+        headers = [(key, val) for key, val in self.scope["headers"] if key.lower() != wanted]
+        if value is not None:
+            headers.append((wanted, value.encode("latin-1")))
+        return replace(self, scope={**self.scope, "headers": headers})
+
+    def json(self) -> Any:
+        """The body as JSON, or None when it is not JSON."""
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+    def with_body(self, body: bytes) -> Request:
+        changed = replace(self, body=body)
+        if self.header("content-length") is not None:
+            changed = changed.with_header("content-length", str(len(body)))
+        return changed
+
+    def with_json(self, value: Any) -> Request:
+        return self.with_body(json.dumps(value).encode())
+
+
+@dataclass(frozen=True)
+class Response:
+    """A response with its whole body collected."""
+
+    status: int
+    headers: list[tuple[bytes, bytes]]
+    body: bytes
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower().encode("latin-1")
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value.decode("latin-1")
+        return None
+
+    def with_header(self, name: str, value: str | None) -> Response:
+        wanted = name.lower().encode("latin-1")
+        headers = [(key, val) for key, val in self.headers if key.lower() != wanted]
+        if value is not None:
+            headers.append((wanted, value.encode("latin-1")))
+        return replace(self, headers=headers)
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body)
+        except ValueError:
+            return None
+
+    def with_body(self, body: bytes) -> Response:
+        changed = replace(self, body=body)
+        return changed.with_header("content-length", str(len(body)))
+
+    def with_json(self, value: Any) -> Response:
+        return self.with_body(json.dumps(value).encode())
+
+
+Call = Callable[[Request], Awaitable[Response]]
+Handler = Callable[[Request, Call], Awaitable[Response]]
+
+
+async def read_body(receive: Receive) -> bytes:
+    chunks = []
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    return b"".join(chunks)
+
+
+async def call_app(app: ASGIApp, request: Request) -> Response:
+    """Run the wrapped app on `request` and collect its response."""
+    delivered = False
+
+    async def receive() -> Message:
+        nonlocal delivered
+        if delivered:
+            return {"type": "http.disconnect"}
+        delivered = True
+        return {"type": "http.request", "body": request.body, "more_body": False}
+
+    status = 500
+    headers: list[tuple[bytes, bytes]] = []
+    chunks: list[bytes] = []
+
+    async def send(message: Message) -> None:
+        nonlocal status, headers
+        if message["type"] == "http.response.start":
+            status = message["status"]
+            headers = list(message.get("headers", []))
+        elif message["type"] == "http.response.body":
+            chunks.append(message.get("body", b""))
+
+    # The app writes into its scope (routing, state): every call gets a fresh copy.
+    scope = {**request.scope, "state": dict(request.scope.get("state") or {})}
+    await app(scope, receive, send)
+    return Response(status=status, headers=headers, body=b"".join(chunks))
+
+
+async def send_response(response: Response, send: Send) -> None:
+    start = {"type": "http.response.start", "status": response.status, "headers": response.headers}
+    await send(start)
+    await send({"type": "http.response.body", "body": response.body})
+
+
+class Rewriting:
+    """ASGI middleware that hands every HTTP exchange to a variant's handler."""
+
+    def __init__(self, app: ASGIApp, handler: Handler) -> None:
+        self.app = app
+        self.handler = handler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope=scope, body=await read_body(receive))
+        response = await self.handler(request, lambda changed: call_app(self.app, changed))
+        await send_response(response, send)
+
+
+def rewriting(handler: Handler) -> Callable[[ASGIApp, object], ASGIApp]:
+    """A variant's middleware factory from its handler."""
+    return lambda app, context: Rewriting(app, handler)
+
+
+def json_response(status: int, value: Any) -> Response:
+    body = json.dumps(value).encode()
+    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
+    return Response(status=status, headers=headers, body=body)
+
+
+def is_json_write(request: Request) -> bool:
+    """A PATCH or POST that says it carries JSON."""
+    media_type = (request.header("content-type") or "").split(";")[0].strip().lower()
+    return request.method in ("PATCH", "POST") and media_type == "application/json"

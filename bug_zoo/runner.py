@@ -1,0 +1,193 @@
+"""`python -m bug_zoo` (`make fuzz-zoo`): the fuzzing harness against every variant.
+
+Each variant runs in a server of its own (`python -m bug_zoo.serve`), fuzzed by `python -m
+fuzzing` with `TARGET_URL` pointed at it and a fail-fast budget; two at a time by default. The
+table says, per variant, whether it was caught, by which check, and how many seconds after the
+harness started. Exit 1 if any variant survives or the control (no bug) fails.
+
+Settings: `FUZZ_ZOO_VARIANTS` (comma-separated names; all by default), `FUZZ_ZOO_WORKERS` (2),
+`FUZZ_ZOO_CONTROL` (1: also run the control), `FUZZ_SEED` (1), `FUZZ_MAX_EXAMPLES` (10),
+`FUZZ_MAX_TIME` (120 s per variant), `FUZZ_REPORTS_DIR` (`reports/`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from bug_zoo.catalog import CONTROL, NAMES, load
+from fuzzing.server import ServerError, local_target
+
+SERVE = (sys.executable, "-m", "bug_zoo.serve")
+REPOSITORY = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class ZooSettings:
+    variants: tuple[str, ...]
+    workers: int
+    control: bool
+    seed: str
+    max_examples: str
+    max_time: int
+    reports: Path
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> ZooSettings:
+        chosen = tuple(
+            name.strip() for name in env.get("FUZZ_ZOO_VARIANTS", "").split(",") if name.strip()
+        )
+        unknown = sorted(set(chosen) - set(NAMES))
+        if unknown:
+            raise SystemExit(f"unknown variant(s): {', '.join(unknown)}; known: {', '.join(NAMES)}")
+        return cls(
+            variants=chosen or NAMES,
+            workers=int(env.get("FUZZ_ZOO_WORKERS") or 2),
+            control=env.get("FUZZ_ZOO_CONTROL", "1") not in ("0", "false", ""),
+            seed=env.get("FUZZ_SEED") or "1",
+            max_examples=env.get("FUZZ_MAX_EXAMPLES") or "10",
+            max_time=int(env.get("FUZZ_MAX_TIME") or 120),
+            reports=Path(env.get("FUZZ_REPORTS_DIR") or "reports"),
+        )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What the harness made of one variant."""
+
+    variant: str
+    bug: str
+    caught: bool
+    check: str | None
+    source: str | None
+    seconds: float | None
+    test_cases: int
+    wall_seconds: float
+    error: str | None = None
+
+    @property
+    def as_expected(self) -> bool:
+        return self.error is None and self.caught == (self.variant != CONTROL)
+
+
+def fuzz_variant(name: str, settings: ZooSettings) -> Outcome:
+    """Serve variant `name`, fuzz it with a fail-fast budget, and read the verdict."""
+    directory = settings.reports / "zoo" / name
+    directory.mkdir(parents=True, exist_ok=True)
+    summary_path = directory / "fuzz-summary.json"
+    summary_path.unlink(missing_ok=True)
+    started = time.monotonic()
+    bug = load(name).bug
+    try:
+        with local_target([*SERVE, name], directory / "server.log") as target:
+            env = {
+                **os.environ,
+                **target.environment(),
+                "FUZZ_FAIL_FAST": "1",
+                "FUZZ_SEED": settings.seed,
+                "FUZZ_MAX_EXAMPLES": settings.max_examples,
+                "FUZZ_MAX_TIME": str(settings.max_time),
+                "FUZZ_REPORTS_DIR": str(directory),
+            }
+            with (directory / "fuzz-output.txt").open("wb") as output:
+                subprocess.run(
+                    [sys.executable, "-m", "fuzzing"],
+                    cwd=REPOSITORY,
+                    env=env,
+                    stdout=output,
+                    stderr=subprocess.STDOUT,
+                    timeout=settings.max_time + 180,
+                    check=False,
+                )
+    except (ServerError, subprocess.TimeoutExpired) as error:
+        return Outcome(
+            name, bug, False, None, None, None, 0, time.monotonic() - started, str(error)
+        )
+    wall = time.monotonic() - started
+    if not summary_path.exists():
+        return Outcome(name, bug, False, None, None, None, 0, wall, f"no summary; see {directory}")
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    first: dict[str, Any] | None = summary.get("first_failure")
+    return Outcome(
+        variant=name,
+        bug=bug,
+        caught=not summary["passed"],
+        check=first["check"] if first else None,
+        source=first["source"] if first else None,
+        seconds=first["seconds"] if first else None,
+        test_cases=summary["schemathesis"]["test_cases"],
+        wall_seconds=wall,
+    )
+
+
+def render(outcomes: list[Outcome]) -> str:
+    rows = [("variant", "caught", "check that caught it", "seconds", "bug")]
+    for outcome in outcomes:
+        if outcome.error:
+            verdict = "ERROR"
+        elif outcome.variant == CONTROL:
+            verdict = "FAILED" if outcome.caught else "passed"
+        else:
+            verdict = "yes" if outcome.caught else "NO"
+        check = outcome.check or outcome.error or "-"
+        if outcome.source and outcome.source != "schemathesis":
+            check = f"{check} ({outcome.source})"
+        seconds = f"{outcome.seconds:.1f}" if outcome.seconds is not None else "-"
+        rows.append((outcome.variant, verdict, check, seconds, outcome.bug))
+    widths = [max(len(row[column]) for row in rows) for column in range(4)]
+    lines = [
+        "  ".join([*(f"{row[i]:<{widths[i]}}" for i in range(4)), row[4]]).rstrip() for row in rows
+    ]
+    lines.insert(1, "-" * max(len(line) for line in lines))
+    return "\n".join(lines)
+
+
+def main() -> int:
+    settings = ZooSettings.from_env()
+    names = [*settings.variants, *([CONTROL] if settings.control else [])]
+    print(
+        f"Fuzzing {len(names)} server(s), {settings.workers} at a time: seed {settings.seed}, "
+        f"{settings.max_examples} examples per operation, stop at the first failure ...",
+        flush=True,
+    )
+    started = time.monotonic()
+
+    def run(name: str) -> Outcome:
+        outcome = fuzz_variant(name, settings)
+        state = "error" if outcome.error else ("caught" if outcome.caught else "not caught")
+        print(f"  {name}: {state} ({outcome.wall_seconds:.0f} s)", flush=True)
+        return outcome
+
+    with ThreadPoolExecutor(max_workers=settings.workers) as pool:
+        outcomes = list(pool.map(run, names))
+    seconds = time.monotonic() - started
+    print("\n" + render(outcomes))
+    missed = [outcome.variant for outcome in outcomes if not outcome.as_expected]
+    document = {
+        "passed": not missed,
+        "seconds": round(seconds, 3),
+        "seed": settings.seed,
+        "max_examples": settings.max_examples,
+        "variants": [asdict(outcome) for outcome in outcomes],
+        "caught": sum(1 for outcome in outcomes if outcome.caught and outcome.variant != CONTROL),
+        "total": len(settings.variants),
+        "not_as_expected": missed,
+    }
+    path = settings.reports / "zoo-summary.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    caught = document["caught"]
+    total = len(settings.variants)
+    print(f"\n{caught} of {total} variants caught in {seconds:.0f} s; reports in {path}")
+    if missed:
+        print(f"NOT AS EXPECTED: {', '.join(missed)} (see {settings.reports / 'zoo'}/<variant>/)")
+        return 1
+    return 0

@@ -1,0 +1,76 @@
+"""`python -m bug_zoo.serve VARIANT --port N --state-dir DIR`: the reference server with one bug.
+
+The server runs in dev mode (dev tokens from `python -m reference_server.token --state-dir DIR`)
+without response validation, as a buggy build in production would. The variant is fixed for the
+life of the process: no request can choose or change it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import logging
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+import uvicorn
+from starlette.types import ASGIApp
+
+from bug_zoo.catalog import CONTROL, NAMES, Context, load
+from reference_server.app import create_app
+from reference_server.settings import from_args
+from reference_server.storage import open_store
+
+log = logging.getLogger("bug_zoo")
+
+
+def build(name: str, port: int, state_dir: Path) -> ASGIApp:
+    """The reference server with variant `name` put around it."""
+    variant = load(name)
+    settings = from_args(["--dev", "--port", str(port), "--state-dir", str(state_dir)])
+    context = Context(settings=settings, state_dir=state_dir)
+    if variant.settings is not None:
+        settings = variant.settings(settings, context)
+        context = dataclasses.replace(context, settings=settings)
+    store = open_store(settings.effective_database_url)
+    if variant.store is not None:
+        store = variant.store(store)
+    app: ASGIApp = create_app(settings, store=store)
+    if variant.middleware is not None:
+        app = variant.middleware(app, context)
+    return app
+
+
+def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bug_zoo.serve", description=__doc__)
+    parser.add_argument("variant", choices=(*NAMES, CONTROL))
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--state-dir", type=Path, required=True)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    signal.signal(signal.SIGTERM, _exit_cleanly)
+    signal.signal(signal.SIGINT, _exit_cleanly)
+    args.state_dir.mkdir(parents=True, exist_ok=True)
+    app = build(args.variant, args.port, args.state_dir)
+    log.info("variant %s: %s", args.variant, load(args.variant).bug)
+    config = uvicorn.Config(
+        app,
+        host="127.0.0.1",
+        port=args.port,
+        log_config=None,
+        access_log=False,
+        server_header=False,
+    )
+    uvicorn.Server(config).run()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

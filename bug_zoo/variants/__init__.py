@@ -1,0 +1,1 @@
+"""One module per bug; `bug_zoo.catalog.NAMES` lists them."""
