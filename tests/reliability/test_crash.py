@@ -1,0 +1,44 @@
+"""`kill -9` in the middle of a load, then a restart: every acknowledged write is there."""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from reference_server.storage import open_store
+from scripts.soak import Soak
+from tests.support.postgres import ENGINES, fresh_database_url
+from tests.support.server_process import ServerProcess
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("engine", ENGINES)
+def test_acknowledged_writes_survive_kill_9_under_load(
+    engine: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    url = fresh_database_url(engine, request, tmp_path)
+    with ServerProcess(env={"DATABASE_URL": url}) as server:
+        # Dropped connections are expected here: their writes count as "maybe applied".
+        load = Soak([server.base_url], server.token(), clients=8, seed=9, tolerate_drops=True)
+        load.prepare()
+        driver = threading.Thread(target=load.drive, args=(4.0,))
+        driver.start()
+        try:
+            time.sleep(1.5)  # well into the load
+            server.kill()
+            assert server.returncode == -signal.SIGKILL
+            server.start()  # the clients carry on against the new process
+        finally:
+            driver.join()
+        server.stop()
+    with open_store(url) as store:
+        assert load.verify(store) == []
+    ledger = load.ledger
+    assert ledger.transport_errors > 0  # the kill hit the load
+    assert ledger.own
+    assert ledger.increments > 0
+    assert ledger.blind
