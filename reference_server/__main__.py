@@ -14,6 +14,7 @@ import yaml
 
 from reference_server.app import create_app
 from reference_server.settings import SettingsError, from_args
+from reference_server.storage.base import StoreError
 
 log = logging.getLogger("reference_server")
 
@@ -36,8 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = from_args(argv)
         app = create_app(settings)
-    except (SettingsError, ValueError, OSError, jwt.PyJWTError, yaml.YAMLError) as exc:
-        # A setting, the spec, the data file or a key set is wrong: say which, in one line.
+    except (SettingsError, ValueError, OSError, jwt.PyJWTError, yaml.YAMLError, StoreError) as exc:
+        # A setting, the spec, the data file or a key set is wrong, or the database cannot be
+        # reached: say which, in one line.
         log.error("cannot start: %s", exc)
         return 2
     except Exception:

@@ -208,6 +208,13 @@ class Pool:
             conn.close()
 
 
+def _unavailable(exc: Exception) -> UnavailableError:
+    # The driver's words go to the log (for the operator), never into a response.
+    first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    log.warning("PostgreSQL unavailable: %s", first_line)
+    return UnavailableError("The storage is unavailable.")
+
+
 class _Database:
     """A pool and the schema: run one transaction, translate the driver's errors."""
 
@@ -232,8 +239,7 @@ class _Database:
                     raise UnavailableError("The storage is too busy to apply the change.") from None
                 time.sleep(0.01 * attempt)
             except UNAVAILABLE as exc:
-                log.warning("storage unavailable: %s", str(exc).strip().splitlines()[0:1])
-                raise UnavailableError("The storage is unavailable.") from exc
+                raise _unavailable(exc) from exc
 
     def _ensure_schema(self) -> None:
         # Done on first use rather than in the constructor, so a store can be opened while the
@@ -264,7 +270,7 @@ class _Database:
                             "INSERT INTO run_store_schema (version) VALUES (%s)", (SCHEMA_VERSION,)
                         )
             except UNAVAILABLE as exc:
-                raise UnavailableError("The storage is unavailable.") from exc
+                raise _unavailable(exc) from exc
             self._schema_ready.set()
 
     def close(self) -> None:

@@ -18,7 +18,7 @@ import pytest
 
 from tests.support.api import add_run, add_run_path, assert_odata_error, new_run_body, run_path
 from tests.support.postgres import PostgresCluster, cluster_or_skip
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerError, ServerProcess, free_port
 
 RECOVERY_ATTEMPTS = 100
 
@@ -73,7 +73,10 @@ def test_postgres_down_is_503_and_the_servers_recover_when_it_is_back(
     plain, limited = _servers(url, tmp_path)
     with plain, limited, _client(plain) as first, _client(limited) as second:
         runs = [add_run(api, {}) for api in (first, second)]
-        own_cluster.stop()
+        for api, run_id in zip((first, second), runs, strict=True):
+            acknowledged = api.patch(run_path(run_id), json={"displayName": "before the crash"})
+            assert acknowledged.status_code == 200
+        own_cluster.stop(mode="immediate")  # a crash: no checkpoint, recovery from the WAL
         for api, run_id in zip((first, second), runs, strict=True):
             _assert_unavailable(api.patch(run_path(run_id), json={"status": "failed"}))
             _assert_unavailable(api.post(add_run_path(), json=new_run_body()))
@@ -82,6 +85,8 @@ def test_postgres_down_is_503_and_the_servers_recover_when_it_is_back(
             # At once: a connection broken by the restart is replaced before it is used.
             response = api.patch(run_path(run_id), json={"status": "completed"})
             assert response.status_code == 200, response.text
+            # The write acknowledged before the crash is there.
+            assert response.json()["displayName"] == "before the crash"
             assert response.json()["status"] == "completed"
             assert add_run(api, {})
     assert "Traceback" not in plain.log() + limited.log()
@@ -144,3 +149,14 @@ def test_sqlite_locked_by_another_process_is_503_and_writable_once_released(
         for api, run_id in zip((first, second), runs, strict=True):
             response = api.patch(run_path(run_id), json={"status": "completed"})
             assert response.status_code == 200, response.text
+
+
+def test_a_database_that_is_down_at_start_stops_the_start_in_one_line(tmp_path: Path) -> None:
+    closed = free_port()  # nothing listens there
+    url = f"postgresql://postgres@127.0.0.1:{closed}/runs?timeout=1"
+    process = ServerProcess(env={"DATABASE_URL": url}, state_dir=tmp_path / "state")
+    with pytest.raises(ServerError, match="exited with 2"):
+        process.start()
+    process.close()
+    assert "cannot start: The storage is unavailable." in process.log()
+    assert "Traceback" not in process.log()
