@@ -44,9 +44,10 @@ _ADDED_RUN_LINKS = {
 }
 
 
-def _base_url(case: Case[Any], kwargs: dict[str, Any]) -> str:
-    base_url = kwargs.get("base_url") or case.operation.schema.get_base_url()
-    return str(base_url).rstrip("/")
+def _base_url(case: Case[Any]) -> str:
+    # `Case.call` keeps its `base_url` argument from `before_call`; the target's is the same.
+    base_url = os.environ.get("TARGET_URL") or case.operation.schema.get_base_url()
+    return base_url.rstrip("/")
 
 
 @schemathesis.hook
@@ -72,7 +73,7 @@ def before_load_schema(context: HookContext, raw_schema: dict[str, Any]) -> None
 @schemathesis.hook
 def before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
     """Note what is known of the request's run before it goes out."""
-    route = route_of(_base_url(case, kwargs) + case.formatted_path)
+    route = route_of(_base_url(case) + case.formatted_path)
     if route is not None:
         LEDGER.take_snapshot(case.id, route)
 

@@ -643,6 +643,29 @@ class Prober:
         )
         self._expect(anything, {200}, "if_match_honoured", "If-Match: *")
 
+    def methods(self) -> None:
+        """Methods a path does not have are 405 with `Allow`, an OData error like any other."""
+        target = self.target
+        paths = [
+            (target.add_run_url(target.run_id), "POST"),
+            (target.run_url(target.run_id), "PATCH"),
+            (target.process_run_url(target.run_id, target.process_run_id), "PATCH"),
+        ]
+        for url, allowed in paths:
+            for method in ("GET", "PUT", "DELETE", "POST", "PATCH"):
+                if method == allowed:
+                    continue
+                body = (
+                    None if method in ("GET", "DELETE") else _json({"displayName": NEVER_APPLIED})
+                )
+                exchange = self._send(method, url, body)
+                if self._expect(
+                    exchange, {405}, "method_not_allowed", f"{method} on a {allowed} path"
+                ):
+                    allow = exchange.response_header("allow") or ""
+                    if allowed not in {part.strip().upper() for part in allow.split(",")}:
+                        self._report("method_not_allowed", exchange, f"`Allow` is {allow!r}")
+
     # Running them.
 
     def run(self, probe: Callable[[], None]) -> ProbeOutcome:
@@ -682,6 +705,7 @@ class Prober:
             self.round_trip,
             self.add_then_update,
             self.if_match,
+            self.methods,
         ]
 
 

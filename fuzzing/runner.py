@@ -3,7 +3,9 @@
 The target is `TARGET_URL` (with `TARGET_TOKEN`, `TARGET_TOKEN_NO_PERMISSION` and the
 `TARGET_*_ID`s of existing resources), or when unset the reference server, started here on a
 free port with a fresh state and stopped afterwards. `FUZZ_SEED` makes a run repeatable;
-`FUZZ_MAX_EXAMPLES` and `FUZZ_MAX_TIME` bound it. Reports go to `FUZZ_REPORTS_DIR` (`reports/`).
+`FUZZ_MAX_EXAMPLES` (per operation and phase) and `FUZZ_MAX_TIME` (seconds) bound it;
+`FUZZ_PHASES` narrows the four phases for quick runs; `FUZZ_FAIL_FAST=1` stops at the first
+failure (the bug zoo's mode). Reports go to `FUZZ_REPORTS_DIR` (`reports/`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from fuzzing.config import CONFIG_PATH
 from fuzzing.probes import ProbeOutcome, run_probes
 from fuzzing.reports import (
     Failure,
@@ -36,10 +39,9 @@ from fuzzing.server import REFERENCE_SERVER, local_target
 from fuzzing.spec import spec_path
 from fuzzing.target import Target
 
-CONFIG_PATH = Path(__file__).resolve().parent / "schemathesis.toml"
 REPOSITORY = Path(__file__).resolve().parent.parent
 PHASES = "examples,coverage,fuzzing,stateful"
-DEFAULT_MAX_EXAMPLES = 25
+DEFAULT_MAX_EXAMPLES = 100
 DEFAULT_MAX_TIME = 240
 _INTERRUPT_GRACE = 60.0
 
@@ -53,6 +55,7 @@ class Settings:
     max_time: int
     fail_fast: bool
     reports: ReportPaths
+    phases: str = PHASES
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Settings:
@@ -63,6 +66,7 @@ class Settings:
             max_time=int(env.get("FUZZ_MAX_TIME") or DEFAULT_MAX_TIME),
             fail_fast=env.get("FUZZ_FAIL_FAST", "") not in ("", "0", "false"),
             reports=ReportPaths(Path(env.get("FUZZ_REPORTS_DIR") or "reports")),
+            phases=env.get("FUZZ_PHASES") or PHASES,
         )
 
 
@@ -80,7 +84,7 @@ def schemathesis_command(target: Target, settings: Settings) -> list[str]:
         "--config-file", str(CONFIG_PATH),
         "run", str(spec_path()),
         "--url", target.base_url,
-        "--phases", PHASES,
+        "--phases", settings.phases,
         "--seed", str(settings.seed),
         "--max-examples", str(settings.max_examples),
         "--generation-database", "none",
@@ -165,7 +169,7 @@ def fuzz(settings: Settings) -> dict[str, Any]:
     with target_for_run(settings) as (target, label):
         _heading(
             f"schemathesis against {label}: seed {settings.seed}, {settings.max_examples} examples "
-            f"per operation, time limit {settings.max_time} s"
+            f"per operation, time limit {settings.max_time} s, phases {settings.phases}"
         )
         started = time.time()
         st = run_schemathesis(target, settings)
@@ -215,6 +219,7 @@ def fuzz(settings: Settings) -> dict[str, Any]:
         "seed": settings.seed,
         "max_examples": settings.max_examples,
         "time_limit": settings.max_time,
+        "phases": settings.phases.split(","),
         "fail_fast": settings.fail_fast,
         "passed": not failures,
         "seconds": round(seconds, 3),

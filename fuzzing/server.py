@@ -23,6 +23,27 @@ from fuzzing.target import Target
 
 REFERENCE_SERVER = (sys.executable, "-m", "reference_server", "--dev", "--validate-responses")
 TOKEN_COMMAND = (sys.executable, "-m", "reference_server.token")
+# Server settings a developer may have exported for `make serve`: the embedded server must not
+# pick up their database or keys.
+SERVER_ENV = frozenset(
+    {
+        "HOST",
+        "PORT",
+        "RUNS_DEV_MODE",
+        "STATE_DIR",
+        "DEMO_DATA",
+        "DATABASE_URL",
+        "TOKEN_ISSUER",
+        "TOKEN_AUDIENCE",
+        "JWKS_FILE",
+        "JWKS_URL",
+        "VALIDATE_RESPONSES",
+        "OPENAPI_SPEC",
+        "DOCS_HTML",
+        "RATE_LIMIT_PER_MINUTE",
+        "RATE_LIMIT_BURST",
+    }
+)
 _READY_TIMEOUT = 60.0
 _STOP_TIMEOUT = 15.0
 
@@ -36,6 +57,10 @@ def free_port() -> int:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
+
+
+def _clean_env() -> dict[str, str]:
+    return {name: value for name, value in os.environ.items() if name not in SERVER_ENV}
 
 
 @dataclass(frozen=True)
@@ -88,7 +113,7 @@ def serve(command: Sequence[str], state_dir: Path, log: Path) -> Iterator[Runnin
             [*command, "--port", str(port), "--state-dir", str(state_dir)],
             stdout=output,
             stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            env={**_clean_env(), "PYTHONUNBUFFERED": "1"},
         )
         try:
             origin = f"http://127.0.0.1:{port}"
@@ -103,7 +128,9 @@ def mint_token(state_dir: Path, *, permission: bool = True) -> str:
     command = [*TOKEN_COMMAND, "--state-dir", str(state_dir)]
     if not permission:
         command.append("--no-permission")
-    result = subprocess.run(command, capture_output=True, text=True, check=False, timeout=60)
+    result = subprocess.run(
+        command, capture_output=True, text=True, check=False, timeout=60, env=_clean_env()
+    )
     if result.returncode != 0:
         raise ServerError(f"{' '.join(command)} failed:\n{result.stderr}")
     return result.stdout.strip()

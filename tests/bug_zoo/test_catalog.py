@@ -1,0 +1,47 @@
+"""The catalog: one module per variant, each with one bug, none of it inside the server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from bug_zoo.catalog import CONTROL, NAMES, load
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def test_at_least_twelve_variants_each_in_its_own_module() -> None:
+    assert len(NAMES) >= 12
+    assert len(set(NAMES)) == len(NAMES)
+    for name in NAMES:
+        variant = load(name)
+        assert variant.name == name
+        assert variant.bug
+        assert (REPOSITORY / "bug_zoo" / "variants" / f"{name}.py").is_file()
+        wrappers = (variant.middleware, variant.store, variant.settings)
+        assert sum(wrapper is not None for wrapper in wrappers) == 1, name
+
+
+def test_the_control_changes_nothing() -> None:
+    control = load(CONTROL)
+    assert (control.middleware, control.store, control.settings) == (None, None, None)
+
+
+def test_the_reference_server_knows_nothing_of_the_zoo() -> None:
+    sources = (REPOSITORY / "reference_server").rglob("*.py")
+    assert not [path for path in sources if "bug_zoo" in path.read_text(encoding="utf-8")]
+
+
+def test_serve_refuses_a_variant_the_catalog_does_not_list(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "bug_zoo.serve", "no_such_bug"]
+    result = subprocess.run(
+        [*command, "--port", "1", "--state-dir", str(tmp_path)],
+        cwd=REPOSITORY,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr

@@ -1,0 +1,34 @@
+"""Which operation a URL addresses, whatever the base URL."""
+
+from __future__ import annotations
+
+from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, route_of
+
+BASE = "http://127.0.0.1:8000/beta"
+
+
+def test_update_run() -> None:
+    route = route_of(f"{BASE}/industryData/incomingFlows/demo-flow/runs/demo-run")
+    assert route is not None
+    assert (route.operation, route.target, route.base_url) == (
+        UPDATE_RUN,
+        ("demo-flow", "demo-run"),
+        BASE,
+    )
+
+
+def test_update_process_run_targets_the_linked_run() -> None:
+    route = route_of(f"{BASE}/industryData/incomingFlows/f/runs/a/process/runs/b%20c")
+    assert route is not None
+    assert (route.operation, route.run, route.target) == (UPDATE_PROCESS_RUN, "a", ("f", "b c"))
+
+
+def test_add_run_targets_the_parent() -> None:
+    route = route_of(f"{BASE}/industryData/incomingFlows/f/runs/a/process/runs/$ref")
+    assert route is not None
+    assert (route.operation, route.target, route.process_run) == (ADD_RUN, ("f", "a"), None)
+
+
+def test_other_urls() -> None:
+    assert route_of(f"{BASE}/industryData/incomingFlows/f") is None
+    assert route_of(f"{BASE}/openapi.json") is None

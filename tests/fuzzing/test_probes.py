@@ -1,0 +1,51 @@
+"""The probes pass the reference server and catch the bugs they are written for."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from fuzzing.probes import run_probes
+from fuzzing.server import local_target
+from fuzzing.target import Target
+
+pytestmark = pytest.mark.slow
+
+
+def test_the_reference_server_passes_every_probe(fuzz_target: Target, tmp_path: Path) -> None:
+    outcomes = run_probes(fuzz_target, tmp_path)
+    findings = [f"{finding.check}: {finding.message}" for o in outcomes for finding in o.findings]
+    assert findings == []
+    assert [outcome.skipped for outcome in outcomes] == [None] * len(outcomes)
+    assert all(outcome.requests > 0 for outcome in outcomes)
+
+
+def test_without_a_weak_token_the_403_probe_is_skipped(fuzz_target: Target, tmp_path: Path) -> None:
+    target = Target(base_url=fuzz_target.base_url, token=fuzz_target.token)
+    [outcome] = [o for o in run_probes(target, tmp_path) if o.name == "authorization"]
+    assert outcome.findings == []
+    assert outcome.skipped is not None
+    assert "TARGET_TOKEN_NO_PERMISSION" in outcome.skipped
+
+
+@pytest.mark.parametrize(
+    ("variant", "probe", "check"),
+    [
+        ("if_match_ignored", "if_match", "if_match_honoured"),
+        ("body_limit_missing", "body_size", "body_size_limit"),
+        ("malformed_json_500", "malformed_json", "malformed_json_rejected"),
+    ],
+)
+def test_probes_catch_what_schemathesis_never_sends(
+    variant: str, probe: str, check: str, tmp_path: Path
+) -> None:
+    command = [sys.executable, "-m", "bug_zoo.serve", variant]
+    with local_target(command, tmp_path / "server.log") as target:
+        outcomes = run_probes(target, tmp_path / "bodies")
+    found = {(outcome.name, finding.check) for outcome in outcomes for finding in outcome.findings}
+    assert (probe, check) in found
+    curls = [finding.curl for outcome in outcomes for finding in outcome.findings if finding.curl]
+    assert curls
+    assert all(target.token not in curl for curl in curls)

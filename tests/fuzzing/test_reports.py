@@ -1,0 +1,107 @@
+"""The status table, the failures read back from schemathesis's events, and the probes' JUnit."""
+
+from __future__ import annotations
+
+import base64
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from fuzzing.probes import Finding, ProbeOutcome
+from fuzzing.reports import (
+    ReportPaths,
+    StatusTable,
+    schemathesis_failures,
+    spec_operations,
+    write_probes_junit,
+)
+
+ADD = "POST /industryData/incomingFlows/{incomingFlowId}/runs/{runId}/process/runs/$ref"
+UPDATE = "PATCH /industryData/incomingFlows/{incomingFlowId}/runs/{runId}"
+
+
+def _log(path: Path, entries: list[tuple[str, int, bool]]) -> None:
+    lines = [
+        json.dumps({"operation": op, "status": status, "chained": chained})
+        for op, status, chained in entries
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_the_table_names_operations_that_never_answered_2xx(tmp_path: Path) -> None:
+    log = tmp_path / "statuses.jsonl"
+    _log(log, [(ADD, 204, False), (ADD, 400, False), (UPDATE, 404, True), ("TRACE /x", 405, False)])
+    table = StatusTable.read(log)
+    missing = table.without_2xx()
+    assert UPDATE in missing
+    assert ADD not in missing
+    assert len(missing) == len(spec_operations()) - 1
+    assert table.chained == 1
+    assert table.requests == 4
+    rendered = table.render()
+    assert "204x1 400x1" in rendered
+    assert "TRACE /x" in rendered
+
+
+def test_failures_come_back_with_check_name_status_and_curl(tmp_path: Path) -> None:
+    paths = ReportPaths(tmp_path)
+    body = base64.b64encode(b'{"status": "x"}').decode()
+    answer = base64.b64encode(b'{"error": {"code": "E", "message": "m"}}').decode()
+    event = {
+        "ScenarioFinished": {
+            "timestamp": 105.0,
+            "recorder": {
+                "label": UPDATE,
+                "checks": {
+                    "c1": [
+                        {"name": "not_a_server_error", "status": "success"},
+                        {
+                            "name": "patch_echoes_request",
+                            "status": "failure",
+                            "failure_info": {
+                                "failure": {"operation": UPDATE, "title": "T", "message": "M"}
+                            },
+                        },
+                    ]
+                },
+                "interactions": {
+                    "c1": {
+                        "request": {
+                            "method": "PATCH",
+                            "uri": "http://127.0.0.1:1/beta/x",
+                            "headers": {"Authorization": ["[Filtered]"]},
+                            "body": {"$base64": body},
+                        },
+                        "response": {"status_code": 500, "content": {"$base64": answer}},
+                    }
+                },
+            },
+        }
+    }
+    paths.events.write_text(json.dumps({"Initialize": {}}) + "\n" + json.dumps(event) + "\n")
+    [failure] = schemathesis_failures(paths, started=100.0)
+    assert failure.check == "patch_echoes_request"
+    assert failure.seconds == 5.0
+    assert "[500]" in failure.message
+    assert '"Authorization: Bearer ${TARGET_TOKEN}"' in failure.curl
+    assert "[Filtered]" not in failure.curl
+
+
+def test_probes_junit_has_one_case_per_probe_and_a_failure_per_finding(tmp_path: Path) -> None:
+    outcomes = [
+        ProbeOutcome(name="ok", summary="fine"),
+        ProbeOutcome(
+            name="bad",
+            summary="broken",
+            findings=[Finding(probe="bad", check="c", message="first line\nmore", curl="curl x")],
+        ),
+        ProbeOutcome(name="skipped", summary="n/a", skipped="no token"),
+    ]
+    path = tmp_path / "probes.xml"
+    write_probes_junit(outcomes, path)
+    suite = ET.parse(path).getroot()  # noqa: S314 (a file this test just wrote)
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("3", "1", "1")
+    failure = suite.find("testcase[@name='bad']/failure")
+    assert failure is not None
+    assert failure.get("message") == "c: first line"
+    assert "curl x" in (failure.text or "")

@@ -1,0 +1,77 @@
+"""`python -m fuzzing` end to end, and how it reads its settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from fuzzing.reports import spec_operations
+from fuzzing.runner import DEFAULT_MAX_EXAMPLES, PHASES, Settings, schemathesis_command
+from fuzzing.target import Target
+
+REPOSITORY = Path(__file__).resolve().parents[2]
+
+
+def test_settings_defaults_and_overrides(tmp_path: Path) -> None:
+    defaults = Settings.from_env({})
+    assert (defaults.max_examples, defaults.phases, defaults.fail_fast) == (
+        DEFAULT_MAX_EXAMPLES,
+        PHASES,
+        False,
+    )
+    chosen = Settings.from_env(
+        {
+            "FUZZ_SEED": "42",
+            "FUZZ_MAX_EXAMPLES": "7",
+            "FUZZ_MAX_TIME": "9",
+            "FUZZ_FAIL_FAST": "1",
+            "FUZZ_REPORTS_DIR": str(tmp_path),
+            "FUZZ_PHASES": "examples",
+        }
+    )
+    command = schemathesis_command(Target(base_url="http://127.0.0.1:1/beta", token="t"), chosen)
+    joined = " ".join(command)
+    for expected in ("--seed 42", "--max-examples 7", "--max-failures 1", "--phases examples"):
+        assert expected in joined
+    assert "--generation-database none" in joined
+    assert str(tmp_path / "fuzz-junit.xml") in command
+    assert "t" not in command
+
+
+@pytest.mark.slow
+def test_make_fuzz_passes_the_embedded_reference_server(tmp_path: Path) -> None:
+    env = {name: value for name, value in os.environ.items() if not name.startswith("TARGET_")}
+    env.update(
+        {
+            "FUZZ_SEED": "3",
+            "FUZZ_MAX_EXAMPLES": "10",
+            "FUZZ_PHASES": "examples,fuzzing,stateful",
+            "FUZZ_REPORTS_DIR": str(tmp_path),
+        }
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "fuzzing"],
+        cwd=REPOSITORY,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=280,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    summary = json.loads((tmp_path / "fuzz-summary.json").read_text())
+    assert summary["passed"]
+    assert summary["target"] == "embedded reference server"
+    assert summary["operations_without_2xx"] == []
+    assert summary["add_then_update_chains"] > 0
+    assert set(spec_operations()) <= set(summary["statuses"])
+    assert summary["schemathesis"]["test_cases"] > 0
+    assert all(probe["findings"] == 0 for probe in summary["probes"].values())
+    for report in ("fuzz-junit.xml", "fuzz-probes-junit.xml", "fuzz-html/index.html"):
+        assert (tmp_path / report).is_file()
+    assert "statuses schemathesis saw, per operation" in result.stdout

@@ -1,0 +1,74 @@
+"""schemathesis inside pytest, with the harness's config, checks and hooks, on a small budget.
+
+`schemathesis.pytest.from_fixture` fails under pytest 9 (it sets `Function._nodeid`, which pytest
+no longer has), so the schema is loaded at import with the demo ids the test server holds, and
+pointed at the server once it runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import hypothesis
+import pytest
+import schemathesis
+from schemathesis import Case
+
+from fuzzing.config import harness_config
+from fuzzing.spec import spec_path
+from fuzzing.target import Target
+
+pytestmark = pytest.mark.slow
+
+# Enough to reach every operation's 2xx and its errors, small enough for `make test`.
+MAX_EXAMPLES = 15
+DEMO = Target(base_url="http://127.0.0.1", token="given-per-request")
+
+schema = schemathesis.openapi.from_path(spec_path(), config=harness_config(DEMO.environment()))
+
+
+@pytest.fixture(scope="module", autouse=True)
+def target(fuzz_target: Target) -> Iterator[Target]:
+    """Point the checks and hooks, which read the `TARGET_*` variables, at this module's server."""
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in fuzz_target.environment().items():
+            env.setenv(name, value)
+        yield fuzz_target
+
+
+def _auth(target: Target) -> dict[str, str]:
+    return {"Authorization": f"Bearer {target.token}"}
+
+
+@schema.parametrize()
+@hypothesis.settings(max_examples=MAX_EXAMPLES, deadline=None, database=None)
+def test_every_operation_keeps_the_contract(case: Case[Any], target: Target) -> None:
+    case.call_and_validate(base_url=target.base_url, headers=_auth(target))
+
+
+def test_add_then_update_keeps_the_contract(target: Target) -> None:
+    class Workflow(schema.as_state_machine()):  # type: ignore[misc]
+        def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
+            return {"base_url": target.base_url, "headers": _auth(target)}
+
+    Workflow.run(
+        settings=hypothesis.settings(
+            max_examples=MAX_EXAMPLES,
+            stateful_step_count=4,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(hypothesis.HealthCheck),
+        )
+    )
+
+
+def test_the_token_given_per_request_is_the_one_sent(target: Target) -> None:
+    operation = schema["/industryData/incomingFlows/{incomingFlowId}/runs/{runId}"]["PATCH"]
+    case = operation.Case(
+        path_parameters={"incomingFlowId": target.flow_id, "runId": target.run_id},
+        body={"displayName": "sent with the module server's token"},
+        media_type="application/json",
+    )
+    response = case.call(base_url=target.base_url, headers=_auth(target))
+    assert response.status_code == 200, response.text
