@@ -24,7 +24,8 @@ from fuzzing.target import Target
 REFERENCE_SERVER = (sys.executable, "-m", "reference_server", "--dev", "--validate-responses")
 TOKEN_COMMAND = (sys.executable, "-m", "reference_server.token")
 # Server settings a developer may have exported for `make serve`: the embedded server must not
-# pick up their database or keys.
+# pick up their state, data file or keys. `DATABASE_URL` passes through on purpose, so that
+# `DATABASE_URL=postgresql://... make fuzz` fuzzes the server on PostgreSQL.
 SERVER_ENV = frozenset(
     {
         "HOST",
@@ -32,7 +33,6 @@ SERVER_ENV = frozenset(
         "RUNS_DEV_MODE",
         "STATE_DIR",
         "DEMO_DATA",
-        "DATABASE_URL",
         "TOKEN_ISSUER",
         "TOKEN_AUDIENCE",
         "JWKS_FILE",
