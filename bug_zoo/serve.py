@@ -1,8 +1,8 @@
 """`python -m bug_zoo.serve VARIANT --port N --state-dir DIR`: the reference server with one bug.
 
 The server runs in dev mode (dev tokens from `python -m reference_server.token --state-dir DIR`)
-without response validation, as a buggy build in production would. The variant is fixed for the
-life of the process: no request can choose or change it.
+without response validation, as a buggy build in production would, with SQLite in DIR. The
+variant is fixed for the life of the process: no request can choose or change it.
 """
 
 from __future__ import annotations
@@ -30,7 +30,9 @@ log = logging.getLogger("bug_zoo")
 def build(name: str, port: int, state_dir: Path) -> ASGIApp:
     """The reference server with variant `name` put around it."""
     variant = load(name)
-    settings = from_args(["--dev", "--port", str(port), "--state-dir", str(state_dir)])
+    # No environment: each variant gets its own SQLite file in its state folder, whatever the
+    # shell exported, so variants fuzzed side by side never share data.
+    settings = from_args(["--dev", "--port", str(port), "--state-dir", str(state_dir)], env={})
     context = Context(settings=settings, state_dir=state_dir)
     if variant.settings is not None:
         settings = variant.settings(settings, context)
