@@ -5,6 +5,9 @@ acknowledged survives a `kill -9` (and a power cut). One connection is shared by
 worker threads behind a lock; `BEGIN IMMEDIATE` makes each write hold the write lock from its
 first read, so a merge cannot interleave with another process's write either.
 
+Writes that arrive together share one transaction and one fsync (`group_commit`); each
+returns only once the commit holding it is on disk.
+
 Every wait is bounded by `timeout` (the URL's `?timeout=SECONDS`, default 5): for the lock
 between threads and for SQLite's busy wait on another process's lock. A file that stays locked
 or cannot be written raises `UnavailableError` (the HTTP layer's 503) instead of hanging.
@@ -33,6 +36,7 @@ from reference_server.storage.base import (
     run_missing,
     stale,
 )
+from reference_server.storage.group_commit import GroupCommit
 
 SCHEMA_VERSION = 1
 DEFAULT_TIMEOUT_SECONDS = 5.0
@@ -74,6 +78,19 @@ def is_unavailable(exc: BaseException) -> bool:
     return isinstance(exc, sqlite3.OperationalError) and any(
         name == code or name.startswith(code + "_") for code in UNAVAILABLE_CODES
     )
+
+
+def _translated(exc: Exception) -> Exception:
+    """`UnavailableError` for an error that says the file is locked or unusable right now."""
+    if is_unavailable(exc):
+        error = UnavailableError("The storage is unavailable (the database is locked).")
+        error.__cause__ = exc
+        return error
+    return exc
+
+
+def _busy() -> Exception:
+    return UnavailableError("The storage is busy.")
 
 
 def parse_url(url: str) -> tuple[Path, float]:
@@ -118,6 +135,7 @@ class SqliteStore(RunStore):
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._create_schema()
+        self._writes = GroupCommit(self._db, self._lock, timeout, _translated, _busy)
 
     @classmethod
     def from_url(cls, url: str) -> SqliteStore:
@@ -257,7 +275,7 @@ class SqliteStore(RunStore):
     def create_linked_run(
         self, flow_id: str, parent_run_id: str, new_run_id: str, fields: Mapping[str, JSON]
     ) -> StoredRun:
-        with self._write() as db:
+        def create(db: sqlite3.Connection) -> StoredRun:
             if not self._has_flow(db, flow_id):
                 raise flow_missing(flow_id)
             if self._run(db, flow_id, parent_run_id) is None:
@@ -270,7 +288,9 @@ class SqliteStore(RunStore):
                 "INSERT INTO process_links (flow_id, run_id, linked_run_id) VALUES (?, ?, ?)",
                 (flow_id, parent_run_id, new_run_id),
             )
-        return StoredRun(flow_id=flow_id, id=new_run_id, fields=dict(fields), version=1)
+            return StoredRun(flow_id=flow_id, id=new_run_id, fields=dict(fields), version=1)
+
+        return self._writes.run(create)
 
     def update_run(
         self,
@@ -281,7 +301,7 @@ class SqliteStore(RunStore):
         process_of: str | None = None,
         precondition: Precondition | None = None,
     ) -> StoredRun:
-        with self._write() as db:
+        def update(db: sqlite3.Connection) -> StoredRun:
             if not self._has_flow(db, flow_id):
                 raise flow_missing(flow_id)
             if process_of is not None and self._run(db, flow_id, process_of) is None:
@@ -307,7 +327,9 @@ class SqliteStore(RunStore):
                 "UPDATE runs SET fields = ?, version = version + 1 WHERE flow_id = ? AND id = ?",
                 (_dumps(merged), flow_id, run_id),
             )
-        return StoredRun(flow_id=flow_id, id=run_id, fields=merged, version=run.version + 1)
+            return StoredRun(flow_id=flow_id, id=run_id, fields=merged, version=run.version + 1)
+
+        return self._writes.run(update)
 
     def close(self) -> None:
         with self._lock:
