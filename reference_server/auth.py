@@ -9,8 +9,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +29,11 @@ DEV_KEY_FILE = "dev-signing-key.pem"
 # Asymmetric algorithms only: a symmetric one would let a public key be used as an HMAC secret.
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
 CLOCK_SKEW_SECONDS = 60
+# Verified tokens remembered, so that a caller's every request does not pay for an RSA check;
+# no longer than a JWKS client keeps its keys, so a key taken out of a key set stops working
+# as soon as it would without the cache.
+VERIFIED_TOKENS = 1024
+VERIFIED_SECONDS = 300.0
 
 
 class AuthError(Exception):
@@ -151,6 +158,49 @@ def has_permission(claims: Mapping[str, Any]) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class _Verified:
+    claims: dict[str, Any]
+    valid_from: float  # nbf and iat, less the clock skew allowed
+    valid_until: float  # exp, plus the clock skew allowed
+    remembered_until: float
+
+
+class VerifiedTokens:
+    """The claims of tokens whose signature, issuer and audience passed, least recently used
+    forgotten first. A token is only ever found here inside the time its own claims allow."""
+
+    def __init__(self, size: int = VERIFIED_TOKENS, seconds: float = VERIFIED_SECONDS) -> None:
+        self._size = size
+        self._seconds = seconds
+        self._entries: OrderedDict[str, _Verified] = OrderedDict()
+        self._lock = threading.Lock()  # tokens are checked in worker threads too
+
+    def get(self, token: str, now: float) -> dict[str, Any] | None:
+        with self._lock:
+            entry = self._entries.get(token)
+            if entry is None:
+                return None
+            if not (entry.valid_from <= now < entry.valid_until and now < entry.remembered_until):
+                del self._entries[token]  # checked afresh, which says what is wrong with it
+                return None
+            self._entries.move_to_end(token)
+            return entry.claims
+
+    def put(self, token: str, claims: dict[str, Any], now: float) -> None:
+        try:
+            starts = max(int(claims.get("nbf", 0)), int(claims.get("iat", 0)))
+            valid_until = int(claims["exp"]) + CLOCK_SKEW_SECONDS
+        except (KeyError, TypeError, ValueError, OverflowError):
+            return  # claims PyJWT accepted but this cannot bound in time: never remembered
+        entry = _Verified(claims, starts - CLOCK_SKEW_SECONDS, valid_until, now + self._seconds)
+        with self._lock:
+            self._entries[token] = entry
+            self._entries.move_to_end(token)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+
+
 class Authenticator:
     """Checks `Authorization` headers against the keys the settings name."""
 
@@ -167,7 +217,10 @@ class Authenticator:
             for key in keyset.keys:
                 self._static_keys[str(key.key_id or "")] = key
         if settings.jwks_url:
-            self._jwks_client = jwt.PyJWKClient(settings.jwks_url, cache_keys=True, lifespan=300)
+            self._jwks_client = jwt.PyJWKClient(
+                settings.jwks_url, cache_keys=True, lifespan=int(VERIFIED_SECONDS)
+            )
+        self._verified = VerifiedTokens()
 
     @property
     def may_block(self) -> bool:
@@ -187,6 +240,24 @@ class Authenticator:
         token = token.strip()
         if scheme.lower() != "bearer" or not token:
             raise _invalid("The Authorization header is not a Bearer token")
+        now = time.time()
+        claims = self._verified.get(token, now)
+        if claims is None:
+            claims = self._verify(token)
+            self._verified.put(token, claims, now)
+        grant = has_permission(claims)
+        if grant is None:
+            raise AuthError(
+                403,
+                "Authorization_RequestDenied",
+                f"Insufficient privileges to complete the operation: the token needs {PERMISSION} "
+                "as a delegated (scp) or application (roles) permission.",
+                f'Bearer error="insufficient_scope", scope="{PERMISSION}"',
+            )
+        return Principal(subject=str(claims.get("sub", "")), grant=grant)
+
+    def _verify(self, token: str) -> dict[str, Any]:
+        """The claims of a token whose signature, times, issuer and audience are right."""
         key = self._key_for(token)
         try:
             claims: dict[str, Any] = jwt.decode(
@@ -214,16 +285,7 @@ class Authenticator:
             raise _invalid(
                 "The token is malformed or uses an algorithm this service refuses"
             ) from None
-        grant = has_permission(claims)
-        if grant is None:
-            raise AuthError(
-                403,
-                "Authorization_RequestDenied",
-                f"Insufficient privileges to complete the operation: the token needs {PERMISSION} "
-                "as a delegated (scp) or application (roles) permission.",
-                f'Bearer error="insufficient_scope", scope="{PERMISSION}"',
-            )
-        return Principal(subject=str(claims.get("sub", "")), grant=grant)
+        return claims
 
     def _key_for(self, token: str) -> jwt.PyJWK:
         try:
