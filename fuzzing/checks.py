@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import uuid
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin
 
 import schemathesis
 
@@ -235,18 +235,36 @@ def check_request_ids(exchange: Exchange) -> None:
     _fail("Request ids missing", exchange, problems)
 
 
+def _strings(value: Any) -> list[str]:
+    """Every string in a JSON value, keys included, as a program reading it sees them."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [text for key, item in value.items() for text in (key, *_strings(item))]
+    if isinstance(value, list):
+        return [text for item in value for text in _strings(item)]
+    return []
+
+
 def check_no_internal_leaks(exchange: Exchange) -> None:
     """No error body shows a stack trace, an exception name or a path on the server.
 
-    Text the request itself carried is not a leak: error messages may quote the caller.
+    Text the request itself carried is not a leak: error messages may quote the caller. Both
+    sides are compared as decoded JSON strings, so escaping cannot hide a quote or fake a leak.
     """
     if exchange.status < 400 or not exchange.response_body:
         return
-    text = exchange.response_body.decode("utf-8", errors="replace")
-    sent = " ".join(
+    answer = exchange.response_json
+    if answer is NOT_JSON:
+        text = exchange.response_body.decode("utf-8", errors="replace")
+    else:
+        text = "\n".join(_strings(answer))
+    sent = "\n".join(
         [
             exchange.url,
+            unquote(exchange.url),
             (exchange.request_body or b"").decode("utf-8", errors="replace"),
+            *_strings(exchange.request_json),
             *exchange.request_headers.values(),
         ]
     )

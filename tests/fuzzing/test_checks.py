@@ -357,3 +357,17 @@ def test_upserts_fail_and_known_ids_pass() -> None:
     check_not_upserted(
         exchange(sent={"displayName": "x"}, status=404, answer=ERROR), known_before=False
     )
+
+
+def test_quotes_of_escaped_text_are_not_leaks() -> None:
+    sent = {"displayName": "é/home/x.py"}
+    message = "Bad value 'é/home/x.py'."
+    raw = json.dumps({"error": {"code": "BadRequest", "message": message}}, ensure_ascii=True)
+    check_no_internal_leaks(
+        exchange(
+            sent=sent,
+            status=400,
+            raw_answer=raw.encode(),
+            response_headers={"content-type": "application/json"},
+        )
+    )
