@@ -45,3 +45,8 @@ def test_serve_refuses_a_variant_the_catalog_does_not_list(tmp_path: Path) -> No
     )
     assert result.returncode == 2
     assert "invalid choice" in result.stderr
+
+
+def test_the_readme_lists_every_variant() -> None:
+    readme = (REPOSITORY / "bug_zoo" / "README.md").read_text(encoding="utf-8")
+    assert [name for name in NAMES if f"| `{name}` |" not in readme] == []
