@@ -17,6 +17,7 @@ from urllib.parse import quote
 import httpx
 
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Route, RunKey
+from fuzzing.retry import patiently
 from fuzzing.spec import contract
 
 TOKEN_ENV = "TARGET_TOKEN"  # noqa: S105 (the name of a variable, not a secret)
@@ -40,11 +41,13 @@ def read_run(base_url: str, key: RunKey, token: str | None = None) -> Reading:
     """Read a run through a PATCH that changes nothing."""
     token = token if token is not None else os.environ.get(TOKEN_ENV, "")
     body = json.dumps({"@odata.type": contract().run_odata_type})
-    response = httpx.patch(
-        run_url(base_url, key),
-        content=body,
-        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-        timeout=_TIMEOUT,
+    response = patiently(
+        lambda: httpx.patch(
+            run_url(base_url, key),
+            content=body,
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+            timeout=_TIMEOUT,
+        )
     )
     run: dict[str, Any] | None = None
     if response.status_code == 200:

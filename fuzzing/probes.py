@@ -30,6 +30,7 @@ from fuzzing.checks import (
 from fuzzing.curl import curl_line
 from fuzzing.exchange import UPDATE_RUN, Exchange, RunKey, route_of
 from fuzzing.ledger import Reading
+from fuzzing.retry import patiently
 from fuzzing.spec import contract
 from fuzzing.target import Target
 
@@ -127,13 +128,19 @@ class Prober:
             sent_headers["Content-Type"] = content_type
         sent_headers.update(headers or {})
         # A list of chunks goes out chunked (no Content-Length), as a streaming client sends it.
-        content: bytes | Iterator[bytes] | None
+        chunks: list[bytes] | None = None
+        sent: bytes | None
         if body is None or isinstance(body, bytes):
-            content, sent = body, body
+            sent = body
         else:
             chunks = list(body)
-            content, sent = iter(chunks), b"".join(chunks)
-        response = self.client.request(method, url, content=content, headers=sent_headers)
+            sent = b"".join(chunks)
+
+        def send() -> httpx.Response:
+            content: bytes | Iterator[bytes] | None = iter(chunks) if chunks is not None else sent
+            return self.client.request(method, url, content=content, headers=sent_headers)
+
+        response = patiently(send)
         exchange = Exchange.build(
             method=method,
             url=url,
@@ -185,13 +192,15 @@ class Prober:
 
     def _read(self, key: RunKey) -> Reading:
         """Read a run with a PATCH that changes nothing (not judged: the probes judge it)."""
-        response = self.client.patch(
-            self.target.run_url(key[1], key[0]),
-            content=_json({"@odata.type": contract().run_odata_type}),
-            headers={
-                "Authorization": f"Bearer {self.target.token}",
-                "Content-Type": "application/json",
-            },
+        response = patiently(
+            lambda: self.client.patch(
+                self.target.run_url(key[1], key[0]),
+                content=_json({"@odata.type": contract().run_odata_type}),
+                headers={
+                    "Authorization": f"Bearer {self.target.token}",
+                    "Content-Type": "application/json",
+                },
+            )
         )
         assert self._outcome is not None
         self._outcome.requests += 1
