@@ -498,7 +498,7 @@ def created_run_holds_request(
     if created is not None and created.operation == UPDATE_RUN and created.flow == route.flow:
         reading = read_run(created.base_url, created.target)
         if reading.run is not None:
-            LEDGER.record(created.target, reading.run)
+            LEDGER.record(route.base_url, created.target, reading.run)
     check_created_run(exchange, reading)
     return None
 

@@ -109,14 +109,14 @@ def after_call(context: HookContext, case: Case[Any], response: Response) -> Non
         run = exchange.response_json
         if route.operation in (UPDATE_RUN, UPDATE_PROCESS_RUN):
             # A created run updated by schemathesis itself: the add-then-update chain ran.
-            chained = LEDGER.was_created(route.target)
+            chained = LEDGER.was_created(route.base_url, route.target)
             if exchange.status == 200 and isinstance(run, dict):
-                LEDGER.record(route.target, run)
+                LEDGER.record(route.base_url, route.target, run)
         elif route.operation == ADD_RUN and exchange.status == 204:
             location = checks.location_of(exchange)
             created = route_of(location) if location else None
             if created is not None and created.operation == UPDATE_RUN:
-                LEDGER.note_created(route.target, created.target)
+                LEDGER.note_created(route.base_url, route.target, created.target)
     _log_status(case, exchange.status, chained)
 
 

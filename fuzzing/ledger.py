@@ -73,61 +73,56 @@ class Snapshot:
 
 
 class RunLedger:
-    """Last known state of each run and the runs known to exist; safe to share between threads."""
+    """Last known state of each run and the runs known to exist; safe to share between threads.
+
+    Everything is kept per base URL, so that one process can fuzz several servers in turn.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._states: dict[RunKey, dict[str, Any]] = {}
-        self._known: set[RunKey] = set()
-        self._created: set[RunKey] = set()
-        self._links: set[LinkKey] = set()
+        self._states: dict[tuple[str, RunKey], dict[str, Any]] = {}
+        self._known: set[tuple[str, RunKey]] = set()
+        self._created: set[tuple[str, RunKey]] = set()
+        self._links: set[tuple[str, LinkKey]] = set()
         self._snapshots: dict[str, Snapshot] = {}
 
-    def state(self, key: RunKey) -> dict[str, Any] | None:
+    def state(self, base_url: str, key: RunKey) -> dict[str, Any] | None:
         with self._lock:
-            state = self._states.get(key)
+            state = self._states.get((base_url, key))
             return dict(state) if state is not None else None
 
-    def record(self, key: RunKey, state: dict[str, Any]) -> None:
+    def record(self, base_url: str, key: RunKey, state: dict[str, Any]) -> None:
         """Remember the state a 200 answer showed; a run seen is a run that exists."""
         with self._lock:
-            self._states[key] = dict(state)
-            self._known.add(key)
+            self._states[(base_url, key)] = dict(state)
+            self._known.add((base_url, key))
 
-    def forget(self, key: RunKey) -> None:
-        with self._lock:
-            self._states.pop(key, None)
-
-    def note_known(self, key: RunKey) -> None:
-        with self._lock:
-            self._known.add(key)
-
-    def note_created(self, parent: RunKey, key: RunKey) -> None:
+    def note_created(self, base_url: str, parent: RunKey, key: RunKey) -> None:
         """A run that Add run created in the process of `parent` (its `Location` named it)."""
         with self._lock:
-            self._created.add(key)
-            self._known.add(key)
-            self._links.add((*parent, key[1]))
+            self._created.add((base_url, key))
+            self._known.add((base_url, key))
+            self._links.add((base_url, (*parent, key[1])))
 
-    def is_known(self, key: RunKey) -> bool:
+    def is_known(self, base_url: str, key: RunKey) -> bool:
         """Whether `key` was pinned, created, or seen in a 200 answer."""
         with self._lock:
-            return key in self._known or key in pinned_runs()
+            return (base_url, key) in self._known or key in pinned_runs()
 
-    def is_linked(self, link: LinkKey) -> bool:
+    def is_linked(self, base_url: str, link: LinkKey) -> bool:
         """Whether run `link[2]` is known to be linked into the process of run `link[1]`."""
         with self._lock:
-            return link in self._links or link == pinned_link()
+            return (base_url, link) in self._links or link == pinned_link()
 
     def target_is_known(self, route: Route) -> bool:
         """Whether the run a request addresses exists, as far as the harness has seen."""
         if route.operation == UPDATE_PROCESS_RUN and route.process_run is not None:
-            return self.is_linked((route.flow, route.run, route.process_run))
-        return self.is_known(route.target)
+            return self.is_linked(route.base_url, (route.flow, route.run, route.process_run))
+        return self.is_known(route.base_url, route.target)
 
-    def was_created(self, key: RunKey) -> bool:
+    def was_created(self, base_url: str, key: RunKey) -> bool:
         with self._lock:
-            return key in self._created
+            return (base_url, key) in self._created
 
     def take_snapshot(self, request_id: str, route: Route) -> Snapshot:
         """Note what is known of `route`'s target before request `request_id` goes out.
@@ -139,7 +134,7 @@ class RunLedger:
         known = self.target_is_known(route)
         state = None
         if known and route.operation != ADD_RUN:
-            state = self.state(route.target)
+            state = self.state(route.base_url, route.target)
             if state is None:
                 state = self.refresh(route.base_url, route.target).run
         snapshot = Snapshot(known=known, state=state)
@@ -157,7 +152,7 @@ class RunLedger:
         """Read `key` from the target and remember what came back."""
         reading = read_run(base_url, key)
         if reading.run is not None:
-            self.record(key, reading.run)
+            self.record(base_url, key, reading.run)
         return reading
 
 

@@ -1,0 +1,52 @@
+"""The run ledger: what counts as known, per server, and when a run is read."""
+
+from __future__ import annotations
+
+import pytest
+
+from fuzzing.exchange import route_of
+from fuzzing.ledger import RunLedger
+
+# Nothing listens on port 9: a read there would fail the test.
+BASE = "http://127.0.0.1:9/beta"
+OTHER = "http://127.0.0.1:10/beta"
+
+
+@pytest.fixture(autouse=True)
+def demo_ids(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("TARGET_FLOW_ID", "TARGET_RUN_ID", "TARGET_PROCESS_RUN_ID"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_pinned_runs_and_link_are_known_everywhere() -> None:
+    ledger = RunLedger()
+    assert ledger.is_known(BASE, ("demo-flow", "demo-run"))
+    assert ledger.is_linked(OTHER, ("demo-flow", "demo-run", "demo-process-run"))
+    assert not ledger.is_linked(BASE, ("demo-flow", "demo-process-run", "demo-run"))
+
+
+def test_created_runs_are_known_on_their_server_only() -> None:
+    ledger = RunLedger()
+    ledger.note_created(BASE, ("demo-flow", "demo-run"), ("demo-flow", "new"))
+    assert ledger.was_created(BASE, ("demo-flow", "new"))
+    assert ledger.is_linked(BASE, ("demo-flow", "demo-run", "new"))
+    assert not ledger.is_known(OTHER, ("demo-flow", "new"))
+
+
+def test_a_run_never_seen_is_not_read_before_the_request() -> None:
+    ledger = RunLedger()
+    route = route_of(f"{BASE}/industryData/incomingFlows/demo-flow/runs/never-seen")
+    assert route is not None
+    snapshot = ledger.take_snapshot("case-1", route)
+    assert (snapshot.known, snapshot.state) == (False, None)
+    assert ledger.snapshot("case-1") == snapshot
+
+
+def test_a_known_state_is_used_without_reading() -> None:
+    ledger = RunLedger()
+    ledger.record(BASE, ("demo-flow", "demo-run"), {"displayName": "x"})
+    route = route_of(f"{BASE}/industryData/incomingFlows/demo-flow/runs/demo-run")
+    assert route is not None
+    snapshot = ledger.take_snapshot("case-2", route)
+    assert (snapshot.known, snapshot.state) == (True, {"displayName": "x"})
+    assert ledger.state(OTHER, ("demo-flow", "demo-run")) is None
