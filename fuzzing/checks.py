@@ -90,10 +90,18 @@ def _short(value: Any, limit: int = 200) -> str:
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
-def _fail(title: str, exchange: Exchange, problems: list[str]) -> None:
+# Checks that read a run say how, since that read is itself an Update run.
+_READ_NOTE = (
+    "(The run was read with a PATCH that sends only `@odata.type`; an Update run that changes "
+    "properties it was not sent shows here too.)"
+)
+
+
+def _fail(title: str, exchange: Exchange, problems: list[str], note: str = "") -> None:
     if problems:
         details = "\n".join(f"- {problem}" for problem in problems)
-        raise AssertionError(f"{title}\n{exchange.describe()}\n{details}")
+        ending = f"\n{note}" if note else ""
+        raise AssertionError(f"{title}\n{exchange.describe()}\n{details}{ending}")
 
 
 def _sent_object(exchange: Exchange) -> dict[str, Any] | None:
@@ -311,9 +319,8 @@ def check_rejected_changed_nothing(
             problems.append(
                 f"`{name}` changed from {_short(before[name])} to {_short(after.run[name])}"
             )
-    _fail(
-        f"The request was refused with {exchange.status}, yet changed the run", exchange, problems
-    )
+    title = f"The request was refused with {exchange.status}, yet changed the run"
+    _fail(title, exchange, problems, _READ_NOTE)
 
 
 def location_of(exchange: Exchange) -> str | None:
@@ -356,7 +363,7 @@ def check_created_run(exchange: Exchange, reading: Reading | None) -> None:
         problem = _same_value(name, value, reading.run[name])
         if problem is not None:
             problems.append(problem)
-    _fail("The created run does not hold what was sent", exchange, problems)
+    _fail("The created run does not hold what was sent", exchange, problems, _READ_NOTE)
 
 
 def check_not_upserted(exchange: Exchange, known_before: bool) -> None:
