@@ -23,6 +23,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
 
+from reference_server.schema_inline import NotInlinableError, inlined
+
 SPEC_URI = "https://reference-server.invalid/openapi.json"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MAX_DETAILS = 64
@@ -261,7 +263,12 @@ class Spec:
     # -- building -------------------------------------------------------------------------------
 
     def _validator(self, pointer: list[str]) -> Draft202012Validator:
-        schema = {"$ref": SPEC_URI + "#" + _pointer(pointer)}
+        # Inlined once here rather than resolved through the registry on every request.
+        schema: Any
+        try:
+            schema = inlined(self.document, pointer)
+        except NotInlinableError:
+            schema = {"$ref": SPEC_URI + "#" + _pointer(pointer)}
         return Draft202012Validator(schema, registry=self._registry, format_checker=self._checker)
 
     def _deref(self, node: Any, pointer: list[str]) -> tuple[Any, list[str]]:

@@ -1,0 +1,117 @@
+"""Inlined schemas judge every value as the registry-backed `$ref`s do, and a schema that cannot
+be inlined keeps its references."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import pytest
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
+
+from reference_server.schema_inline import NotInlinableError, inlined
+from reference_server.settings import DEFAULT_SPEC
+from reference_server.spec import SPEC_URI, Spec
+
+DOCUMENT: dict[str, Any] = {
+    "components": {
+        "schemas": {
+            "name": {"type": "string", "maxLength": 5, "description": "a name"},
+            "named": {
+                "type": "object",
+                "additionalProperties": False,
+                "properties": {
+                    "name": {"$ref": "#/components/schemas/name", "description": "why"},
+                    "short": {"$ref": "#/components/schemas/name", "minLength": 2},
+                    "enum": {"enum": ["$ref", {"$ref": "#/not/a/schema"}]},
+                },
+            },
+            "tree": {
+                "type": "object",
+                "properties": {"children": {"items": {"$ref": "#/components/schemas/tree"}}},
+            },
+            "remote": {"$ref": "https://example.invalid/schema.json"},
+        }
+    }
+}
+
+
+def _registry_validator(document: dict[str, Any], name: str) -> Draft202012Validator:
+    registry: Registry[Any] = Registry().with_resource(
+        SPEC_URI, Resource.from_contents(document, default_specification=DRAFT202012)
+    )
+    schema = {"$ref": f"{SPEC_URI}#/components/schemas/{name}"}
+    return Draft202012Validator(schema, registry=registry)
+
+
+def _errors(validator: Draft202012Validator, instance: object) -> list[tuple[str, str, str]]:
+    return sorted(
+        (e.message, str(list(e.absolute_path)), str(e.validator))
+        for e in validator.iter_errors(instance)
+    )
+
+
+def test_annotations_beside_a_ref_vanish_and_checks_beside_it_are_kept() -> None:
+    schema = inlined(DOCUMENT, ["components", "schemas", "named"])
+    assert schema["properties"]["name"] == {
+        "type": "string",
+        "maxLength": 5,
+        "description": "a name",
+    }
+    assert schema["properties"]["short"] == {
+        "minLength": 2,
+        "allOf": [{"type": "string", "maxLength": 5, "description": "a name"}],
+    }
+    # enum is data: what looks like a reference inside it is a value, left alone.
+    assert schema["properties"]["enum"] == {"enum": ["$ref", {"$ref": "#/not/a/schema"}]}
+
+
+@pytest.mark.parametrize(
+    "instance",
+    [
+        {"name": "abc"},
+        {"name": "abcdefg"},
+        {"short": "a"},
+        {"short": 5, "name": None},
+        {"enum": "$ref"},
+        {"enum": {"$ref": "#/not/a/schema"}},
+        {"other": 1},
+        [],
+    ],
+)
+def test_inlined_and_referenced_schemas_give_the_same_errors(instance: object) -> None:
+    inline = Draft202012Validator(inlined(DOCUMENT, ["components", "schemas", "named"]))
+    assert _errors(inline, instance) == _errors(_registry_validator(DOCUMENT, "named"), instance)
+
+
+def test_cycles_and_remote_references_are_not_inlined() -> None:
+    with pytest.raises(NotInlinableError):
+        inlined(DOCUMENT, ["components", "schemas", "tree"])
+    with pytest.raises(NotInlinableError):
+        inlined(DOCUMENT, ["components", "schemas", "remote"])
+
+
+def test_the_specs_validators_have_no_references_and_judge_as_the_registry_does() -> None:
+    spec = Spec.load(DEFAULT_SPEC)
+    operation = spec.operations["updateRun"]
+    assert operation.body is not None
+    assert "$ref" not in str(operation.body.schema)
+    assert all("$ref" not in str(p.validator.schema) for p in operation.parameters)
+    document = spec.document
+    referenced = Draft202012Validator(
+        {"$ref": f"{SPEC_URI}#/components/schemas/runUpdate"},
+        registry=Registry().with_resource(
+            SPEC_URI, Resource.from_contents(document, default_specification=DRAFT202012)
+        ),
+    )
+    inline = Draft202012Validator(inlined(document, ["components", "schemas", "runUpdate"]))
+    values: list[object] = [None, 1, "", "x" * 300, "running", "unknownFutureValue", [], {}]
+    values += ["2026-11-24T02:00:00Z", {"code": "c", "message": "m"}, {"code": 1}]
+    keys = ["displayName", "startDateTime", "endDateTime", "status", "blockingError"]
+    keys += ["statistics", "id", "@odata.type"]
+    rng = random.Random(7)  # noqa: S311 - repeatable test data, not secrets
+    for _ in range(300):
+        body = {k: rng.choice(values) for k in rng.sample(keys, rng.randint(0, 4))}
+        assert _errors(inline, body) == _errors(referenced, body), body
