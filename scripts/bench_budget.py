@@ -40,8 +40,8 @@ FULL = Budget(
     fuzz_runs=2,
     fuzz_max_examples=25,
     fuzz_max_time=120,
-    client_pairs=7,
-    client_calls=200,
+    client_pairs=40,
+    client_calls=50,
 )
 
 SMOKE = Budget(

@@ -1,6 +1,7 @@
 """Where a server process spends its time under load: py-spy samples every thread of it.
 
-The event loop thread (uvicorn's main thread) is summed up by how busy it is and by package of
+The CPU of each thread comes from the kernel's accounting (`/proc/PID/task`). The event loop
+thread (uvicorn's main thread) is summed up by the package of
 the innermost Python frame; the worker threads that serve storage calls by the source line they
 were on, so waiting for a lock and committing to disk show up as the lines that do them.
 """
@@ -8,6 +9,7 @@ were on, so waiting for a lock and committing to disk show up as the lines that 
 from __future__ import annotations
 
 import linecache
+import os
 import shutil
 import subprocess
 import sys
@@ -15,7 +17,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from scripts.bench_report import Table
@@ -92,18 +94,22 @@ class Profile:
     """What one profile found: shares of wall time, as fractions."""
 
     label: str
-    busy: float  # the event loop thread, not waiting for sockets
-    packages: list[tuple[str, float]]  # the event loop's busy time by package, largest first
+    packages: list[tuple[str, float]]  # the event loop's busy samples by package, largest first
     storage_threads: float  # worker threads inside the server's code, on average
     storage_lines: list[tuple[str, float]]  # their innermost lines of the server's code
+    cpu: CpuShares | None = None
 
     def tables(self) -> list[Table]:
-        loop = [["busy (not waiting for sockets)", _percent(self.busy)]]
-        loop += [[f"… {name}", _percent(share)] for name, share in self.packages]
+        loop = []
+        if self.cpu is not None:
+            loop += self.cpu.rows()
+        loop += [
+            [f"event loop thread's work: {name}", _percent(share)] for name, share in self.packages
+        ]
         return [
             Table(
-                f"Profile of the {self.label} under Update run load: event loop thread, share "
-                "of wall time by the innermost frame's package",
+                f"Profile of the {self.label} under Update run load: CPU by thread, and the "
+                "event loop thread's busy samples by the innermost frame's package",
                 ["where", "share"],
                 loop,
             ),
@@ -116,18 +122,52 @@ class Profile:
             ),
         ]
 
+    def cores(self) -> str:
+        return "unknown CPU" if self.cpu is None else self.cpu.sentence()
+
     def summary(self) -> str:
-        """One sentence on where the time goes, for the report's verdicts."""
+        """One sentence on where the time goes, for the report's notes."""
         top = ", ".join(f"{name} {_percent(share)}" for name, share in self.packages[:4])
         line, share = self.storage_lines[0] if self.storage_lines else ("none", 0.0)
         return (
-            f"its event loop thread is busy {_percent(self.busy)} of the time (largest: {top}); "
-            f"storage calls spend {_percent(share)} of their time at {line}"
+            f"{self.cores()}; where its event loop thread works: {top}; storage calls spend "
+            f"{_percent(share)} of their time at {line}"
+        )
+
+
+@dataclass(frozen=True)
+class CpuShares:
+    """CPU time over wall time, in cores, of the event loop thread and of all other threads."""
+
+    loop_user: float
+    loop_system: float
+    others_user: float
+    others_system: float
+
+    def rows(self) -> list[list[str]]:
+        return [
+            [
+                "CPU of the event loop thread (user + kernel)",
+                f"{self.loop_user + self.loop_system:.2f} cores ({self.loop_system:.2f} kernel)",
+            ],
+            [
+                "CPU of all other threads (storage, worker pool)",
+                f"{self.others_user + self.others_system:.2f} cores "
+                f"({self.others_system:.2f} kernel)",
+            ],
+        ]
+
+    def sentence(self) -> str:
+        loop = self.loop_user + self.loop_system
+        others = self.others_user + self.others_system
+        return (
+            f"the process uses {loop + others:.2f} cores of CPU: its event loop thread "
+            f"{loop:.2f}, all other threads {others:.2f} ({self.others_system:.2f} of it in the "
+            "kernel: fsync, thread wake-ups)"
         )
 
 
 def analyse(samples: Samples, label: str, root: Path, top: int = 6) -> Profile:
-    total = sum(samples.main.values())
     busy = Counter[str]()
     for frames, count in samples.main.items():
         leaf = frames[-1] if frames else ""
@@ -140,10 +180,10 @@ def analyse(samples: Samples, label: str, root: Path, top: int = 6) -> Profile:
         if own:
             lines[own[-1]] += count
     in_storage = sum(lines.values())
+    busy_total = sum(busy.values()) or 1
     return Profile(
         label=label,
-        busy=sum(busy.values()) / total if total else 0.0,
-        packages=[(name, n / total) for name, n in busy.most_common()],
+        packages=[(name, n / busy_total) for name, n in busy.most_common()],
         storage_threads=in_storage / (RATE * samples.seconds) if samples.seconds > 0 else 0.0,
         storage_lines=[
             (_source(frame, root), n / in_storage) for frame, n in lines.most_common(top)
@@ -186,8 +226,44 @@ def profile(
     driver = threading.Thread(target=load, daemon=True)
     driver.start()
     time.sleep(1.0)  # let the load reach its steady state first
+    cpu, wall = thread_times(pid), time.monotonic()
     raw = record(pid, seconds, work / f"profile-{pid}.txt")
+    cpu_after, wall_after = thread_times(pid), time.monotonic()
     driver.join()
     if raw is None:
         return None
-    return analyse(Samples.parse(raw, seconds), label, root)
+    found = analyse(Samples.parse(raw, seconds), label, root)
+    if cpu and cpu_after and wall_after > wall:
+        found = replace(found, cpu=shares_of(pid, cpu, cpu_after, wall_after - wall))
+    return found
+
+
+def thread_times(pid: int) -> dict[int, tuple[int, int]]:
+    """User and kernel clock ticks of every thread of `pid` so far (Linux; empty elsewhere)."""
+    times = {}
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except OSError:
+        return {}
+    for task in tasks:
+        try:
+            fields = (task / "stat").read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        # utime and stime are fields 14 and 15 of proc_pid_stat(5); fields[0] is field 3.
+        times[int(task.name)] = (int(fields[11]), int(fields[12]))
+    return times
+
+
+def shares_of(
+    pid: int, before: dict[int, tuple[int, int]], after: dict[int, tuple[int, int]], wall: float
+) -> CpuShares:
+    """The CPU each side used between two `thread_times`; the event loop thread is `pid`'s own."""
+    ticks = os.sysconf("SC_CLK_TCK") * wall
+    sums = [0, 0, 0, 0]
+    for tid, (user, system) in after.items():
+        user0, system0 = before.get(tid, (0, 0))
+        side = 0 if tid == pid else 2
+        sums[side] += user - user0
+        sums[side + 1] += system - system0
+    return CpuShares(*(n / ticks for n in sums))

@@ -163,7 +163,12 @@ def fix_commits(before: str) -> list[str]:
         text=True,
         check=False,
     )
-    return [line[:160] for line in done.stdout.splitlines()] if done.returncode == 0 else []
+    if done.returncode != 0:
+        return []
+    return [
+        line if len(line) <= 110 else line[:110].rsplit(" ", 1)[0] + " …"
+        for line in done.stdout.splitlines()
+    ]
 
 
 def report(budget: Budget, found: Measured, work: Path) -> Section:
@@ -237,9 +242,7 @@ def _ratios(section: Section, found: Measured) -> Table:
                 continue
             other_errors = sum(r.errors for r in found.runs(op.name, key))
             per_round = ", ".join(f"{v:.2f}" for v in ratio.values)
-            rows.append(
-                [op.name, name, per_round, ratio.show(2, "x"), goal.show() if goal else ""]
-            )
+            rows.append([op.name, name, per_round, ratio.show(2, "x"), goal.show() if goal else ""])
             if goal is None:
                 continue
             why = _why(found, op.name, key, goal)
@@ -279,8 +282,18 @@ def _why(found: Measured, op: str, key: str, goal: Goal) -> str:
             f"({ceiling:.0f}/s with no auth, validation, storage or logging); the reference "
             f"server reaches {100 * own / ceiling:.0f}% of it"
         )
-    if "reference" in found.profiles:
-        parts.append("profile: " + found.profiles["reference"].summary())
+    profile = found.profiles.get("reference")
+    if profile is not None:
+        largest = (
+            f"; the largest part of its event loop thread's work is {profile.packages[0][0]} "
+            f"at {100 * profile.packages[0][1]:.0f}% (profile below)"
+            if profile.packages
+            else ""
+        )
+        parts.append(
+            f"under load {profile.cores()}: about the one core that a Python process gets while "
+            f"its threads share the GIL{largest}"
+        )
     return "; ".join(parts)
 
 

@@ -66,10 +66,9 @@ def test_a_profile_splits_the_event_loop_from_the_storage_threads() -> None:
         ]
     )
     found = analyse(Samples.parse(raw, seconds=1.0), "server", ROOT)
-    assert found.busy == pytest.approx(0.5)
     name, share = found.packages[0]
     assert name == "token checks (PyJWT, cryptography)"
-    assert share == pytest.approx(0.3)
+    assert share == pytest.approx(0.6)  # of the busy samples: the idle select is left out
     assert [line.split(" ")[0] for line, _ in found.storage_lines] == [
         "reference_server/storage/sqlite.py:5",
         "reference_server/storage/group_commit.py:7",
