@@ -333,9 +333,14 @@ def raise_request_min_length(base: Doc, rev: Doc) -> None:
     _string_prop(rev, _body_schema(rev, "patch"))["minLength"] = 1000
 
 
+def _retries(base: Doc, rev: Doc, old: Doc, new: Doc) -> None:
+    """An integer property ``retries`` in the PATCH body, with ``old`` and ``new`` bounds."""
+    _body_schema(base, "patch")["properties"]["retries"] = {"type": "integer", **old}
+    _body_schema(rev, "patch")["properties"]["retries"] = {"type": "integer", **new}
+
+
 def lower_request_maximum(base: Doc, rev: Doc) -> None:
-    _body_schema(base, "patch")["properties"]["retries"] = {"type": "integer", "maximum": 10}
-    _body_schema(rev, "patch")["properties"]["retries"] = {"type": "integer", "maximum": 5}
+    _retries(base, rev, {"maximum": 10}, {"maximum": 5})
 
 
 def lower_parameter_max_length(base: Doc, rev: Doc) -> None:
@@ -374,6 +379,80 @@ def raise_response_max_length(base: Doc, rev: Doc) -> None:
     _string_prop(rev, _success_schema(rev), lambda p: "maxLength" in p)["maxLength"] += 1
 
 
+def remove_security_alternative(base: Doc, rev: Doc) -> None:
+    """The operation took either of two credentials; the revision takes only one."""
+    name, scopes = _scheme(rev)
+    _operation(base, "patch")["security"] = [{name: scopes}, {"legacyKey": []}]
+    _operation(rev, "patch")["security"] = [{name: list(scopes)}]
+
+
+def remove_global_security_alternative(base: Doc, rev: Doc) -> None:
+    base["security"].append({"legacyKey": []})
+
+
+def add_security_to_open_operation(base: Doc, rev: Doc) -> None:
+    """An operation anyone could call (``security: []``) now inherits the global requirement."""
+    _operation(base, "patch")["security"] = []
+
+
+def _open_request_object(doc: Doc) -> Doc:
+    schemas = _walk(doc, _request_roots(doc))
+    return _first(schemas, "open request object", lambda s: s.get("additionalProperties") is True)
+
+
+def _closed_request_only_object(doc: Doc) -> Doc:
+    schemas = _only(doc, "request")
+    return _first(schemas, "closed object", lambda s: s.get("additionalProperties") is False)
+
+
+def close_request_object(base: Doc, rev: Doc) -> None:
+    _open_request_object(rev)["additionalProperties"] = False
+
+
+def close_request_body(base: Doc, rev: Doc) -> None:
+    """No ``additionalProperties`` before (any property allowed), ``false`` now."""
+    del _closed_request_only_object(base)["additionalProperties"]
+
+
+def add_request_const(base: Doc, rev: Doc) -> None:
+    _string_prop(rev, _body_schema(rev, "patch"))["const"] = "fixed"
+
+
+def change_response_const(base: Doc, rev: Doc) -> None:
+    prop = _string_prop(rev, _success_schema(rev), lambda p: "const" in p)
+    prop["const"] = "#microsoft.graph.other"
+
+
+def remove_response_const(base: Doc, rev: Doc) -> None:
+    del _string_prop(rev, _success_schema(rev), lambda p: "const" in p)["const"]
+
+
+def lower_request_exclusive_maximum(base: Doc, rev: Doc) -> None:
+    _retries(base, rev, {"exclusiveMaximum": 10}, {"exclusiveMaximum": 5})
+
+
+def raise_request_exclusive_minimum(base: Doc, rev: Doc) -> None:
+    _retries(base, rev, {"exclusiveMinimum": 0}, {"exclusiveMinimum": 1})
+
+
+def set_request_exclusive_minimum(base: Doc, rev: Doc) -> None:
+    _retries(base, rev, {}, {"exclusiveMinimum": 0})
+
+
+def _request_only_min_properties(doc: Doc) -> Doc:
+    schemas = _only(doc, "request")
+    return _first(schemas, "request-only minProperties", lambda s: "minProperties" in s)
+
+
+def raise_request_min_properties(base: Doc, rev: Doc) -> None:
+    _request_only_min_properties(rev)["minProperties"] += 1
+
+
+def lower_request_max_properties(base: Doc, rev: Doc) -> None:
+    schemas = _walk(rev, _request_roots(rev))
+    _first(schemas, "request maxProperties", lambda s: "maxProperties" in s)["maxProperties"] //= 2
+
+
 BREAKING_EDITS: list[tuple[Mutation, str]] = [
     (remove_request_enum_value, "request-property-enum-value-removed"),
     (add_required_property_to_add_run, "new-required-request-property"),
@@ -410,6 +489,19 @@ BREAKING_EDITS: list[tuple[Mutation, str]] = [
     (restrict_request_property_to_enum, "request-property-became-enum"),
     (lower_nested_array_item_max_length, "request-property-max-length-decreased"),
     (raise_response_max_length, "response-property-max-length-increased"),
+    (remove_security_alternative, "api-security-removed"),
+    (remove_global_security_alternative, "api-global-security-removed"),
+    (add_security_to_open_operation, "api-security-added"),
+    (close_request_object, "local-request-property-additional-properties-closed"),
+    (close_request_body, "local-request-body-additional-properties-closed"),
+    (add_request_const, "request-property-const-added"),
+    (change_response_const, "response-property-const-changed"),
+    (remove_response_const, "response-property-const-removed"),
+    (lower_request_exclusive_maximum, "request-property-exclusive-max-decreased"),
+    (raise_request_exclusive_minimum, "request-property-exclusive-min-increased"),
+    (set_request_exclusive_minimum, "request-property-exclusive-min-set"),
+    (raise_request_min_properties, "local-request-body-min-properties-increased"),
+    (lower_request_max_properties, "local-request-property-max-properties-decreased"),
 ]
 
 
@@ -489,6 +581,41 @@ def rename_path_parameter(base: Doc, rev: Doc) -> None:
             item["parameters"][index] = {**_deref(rev, raw), "name": "id"}
 
 
+def add_security_alternative(base: Doc, rev: Doc) -> None:
+    """One more way in: existing clients keep theirs."""
+    name, scopes = _scheme(rev)
+    _operation(rev, "patch")["security"] = [{name: scopes}, {"legacyKey": []}]
+
+
+def open_operation(base: Doc, rev: Doc) -> None:
+    """The operation needs no credentials any more: nobody is locked out."""
+    _operation(rev, "patch")["security"] = []
+
+
+def open_request_body(base: Doc, rev: Doc) -> None:
+    _closed_request_only_object(rev)["additionalProperties"] = True
+
+
+def remove_request_const(base: Doc, rev: Doc) -> None:
+    _string_prop(base, _body_schema(base, "patch"))["const"] = "fixed"
+
+
+def add_response_const(base: Doc, rev: Doc) -> None:
+    _string_prop(rev, _success_schema(rev), lambda p: "const" not in p)["const"] = "fixed"
+
+
+def raise_request_exclusive_maximum(base: Doc, rev: Doc) -> None:
+    _retries(base, rev, {"exclusiveMaximum": 5}, {"exclusiveMaximum": 10})
+
+
+def lower_request_exclusive_minimum(base: Doc, rev: Doc) -> None:
+    _retries(base, rev, {"exclusiveMinimum": 1}, {"exclusiveMinimum": 0})
+
+
+def lower_request_min_properties(base: Doc, rev: Doc) -> None:
+    del _request_only_min_properties(rev)["minProperties"]
+
+
 NON_BREAKING_EDITS: list[tuple[Mutation, str]] = [
     (add_optional_request_property, "new-optional-request-property"),
     (raise_request_max_length, "request-property-max-length-increased"),
@@ -505,6 +632,14 @@ NON_BREAKING_EDITS: list[tuple[Mutation, str]] = [
     (remove_deprecated_operation, "api-removed-with-deprecation"),
     (add_response_header, "response-header-added"),
     (remove_global_scope, "api-global-security-scope-removed"),
+    (add_security_alternative, "api-security-added"),
+    (open_operation, "api-security-removed"),
+    (open_request_body, "local-request-body-additional-properties-opened"),
+    (remove_request_const, "request-property-const-removed"),
+    (add_response_const, "response-property-const-added"),
+    (raise_request_exclusive_maximum, "request-property-exclusive-max-increased"),
+    (lower_request_exclusive_minimum, "request-property-exclusive-min-decreased"),
+    (lower_request_min_properties, "local-request-body-min-properties-decreased"),
 ]
 
 
@@ -602,6 +737,24 @@ def test_one_of_member_removed_from_request_is_breaking() -> None:
     rev["components"]["schemas"]["body"]["oneOf"].pop()
     changes = diff_specs(base, rev)
     assert [(c.rule, c.level) for c in changes] == [("request-body-one-of-removed", BREAKING)]
+
+
+def test_additional_property_values_are_compared() -> None:
+    values = {"type": "string", "maxLength": 10}
+    base = _tiny({"body": {"type": "object", "additionalProperties": values}})
+    rev = copy.deepcopy(base)
+    rev["components"]["schemas"]["body"]["additionalProperties"]["maxLength"] = 5
+    changes = diff_specs(base, rev)
+    assert [(c.rule, c.level) for c in changes] == [
+        ("request-property-max-length-decreased", BREAKING)
+    ]
+
+
+def test_additional_properties_ignored_on_non_objects() -> None:
+    base = _tiny({"body": {"type": "string"}})
+    rev = copy.deepcopy(base)
+    rev["components"]["schemas"]["body"]["additionalProperties"] = False
+    assert diff_specs(base, rev) == []
 
 
 @pytest.mark.parametrize(

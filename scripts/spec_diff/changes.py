@@ -84,14 +84,16 @@ RULES: Final[Mapping[str, Level]] = {
     "response-optional-property-removed": B,  # oasdiff WARN
     "response-property-became-optional": B,
     "response-property-became-required": N,
-    # security. oasdiff rates every security change INFO; the kit rates an added scope breaking,
-    # since a token that was enough before is then refused.
-    "api-security-added": N,
-    "api-security-removed": N,
+    # security. oasdiff rates every security change INFO. The kit rates breaking what refuses a
+    # client that got in before: an added scope (a token that was enough no longer is), a removed
+    # alternative (its clients have no way left in), and a requirement added where anyone could
+    # call. A removed or added alternative that locks nobody out is non-breaking (security.py).
+    "api-security-added": B,
+    "api-security-removed": B,
     "api-security-scope-added": B,
     "api-security-scope-removed": N,
-    "api-global-security-added": N,
-    "api-global-security-removed": N,
+    "api-global-security-added": B,
+    "api-global-security-removed": B,
     "api-global-security-scope-added": B,
     "api-global-security-scope-removed": N,
     # components, documentation
@@ -127,6 +129,25 @@ SCHEMA_LEVELS: Final[Mapping[str, tuple[Level, Level]]] = {
     "min-items-decreased": (N, B),
     "min-items-set": (B, N),
     "min-items-unset": (N, B),
+    "exclusive-max-decreased": (B, N),
+    "exclusive-max-increased": (N, B),
+    "exclusive-max-set": (B, N),
+    "exclusive-max-unset": (N, B),
+    "exclusive-min-increased": (B, N),
+    "exclusive-min-decreased": (N, B),
+    "exclusive-min-set": (B, N),
+    "exclusive-min-unset": (N, B),
+    "max-properties-decreased": (B, N),
+    "max-properties-increased": (N, B),
+    "max-properties-set": (B, N),
+    "max-properties-unset": (N, B),
+    "min-properties-increased": (B, N),
+    "min-properties-decreased": (N, B),
+    "additional-properties-closed": (B, N),  # to false: unknown properties now refused
+    "additional-properties-opened": (N, B),  # from false, as oasdiff's unevaluated-properties
+    "const-added": (B, N),
+    "const-removed": (N, B),
+    "const-changed": (B, B),
     "pattern-added": (B, N),
     "pattern-changed": (B, N),
     "pattern-removed": (N, N),
@@ -154,7 +175,14 @@ SCHEMA_PREFIXES: Final[Mapping[str, Direction]] = {
     "response-header": "response",
 }
 
-# oasdiff's ids for prefix + schema suffix; any other combination gets a ``local-`` id.
+# oasdiff's ids for prefix + schema suffix; any other combination gets a ``local-`` id (oasdiff
+# has none for additionalProperties, minProperties or maxProperties).
+_EXCLUSIVE_IN_REQUESTS: Final = (
+    " exclusive-max-decreased exclusive-max-increased exclusive-max-set"
+    " exclusive-min-increased exclusive-min-decreased exclusive-min-set"
+)
+_EXCLUSIVE_IN_RESPONSES: Final = " exclusive-max-increased exclusive-min-decreased"
+_CONST: Final = " const-added const-removed const-changed"
 OASDIFF_SCHEMA_RULES: Final = frozenset(
     f"{prefix}-{suffix}"
     for prefix, suffixes in {
@@ -163,33 +191,37 @@ OASDIFF_SCHEMA_RULES: Final = frozenset(
         " max-set min-increased min-decreased min-set min-items-increased min-items-set"
         " type-changed type-generalized list-of-types-widened list-of-types-narrowed"
         " became-nullable became-not-nullable one-of-added one-of-removed any-of-added"
-        " any-of-removed",
+        " any-of-removed" + _EXCLUSIVE_IN_REQUESTS + _CONST,
         "request-property": "enum-value-removed enum-value-added became-enum max-length-decreased"
         " max-length-increased max-length-set min-length-increased min-length-decreased"
         " max-decreased max-increased max-set min-increased min-decreased min-set"
         " min-items-increased min-items-set pattern-added pattern-changed pattern-removed"
         " type-changed type-generalized list-of-types-widened list-of-types-narrowed"
         " became-nullable became-not-nullable one-of-added one-of-removed any-of-added"
-        " any-of-removed",
+        " any-of-removed" + _EXCLUSIVE_IN_REQUESTS + _CONST,
         "request-parameter": "enum-value-removed enum-value-added became-enum"
         " max-length-decreased max-length-increased max-length-set min-length-increased"
         " min-length-decreased max-decreased max-increased max-set min-increased min-decreased"
         " min-set max-items-decreased max-items-increased min-items-increased"
         " min-items-decreased min-items-set pattern-added pattern-changed pattern-removed"
         " type-changed type-generalized list-of-types-widened list-of-types-narrowed"
-        " became-nullable became-not-nullable",
+        " became-nullable became-not-nullable" + _EXCLUSIVE_IN_REQUESTS,
         "request-parameter-property": "enum-value-removed enum-value-added type-changed"
         " type-generalized list-of-types-widened list-of-types-narrowed became-nullable"
         " became-not-nullable",
         "response-body": "max-length-increased max-length-unset min-length-decreased"
         " max-increased min-decreased min-items-decreased min-items-unset type-changed"
         " type-generalized list-of-types-widened list-of-types-narrowed became-nullable"
-        " became-not-nullable one-of-added one-of-removed any-of-added any-of-removed",
+        " became-not-nullable one-of-added one-of-removed any-of-added any-of-removed"
+        + _EXCLUSIVE_IN_RESPONSES
+        + _CONST,
         "response-property": "enum-value-removed enum-value-added max-length-increased"
         " max-length-unset min-length-decreased max-increased min-decreased min-items-decreased"
         " min-items-unset pattern-added pattern-changed pattern-removed type-changed"
         " type-generalized list-of-types-widened list-of-types-narrowed became-nullable"
-        " became-not-nullable one-of-added one-of-removed any-of-added any-of-removed",
+        " became-not-nullable one-of-added one-of-removed any-of-added any-of-removed"
+        + _EXCLUSIVE_IN_RESPONSES
+        + _CONST,
         "response-header": "type-changed type-generalized became-nullable became-not-nullable",
     }.items()
     for suffix in suffixes.split()

@@ -1,4 +1,4 @@
-"""Comparing two schemas: types, nullability, enums, bounds, patterns, properties, alternatives.
+"""Comparing two schemas: types, nullability, values, bounds, patterns, properties, alternatives.
 
 Whether a difference breaks depends on the direction: a request breaks when the schema accepts
 fewer values than before, a response when it may hold more (`SCHEMA_LEVELS`).
@@ -23,6 +23,10 @@ _BOUNDS: Final = (
     ("minimum", "min", None),
     ("maxItems", "max-items", None),
     ("minItems", "min-items", None),
+    ("exclusiveMaximum", "exclusive-max", None),
+    ("exclusiveMinimum", "exclusive-min", None),
+    ("maxProperties", "max-properties", None),
+    ("minProperties", "min-properties", 0),
 )
 
 
@@ -39,9 +43,11 @@ def diff_schema(
     yield from _nullable_changes(ctx, b, r)
     yield from _type_changes(ctx, b, r)
     yield from _enum_changes(ctx, b, r)
+    yield from _const_changes(ctx, b, r)
     yield from _bound_changes(ctx, b, r)
     yield from _pattern_changes(ctx, b, r)
     yield from description_changes(ctx.where, b.schema, r.schema, r.pointer)
+    yield from _additional_properties_changes(ctx, b, r)
     yield from _property_changes(ctx.inside(), b, r)
     yield from _items_changes(ctx.inside(), b, r)
     for key in ("oneOf", "anyOf"):
@@ -94,6 +100,18 @@ def _enum_changes(ctx: SchemaContext, b: Node, r: Node) -> Iterator[Change]:
         yield ctx.change("enum-value-added", r.pointer, f"enum value {_show(new[key])} added")
 
 
+def _const_changes(ctx: SchemaContext, b: Node, r: Node) -> Iterator[Change]:
+    had, has = "const" in b.schema, "const" in r.schema
+    old, new = b.schema.get("const"), r.schema.get("const")
+    if had and not has:
+        yield ctx.change("const-removed", r.pointer, f"const {_show(old)} removed")
+    elif has and not had:
+        yield ctx.change("const-added", r.pointer, f"const {_show(new)} added")
+    elif had and _key(old) != _key(new):
+        text = f"const changed from {_show(old)} to {_show(new)}"
+        yield ctx.change("const-changed", r.pointer, text)
+
+
 def _bound_changes(ctx: SchemaContext, b: Node, r: Node) -> Iterator[Change]:
     for keyword, stem, default in _BOUNDS:
         old, new = b.schema.get(keyword, default), r.schema.get(keyword, default)
@@ -122,6 +140,23 @@ def _pattern_changes(ctx: SchemaContext, b: Node, r: Node) -> Iterator[Change]:
     else:
         text = f"pattern changed from {_show(old)} to {_show(new)}"
         yield ctx.change("pattern-changed", r.pointer, text)
+
+
+def _additional_properties_changes(ctx: SchemaContext, b: Node, r: Node) -> Iterator[Change]:
+    """``additionalProperties``: closed to ``false``, opened from it, or its schema changed."""
+    named = types(b.schema) | types(r.schema)
+    if named and "object" not in named:
+        return  # the keyword constrains objects only
+    old, new = b.schema.get("additionalProperties"), r.schema.get("additionalProperties")
+    if new is False and old is not False:
+        text = "additionalProperties became false: unknown properties are refused"
+        yield ctx.change("additional-properties-closed", r.pointer, text)
+    elif old is False and new is not False:
+        text = "additionalProperties no longer false: unknown properties are allowed"
+        yield ctx.change("additional-properties-opened", r.pointer, text)
+    elif isinstance(old, Mapping) and isinstance(new, Mapping):
+        bptr, rptr = f"{b.pointer}/additionalProperties", f"{r.pointer}/additionalProperties"
+        yield from diff_schema(ctx.inside(), old, new, bptr, rptr)
 
 
 def _visible(ctx: SchemaContext, schema: Any, doc: Spec) -> bool:
