@@ -35,7 +35,7 @@ from fuzzing.reports import (
     write_probes_junit,
     write_summary,
 )
-from fuzzing.server import REFERENCE_SERVER, local_target
+from fuzzing.server import REFERENCE_SERVER, local_target, stop
 from fuzzing.spec import spec_path
 from fuzzing.target import Target
 
@@ -117,12 +117,7 @@ def run_schemathesis(target: Target, settings: Settings) -> SchemathesisRun:
     except subprocess.TimeoutExpired:
         # An interrupted run still writes its reports; only a hung one is killed.
         stopped = True
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=_INTERRUPT_GRACE)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process, signal.SIGINT, _INTERRUPT_GRACE)
     return SchemathesisRun(process.returncode, time.monotonic() - started, stopped)
 
 

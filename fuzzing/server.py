@@ -92,12 +92,17 @@ def _wait_until_ready(process: subprocess.Popen[bytes], origin: str, log: Path) 
     raise ServerError(f"the server did not answer within {_READY_TIMEOUT:.0f} s:\n{_log_tail(log)}")
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
+def stop(
+    process: subprocess.Popen[bytes],
+    signal_number: int = signal.SIGTERM,
+    grace: float = _STOP_TIMEOUT,
+) -> None:
+    """Ask a child process to stop with `signal_number`; kill it if it has not within `grace` s."""
     if process.poll() is not None:
         return
-    process.send_signal(signal.SIGTERM)
+    process.send_signal(signal_number)
     try:
-        process.wait(timeout=_STOP_TIMEOUT)
+        process.wait(timeout=grace)
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
@@ -120,7 +125,7 @@ def serve(command: Sequence[str], state_dir: Path, log: Path) -> Iterator[Runnin
             _wait_until_ready(process, origin, log)
             yield RunningServer(base_url=f"{origin}/beta", pid=process.pid, state_dir=state_dir)
         finally:
-            _stop(process)
+            stop(process)
 
 
 def mint_token(state_dir: Path, *, permission: bool = True) -> str:
