@@ -11,22 +11,23 @@ from __future__ import annotations
 import re
 import uuid
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urljoin
+from urllib.parse import unquote
 
 import schemathesis
 
+from fuzzing.comparison import mismatches, short, unchanged
 from fuzzing.exchange import (
     ADD_RUN,
     NOT_JSON,
     UPDATE_PROCESS_RUN,
     UPDATE_RUN,
     Exchange,
-    route_of,
+    Route,
+    exchange_of,
 )
 from fuzzing.ledger import LEDGER, Reading, read_run
 from fuzzing.retry import TRANSIENT
 from fuzzing.spec import contract
-from fuzzing.times import is_utc, ticks
 
 if TYPE_CHECKING:
     from schemathesis import CheckContext, Response
@@ -45,49 +46,6 @@ _LEAK_PATTERNS = (
     re.compile(r"\b(?:KeyError|TypeError|AttributeError|IndexError|NameError|ValueError)\b"),
     re.compile(r"\b(?:sqlite3|psycopg|starlette|uvicorn|jsonschema)\.[A-Za-z_]\w*"),
 )
-
-
-def _json_equal(left: Any, right: Any) -> bool:
-    """JSON equality: `true` is not `1`, `1` is `1.0`, objects ignore order, arrays do not."""
-    if isinstance(left, bool) or isinstance(right, bool):
-        return isinstance(left, bool) and isinstance(right, bool) and left == right
-    if isinstance(left, int | float) and isinstance(right, int | float):
-        return left == right
-    if isinstance(left, dict) and isinstance(right, dict):
-        return left.keys() == right.keys() and all(_json_equal(left[k], right[k]) for k in left)
-    if isinstance(left, list) and isinstance(right, list):
-        return len(left) == len(right) and all(map(_json_equal, left, right))
-    return type(left) is type(right) and bool(left == right)
-
-
-def _same_value(name: str, sent: Any, returned: Any) -> str | None:
-    """Why `returned` is not what `sent` asked property `name` to hold, or None if it is."""
-    if name in contract().time_properties and isinstance(sent, str):
-        if not isinstance(returned, str):
-            return f"`{name}`: sent {sent!r}, got {returned!r}"
-        if not is_utc(returned):
-            return f"`{name}`: sent {sent!r}, got {returned!r}, which is not in UTC (`Z`)"
-        if ticks(sent) != ticks(returned):
-            return f"`{name}`: sent {sent!r}, got {returned!r}: not the same instant to 100 ns"
-        return None
-    if not _json_equal(sent, returned):
-        return f"`{name}`: sent {_short(sent)}, got {_short(returned)}"
-    return None
-
-
-def _unchanged(name: str, before: Any, after: Any) -> bool:
-    """Whether a property kept its value: the same JSON, or for a time, the same instant."""
-    if _json_equal(before, after):
-        return True
-    if name in contract().time_properties and isinstance(before, str) and isinstance(after, str):
-        instant = ticks(before)
-        return instant is not None and instant == ticks(after)
-    return False
-
-
-def _short(value: Any, limit: int = 200) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
 
 
 # Checks that read a run say how, since that read is itself an Update run.
@@ -109,11 +67,17 @@ def _sent_object(exchange: Exchange) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
+def _update_route(exchange: Exchange) -> Route | None:
+    """The route of an Update run (either path), or None for any other request."""
+    route = exchange.route
+    return route if route is not None and route.operation in _UPDATES else None
+
+
 def check_patch_echoes_request(exchange: Exchange) -> None:
     """A 200 to Update run holds every property as it was sent: nothing dropped or altered."""
-    route = exchange.route
+    route = _update_route(exchange)
     sent = _sent_object(exchange)
-    if route is None or route.operation not in _UPDATES or exchange.status != 200 or sent is None:
+    if route is None or exchange.status != 200 or sent is None:
         return
     run = exchange.response_json
     if not isinstance(run, dict):
@@ -122,26 +86,16 @@ def check_patch_echoes_request(exchange: Exchange) -> None:
     problems = []
     if run.get("id") != route.target[1]:
         problems.append(f"`id` is {run.get('id')!r}, the path names run {route.target[1]!r}")
-    for name, value in sent.items():
-        if name == "@odata.type":
-            continue
-        if name not in run:
-            problems.append(f"`{name}` was sent but is missing from the response")
-            continue
-        problem = _same_value(name, value, run[name])
-        if problem is not None:
-            problems.append(problem)
+    problems += mismatches(sent, run, missing="`{name}` was sent but is missing from the response")
     _fail("The updated run does not hold what was sent", exchange, problems)
 
 
 def check_patch_keeps_unsent(exchange: Exchange, before: dict[str, Any] | None) -> None:
     """A 200 to Update run leaves every property it was not sent as it was before."""
-    route = exchange.route
     sent = _sent_object(exchange)
     run = exchange.response_json
     if (
-        route is None
-        or route.operation not in _UPDATES
+        _update_route(exchange) is None
         or exchange.status != 200
         or sent is None
         or before is None
@@ -153,11 +107,11 @@ def check_patch_keeps_unsent(exchange: Exchange, before: dict[str, Any] | None) 
         if name in sent:
             continue
         if name not in run:
-            problems.append(f"`{name}` was not sent, and is now missing (was {_short(value)})")
+            problems.append(f"`{name}` was not sent, and is now missing (was {short(value)})")
             continue
-        if not _unchanged(name, value, run[name]):
+        if not unchanged(name, value, run[name]):
             problems.append(
-                f"`{name}` was not sent, yet changed from {_short(value)} to {_short(run[name])}"
+                f"`{name}` was not sent, yet changed from {short(value)} to {short(run[name])}"
             )
     _fail("Update run changed properties it was not sent", exchange, problems)
 
@@ -174,7 +128,7 @@ def check_no_body_on_204(exchange: Exchange) -> None:
     if media_type is not None:
         problems.append(f"Content-Type: {media_type}")
     if exchange.response_body:
-        problems.append(f"body: {_short(exchange.response_body)}")
+        problems.append(f"body: {short(exchange.response_body)}")
     _fail("204 No Content with a body", exchange, problems)
 
 
@@ -213,7 +167,7 @@ def check_errors_are_odata(exchange: Exchange) -> None:
         problems.append(f"Content-Type is {media_type!r}, not application/json")
     body = exchange.response_json
     if body is NOT_JSON:
-        problems.append(f"the body is not JSON: {_short(exchange.response_body)}")
+        problems.append(f"the body is not JSON: {short(exchange.response_body)}")
     else:
         validator = contract().validator("ODataError")
         problems.extend(
@@ -282,7 +236,7 @@ def check_no_internal_leaks(exchange: Exchange) -> None:
         for match in pattern.finditer(text):
             found = match.group(0).strip(" \"'(=")
             if found and found not in sent:
-                problems.append(f"{found!r} in {_short(text, 300)}")
+                problems.append(f"{found!r} in {short(text, 300)}")
                 break
     _fail("The error body leaks server internals", exchange, problems)
 
@@ -291,14 +245,7 @@ def check_rejected_changed_nothing(
     exchange: Exchange, before: dict[str, Any] | None, after: Reading | None
 ) -> None:
     """A refused update leaves the run exactly as it was: nothing is partly applied."""
-    route = exchange.route
-    if (
-        route is None
-        or route.operation not in _UPDATES
-        or exchange.status < 400
-        or before is None
-        or after is None
-    ):
+    if _update_route(exchange) is None or exchange.status < 400 or before is None or after is None:
         return
     if after.status in TRANSIENT:
         return  # Rate-limited or unavailable even after waiting: nothing to compare.
@@ -312,21 +259,15 @@ def check_rejected_changed_nothing(
     problems = []
     for name in sorted(set(before) | set(after.run)):
         if name not in after.run:
-            problems.append(f"`{name}` is gone (was {_short(before[name])})")
+            problems.append(f"`{name}` is gone (was {short(before[name])})")
         elif name not in before:
-            problems.append(f"`{name}` appeared: {_short(after.run[name])}")
-        elif not _unchanged(name, before[name], after.run[name]):
+            problems.append(f"`{name}` appeared: {short(after.run[name])}")
+        elif not unchanged(name, before[name], after.run[name]):
             problems.append(
-                f"`{name}` changed from {_short(before[name])} to {_short(after.run[name])}"
+                f"`{name}` changed from {short(before[name])} to {short(after.run[name])}"
             )
     title = f"The request was refused with {exchange.status}, yet changed the run"
     _fail(title, exchange, problems, _READ_NOTE)
-
-
-def location_of(exchange: Exchange) -> str | None:
-    """The absolute URL a 204 to Add run names in `Location`."""
-    location = exchange.response_header("location")
-    return urljoin(exchange.url, location) if location else None
 
 
 def check_created_run(exchange: Exchange, reading: Reading | None) -> None:
@@ -335,8 +276,8 @@ def check_created_run(exchange: Exchange, reading: Reading | None) -> None:
     sent = _sent_object(exchange)
     if route is None or route.operation != ADD_RUN or exchange.status != 204 or sent is None:
         return
-    location = location_of(exchange)
-    created = route_of(location) if location else None
+    location = exchange.location
+    created = exchange.location_route
     if location is None or created is None or created.operation != UPDATE_RUN:
         _fail("Add run did not name a run", exchange, [f"`Location` is {location!r}"])
         return
@@ -354,15 +295,9 @@ def check_created_run(exchange: Exchange, reading: Reading | None) -> None:
     if reading.run.get("id") != created.run:
         problems.append(f"the run at {location!r} has id {reading.run.get('id')!r}")
     expected = {"endDateTime": None, "blockingError": None, **sent}
-    for name, value in expected.items():
-        if name == "@odata.type":
-            continue
-        if name not in reading.run:
-            problems.append(f"`{name}` is missing from the created run")
-            continue
-        problem = _same_value(name, value, reading.run[name])
-        if problem is not None:
-            problems.append(problem)
+    problems += mismatches(
+        expected, reading.run, missing="`{name}` is missing from the created run"
+    )
     _fail("The created run does not hold what was sent", exchange, problems, _READ_NOTE)
 
 
@@ -397,123 +332,88 @@ STATELESS_CHECKS = {
 # schemathesis adapters: each names a rule as failures will show it.
 
 
-def exchange_of(response: Response) -> Exchange:
-    """The exchange a schemathesis response records."""
-    request = response.request
-    return Exchange.build(
-        method=request.method or "GET",
-        url=request.url or "",
-        request_headers={
-            name: value.decode("latin-1") if isinstance(value, bytes) else value
-            for name, value in request.headers.items()
-        },
-        request_body=request.body if isinstance(request.body, bytes | str) else None,
-        status=response.status_code,
-        response_headers={name: ", ".join(values) for name, values in response.headers.items()},
-        response_body=response.content,
-    )
-
-
 @schemathesis.check
-def patch_echoes_request(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+def patch_echoes_request(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     """The PATCH response holds exactly what was sent; times at full precision."""
     check_patch_echoes_request(exchange_of(response))
-    return None
 
 
 @schemathesis.check
-def patch_keeps_unsent(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+def patch_keeps_unsent(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     """PATCH leaves the properties it was not sent as they were."""
     snapshot = LEDGER.snapshot(case.id)
     check_patch_keeps_unsent(exchange_of(response), snapshot.state if snapshot else None)
-    return None
 
 
 @schemathesis.check
-def no_body_on_204(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+def no_body_on_204(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     """A 204 has no body."""
     check_no_body_on_204(exchange_of(response))
-    return None
 
 
 @schemathesis.check
-def unknown_properties_rejected(
-    ctx: CheckContext, response: Response, case: Case[Any]
-) -> bool | None:
+def unknown_properties_rejected(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     """Unknown properties are refused."""
     check_unknown_properties_rejected(exchange_of(response))
-    return None
 
 
 @schemathesis.check
-def sentinel_status_rejected(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+def sentinel_status_rejected(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     """`unknownFutureValue` is refused in requests."""
     check_sentinel_rejected(exchange_of(response))
-    return None
 
 
 @schemathesis.check
-def errors_are_odata(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+def errors_are_odata(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     """Every 4xx and 5xx is an OData error."""
     check_errors_are_odata(exchange_of(response))
-    return None
 
 
 @schemathesis.check
-def request_ids(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+def request_ids(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     """`request-id` is present, `client-request-id` echoed."""
     check_request_ids(exchange_of(response))
-    return None
 
 
 @schemathesis.check
-def no_internal_leaks(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+def no_internal_leaks(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     """No error body leaks a stack trace or an internal path."""
     check_no_internal_leaks(exchange_of(response))
-    return None
 
 
 @schemathesis.check
 def rejected_request_changed_nothing(
     ctx: CheckContext, response: Response, case: Case[Any]
-) -> bool | None:
+) -> None:
     """A refused update changes nothing; the run is read again to see."""
     exchange = exchange_of(response)
-    route = exchange.route
+    route = _update_route(exchange)
     snapshot = LEDGER.snapshot(case.id)
-    if route is None or route.operation not in _UPDATES or exchange.status < 400:
-        return None
-    if snapshot is None or snapshot.state is None:
-        return None
+    if route is None or exchange.status < 400 or snapshot is None or snapshot.state is None:
+        return
     after = LEDGER.refresh(route.base_url, route.target)
     check_rejected_changed_nothing(exchange, snapshot.state, after)
-    return None
 
 
 @schemathesis.check
-def created_run_holds_request(
-    ctx: CheckContext, response: Response, case: Case[Any]
-) -> bool | None:
+def created_run_holds_request(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     """Add run's `Location` names a run that holds what was sent."""
     exchange = exchange_of(response)
     route = exchange.route
     if route is None or route.operation != ADD_RUN or exchange.status != 204:
-        return None
-    location = location_of(exchange)
-    created = route_of(location) if location else None
+        return
+    created = exchange.location_route
     reading = None
     if created is not None and created.operation == UPDATE_RUN and created.flow == route.flow:
         reading = read_run(created.base_url, created.target)
         if reading.run is not None:
             LEDGER.record(route.base_url, created.target, reading.run)
     check_created_run(exchange, reading)
-    return None
 
 
 @schemathesis.check
-def unknown_id_not_upserted(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
+def unknown_id_not_upserted(ctx: CheckContext, response: Response, case: Case[Any]) -> None:
     """An id that was never created is 404, not created on the fly."""
     snapshot = LEDGER.snapshot(case.id)
     if snapshot is not None:
         check_not_upserted(exchange_of(response), snapshot.known)
-    return None

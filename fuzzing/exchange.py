@@ -10,8 +10,11 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
-from urllib.parse import unquote, urlsplit
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote, urljoin, urlsplit
+
+if TYPE_CHECKING:
+    from schemathesis import Response
 
 _ROUTE = re.compile(
     r"/industryData/incomingFlows/(?P<flow>[^/]+)/runs/(?P<run>[^/]+)"
@@ -150,6 +153,35 @@ class Exchange:
     def response_header(self, name: str) -> str | None:
         return self.response_headers.get(name.lower())
 
+    @property
+    def location(self) -> str | None:
+        """The absolute URL the response's `Location` names (for a 204 to Add run: the new run)."""
+        location = self.response_header("location")
+        return urljoin(self.url, location) if location else None
+
+    @property
+    def location_route(self) -> Route | None:
+        """Which of the API's paths `Location` names, or None."""
+        location = self.location
+        return route_of(location) if location else None
+
     def describe(self) -> str:
         """A one-line summary for failure messages."""
         return f"{self.method} {self.url} -> {self.status}"
+
+
+def exchange_of(response: Response) -> Exchange:
+    """The exchange a schemathesis response records."""
+    request = response.request
+    return Exchange.build(
+        method=request.method or "GET",
+        url=request.url or "",
+        request_headers={
+            name: value.decode("latin-1") if isinstance(value, bytes) else value
+            for name, value in request.headers.items()
+        },
+        request_body=request.body if isinstance(request.body, bytes | str) else None,
+        status=response.status_code,
+        response_headers={name: ", ".join(values) for name, values in response.headers.items()},
+        response_body=response.content,
+    )

@@ -16,8 +16,8 @@ import jsonschema
 import schemathesis
 from schemathesis.openapi.checks import RejectedPositiveData
 
-from fuzzing import checks
-from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, route_of
+from fuzzing import checks  # noqa: F401 (importing it registers the custom checks)
+from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, exchange_of, route_of
 from fuzzing.ledger import LEDGER
 from fuzzing.spec import contract
 
@@ -102,7 +102,7 @@ def filter_failure(
 @schemathesis.hook
 def after_call(context: HookContext, case: Case[Any], response: Response) -> None:
     """Remember the run a response shows, and log the status for the per-operation table."""
-    exchange = checks.exchange_of(response)
+    exchange = exchange_of(response)
     route = exchange.route
     chained = False
     if route is not None:
@@ -113,8 +113,7 @@ def after_call(context: HookContext, case: Case[Any], response: Response) -> Non
             if exchange.status == 200 and isinstance(run, dict):
                 LEDGER.record(route.base_url, route.target, run)
         elif route.operation == ADD_RUN and exchange.status == 204:
-            location = checks.location_of(exchange)
-            created = route_of(location) if location else None
+            created = exchange.location_route
             if created is not None and created.operation == UPDATE_RUN:
                 LEDGER.note_created(route.base_url, route.target, created.target)
     _log_status(case, exchange.status, chained)

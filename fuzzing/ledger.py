@@ -7,26 +7,27 @@ find updates that went missing, reset, or were applied by a request the server r
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import threading
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Route, RunKey
 from fuzzing.retry import patiently
 from fuzzing.spec import contract
+from fuzzing.target import run_url
 
 TOKEN_ENV = "TARGET_TOKEN"  # noqa: S105 (the name of a variable, not a secret)
 _TIMEOUT = 10.0
 
 
-def run_url(base_url: str, key: RunKey) -> str:
-    flow, run = (quote(part, safe="") for part in key)
-    return f"{base_url}/industryData/incomingFlows/{flow}/runs/{run}"
+def read_body() -> bytes:
+    """The body of a read: only the run's OData type, which changes nothing."""
+    return json.dumps({"@odata.type": contract().run_odata_type}).encode()
 
 
 @dataclass(frozen=True)
@@ -37,16 +38,17 @@ class Reading:
     run: dict[str, Any] | None
 
 
-def read_run(base_url: str, key: RunKey, token: str | None = None) -> Reading:
-    """Read a run through a PATCH that changes nothing."""
+def read_run(
+    base_url: str, key: RunKey, token: str | None = None, client: httpx.Client | None = None
+) -> Reading:
+    """Read a run through a PATCH that changes nothing, on `client` (and its timeout) if given."""
     token = token if token is not None else os.environ.get(TOKEN_ENV, "")
-    body = json.dumps({"@odata.type": contract().run_odata_type})
+    patch = client.patch if client is not None else functools.partial(httpx.patch, timeout=_TIMEOUT)
     response = patiently(
-        lambda: httpx.patch(
+        lambda: patch(
             run_url(base_url, key),
-            content=body,
+            content=read_body(),
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
-            timeout=_TIMEOUT,
         )
     )
     run: dict[str, Any] | None = None

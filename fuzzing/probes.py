@@ -25,11 +25,10 @@ from fuzzing.checks import (
     check_created_run,
     check_patch_keeps_unsent,
     check_rejected_changed_nothing,
-    location_of,
 )
 from fuzzing.curl import curl_line
-from fuzzing.exchange import UPDATE_RUN, Exchange, RunKey, route_of
-from fuzzing.ledger import Reading
+from fuzzing.exchange import UPDATE_RUN, Exchange, RunKey
+from fuzzing.ledger import Reading, read_run
 from fuzzing.retry import patiently
 from fuzzing.spec import contract
 from fuzzing.target import Target
@@ -192,26 +191,10 @@ class Prober:
 
     def _read(self, key: RunKey) -> Reading:
         """Read a run with a PATCH that changes nothing (not judged: the probes judge it)."""
-        response = patiently(
-            lambda: self.client.patch(
-                self.target.run_url(key[1], key[0]),
-                content=_json({"@odata.type": contract().run_odata_type}),
-                headers={
-                    "Authorization": f"Bearer {self.target.token}",
-                    "Content-Type": "application/json",
-                },
-            )
-        )
+        reading = read_run(self.target.base_url, key, self.target.token, client=self.client)
         assert self._outcome is not None
         self._outcome.requests += 1
-        run = None
-        if response.status_code == 200:
-            try:
-                parsed = response.json()
-            except ValueError:
-                parsed = None
-            run = parsed if isinstance(parsed, dict) else None
-        return Reading(status=response.status_code, run=run)
+        return reading
 
     def _state(self, key: RunKey) -> dict[str, Any]:
         reading = self._read(key)
@@ -569,8 +552,7 @@ class Prober:
         add = self._send("POST", target.add_run_url(target.run_id), _json(self._valid_create()))
         if not self._expect(add, {204}, "add_run_created", "a valid new run"):
             return
-        location = location_of(add)
-        created = route_of(location) if location else None
+        created = add.location_route
         reading = self._read(created.target) if created is not None else None
         self._judge("created_run_holds_request", add, check_created_run, add, reading)
         if created is None or reading is None or reading.run is None:

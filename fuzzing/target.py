@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from fuzzing.exchange import RunKey
+
 DEMO_FLOW_ID = "demo-flow"
 DEMO_RUN_ID = "demo-run"
 DEMO_PROCESS_RUN_ID = "demo-process-run"
@@ -14,6 +16,12 @@ DEMO_PROCESS_RUN_ID = "demo-process-run"
 
 def _segment(value: str) -> str:
     return quote(value, safe="")
+
+
+def run_url(base_url: str, key: RunKey) -> str:
+    """Where run `key` is updated (and, with a PATCH that changes nothing, read)."""
+    flow, run = key
+    return f"{base_url}/industryData/incomingFlows/{_segment(flow)}/runs/{_segment(run)}"
 
 
 @dataclass(frozen=True)
@@ -53,8 +61,7 @@ class Target:
         return env
 
     def run_url(self, run_id: str, flow_id: str | None = None) -> str:
-        flow = _segment(flow_id if flow_id is not None else self.flow_id)
-        return f"{self.base_url}/industryData/incomingFlows/{flow}/runs/{_segment(run_id)}"
+        return run_url(self.base_url, (flow_id if flow_id is not None else self.flow_id, run_id))
 
     def process_run_url(self, run_id: str, process_run_id: str) -> str:
         return f"{self.run_url(run_id)}/process/runs/{_segment(process_run_id)}"

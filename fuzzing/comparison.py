@@ -1,0 +1,74 @@
+"""JSON values compared as the contract compares them, and shown short in failure messages.
+
+Python's `==` takes `True` for `1`, and a time string for another spelling of the same instant
+for a different value; the checks need JSON equality, and times compared as instants to 100 ns.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fuzzing.spec import contract
+from fuzzing.times import is_utc, ticks
+
+
+def json_equal(left: Any, right: Any) -> bool:
+    """JSON equality: `true` is not `1`, `1` is `1.0`, objects ignore order, arrays do not."""
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left == right
+    if isinstance(left, int | float) and isinstance(right, int | float):
+        return left == right
+    if isinstance(left, dict) and isinstance(right, dict):
+        return left.keys() == right.keys() and all(json_equal(left[k], right[k]) for k in left)
+    if isinstance(left, list) and isinstance(right, list):
+        return len(left) == len(right) and all(map(json_equal, left, right))
+    return type(left) is type(right) and bool(left == right)
+
+
+def short(value: Any, limit: int = 200) -> str:
+    """`repr(value)`, cut at `limit` characters with the full length said."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
+def mismatch(name: str, sent: Any, returned: Any) -> str | None:
+    """Why `returned` is not what `sent` asked property `name` to hold, or None if it is."""
+    if name in contract().time_properties and isinstance(sent, str):
+        if not isinstance(returned, str):
+            return f"`{name}`: sent {sent!r}, got {returned!r}"
+        if not is_utc(returned):
+            return f"`{name}`: sent {sent!r}, got {returned!r}, which is not in UTC (`Z`)"
+        if ticks(sent) != ticks(returned):
+            return f"`{name}`: sent {sent!r}, got {returned!r}: not the same instant to 100 ns"
+        return None
+    if not json_equal(sent, returned):
+        return f"`{name}`: sent {short(sent)}, got {short(returned)}"
+    return None
+
+
+def unchanged(name: str, before: Any, after: Any) -> bool:
+    """Whether a property kept its value: the same JSON, or for a time, the same instant."""
+    if json_equal(before, after):
+        return True
+    if name in contract().time_properties and isinstance(before, str) and isinstance(after, str):
+        instant = ticks(before)
+        return instant is not None and instant == ticks(after)
+    return False
+
+
+def mismatches(expected: dict[str, Any], run: dict[str, Any], missing: str) -> list[str]:
+    """Why `run` does not hold each property of `expected` (its `@odata.type` aside).
+
+    `missing` says that a property is absent from `run`; `{name}` in it stands for the property.
+    """
+    problems = []
+    for name, value in expected.items():
+        if name == "@odata.type":
+            continue
+        if name not in run:
+            problems.append(missing.format(name=name))
+            continue
+        problem = mismatch(name, value, run[name])
+        if problem is not None:
+            problems.append(problem)
+    return problems
