@@ -1,0 +1,49 @@
+"""Probes of `If-Match`: the current `ETag` applies, a made-up or stale one is 412.
+
+schemathesis cannot know which `ETag` is current, so every `If-Match` it sends is made up and
+none is merely stale; these take the current `ETag` from the run, then make it stale.
+"""
+
+from __future__ import annotations
+
+from fuzzing.ledger import read_body
+from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, SkipError, as_json
+from fuzzing.spec import contract
+
+
+def if_match(prober: Prober) -> None:
+    """`If-Match` with the current `ETag` applies; a stale one is 412 and changes nothing."""
+    if "ifMatch" not in contract().document["components"].get("parameters", {}):
+        raise SkipError("the spec declares no If-Match")
+    url, key = prober.runs[0]
+    check = "if_match_honoured"
+    first = prober.send("PATCH", url, as_json({"displayName": "probe: if-match"}))
+    etag = first.response_header("etag")
+    if not prober.expect(first, {200}, check, "a plain update"):
+        return
+    if etag is None:
+        prober.report(check, first, "200 to Update run without an `ETag`")
+        return
+    body = NEVER_APPLIED_BODY
+    made_up = {"If-Match": '"probe-never-issued"'}
+    prober.refused("PATCH", url, body, {412}, check, "a made-up ETag", key, headers=made_up)
+    # Reads are PATCHes too and may move the ETag on, so take it from the last one.
+    etag = prober.send("PATCH", url, read_body()).response_header("etag")
+    current = prober.send(
+        "PATCH",
+        url,
+        as_json({"displayName": "probe: if-match current"}),
+        headers={"If-Match": etag or "*"},
+    )
+    if prober.expect(current, {200}, check, "If-Match with the current ETag"):
+        if etag is not None and current.response_header("etag") == etag:
+            prober.report(check, current, f"the ETag {etag} did not change with the run")
+        elif etag is not None:
+            stale = {"If-Match": etag}
+            prober.refused(
+                "PATCH", url, body, {412}, check, "an ETag made stale", key, headers=stale
+            )
+    anything = prober.send(
+        "PATCH", url, as_json({"displayName": "probe: if-match any"}), headers={"If-Match": "*"}
+    )
+    prober.expect(anything, {200}, check, "If-Match: *")

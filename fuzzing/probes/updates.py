@@ -1,0 +1,83 @@
+"""Probes of updates that must be applied exactly: full-precision round trips, Add then Update.
+
+schemathesis generates values that fit the schema but seldom the ones that show a lost digit or
+a changed offset, and reaches a run it added only when its stateful phase follows the link.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fuzzing.checks import check_created_run, check_patch_keeps_unsent
+from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, as_json, new_run
+
+_UPDATES: list[dict[str, Any]] = [
+    {
+        "startDateTime": "2026-11-24T03:00:00.1234567+01:00",
+        "endDateTime": "2026-11-24T04:00:00.0000001-05:30",
+    },
+    {"displayName": "probe: round trip"},
+    {"endDateTime": "2026-11-24T02:41:37.5Z"},
+    {
+        "status": "failed",
+        "blockingError": {
+            "@odata.type": "microsoft.graph.publicError",
+            "code": "SourceUnavailable",
+            "message": "The SFTP source could not be reached.",
+            "target": "sftp://sis.contoso.example/exports",
+            "details": [{"code": "Timeout", "message": "No answer in 30 s.", "target": None}],
+            "innerError": {"code": "E42", "message": None, "target": None, "details": None},
+        },
+    },
+    {
+        "statistics": {
+            "recordsRead": 1250,
+            "ratio": 0.25,
+            "flags": [True, False, None],
+            "nested": {"a": {}},
+        }
+    },
+    {"displayName": "Ünïcödé ✓ 名前 \U0001f600", "status": "completedWithWarnings"},
+    {"endDateTime": None, "blockingError": None, "status": "running"},
+]
+"""Valid updates whose values a careless server would alter: offsets, the 7th digit, nulls."""
+
+
+def round_trip(prober: Prober) -> None:
+    """Updates come back exactly as sent, times to 100 ns in UTC, and leave the rest alone."""
+    for url, key in prober.runs:
+        for update in _UPDATES:
+            before = prober.state(key)
+            exchange = prober.send("PATCH", url, as_json(update))
+            if prober.expect(exchange, {200}, "patch_applied", "a valid update"):
+                prober.judge(
+                    "patch_keeps_unsent", exchange, check_patch_keeps_unsent, exchange, before
+                )
+
+
+def add_then_update(prober: Prober) -> None:
+    """Add run answers 204 and `Location`; the new run is updated there and via the process."""
+    target = prober.target
+    add = prober.send("POST", prober.add_url, as_json(new_run()))
+    if not prober.expect(add, {204}, "add_run_created", "a valid new run"):
+        return
+    created = add.location_route
+    reading = prober.read(created.target) if created is not None else None
+    prober.judge("created_run_holds_request", add, check_created_run, add, reading)
+    if created is None or reading is None or reading.run is None:
+        return
+    new_id = created.target[1]
+    update = prober.send("PATCH", target.run_url(new_id), as_json({"status": "completed"}))
+    if prober.expect(update, {200}, "add_then_update", "updating the new run"):
+        prober.judge("patch_keeps_unsent", update, check_patch_keeps_unsent, update, reading.run)
+    through = prober.send(
+        "PATCH",
+        target.process_run_url(target.run_id, new_id),
+        as_json({"displayName": "probe: via process"}),
+    )
+    what = "updating the new run through its parent's process"
+    prober.expect(through, {200}, "add_then_update", what)
+    elsewhere = target.process_run_url(target.process_run_id, new_id)
+    what = "a run not linked into that process"
+    key = (target.flow_id, new_id)
+    prober.refused("PATCH", elsewhere, NEVER_APPLIED_BODY, {404}, "unknown_id_is_404", what, key)
