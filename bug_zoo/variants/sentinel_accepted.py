@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-from bug_zoo.asgi import Call, Request, Response, is_json_write, rewriting
+from bug_zoo.asgi import rewriting
 from bug_zoo.catalog import Variant
+from bug_zoo.leniency import SENTINEL, status_accepted
 
-SENTINEL = "unknownFutureValue"
 
-
-async def handle(request: Request, call: Call) -> Response:
-    body = request.json()
-    if not (is_json_write(request) and isinstance(body, dict) and body.get("status") == SENTINEL):
-        return await call(request)
-    response = await call(request.with_json({**body, "status": "running"}))
-    run = response.json()
-    if response.status == 200 and isinstance(run, dict):
-        response = response.with_json({**run, "status": SENTINEL})
-    return response
+def _is_sentinel(status: str) -> bool:
+    return status == SENTINEL
 
 
 VARIANT = Variant(
     name="sentinel_accepted",
     bug="`unknownFutureValue` is accepted in requests",
-    middleware=rewriting(handle),
+    middleware=rewriting(status_accepted(_is_sentinel)),
 )
