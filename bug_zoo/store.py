@@ -3,12 +3,37 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from reference_server.storage.base import JSON, FlowRecord, Precondition, RunStore, StoredRun
 
 
+@dataclass(frozen=True)
+class Update:
+    """One call of `RunStore.update_run`, as a variant's bug receives it."""
+
+    flow_id: str
+    run_id: str
+    changes: Mapping[str, JSON]
+    process_of: str | None = None
+    precondition: Precondition | None = None
+
+    def apply(self, store: RunStore) -> StoredRun:
+        """Make this call on `store`."""
+        return store.update_run(
+            self.flow_id,
+            self.run_id,
+            self.changes,
+            process_of=self.process_of,
+            precondition=self.precondition,
+        )
+
+
 class DelegatingStore(RunStore):
-    """Forwards everything to `inner`; a variant overrides the method its bug lives in."""
+    """Forwards everything to `inner`; a variant overrides the method its bug lives in.
+
+    A bug in updates overrides `update`, which receives each `update_run` call as an `Update`.
+    """
 
     def __init__(self, inner: RunStore) -> None:
         self.inner = inner
@@ -30,9 +55,11 @@ class DelegatingStore(RunStore):
         process_of: str | None = None,
         precondition: Precondition | None = None,
     ) -> StoredRun:
-        return self.inner.update_run(
-            flow_id, run_id, changes, process_of=process_of, precondition=precondition
-        )
+        return self.update(Update(flow_id, run_id, changes, process_of, precondition))
+
+    def update(self, update: Update) -> StoredRun:
+        """Make `update` on the real store (a variant may change it first, or do otherwise)."""
+        return update.apply(self.inner)
 
     def get_run(self, flow_id: str, run_id: str) -> StoredRun | None:
         return self.inner.get_run(flow_id, run_id)

@@ -2,38 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from bug_zoo.catalog import Variant
-from bug_zoo.store import DelegatingStore
-from reference_server.storage.base import (
-    JSON,
-    FlowRecord,
-    NotFoundError,
-    Precondition,
-    RunRecord,
-    RunStore,
-    StoredRun,
-)
+from bug_zoo.store import DelegatingStore, Update
+from reference_server.storage.base import FlowRecord, NotFoundError, RunRecord, StoredRun
 
 
 class UpsertingStore(DelegatingStore):
-    def update_run(
-        self,
-        flow_id: str,
-        run_id: str,
-        changes: Mapping[str, JSON],
-        *,
-        process_of: str | None = None,
-        precondition: Precondition | None = None,
-    ) -> StoredRun:
+    def update(self, update: Update) -> StoredRun:
         try:
-            return super().update_run(
-                flow_id, run_id, changes, process_of=process_of, precondition=precondition
-            )
+            return super().update(update)
         except NotFoundError:
-            if process_of is not None:
+            if update.process_of is not None:
                 raise
         fields = {
             "displayName": "",
@@ -42,20 +23,17 @@ class UpsertingStore(DelegatingStore):
             "status": "running",
             "blockingError": None,
             "statistics": {},
-            **changes,
+            **update.changes,
         }
-        self.inner.load([FlowRecord(id=flow_id, runs=(RunRecord(id=run_id, fields=fields),))])
-        stored = self.inner.get_run(flow_id, run_id)
+        run = RunRecord(id=update.run_id, fields=fields)
+        self.inner.load([FlowRecord(id=update.flow_id, runs=(run,))])
+        stored = self.inner.get_run(update.flow_id, update.run_id)
         assert stored is not None
         return stored
-
-
-def build(store: RunStore) -> RunStore:
-    return UpsertingStore(store)
 
 
 VARIANT = Variant(
     name="unknown_id_upserted",
     bug="PATCH on an id never created creates it (200, not 404)",
-    store=build,
+    store=UpsertingStore,
 )
