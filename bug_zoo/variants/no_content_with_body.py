@@ -6,7 +6,7 @@ import contextlib
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from bug_zoo.asgi import Request, call_app, read_body
+from bug_zoo.asgi import Request, call_app, read_body, send_response
 from bug_zoo.catalog import Context, Variant
 
 
@@ -21,14 +21,7 @@ class BodyOnNoContent:
         request = Request(scope=scope, body=await read_body(receive))
         response = await call_app(self.app, request)
         if response.status != 204:
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": response.status,
-                    "headers": response.headers,
-                }
-            )
-            await send({"type": "http.response.body", "body": response.body})
+            await send_response(response, send)
             return
         body = request.body
         headers = [

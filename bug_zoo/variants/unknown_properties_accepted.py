@@ -4,16 +4,9 @@ from __future__ import annotations
 
 from bug_zoo.asgi import Call, Request, Response, is_json_write, rewriting
 from bug_zoo.catalog import Variant
+from reference_server.storage.base import RUN_FIELDS
 
-KNOWN = {
-    "@odata.type",
-    "displayName",
-    "startDateTime",
-    "endDateTime",
-    "status",
-    "blockingError",
-    "statistics",
-}
+KNOWN = {"@odata.type", *RUN_FIELDS}
 
 
 async def handle(request: Request, call: Call) -> Response:
