@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, route_of
+from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, Exchange, route_of
 
 BASE = "http://127.0.0.1:8000/beta"
 
@@ -32,3 +32,19 @@ def test_add_run_targets_the_parent() -> None:
 def test_other_urls() -> None:
     assert route_of(f"{BASE}/industryData/incomingFlows/f") is None
     assert route_of(f"{BASE}/openapi.json") is None
+
+
+def test_location_is_resolved_against_the_request() -> None:
+    exchange = Exchange.build(
+        method="POST",
+        url=f"{BASE}/industryData/incomingFlows/f/runs/a/process/runs/$ref",
+        request_headers={},
+        request_body=None,
+        status=204,
+        response_headers={"Location": "/beta/industryData/incomingFlows/f/runs/new"},
+        response_body=b"",
+    )
+    assert exchange.location == f"{BASE}/industryData/incomingFlows/f/runs/new"
+    route = exchange.location_route
+    assert route is not None
+    assert (route.operation, route.target) == (UPDATE_RUN, ("f", "new"))
