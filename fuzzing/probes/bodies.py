@@ -1,6 +1,7 @@
 """Probes of the body as bytes: broken or cut-short JSON, other media types, the size limit.
 
-schemathesis serializes every body it sends from a schema, so it never sends one of these.
+schemathesis builds each body from the schema and sends it whole; these bodies are broken, cut
+short, of the size limit to the byte, or labelled with another media type.
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
 """Probes of values the schema forbids: the sentinel status, unknown properties, invalid values.
 
-schemathesis sends such bodies too, but only to the pinned ids and never half valid; these go to
-both pinned runs and to Add run, and each refused update is followed by a read of the run.
+schemathesis sends such bodies too, in its own mix; these are the cases the contract names (the
+sentinel, `id`, a valid property next to an invalid one), sent to both pinned runs and to Add
+run, and each refused update is followed by a read of the run.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ def _described(bodies: list[dict[str, Any]]) -> list[tuple[bytes, str]]:
 
 
 def _unknown_name(body: dict[str, Any]) -> str:
-    """The first property of an update `body` that the schema does not name."""
+    """The first property of an update `body` the schema does not name (else the nested one)."""
     names = sorted(set(body) - contract().body_properties(UPDATE_RUN))
     return names[0] if names else "blockingError.stackTrace"
 
