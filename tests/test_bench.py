@@ -7,8 +7,6 @@ test here looks at how long anything took: the figures are checked for their for
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +15,7 @@ from scripts.bench_process import ROOT
 from scripts.bench_profile import Samples, analyse
 from scripts.bench_report import Section, Table, render, verdict
 from scripts.bench_stats import Goal, Summary, pair_ratios
+from tests.support.commands import run_module
 
 SECTIONS = ("Generation", "Server", "Fuzzing", "Client")
 NUMBER = r"[0-9]+(?:\.[0-9]+)?"
@@ -83,14 +82,7 @@ def test_the_smoke_run_reports_every_section_with_well_formed_figures(tmp_path: 
     output = tmp_path / "BENCHMARKS.md"
     committed = ROOT / "BENCHMARKS.md"
     before = committed.read_bytes() if committed.exists() else None
-    done = subprocess.run(
-        [sys.executable, "-m", "scripts.bench", "--smoke", "--output", str(output)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=280,
-        check=False,
-    )
+    done = run_module("scripts.bench", "--smoke", "--output", str(output), timeout=280)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
     text = output.read_text(encoding="utf-8")
     assert (committed.read_bytes() if committed.exists() else None) == before

@@ -3,41 +3,29 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from bug_zoo.catalog import NAMES
-
-REPOSITORY = Path(__file__).resolve().parents[2]
+from tests.support.commands import environment, run_module
 
 
 @pytest.mark.slow
 @pytest.mark.timeout(600)
 def test_every_variant_is_caught(tmp_path: Path) -> None:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("TARGET_")}
-    env.update(
-        {
+    env = environment(
+        without_prefixes=("TARGET_",),
+        extra={
             "FUZZ_SEED": "1",
             "FUZZ_MAX_EXAMPLES": "5",
             # The coverage phase is the slowest; the probes cover what it would add here.
             "FUZZ_PHASES": "examples,fuzzing,stateful",
             "FUZZ_ZOO_CONTROL": "0",
             "FUZZ_REPORTS_DIR": str(tmp_path),
-        }
+        },
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "bug_zoo"],
-        cwd=REPOSITORY,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=580,
-        check=False,
-    )
+    result = run_module("bug_zoo", env=env, timeout=580)
     summary = json.loads((tmp_path / "zoo-summary.json").read_text())
     survivors = [v["variant"] for v in summary["variants"] if not v["caught"]]
     assert survivors == [], result.stdout[-4000:]

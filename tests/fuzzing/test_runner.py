@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,8 +10,7 @@ import pytest
 from fuzzing.reports import spec_operations
 from fuzzing.runner import DEFAULT_MAX_EXAMPLES, PHASES, Settings, schemathesis_command
 from fuzzing.target import Target
-
-REPOSITORY = Path(__file__).resolve().parents[2]
+from tests.support.commands import environment, run_module
 
 
 def test_settings_defaults_and_overrides(tmp_path: Path) -> None:
@@ -45,24 +41,16 @@ def test_settings_defaults_and_overrides(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_make_fuzz_passes_the_embedded_reference_server(tmp_path: Path) -> None:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("TARGET_")}
-    env.update(
-        {
+    env = environment(
+        without_prefixes=("TARGET_",),
+        extra={
             "FUZZ_SEED": "3",
             "FUZZ_MAX_EXAMPLES": "10",
             "FUZZ_PHASES": "examples,fuzzing,stateful",
             "FUZZ_REPORTS_DIR": str(tmp_path),
-        }
+        },
     )
-    result = subprocess.run(
-        [sys.executable, "-m", "fuzzing"],
-        cwd=REPOSITORY,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=280,
-        check=False,
-    )
+    result = run_module("fuzzing", env=env, timeout=280)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     summary = json.loads((tmp_path / "fuzz-summary.json").read_text())
     assert summary["passed"]

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from scripts.soak import FLOW, OwnRun, Soak, main, new_run
+from tests.support.commands import environment, run_module
 from tests.support.postgres import ENGINES, fresh_database_url
-from tests.support.server_process import REPO_DIR, ServerProcess
+from tests.support.server_process import ServerProcess
 
 
 @pytest.mark.slow
@@ -19,19 +17,12 @@ from tests.support.server_process import REPO_DIR, ServerProcess
 def test_make_soak_passes_on_each_engine(
     engine: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SOAK_URL")}
-    env.update({"SOAK_CLIENTS": "6", "SOAK_SECONDS": "3"})
+    env = environment(
+        without=("DATABASE_URL", "SOAK_URL"), extra={"SOAK_CLIENTS": "6", "SOAK_SECONDS": "3"}
+    )
     if engine == "postgresql":
         env["DATABASE_URL"] = fresh_database_url(engine, request, tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "scripts.soak"],
-        cwd=REPO_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    result = run_module("scripts.soak", env=env, timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
     assert f"local server on {engine}" in result.stdout
     assert "soak passed" in result.stdout
