@@ -1,6 +1,8 @@
 """Servers started as child processes on a free loopback port, and always stopped.
 
-Only command lines cross this boundary: the harness never imports the server it fuzzes.
+Only command lines cross this boundary: the harness never imports the server it fuzzes. The
+process helpers here (a free port, waiting for an answer, stopping, the server's settings) know
+no server internals, so the tests' and the bench's process wrappers use them too.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,14 +55,16 @@ class ServerError(RuntimeError):
 
 
 def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nobody listens on right now (the OS picks it)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
         probe.bind(("127.0.0.1", 0))
         port: int = probe.getsockname()[1]
         return port
 
 
-def _clean_env() -> dict[str, str]:
-    return {name: value for name, value in os.environ.items() if name not in SERVER_ENV}
+def clean_env(names: Collection[str] = SERVER_ENV) -> dict[str, str]:
+    """This process's environment without `names` (the server's settings by default)."""
+    return {name: value for name, value in os.environ.items() if name not in names}
 
 
 @dataclass(frozen=True)
@@ -70,26 +74,48 @@ class RunningServer:
     state_dir: Path
 
 
-def _log_tail(log: Path, lines: int = 30) -> str:
+def log_tail(log: Path, lines: int = 30) -> str:
+    """The last `lines` lines of a process's log ("" while there is none)."""
     try:
         return "\n".join(log.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
     except OSError:
         return ""
 
 
-def _wait_until_ready(process: subprocess.Popen[bytes], origin: str, log: Path) -> None:
-    deadline = time.monotonic() + _READY_TIMEOUT
+def _any_answer(response: httpx.Response) -> bool:
+    return True
+
+
+def wait_for_answer(
+    process: subprocess.Popen[bytes] | None,
+    url: str,
+    *,
+    timeout: float,
+    pause: float = 0.1,
+    ready: Callable[[httpx.Response], bool] = _any_answer,
+) -> bool:
+    """Poll `url` until an answer is `ready`: True then, False once the process ends or `timeout` s
+    pass (the caller tells which from `process.poll()` and says it in its own words)."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise ServerError(f"the server exited with {process.returncode}:\n{_log_tail(log)}")
+        if process is None or process.poll() is not None:
+            return False
         try:
-            # Any HTTP answer will do: the server is listening and routing.
-            httpx.get(f"{origin}/beta", timeout=2.0)
+            if ready(httpx.get(url, timeout=2.0)):
+                return True
         except httpx.TransportError:
-            time.sleep(0.1)
-            continue
+            pass
+        time.sleep(pause)
+    return False
+
+
+def _wait_until_ready(process: subprocess.Popen[bytes], origin: str, log: Path) -> None:
+    # Any HTTP answer will do: the server is listening and routing.
+    if wait_for_answer(process, f"{origin}/beta", timeout=_READY_TIMEOUT):
         return
-    raise ServerError(f"the server did not answer within {_READY_TIMEOUT:.0f} s:\n{_log_tail(log)}")
+    if process.poll() is not None:
+        raise ServerError(f"the server exited with {process.returncode}:\n{log_tail(log)}")
+    raise ServerError(f"the server did not answer within {_READY_TIMEOUT:.0f} s:\n{log_tail(log)}")
 
 
 def stop(
@@ -118,7 +144,7 @@ def serve(command: Sequence[str], state_dir: Path, log: Path) -> Iterator[Runnin
             [*command, "--port", str(port), "--state-dir", str(state_dir)],
             stdout=output,
             stderr=subprocess.STDOUT,
-            env={**_clean_env(), "PYTHONUNBUFFERED": "1"},
+            env={**clean_env(), "PYTHONUNBUFFERED": "1"},
         )
         try:
             origin = f"http://127.0.0.1:{port}"
@@ -134,7 +160,7 @@ def mint_token(state_dir: Path, *, permission: bool = True) -> str:
     if not permission:
         command.append("--no-permission")
     result = subprocess.run(
-        command, capture_output=True, text=True, check=False, timeout=60, env=_clean_env()
+        command, capture_output=True, text=True, check=False, timeout=60, env=clean_env()
     )
     if result.returncode != 0:
         raise ServerError(f"{' '.join(command)} failed:\n{result.stderr}")

@@ -22,7 +22,7 @@ from types import TracebackType
 import psycopg
 import pytest
 
-from tests.support.server_process import free_port
+from fuzzing.server import free_port
 
 START_TIMEOUT_SECONDS = 60
 # The server's own settings override nothing here; these only keep a test cluster small.

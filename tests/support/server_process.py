@@ -6,13 +6,10 @@ does. The process runs in dev mode with response validation on, in its own tempo
 
 from __future__ import annotations
 
-import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -20,22 +17,17 @@ from typing import Any
 
 import httpx
 
+from fuzzing.server import SERVER_ENV, clean_env, free_port, stop, wait_for_answer
 from reference_server.auth import mint_dev_token
 from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER, Settings
 from reference_server.storage import open_store
 from reference_server.storage.base import RunStore
+from tests.support.commands import REPO_DIR
 
-REPO_DIR = Path(__file__).resolve().parents[2]
 START_TIMEOUT_SECONDS = 30.0
 STOP_TIMEOUT_SECONDS = 15.0
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now (the OS picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+# The server's settings, `DATABASE_URL` too: a test server must not inherit a developer's.
+_SERVER_ENV = SERVER_ENV | {"DATABASE_URL"}
 
 
 class ServerError(RuntimeError):
@@ -160,9 +152,7 @@ class ServerProcess:
         if self._process is not None and self._process.poll() is None:
             raise ServerError("the server is already running")
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        env = {k: v for k, v in os.environ.items() if k not in _SERVER_ENV}
-        env.update({"PYTHONUNBUFFERED": "1"})
-        env.update(self.extra_env)
+        env = {**clean_env(_SERVER_ENV), "PYTHONUNBUFFERED": "1", **self.extra_env}
         self._log_file = self.log_path.open("ab")
         self._process = subprocess.Popen(
             self.command,
@@ -175,19 +165,16 @@ class ServerProcess:
         return self
 
     def _wait_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self._process is not None and self._process.poll() is not None:
-                raise ServerError(
-                    f"the server exited with {self._process.returncode}:\n{self.log()}"
-                )
-            try:
-                response = httpx.get(self.root_url + "/openapi.json", timeout=2.0)
-                if response.status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            time.sleep(0.05)
+        if wait_for_answer(
+            self._process,
+            self.root_url + "/openapi.json",
+            timeout=START_TIMEOUT_SECONDS,
+            pause=0.05,
+            ready=lambda response: response.status_code == 200,
+        ):
+            return
+        if self._process is not None and self._process.poll() is not None:
+            raise ServerError(f"the server exited with {self._process.returncode}:\n{self.log()}")
         self.kill()
         raise ServerError(f"the server was not ready in {START_TIMEOUT_SECONDS}s:\n{self.log()}")
 
@@ -196,13 +183,7 @@ class ServerProcess:
         process = self._process
         if process is None:
             return 0
-        if process.poll() is None:
-            process.send_signal(sig)
-            try:
-                process.wait(timeout=STOP_TIMEOUT_SECONDS)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process, sig, STOP_TIMEOUT_SECONDS)
         self._close_log()
         return process.returncode
 
@@ -241,24 +222,3 @@ class ServerProcess:
         tb: TracebackType | None,
     ) -> None:
         self.close()
-
-
-# Settings a developer may have exported for `make serve`; a test server must not inherit them.
-_SERVER_ENV = frozenset(
-    {
-        "PORT",
-        "RUNS_DEV_MODE",
-        "STATE_DIR",
-        "DEMO_DATA",
-        "DATABASE_URL",
-        "TOKEN_ISSUER",
-        "TOKEN_AUDIENCE",
-        "JWKS_FILE",
-        "JWKS_URL",
-        "VALIDATE_RESPONSES",
-        "OPENAPI_SPEC",
-        "DOCS_HTML",
-        "RATE_LIMIT_PER_MINUTE",
-        "RATE_LIMIT_BURST",
-    }
-)
