@@ -26,7 +26,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from reference_server.auth import PERMISSION, Authenticator, AuthError, DevKey
 from reference_server.settings import Settings
 from tests.support.api import add_run, assert_odata_error, read_run, run_path
-from tests.support.server_process import REPO_DIR, ServerProcess
+from tests.support.commands import REPO_DIR
+from tests.support.server_process import ServerProcess
 
 BODY = {"displayName": "auth test"}
 

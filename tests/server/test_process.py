@@ -25,7 +25,8 @@ from tests.support.api import (
     read_run,
     run_path,
 )
-from tests.support.server_process import REPO_DIR, ServerProcess
+from tests.support.commands import REPO_DIR
+from tests.support.server_process import ServerProcess
 
 
 @pytest.mark.slow

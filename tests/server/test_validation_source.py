@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from tests.support.api import add_run, assert_odata_error, run_path
-from tests.support.server_process import REPO_DIR, ServerProcess
+from tests.support.commands import REPO_DIR
+from tests.support.server_process import ServerProcess
 
 
 @pytest.mark.slow
