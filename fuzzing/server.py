@@ -62,7 +62,7 @@ def free_port() -> int:
         return port
 
 
-def clean_env(names: Collection[str] = SERVER_ENV) -> dict[str, str]:
+def env_without(names: Collection[str] = SERVER_ENV) -> dict[str, str]:
     """This process's environment without `names` (the server's settings by default)."""
     return {name: value for name, value in os.environ.items() if name not in names}
 
@@ -144,7 +144,7 @@ def serve(command: Sequence[str], state_dir: Path, log: Path) -> Iterator[Runnin
             [*command, "--port", str(port), "--state-dir", str(state_dir)],
             stdout=output,
             stderr=subprocess.STDOUT,
-            env={**clean_env(), "PYTHONUNBUFFERED": "1"},
+            env={**env_without(), "PYTHONUNBUFFERED": "1"},
         )
         try:
             origin = f"http://127.0.0.1:{port}"
@@ -160,7 +160,7 @@ def mint_token(state_dir: Path, *, permission: bool = True) -> str:
     if not permission:
         command.append("--no-permission")
     result = subprocess.run(
-        command, capture_output=True, text=True, check=False, timeout=60, env=clean_env()
+        command, capture_output=True, text=True, check=False, timeout=60, env=env_without()
     )
     if result.returncode != 0:
         raise ServerError(f"{' '.join(command)} failed:\n{result.stderr}")

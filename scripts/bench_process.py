@@ -9,58 +9,31 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
-import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-import httpx
+from fuzzing.server import SERVER_ENV, env_without, log_tail, wait_for_answer
 
 START_TIMEOUT_SECONDS = 90.0
 STOP_TIMEOUT_SECONDS = 15.0
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 
-# Settings a developer may have exported for `make serve`; a bench server must not inherit them.
-SERVER_ENV = frozenset(
-    {
-        "PORT",
-        "RUNS_DEV_MODE",
-        "STATE_DIR",
-        "DEMO_DATA",
-        "DATABASE_URL",
-        "TOKEN_ISSUER",
-        "TOKEN_AUDIENCE",
-        "JWKS_FILE",
-        "JWKS_URL",
-        "VALIDATE_RESPONSES",
-        "OPENAPI_SPEC",
-        "DOCS_HTML",
-    }
-)
+# Settings a developer may have exported for `make serve`, `DATABASE_URL` too: a bench server
+# must not inherit them.
+BENCH_SERVER_ENV = SERVER_ENV | {"DATABASE_URL"}
 
 
 class ServiceError(RuntimeError):
     """A process did not start, or did not answer in time."""
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nobody listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 def clean_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """This environment without the server's settings, plus `extra`."""
-    env = {k: v for k, v in os.environ.items() if k not in SERVER_ENV}
-    env["PYTHONUNBUFFERED"] = "1"
-    env.update(extra or {})
-    return env
+    return {**env_without(BENCH_SERVER_ENV), "PYTHONUNBUFFERED": "1", **(extra or {})}
 
 
 class Service:
@@ -112,24 +85,16 @@ class Service:
 
     def wait_ready(self) -> None:
         """Wait until any HTTP answer comes back on `ready_path`."""
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while time.monotonic() < deadline:
-            if self._process is None or self._process.poll() is not None:
-                raise ServiceError(f"{self.name} exited early:\n{self.log_tail()}")
-            try:
-                httpx.get(self.root_url + self.ready_path, timeout=2.0)
-                return
-            except httpx.TransportError:
-                time.sleep(0.1)
+        url = self.root_url + self.ready_path
+        if wait_for_answer(self._process, url, timeout=START_TIMEOUT_SECONDS):
+            return
+        if self._process is None or self._process.poll() is not None:
+            raise ServiceError(f"{self.name} exited early:\n{self.log_tail()}")
         self.stop()
         raise ServiceError(f"{self.name} did not answer in {START_TIMEOUT_SECONDS:.0f} s")
 
     def log_tail(self, lines: int = 30) -> str:
-        try:
-            text = self.log_path.read_text("utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
-        return "\n".join(text.splitlines()[-lines:])
+        return log_tail(self.log_path, lines)
 
     def stop(self) -> None:
         """SIGTERM to the process group, then SIGKILL if it has not ended in time."""

@@ -19,7 +19,8 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from scripts.bench_process import ROOT, Service, clean_env, free_port
+from fuzzing.server import free_port
+from scripts.bench_process import ROOT, Service, clean_env
 
 PRISM = ROOT / "node_modules" / ".bin" / "prism"
 

@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from fuzzing.server import SERVER_ENV, clean_env, free_port, stop, wait_for_answer
+from fuzzing.server import SERVER_ENV, env_without, free_port, stop, wait_for_answer
 from reference_server.auth import mint_dev_token
 from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER, Settings
 from reference_server.storage import open_store
@@ -152,7 +152,7 @@ class ServerProcess:
         if self._process is not None and self._process.poll() is None:
             raise ServerError("the server is already running")
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        env = {**clean_env(_SERVER_ENV), "PYTHONUNBUFFERED": "1", **self.extra_env}
+        env = {**env_without(_SERVER_ENV), "PYTHONUNBUFFERED": "1", **self.extra_env}
         self._log_file = self.log_path.open("ab")
         self._process = subprocess.Popen(
             self.command,
