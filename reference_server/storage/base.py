@@ -9,6 +9,7 @@ module knows which one runs.
 
 from __future__ import annotations
 
+import json
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -89,6 +90,33 @@ class RunRecord:
 class FlowRecord:
     id: str
     runs: Sequence[RunRecord] = field(default_factory=tuple)
+
+
+def fields_json(fields: Mapping[str, JSON]) -> str:
+    """A run's properties as every engine stores them: the same text, whichever engine.
+
+    Key order kept, every number as sent; ASCII escapes keep any string JSON can carry storable
+    (no NUL byte reaches PostgreSQL) and byte-for-byte reproducible.
+    """
+    return json.dumps(dict(fields), ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+
+
+def merged_fields(
+    run: StoredRun, changes: Mapping[str, JSON], precondition: Precondition | None
+) -> dict[str, JSON] | None:
+    """The run's properties with `changes` merged in, or None when that changes nothing (then the
+    version, the ETag, stays). Raises `PreconditionFailedError` when `precondition` refuses."""
+    if precondition is not None and not precondition.allows(run.version):
+        raise stale(run.id, run.version)
+    merged = {**run.fields, **changes}
+    return None if merged == run.fields else merged
+
+
+def link_outside_flow(flow_id: str, run_id: str, linked: str) -> ValueError:
+    """A data set links a run that its flow does not hold."""
+    return ValueError(
+        f"run '{run_id}' of flow '{flow_id}' links run '{linked}', which is not in that flow"
+    )
 
 
 def flow_missing(flow_id: str) -> NotFoundError:

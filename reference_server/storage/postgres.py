@@ -37,10 +37,12 @@ from reference_server.storage.base import (
     RunStore,
     StoredRun,
     UnavailableError,
+    fields_json,
     flow_missing,
     link_missing,
+    link_outside_flow,
+    merged_fields,
     run_missing,
-    stale,
 )
 from reference_server.storage.buckets import BucketStore, take_one
 
@@ -91,11 +93,6 @@ CREATE TABLE IF NOT EXISTS rate_limit_buckets (
 UNAVAILABLE = (psycopg.OperationalError, psycopg.InterfaceError)
 RETRYABLE = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
 IDLE = TransactionStatus.IDLE
-
-
-def _dumps(fields: Mapping[str, JSON]) -> str:
-    # The same text SQLite stores: key order kept, every number as sent, no NUL byte (escaped).
-    return json.dumps(dict(fields), ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
 
 def _storable(*keys: str) -> bool:
@@ -378,7 +375,7 @@ class PostgresStore(RunStore):
                     added += conn.execute(
                         "INSERT INTO runs (flow_id, id, fields, version) VALUES (%s, %s, %s, 1)"
                         " ON CONFLICT DO NOTHING",
-                        (flow.id, run.id, _dumps(run.fields)),
+                        (flow.id, run.id, fields_json(run.fields)),
                     ).rowcount
             for flow in flows:
                 for run in flow.runs:
@@ -391,10 +388,7 @@ class PostgresStore(RunStore):
                                     (flow.id, run.id, linked),
                                 ).rowcount
                         except pg_errors.ForeignKeyViolation:
-                            raise ValueError(
-                                f"run '{run.id}' of flow '{flow.id}' links run '{linked}', "
-                                "which is not in that flow"
-                            ) from None
+                            raise link_outside_flow(flow.id, run.id, linked) from None
             return added
 
         return self._db.transaction(write)
@@ -414,7 +408,7 @@ class PostgresStore(RunStore):
                 raise run_missing(flow_id, parent_run_id)
             conn.execute(
                 "INSERT INTO runs (flow_id, id, fields, version) VALUES (%s, %s, %s, 1)",
-                (flow_id, new_run_id, _dumps(fields)),
+                (flow_id, new_run_id, fields_json(fields)),
             )
             conn.execute(
                 "INSERT INTO process_links (flow_id, run_id, linked_run_id) VALUES (%s, %s, %s)",
@@ -458,14 +452,12 @@ class PostgresStore(RunStore):
                 is None
             ):
                 raise link_missing(flow_id, process_of, run_id)
-            if precondition is not None and not precondition.allows(run.version):
-                raise stale(run_id, run.version)
-            merged = {**run.fields, **changes}
-            if merged == run.fields:
-                return run  # nothing changes, so the version (the ETag) stays
+            merged = merged_fields(run, changes, precondition)
+            if merged is None:
+                return run
             conn.execute(
                 "UPDATE runs SET fields = %s, version = version + 1 WHERE flow_id = %s AND id = %s",
-                (_dumps(merged), flow_id, run_id),
+                (fields_json(merged), flow_id, run_id),
             )
             return StoredRun(flow_id=flow_id, id=run_id, fields=merged, version=run.version + 1)
 

@@ -31,10 +31,12 @@ from reference_server.storage.base import (
     RunStore,
     StoredRun,
     UnavailableError,
+    fields_json,
     flow_missing,
     link_missing,
+    link_outside_flow,
+    merged_fields,
     run_missing,
-    stale,
 )
 from reference_server.storage.group_commit import GroupCommit
 
@@ -113,11 +115,6 @@ def parse_url(url: str) -> tuple[Path, float]:
         if not 0 < timeout <= 300:
             raise ValueError("timeout must be in (0, 300] seconds")
     return Path(unquote(raw)), timeout
-
-
-def _dumps(fields: Mapping[str, JSON]) -> str:
-    # ASCII escapes keep any string JSON can carry storable and byte-for-byte reproducible.
-    return json.dumps(dict(fields), ensure_ascii=True, separators=(",", ":"), allow_nan=False)
 
 
 class SqliteStore(RunStore):
@@ -254,7 +251,7 @@ class SqliteStore(RunStore):
                     added += db.execute(
                         "INSERT OR IGNORE INTO runs (flow_id, id, fields, version)"
                         " VALUES (?, ?, ?, 1)",
-                        (flow.id, run.id, _dumps(run.fields)),
+                        (flow.id, run.id, fields_json(run.fields)),
                     ).rowcount
             for flow in flows:
                 for run in flow.runs:
@@ -266,10 +263,7 @@ class SqliteStore(RunStore):
                                 (flow.id, run.id, linked),
                             ).rowcount
                         except sqlite3.IntegrityError:
-                            raise ValueError(
-                                f"run '{run.id}' of flow '{flow.id}' links run '{linked}', "
-                                "which is not in that flow"
-                            ) from None
+                            raise link_outside_flow(flow.id, run.id, linked) from None
         return added
 
     def create_linked_run(
@@ -282,7 +276,7 @@ class SqliteStore(RunStore):
                 raise run_missing(flow_id, parent_run_id)
             db.execute(
                 "INSERT INTO runs (flow_id, id, fields, version) VALUES (?, ?, ?, 1)",
-                (flow_id, new_run_id, _dumps(fields)),
+                (flow_id, new_run_id, fields_json(fields)),
             )
             db.execute(
                 "INSERT INTO process_links (flow_id, run_id, linked_run_id) VALUES (?, ?, ?)",
@@ -318,14 +312,12 @@ class SqliteStore(RunStore):
                 ).fetchone()
             ):
                 raise link_missing(flow_id, process_of, run_id)
-            if precondition is not None and not precondition.allows(run.version):
-                raise stale(run_id, run.version)
-            merged = {**run.fields, **changes}
-            if merged == run.fields:
-                return run  # nothing changes, so the version (the ETag) stays
+            merged = merged_fields(run, changes, precondition)
+            if merged is None:
+                return run
             db.execute(
                 "UPDATE runs SET fields = ?, version = version + 1 WHERE flow_id = ? AND id = ?",
-                (_dumps(merged), flow_id, run_id),
+                (fields_json(merged), flow_id, run_id),
             )
             return StoredRun(flow_id=flow_id, id=run_id, fields=merged, version=run.version + 1)
 
