@@ -82,7 +82,7 @@ def is_unavailable(exc: BaseException) -> bool:
     )
 
 
-def _translated(exc: Exception) -> Exception:
+def translated(exc: Exception) -> Exception:
     """`UnavailableError` for an error that says the file is locked or unusable right now."""
     if is_unavailable(exc):
         error = UnavailableError("The storage is unavailable (the database is locked).")
@@ -91,7 +91,8 @@ def _translated(exc: Exception) -> Exception:
     return exc
 
 
-def _busy() -> Exception:
+def busy() -> Exception:
+    """The error for a request that waited its whole timeout for the connection's lock."""
     return UnavailableError("The storage is busy.")
 
 
@@ -132,7 +133,7 @@ class SqliteStore(RunStore):
         self._db.execute("PRAGMA synchronous=FULL")
         self._db.execute("PRAGMA foreign_keys=ON")
         self._create_schema()
-        self._writes = GroupCommit(self._db, self._lock, timeout, _translated, _busy)
+        self._writes = GroupCommit(self._db, self._lock, timeout, translated, busy)
 
     @classmethod
     def from_url(cls, url: str) -> SqliteStore:
@@ -156,7 +157,7 @@ class SqliteStore(RunStore):
         # The thread lock is waited for no longer than SQLite's busy wait: a request queued
         # behind a stuck one gets a 503 in bounded time, not after everyone else's timeout.
         if not self._lock.acquire(timeout=self.timeout):
-            raise UnavailableError("The storage is busy.")
+            raise busy()
         try:
             self._db.execute(begin)
             try:
@@ -169,9 +170,7 @@ class SqliteStore(RunStore):
                 raise
         except sqlite3.OperationalError as exc:
             if is_unavailable(exc):
-                raise UnavailableError(
-                    "The storage is unavailable (the database is locked)."
-                ) from exc
+                raise translated(exc) from exc
             raise
         finally:
             self._lock.release()

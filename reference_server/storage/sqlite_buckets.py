@@ -11,9 +11,8 @@ import sqlite3
 import threading
 from contextlib import suppress
 
-from reference_server.storage.base import UnavailableError
 from reference_server.storage.buckets import BucketStore, take_one
-from reference_server.storage.sqlite import is_unavailable, parse_url
+from reference_server.storage.sqlite import busy, is_unavailable, parse_url, translated
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rate_limit_buckets (
@@ -44,14 +43,12 @@ class SqliteBuckets(BucketStore):
 
     def take(self, key: str, *, per_second: float, burst: float, now: float) -> float:
         if not self._lock.acquire(timeout=self.timeout):
-            raise UnavailableError("The storage is busy.")
+            raise busy()
         try:
             return self._take(key, per_second, burst, now)
         except sqlite3.OperationalError as exc:
             if is_unavailable(exc):
-                raise UnavailableError(
-                    "The storage is unavailable (the database is locked)."
-                ) from exc
+                raise translated(exc) from exc
             raise
         finally:
             self._lock.release()
