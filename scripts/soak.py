@@ -19,7 +19,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from fuzzing.server import free_port, stop, wait_for_answer
 from reference_server.auth import mint_dev_token
 from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER
 from reference_server.storage import open_store
@@ -392,11 +392,8 @@ class Soak:
 # -- the server, when the soak starts its own ---------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
+def _is_ok(response: httpx.Response) -> bool:
+    return response.status_code == 200
 
 
 class LocalServer:
@@ -405,7 +402,7 @@ class LocalServer:
     def __init__(self, state_dir: Path, env: Mapping[str, str]) -> None:
         self.state_dir = state_dir
         self.env = {**env, "PYTHONUNBUFFERED": "1"}
-        self.port = _free_port()
+        self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}/beta"
         self.log_path = state_dir / "server.log"
         self._process: subprocess.Popen[bytes] | None = None
@@ -430,33 +427,20 @@ class LocalServer:
         return self
 
     def _wait_ready(self, process: subprocess.Popen[bytes]) -> None:
-        deadline = time.monotonic() + 60
-        while process.poll() is None:
-            try:
-                ready = httpx.get(f"http://127.0.0.1:{self.port}/openapi.json", timeout=2)
-                if ready.status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(f"the server did not start within 60 s:\n{self.log()}")
-            time.sleep(0.1)
-        raise RuntimeError(f"the server exited with {process.returncode}:\n{self.log()}")
+        url = f"http://127.0.0.1:{self.port}/openapi.json"
+        if wait_for_answer(process, url, timeout=60, ready=_is_ok):
+            return
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}:\n{self.log()}")
+        raise RuntimeError(f"the server did not start within 60 s:\n{self.log()}")
 
     def log(self) -> str:
         return self.log_path.read_text("utf-8", errors="replace")[-3000:]
 
     def stop(self) -> None:
         """SIGTERM, and wait: the server finishes what it acknowledged and closes storage."""
-        process = self._process
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        if self._process is not None:
+            stop(self._process, signal.SIGTERM, grace=30)
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
