@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Any
 
 from bug_zoo.catalog import CONTROL, NAMES, load
-from fuzzing.server import ServerError, local_target
+from fuzzing.server import local_target
+from tooling.processes import ProcessError
 
 SERVE = (sys.executable, "-m", "bug_zoo.serve")
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -107,7 +108,7 @@ def fuzz_variant(name: str, settings: ZooSettings) -> Outcome:
                     timeout=settings.max_time + 180,
                     check=False,
                 )
-    except (ServerError, subprocess.TimeoutExpired) as error:
+    except (ProcessError, subprocess.TimeoutExpired) as error:
         return Outcome(
             name, bug, False, None, None, None, 0, time.monotonic() - started, str(error)
         )

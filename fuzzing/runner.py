@@ -35,9 +35,10 @@ from fuzzing.reports import (
     write_probes_junit,
     write_summary,
 )
-from fuzzing.server import REFERENCE_SERVER, local_target, stop
+from fuzzing.server import REFERENCE_SERVER, local_target
 from fuzzing.spec import spec_path
 from fuzzing.target import Target
+from tooling.processes import stop
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 PHASES = "examples,coverage,fuzzing,stateful"

@@ -1,100 +1,24 @@
 """`make generate`: regenerate the typed client under `generated/` from `openapi.yaml`.
 
-generate -> ruff (the generator's post-hooks) -> mypy --strict -> import smoke test, all in a
-staging folder; `generated/` is replaced only when every step passed, so a failed run leaves the
-committed client as it was.
+generate -> ruff (the generator's post-hooks) -> mypy --strict -> import smoke test, in a staging
+folder; `generated/` is replaced only when every step passed (`codegen/`).
 """
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import tempfile
-from pathlib import Path
 
-from scripts.generation import (
-    OUTPUT,
-    PACKAGE,
-    ROOT,
-    GenerationError,
-    generate_into,
-    tool_bin,
-)
-
-# Imports every module of the package, so that a template that renders broken code fails here.
-SMOKE_TEST = f"""
-import importlib, pkgutil
-import {PACKAGE} as package
-for module in pkgutil.walk_packages(package.__path__, package.__name__ + "."):
-    importlib.import_module(module.name)
-"""
-
-
-def type_check(project: Path) -> None:
-    """`mypy --strict` on the package alone, with no project config and no cache left behind."""
-    result = subprocess.run(
-        [
-            str(tool_bin() / "mypy"),
-            "--strict",
-            "--config-file",
-            "",
-            "--python-version",
-            "3.11",
-            "--cache-dir",
-            os.devnull,
-            "-p",
-            PACKAGE,
-        ],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise GenerationError(f"mypy --strict failed on the generated client:\n{result.stdout}")
-
-
-def smoke_test(project: Path) -> None:
-    # -B: write no __pycache__ into the tree that becomes generated/.
-    result = subprocess.run(
-        [sys.executable, "-B", "-c", SMOKE_TEST],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    if result.returncode != 0:
-        raise GenerationError(f"the generated client does not import:\n{result.stderr}")
-
-
-def replace(target: Path, staged: Path, attic: Path) -> None:
-    """Put `staged` in the place of `target` with two renames on the same file system."""
-    if target.exists():
-        target.rename(attic)
-    try:
-        staged.rename(target)
-    except OSError:
-        if attic.exists():
-            attic.rename(target)
-        raise
+from codegen.generator import OUTPUT, GenerationError
+from codegen.pipeline import generate
+from tooling.paths import ROOT
 
 
 def main() -> int:
-    # Staged in the repository (git-ignored .cache/, so no linter or `git status` sees it) so
-    # that the final renames stay on one file system.
-    cache = ROOT / ".cache"
-    cache.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=cache, prefix="generate-") as work:
-        staged = Path(work) / "generated"
-        try:
-            generate_into(staged)
-            type_check(staged)
-            smoke_test(staged)
-        except GenerationError as error:
-            print(f"generate: {error}", file=sys.stderr)
-            return 1
-        replace(OUTPUT, staged, Path(work) / "previous")
+    try:
+        generate()
+    except GenerationError as error:
+        print(f"generate: {error}", file=sys.stderr)
+        return 1
     print(f"generate: wrote {OUTPUT.relative_to(ROOT)}/")
     return 0
 

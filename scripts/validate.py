@@ -2,151 +2,18 @@
 
     python -m scripts.validate [openapi.yaml]
 
-Stages, cheapest and most specific first: parse (YAML, no repeated keys), the project's own checks
-(`scripts.spec_checks`; before the schema validator, whose message about a repeated path parameter
-names a symptom rather than the cause), openapi-spec-validator, examples against their schemas
-(`scripts.example_check`), Redocly lint, Spectral lint. Each problem names its place as
-`file:line: pointer: message`. Exit status 0 when every stage passes, 1 otherwise.
+The stages and their order are `contract.validate.STAGES`. Exit status 0 when every stage
+passes, 1 otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
-from openapi_spec_validator import OpenAPIV31SpecValidator
-
-from scripts.example_check import check_examples
-from scripts.linters import ToolMissingError, lint_target, redocly_lint, spectral_lint
-from scripts.spec_checks import CHECKS, Problem, run_checks
-from scripts.spec_loading import LoadedSpec, SpecLoadError, load_spec
-
-TOP_LEVEL_KEYS = frozenset(
-    [
-        "openapi",
-        "info",
-        "jsonSchemaDialect",
-        "servers",
-        "paths",
-        "webhooks",
-        "components",
-        "security",
-        "tags",
-        "externalDocs",
-    ]
-)
-
-
-class StageFailedError(Exception):
-    """A stage found problems; each line of `problems` names its place."""
-
-    def __init__(self, problems: Sequence[str]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
-        self.problems = list(problems)
-
-
-@dataclass(frozen=True)
-class Stage:
-    """One named step; `run` returns a short note for the OK line, or raises StageFailedError."""
-
-    name: str
-    run: Callable[[LoadedSpec, str], str]
-
-
-def _show(spec: LoadedSpec, shown_as: str, problems: Iterable[Problem]) -> list[str]:
-    lines = []
-    for problem in problems:
-        line = spec.line_of(problem.pointer)
-        place = f"{shown_as}:{line}" if line else shown_as
-        lines.append(f"{place}: {problem.where}: {problem.message}")
-    return lines
-
-
-def project_checks(spec: LoadedSpec, shown_as: str) -> str:
-    problems = run_checks(spec.data)
-    if problems:
-        raise StageFailedError(_show(spec, shown_as, problems))
-    return f"{len(CHECKS)} checks"
-
-
-def spec_validator(spec: LoadedSpec, shown_as: str) -> str:
-    lines: list[str] = []
-    try:
-        for error in OpenAPIV31SpecValidator(spec.data).iter_errors():
-            lines.append(_validator_line(spec, shown_as, error))
-    except Exception as error:  # the validator raises whatever its reference resolver raises
-        lines.append(f"{shown_as}: openapi-spec-validator stopped: {type(error).__name__}: {error}")
-    if lines:
-        raise StageFailedError(lines)
-    return f"OpenAPI {spec.data.get('openapi')}"
-
-
-def _validator_line(spec: LoadedSpec, shown_as: str, error: Any) -> str:
-    message = str(getattr(error, "message", error)).splitlines()[0]
-    path = tuple(str(part) for part in getattr(error, "path", ()))
-    if path and path[0] in TOP_LEVEL_KEYS:
-        return _show(spec, shown_as, [Problem(path, message)])[0]
-    # Errors inside a schema carry a path relative to that schema only.
-    relative = f" (at {'.'.join(path)} of a schema)" if path else ""
-    return f"{shown_as}: {message}{relative}"
-
-
-def examples(spec: LoadedSpec, shown_as: str) -> str:
-    report = check_examples(spec.data)
-    if report.problems:
-        raise StageFailedError(_show(spec, shown_as, report.problems))
-    return f"{report.checked} examples"
-
-
-def _linter(run: Callable[..., list[str]]) -> Callable[[LoadedSpec, str], str]:
-    def stage(spec: LoadedSpec, shown_as: str) -> str:
-        try:
-            with lint_target(spec.path, shown_as) as target:
-                lines = run(target)
-        except ToolMissingError as error:
-            raise StageFailedError([str(error)]) from error
-        if lines:
-            raise StageFailedError(lines)
-        return "no errors, no warnings"
-
-    return stage
-
-
-STAGES = (
-    Stage("project checks", project_checks),
-    Stage("openapi-spec-validator", spec_validator),
-    Stage("examples", examples),
-    Stage("redocly lint", _linter(redocly_lint)),
-    Stage("spectral lint", _linter(spectral_lint)),
-)
-
-
-def validate(path: Path, out: Callable[[str], None] = print) -> bool:
-    """Run every stage on `path`, printing one line per stage; False at the first failure."""
-    shown_as = str(path)
-    try:
-        spec = load_spec(path)
-    except SpecLoadError as error:
-        out("validate: parse failed")
-        out(f"  {error}")
-        return False
-    paths = spec.data.get("paths")
-    out(f"validate: parse OK ({len(paths) if isinstance(paths, dict) else 0} paths)")
-    for stage in STAGES:
-        try:
-            note = stage.run(spec, shown_as)
-        except StageFailedError as failure:
-            out(f"validate: {stage.name} failed")
-            for line in failure.problems:
-                out(f"  {line}")
-            return False
-        out(f"validate: {stage.name} OK ({note})")
-    out(f"validate: {shown_as} passes every stage")
-    return True
+from contract.validate import validate
 
 
 def main(argv: Sequence[str] | None = None) -> int:

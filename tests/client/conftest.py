@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from scripts.generation import OUTPUT
+from codegen.generator import OUTPUT
 
 if str(OUTPUT) not in sys.path:
     sys.path.insert(0, str(OUTPUT))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from scripts.generation import OUTPUT as GENERATED
+from codegen.generator import OUTPUT as GENERATED
 from tests.support.server_process import ServerProcess
 
 EXAMPLE = Path(__file__).with_name("readme_example.py")

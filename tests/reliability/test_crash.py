@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from reference_server.storage import open_store
-from scripts.soak import Soak
+from soak import Soak
 from tests.support.postgres import ENGINES, fresh_database_url
 from tests.support.server_process import ServerProcess
 

@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from reference_server.storage import open_store
-from scripts.soak import Soak
+from soak import Soak
 from tests.support.api import ODATA_TYPE, add_run, assert_odata_error, read_run, run_path
 from tests.support.postgres import PostgresCluster
 from tests.support.server_process import ServerProcess

@@ -16,10 +16,10 @@ import httpx
 import psycopg
 import pytest
 
-from fuzzing.server import free_port
 from tests.support.api import add_run, add_run_path, assert_odata_error, new_run_body, run_path
 from tests.support.postgres import PostgresCluster, cluster_or_skip
 from tests.support.server_process import ServerError, ServerProcess
+from tooling.processes import free_port
 
 RECOVERY_ATTEMPTS = 100
 

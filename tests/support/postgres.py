@@ -22,7 +22,7 @@ from types import TracebackType
 import psycopg
 import pytest
 
-from fuzzing.server import free_port
+from tooling.processes import free_port
 
 START_TIMEOUT_SECONDS = 60
 # The server's own settings override nothing here; these only keep a test cluster small.

@@ -7,8 +7,6 @@ does. The process runs in dev mode with response validation on, in its own tempo
 from __future__ import annotations
 
 import signal
-import subprocess
-import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -17,21 +15,17 @@ from typing import Any
 
 import httpx
 
-from fuzzing.server import SERVER_ENV, env_without, free_port, stop, wait_for_answer
 from reference_server.auth import mint_dev_token
 from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER, Settings
 from reference_server.storage import open_store
 from reference_server.storage.base import RunStore
-from tests.support.commands import REPO_DIR
+from tooling.processes import ProcessError, child_env, free_port
+from tooling.reference import reference_service, server_command
 
 START_TIMEOUT_SECONDS = 30.0
-STOP_TIMEOUT_SECONDS = 15.0
-# The server's settings, `DATABASE_URL` too: a test server must not inherit a developer's.
-_SERVER_ENV = SERVER_ENV | {"DATABASE_URL"}
 
-
-class ServerError(RuntimeError):
-    """The server process did not start, or died while it should have been serving."""
+ServerError = ProcessError
+"""The server process did not start, or died while it should have been serving."""
 
 
 class ServerProcess:
@@ -63,8 +57,10 @@ class ServerProcess:
         self.extra_env = dict(env or {})
         self.port = port or free_port()
         self.log_path = self.state_dir.parent / f"server-{self.port}.log"
-        self._process: subprocess.Popen[bytes] | None = None
-        self._log_file: Any = None
+        self._service = reference_service(
+            "the server", self.command, port=self.port, log_path=self.log_path
+        )
+        self._service.start_timeout = START_TIMEOUT_SECONDS
 
     # -- addresses and tokens -------------------------------------------------------------------
 
@@ -123,87 +119,50 @@ class ServerProcess:
 
     @property
     def command(self) -> list[str]:
-        cmd = [sys.executable, "-m", "reference_server", "--port", str(self.port)]
-        cmd += ["--state-dir", str(self.state_dir)]
-        if self.dev:
-            cmd.append("--dev")
-        if self.validate_responses:
-            cmd.append("--validate-responses")
-        return cmd + self.extra_args
+        return server_command(
+            self.port,
+            self.state_dir,
+            dev=self.dev,
+            validate_responses=self.validate_responses,
+            args=self.extra_args,
+        )
 
     @property
     def pid(self) -> int:
-        if self._process is None:
-            raise ServerError("the server is not running")
-        return self._process.pid
+        return self._service.pid
 
     @property
     def returncode(self) -> int | None:
-        return None if self._process is None else self._process.poll()
+        return self._service.returncode
 
     def log(self) -> str:
         """Everything the process wrote to stdout and stderr so far."""
-        try:
-            return self.log_path.read_text("utf-8", errors="replace")
-        except FileNotFoundError:
-            return ""
+        return self._service.log()
 
     def start(self) -> ServerProcess:
-        if self._process is not None and self._process.poll() is None:
-            raise ServerError("the server is already running")
         self.state_dir.mkdir(parents=True, exist_ok=True)
-        env = {**env_without(_SERVER_ENV), "PYTHONUNBUFFERED": "1", **self.extra_env}
-        self._log_file = self.log_path.open("ab")
-        self._process = subprocess.Popen(
-            self.command,
-            cwd=REPO_DIR,
-            env=env,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-        )
-        self._wait_ready()
+        # Rebuilt on every start: a test may change the command or environment between runs.
+        self._service.command = self.command
+        self._service.env = child_env(self.extra_env)
+        try:
+            self._service.start()
+        except ProcessError as error:
+            raise ServerError(f"{error}\n{self.log()}") from None
         return self
-
-    def _wait_ready(self) -> None:
-        if wait_for_answer(
-            self._process,
-            self.root_url + "/openapi.json",
-            timeout=START_TIMEOUT_SECONDS,
-            pause=0.05,
-            ready=lambda response: response.status_code == 200,
-        ):
-            return
-        if self._process is not None and self._process.poll() is not None:
-            raise ServerError(f"the server exited with {self._process.returncode}:\n{self.log()}")
-        self.kill()
-        raise ServerError(f"the server was not ready in {START_TIMEOUT_SECONDS}s:\n{self.log()}")
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         """Ask the server to stop (SIGTERM by default), wait, and return its exit code."""
-        process = self._process
-        if process is None:
-            return 0
-        stop(process, sig, STOP_TIMEOUT_SECONDS)
-        self._close_log()
-        return process.returncode
+        code = self._service.stop(sig)
+        return 0 if code is None else code
 
     def kill(self) -> None:
         """SIGKILL: the process gets no chance to flush or clean up."""
-        process = self._process
-        if process is not None and process.poll() is None:
-            process.kill()
-            process.wait()
-        self._close_log()
+        self._service.kill()
 
     def restart(self) -> ServerProcess:
         """Stop the process if it runs, then start a new one on the same port and state folder."""
         self.stop()
         return self.start()
-
-    def _close_log(self) -> None:
-        if self._log_file is not None:
-            self._log_file.close()
-            self._log_file = None
 
     def close(self) -> None:
         """Stop the process and remove the temporary state folder, if this object made it."""

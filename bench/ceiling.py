@@ -1,0 +1,77 @@
+"""`python -m bench.ceiling --port N`: the ceiling of the server stack.
+
+A bare ASGI app that reads the request body, parses it as JSON and echoes it back, served by
+uvicorn with the settings the reference server uses. No routing, auth, validation, storage or
+logging: what is left is what the stack itself costs, so the reference server's throughput over
+this app's is the share of the stack's capacity it reaches.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from collections.abc import Sequence
+
+import uvicorn
+from starlette.types import Receive, Scope, Send
+
+
+async def echo(scope: Scope, receive: Receive, send: Send) -> None:
+    """Echo the JSON body of any request, re-serialised; answer lifespan events."""
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            if message["type"] == "lifespan.startup":
+                await send({"type": "lifespan.startup.complete"})
+            elif message["type"] == "lifespan.shutdown":
+                await send({"type": "lifespan.shutdown.complete"})
+                return
+    if scope["type"] != "http":
+        return
+    chunks: list[bytes] = []
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            return
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    try:
+        body = json.dumps(json.loads(b"".join(chunks) or b"null")).encode("utf-8")
+        status = 200
+    except ValueError:
+        body, status = b'{"error":"not JSON"}', 400
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(body)).encode("ascii")),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ceiling", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    args = parser.parse_args(argv)
+    # The uvicorn settings of `python -m reference_server` (reference_server/__main__.py).
+    config = uvicorn.Config(
+        echo,
+        host=args.host,
+        port=args.port,
+        access_log=False,
+        log_config=None,
+        server_header=False,
+        timeout_graceful_shutdown=10,
+    )
+    uvicorn.Server(config).run()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,61 @@
+"""Rules about request schemas: closed objects, and no evolvable-enum sentinel to send."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from contract.loading import Pointer, json_pointer
+from contract.rules.registry import SENTINEL, WEAKLY_TYPED, Problem, register
+from contract.rules.walk import is_object_schema, iter_operations, iter_request_schemas
+
+
+@register
+def check_closed_request_bodies(spec: Mapping[str, Any]) -> list[Problem]:
+    """Request body objects reject unknown properties, unless marked `x-weakly-typed: true`.
+
+    Run is not an open type: a request that names a property the schema does not know is a 400,
+    so the schema must say so (`additionalProperties: false`, or `unevaluatedProperties: false`).
+    """
+    users: dict[Pointer, list[str]] = {}
+    for operation in iter_operations(spec):
+        for schema, at, what in iter_request_schemas(spec, operation, with_parameters=False):
+            if not is_object_schema(schema) or schema.get(WEAKLY_TYPED) is True:
+                continue
+            if schema.get("additionalProperties") is False:
+                continue
+            if schema.get("unevaluatedProperties") is False:
+                continue
+            label = f"{what} of {operation.label}"
+            if label not in users.setdefault(at, []):
+                users[at].append(label)
+    return [
+        Problem(
+            at,
+            f"the object schema {json_pointer(at)} allows unknown properties in "
+            f"{'; '.join(labels)}: set `additionalProperties: false`, or mark a deliberately "
+            f"open object `{WEAKLY_TYPED}: true`",
+        )
+        for at, labels in users.items()
+    ]
+
+
+@register
+def check_request_enums_without_sentinel(spec: Mapping[str, Any]) -> list[Problem]:
+    """No request enum offers `unknownFutureValue`: Graph's sentinel is never sent by a caller."""
+    users: dict[Pointer, list[str]] = {}
+    for operation in iter_operations(spec):
+        for schema, at, what in iter_request_schemas(spec, operation, with_parameters=True):
+            enum = schema.get("enum")
+            if (isinstance(enum, list) and SENTINEL in enum) or schema.get("const") == SENTINEL:
+                label = f"{what} of {operation.label}"
+                if label not in users.setdefault(at, []):
+                    users[at].append(label)
+    return [
+        Problem(
+            at,
+            f"the enum {json_pointer(at)} offers {SENTINEL!r} in {'; '.join(labels)}; "
+            "a caller may not send the sentinel (use an input enum without it)",
+        )
+        for at, labels in users.items()
+    ]

@@ -1,0 +1,81 @@
+"""Bundle the spec into one file, as YAML and as JSON, with Redocly CLI.
+
+`openapi.yaml` is one file today, but a bundle is what readers and tools download: it must stay
+a single file with every component even if the source is ever split. Both outputs are checked
+after writing, so a bundler change that drops a component or leaves a `$ref` to another file fails
+the publish instead of shipping.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tooling.node import run_node_tool
+
+
+class BundleError(Exception):
+    """A bundle is missing, or is not the single self-contained file it must be."""
+
+
+def run_redocly(args: Sequence[str]) -> None:
+    """Run the pinned Redocly CLI quietly; raise with its output when it fails."""
+    result = run_node_tool("redocly", args)
+    if result.returncode != 0:
+        command = " ".join(args)
+        raise BundleError(
+            f"redocly {command} failed ({result.returncode}):\n{result.stdout}{result.stderr}"
+        )
+
+
+def external_refs(node: Any) -> Iterator[str]:
+    """Every `$ref` in `node` that points outside its own document."""
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not ref.startswith("#"):
+            yield ref
+        for value in node.values():
+            yield from external_refs(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from external_refs(item)
+
+
+def bundle(spec: Path, yaml_out: Path, json_out: Path) -> dict[str, Any]:
+    """Write the YAML and JSON bundles of `spec`; return the bundled document."""
+    run_redocly(["bundle", str(spec), "--output", str(yaml_out)])
+    run_redocly(["bundle", str(spec), "--output", str(json_out)])
+    with yaml_out.open(encoding="utf-8") as stream:
+        from_yaml = yaml.safe_load(stream)
+    with json_out.open(encoding="utf-8") as stream:
+        from_json = json.load(stream)
+    if from_yaml != from_json:
+        raise BundleError(f"{yaml_out.name} and {json_out.name} hold different documents")
+    if not isinstance(from_json, dict):
+        raise BundleError(f"{json_out.name} is not an OpenAPI document")
+    leftover = sorted(set(external_refs(from_json)))
+    if leftover:
+        raise BundleError(f"the bundle still refers to other files: {', '.join(leftover)}")
+    with spec.open(encoding="utf-8") as stream:
+        source = yaml.safe_load(stream)
+    missing = _missing_components(source, from_json)
+    if missing:
+        raise BundleError(f"the bundle lost components: {', '.join(missing)}")
+    return from_json
+
+
+def _missing_components(source: Any, bundled: dict[str, Any]) -> list[str]:
+    """Components of the source (`kind/name`) that the bundle does not have."""
+    if not isinstance(source, dict):
+        raise BundleError("the spec is not a YAML mapping")
+    have = bundled.get("components") or {}
+    missing = []
+    for kind, members in (source.get("components") or {}).items():
+        for name in members or {}:
+            if name not in (have.get(kind) or {}):
+                missing.append(f"{kind}/{name}")
+    return missing

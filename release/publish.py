@@ -1,0 +1,121 @@
+"""A release of the contract in `dist/` (`make publish`): everything it ships, built together.
+
+For the version in `info.version`: the spec bundled into one file (YAML and JSON), the offline
+HTML reference page, the client's wheel and sdist, the release notes from `CHANGELOG.md`, and
+`SHA256SUMS` over all of them. Everything is built in a scratch folder next to the output and
+moved into place only when every part succeeded, so a failed publish leaves the last good `dist/`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from release import client_dist, docs_page
+from release import notes as release_notes
+from release.bundle import bundle
+from tooling.staging import StagingError, swap_in
+
+NAME = "industrydata-runs"
+SUMS = "SHA256SUMS"
+# A version goes into file names: keep to characters that are safe there.
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")
+
+
+class PublishError(Exception):
+    """Something the release needs is missing or inconsistent."""
+
+
+@dataclass(frozen=True)
+class Names:
+    """The file names in `dist/` for one version."""
+
+    version: str
+
+    @property
+    def spec_yaml(self) -> str:
+        return f"{NAME}-{self.version}.openapi.yaml"
+
+    @property
+    def spec_json(self) -> str:
+        return f"{NAME}-{self.version}.openapi.json"
+
+    @property
+    def docs_html(self) -> str:
+        return f"{NAME}-{self.version}.html"
+
+    @property
+    def notes(self) -> str:
+        return f"{NAME}-{self.version}.release-notes.md"
+
+
+def spec_info(spec: Path) -> tuple[str, str]:
+    """The spec's `info.version` and `info.title`."""
+    with spec.open(encoding="utf-8") as stream:
+        document = yaml.safe_load(stream)
+    info = document.get("info") if isinstance(document, dict) else None
+    if not isinstance(info, dict):
+        raise PublishError(f"{spec} has no info object")
+    version, title = info.get("version"), info.get("title")
+    if not isinstance(version, str) or not _VERSION.match(version):
+        raise PublishError(f"info.version {version!r} is not a version usable in file names")
+    if not isinstance(title, str):
+        raise PublishError(f"{spec} has no info.title")
+    return version, title
+
+
+def write_sums(folder: Path) -> Path:
+    """Write `SHA256SUMS` in `sha256sum` format over every other file in `folder`."""
+    lines = []
+    for path in sorted(folder.iterdir()):
+        if path.name == SUMS or not path.is_file():
+            continue
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        lines.append(f"{digest}  {path.name}\n")
+    sums = folder / SUMS
+    sums.write_text("".join(lines), encoding="utf-8")
+    return sums
+
+
+def _written_by_publish(out: Path) -> str | None:
+    """Why `out` may not be replaced: a folder with files but no `SHA256SUMS` is not ours."""
+    if any(out.iterdir()) and not (out / SUMS).exists():
+        return f"{out} is not empty and holds no {SUMS}: not replacing it"
+    return None
+
+
+def publish(out: Path, spec: Path, client: Path, changelog: Path) -> list[Path]:
+    """Build the release into `out`; return its files."""
+    version, title = spec_info(spec)
+    client_version = client_dist.version(client)
+    if client_version != version:
+        raise PublishError(
+            f"the client in {client} is version {client_version}, the spec is {version}: "
+            "regenerate the client with `make generate`"
+        )
+    names = Names(version)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staged = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))
+    # mkdtemp makes a private folder; dist/ is meant to be read, served and copied.
+    staged.chmod(0o755)
+    try:
+        notes = release_notes.render(changelog, version, title)
+        (staged / names.notes).write_text(notes, encoding="utf-8")
+        bundle(spec, staged / names.spec_yaml, staged / names.spec_json)
+        docs_page.build(staged / names.spec_yaml, staged / names.docs_html)
+        client_dist.build(client, staged)
+        write_sums(staged)
+        try:
+            swap_in(staged, out, replaceable=_written_by_publish)
+        except StagingError as error:
+            raise PublishError(str(error)) from None
+    except BaseException:
+        shutil.rmtree(staged, ignore_errors=True)
+        raise
+    return sorted(out.iterdir())

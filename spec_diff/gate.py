@@ -1,0 +1,70 @@
+"""The breaking-change gate: the changes from the published spec to this one, and the verdict.
+
+A breaking change passes only with a higher major `info.version`, so that a breaking release is
+always a deliberate, visible major version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from contract.loading import SpecLoadError, load_spec
+from spec_diff import BREAKING, Change, diff_specs
+
+
+class SpecError(Exception):
+    """A spec file that is missing, is not YAML, repeats a key, or is not a mapping."""
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the gate found: every change, the report's lines, and whether the change may ship."""
+
+    changes: list[Change]
+    lines: list[str]
+    passed: bool
+
+
+def read_spec(path: Path) -> Mapping[str, Any]:
+    """Read one spec with the kit's one loader, every way it can be unreadable a `SpecError`."""
+    try:
+        return load_spec(path).data
+    except SpecLoadError as error:
+        raise SpecError(str(error)) from error
+
+
+def major_version(spec: Mapping[str, Any]) -> int | None:
+    """The semver major of ``info.version``, or None when it has none."""
+    info = spec.get("info")
+    version = str(info.get("version", "")) if isinstance(info, Mapping) else ""
+    head = version.strip().lstrip("vV").split(".", 1)[0]
+    return int(head) if head.isdigit() else None
+
+
+def format_change(change: Change, width: int) -> str:
+    """One report line: level, rule id, operation, then the place and what happened."""
+    return f"{change.level:<13} {change.rule:<{width}}  {change.where}  {change.message}"
+
+
+def judge(base: Mapping[str, Any], revision: Mapping[str, Any]) -> Verdict:
+    """Every change from `base` to `revision`, one line each, then the verdict's lines."""
+    changes = diff_specs(base, revision)
+    width = max((len(change.rule) for change in changes), default=0)
+    lines = [format_change(change, width) for change in changes]
+    breaking = sum(change.level == BREAKING for change in changes)
+    lines.append(f"{breaking} breaking, {len(changes) - breaking} non-breaking change(s)")
+    if not breaking:
+        return Verdict(changes, lines, passed=True)
+    old, new = major_version(base), major_version(revision)
+    if old is not None and new is not None and new > old:
+        lines.append(f"breaking changes allowed: the major version went up from {old} to {new}")
+        return Verdict(changes, lines, passed=True)
+    shown = "?" if old is None else old, "?" if new is None else new
+    lines.append(
+        f"FAIL: breaking changes need a higher major info.version "
+        f"(published major {shown[0]}, revision major {shown[1]})"
+    )
+    return Verdict(changes, lines, passed=False)

@@ -1,0 +1,83 @@
+"""Security requirements, global and per operation: alternatives and scopes added or removed.
+
+A requirement list holds alternatives: a client meets one of them. Each alternative is known by
+its set of scheme names, so that a changed scope list is a change inside one alternative. An
+empty alternative (``{}``), like an empty list, lets anyone call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+from typing import Any
+
+from spec_diff.changes import NON_BREAKING, Change, Spec, fixed
+from spec_diff.resolve import as_list, as_mapping
+
+_Requirements = dict[frozenset[str], dict[str, frozenset[str]]]
+
+
+def global_security_changes(base: Spec, rev: Spec) -> Iterator[Change]:
+    """Compare the top-level ``security`` of both documents."""
+    old, new = _requirements(base.get("security")), _requirements(rev.get("security"))
+    yield from _security_changes(old, new, "api-global-security", "global security", "/security")
+
+
+def operation_security_changes(
+    base: Spec,
+    rev: Spec,
+    where: str,
+    ops: tuple[Mapping[str, Any], Mapping[str, Any]],
+    pointer: str,
+) -> Iterator[Change]:
+    """Compare what an operation effectively requires, when either side declares its own."""
+    bop, rop = ops
+    if "security" not in bop and "security" not in rop:
+        return  # both inherit the global requirements, which are compared once
+    old = _requirements(bop.get("security", base.get("security")))
+    new = _requirements(rop.get("security", rev.get("security")))
+    yield from _security_changes(old, new, "api-security", where, f"{pointer}/security")
+
+
+def _requirements(value: Any) -> _Requirements:
+    """Security requirements keyed by their set of scheme names: each is one alternative."""
+    found: _Requirements = {}
+    for requirement in as_list(value):
+        schemes = {
+            str(scheme): frozenset(str(scope) for scope in as_list(scopes))
+            for scheme, scopes in as_mapping(requirement).items()
+        }
+        found[frozenset(schemes)] = schemes
+    return found
+
+
+def _open(requirements: _Requirements) -> bool:
+    """Whether anyone may call: nothing is required, or one alternative is empty (``{}``)."""
+    return not requirements or frozenset() in requirements
+
+
+def _security_changes(
+    old: _Requirements, new: _Requirements, stem: str, where: str, pointer: str
+) -> Iterator[Change]:
+    # Alternatives added or removed lock a client out only when the revision requires something:
+    # then a removed one leaves its clients no way in, and one added where anyone could call
+    # refuses every client that sent no credentials. oasdiff rates both INFO whatever the case.
+    locks_out = not _open(new)
+    for key in old.keys() - new.keys():
+        text = f"security requirement {sorted(key)} removed"
+        yield _rated(fixed(f"{stem}-removed", where, pointer, text), locks_out)
+    for key in new.keys() - old.keys():
+        text = f"security requirement {sorted(key)} added"
+        yield _rated(fixed(f"{stem}-added", where, pointer, text), locks_out and _open(old))
+    for key in sorted(old.keys() & new.keys(), key=sorted):
+        for scheme in sorted(key):
+            for scope in sorted(new[key][scheme] - old[key][scheme]):
+                text = f"scope '{scope}' added to '{scheme}'"
+                yield fixed(f"{stem}-scope-added", where, pointer, text)
+            for scope in sorted(old[key][scheme] - new[key][scheme]):
+                text = f"scope '{scope}' removed from '{scheme}'"
+                yield fixed(f"{stem}-scope-removed", where, pointer, text)
+
+
+def _rated(change: Change, locks_out: bool) -> Change:
+    return change if locks_out else replace(change, level=NON_BREAKING)

@@ -1,0 +1,107 @@
+"""`make bench`: its figures, its report, and a smoke run of every section end to end.
+
+The smoke run uses tiny budgets and writes to a temporary file, never to `BENCHMARKS.md`. No
+test here looks at how long anything took: the figures are checked for their form only.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from bench.profile import Samples, analyse
+from bench.report import Section, Table, render, verdict
+from bench.stats import Goal, Summary, pair_ratios
+from tests.support.commands import run_module
+from tooling.paths import ROOT
+
+SECTIONS = ("Generation", "Server", "Fuzzing", "Client")
+NUMBER = r"[0-9]+(?:\.[0-9]+)?"
+
+
+def test_ratios_are_taken_pair_by_pair() -> None:
+    ratios = pair_ratios([2.0, 9.0, 4.0], [1.0, 3.0, 4.0])
+    assert ratios.values == (2.0, 3.0, 1.0)
+    assert (ratios.median, ratios.min, ratios.max) == (2.0, 1.0, 3.0)
+    assert ratios.show(2, "x") == "2.00x (1.00 to 3.00)"
+    assert Summary.of([5.0]).show(1) == "5.0"
+    with pytest.raises(ValueError, match="pair by pair"):
+        pair_ratios([1.0], [1.0, 2.0])
+
+
+def test_goals_are_met_on_the_right_side() -> None:
+    at_most, at_least = Goal(1.3, upper=True), Goal(2.0, upper=False)
+    assert at_most.met(1.3)
+    assert not at_most.met(1.31)
+    assert at_least.met(2.0)
+    assert not at_least.met(1.99)
+    assert (at_most.show(), at_least.show()) == ("≤ 1.3x", "≥ 2x")
+    assert "**not met**; because" in verdict("a / b", 1.5, at_most.show(), False, "because")
+    assert verdict("a / b", 1.2, at_most.show(), True).endswith("**met**")
+
+
+def test_the_report_numbers_its_sections_and_escapes_cells() -> None:
+    section = Section("Title", "What.", verdicts=["v"], notes=["n"])
+    section.tables.append(Table("caption", ["a", "b"], [["x|y", "1"]]))
+    text = render("Benchmarks", ["preface"], [section, Section("Other", "More.")])
+    assert "## 1. Title" in text
+    assert "## 2. Other" in text
+    assert "| x\\|y | 1 |" in text
+    assert text.index("- v") < text.index("- n") < text.index("**caption**")
+
+
+def test_a_profile_splits_the_event_loop_from_the_storage_threads() -> None:
+    raw = "\n".join(
+        [
+            "thread (1): MainThread;run (asyncio/base_events.py:1);select (selectors.py:468) 50",
+            "thread (1): MainThread;run (asyncio/base_events.py:1);decode (jwt/api_jws.py:3) 30",
+            "thread (1): MainThread;run (asyncio/base_events.py:1);x (starlette/routing.py:9) 20",
+            "thread (2): AnyIO worker thread;run (reference_server/storage/sqlite.py:5) 30",
+            "thread (2): AnyIO worker thread;w (reference_server/storage/group_commit.py:7)"
+            ";wait (threading.py:331) 10",
+            "thread (3): AnyIO worker thread;get (queue.py:171) 60",
+        ]
+    )
+    found = analyse(Samples.parse(raw, seconds=1.0), "server", ROOT)
+    name, share = found.packages[0]
+    assert name == "token checks (PyJWT, cryptography)"
+    assert share == pytest.approx(0.6)  # of the busy samples: the idle select is left out
+    assert [line.split(" ")[0] for line, _ in found.storage_lines] == [
+        "reference_server/storage/sqlite.py:5",
+        "reference_server/storage/group_commit.py:7",
+    ]
+    assert found.storage_lines[0][1] == pytest.approx(0.75)
+    assert found.storage_threads == pytest.approx(0.4)  # 40 samples at 100 a second, in 1 s
+    assert len(found.tables()) == 2
+
+
+@pytest.mark.slow
+def test_the_smoke_run_reports_every_section_with_well_formed_figures(tmp_path: Path) -> None:
+    output = tmp_path / "BENCHMARKS.md"
+    committed = ROOT / "BENCHMARKS.md"
+    before = committed.read_bytes() if committed.exists() else None
+    done = run_module("scripts.bench", "--smoke", "--output", str(output), timeout=280)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    text = output.read_text(encoding="utf-8")
+    assert (committed.read_bytes() if committed.exists() else None) == before
+    assert "Smoke run" in text
+    headings = re.findall(r"^## (\d)\. (\w+)", text, re.MULTILINE)
+    assert headings == [(str(i), name) for i, name in enumerate(SECTIONS, start=1)]
+    for name in ("CPU", "memory", "OS", "Python", "wrk", "commit"):
+        assert re.search(rf"^\| {name} \| .+ \|$", text, re.MULTILINE), name
+    # A verdict with a ratio for every goal; Update run and Add run against Prism.
+    ratios = re.findall(
+        rf"\*\*({NUMBER})x\*\* \(goal ([≤≥]) ({NUMBER})x\): \*\*(met|not met)\*\*", text
+    )
+    assert len(ratios) == 1 + 4 + 1, ratios
+    assert all(float(ratio) > 0 for ratio, *_ in ratios)
+    # Every target measured: requests per second, p50 and p99 are numbers, and none failed.
+    for target in ("reference server (this tree)", "Prism mock (default logging)", "ceiling"):
+        figures = rf"\| ({NUMBER}) \| ({NUMBER}) \| ({NUMBER}) \| 0 \|$"
+        rows = re.findall(rf"^\| [^|]*{re.escape(target)}[^|]* {figures}", text, re.MULTILINE)
+        assert len(rows) == 2, target  # Update run and Add run
+    assert re.search(rf"\*\*{NUMBER} test cases/s\*\*", text)
+    assert re.search(r"^\| ignores_auth \| yes \|", text, re.MULTILINE)
+    assert re.search(rf"^\| raw `httpx.Client.patch` \| {NUMBER} \|$", text, re.MULTILINE)

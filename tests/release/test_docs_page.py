@@ -1,0 +1,110 @@
+"""The published HTML reference page renders in a real browser with the network blocked.
+
+The page is built by `release.publish` exactly as `make publish` builds it, opened from its
+`dist/` folder as a `file://` URL in headless Debian Chromium, and judged on what Redoc rendered
+(headings and schema fields in the live DOM, not the spec embedded in the page's script).
+Screenshots go to `reports/docs-page.png` (the page as it opens) and
+`reports/docs-page-operations.png` (the operations).
+"""
+
+from __future__ import annotations
+
+import json
+import struct
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from release.publish import Names, publish, spec_info
+from tests.release.chromium import RenderedPage, Visit, visit
+from tooling.paths import ROOT
+
+REPORTS = ROOT / "reports"
+OPERATION_SUMMARIES = {"Add run", "Update run", "Update a run in a run's process"}
+RUN_PROPERTIES = {"displayName", "startDateTime", "endDateTime", "status", "blockingError"}
+
+
+@pytest.fixture(scope="module")
+def page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reference page of a fresh publish of the working tree."""
+    out = tmp_path_factory.mktemp("publish") / "dist"
+    publish(out, ROOT / "openapi.yaml", ROOT / "generated", ROOT / "CHANGELOG.md")
+    version, _ = spec_info(ROOT / "openapi.yaml")
+    return out / Names(version).docs_html
+
+
+@pytest.fixture(scope="module")
+def bundled(page: Path) -> dict[str, Any]:
+    """The bundled spec published next to the page."""
+    version, _ = spec_info(ROOT / "openapi.yaml")
+    document: dict[str, Any] = json.loads((page.parent / Names(version).spec_json).read_text())
+    return document
+
+
+def _offline(result: Visit) -> None:
+    assert result.page_requests == [], f"the page requested {result.page_requests}"
+    errors = [line for line in result.console if "Uncaught" in line]
+    assert errors == [], f"the page raised script errors: {errors}"
+
+
+def test_all_three_operations_render_offline(page: Path, bundled: dict[str, Any]) -> None:
+    summaries = {
+        operation["summary"]
+        for item in bundled["paths"].values()
+        for method, operation in item.items()
+        if method in {"get", "put", "post", "patch", "delete"}
+    }
+    assert summaries == OPERATION_SUMMARIES
+    # The tag's route shows its operations in place; the tall window lets Redoc render all of
+    # them (it renders only what is near the viewport).
+    result = visit(f"{page.as_uri()}#/industrydata.run", height=6000)
+    _offline(result)
+    rendered = RenderedPage(result.dom)
+    assert set(rendered.headings.get("h2", [])) >= OPERATION_SUMMARIES, rendered.headings
+
+
+def test_the_run_schema_renders_offline(page: Path, bundled: dict[str, Any]) -> None:
+    properties = set(bundled["components"]["schemas"]["run"]["properties"])
+    assert properties >= RUN_PROPERTIES
+    result = visit(f"{page.as_uri()}#/schemas/run")
+    _offline(result)
+    rendered = RenderedPage(result.dom)
+    assert "run" in rendered.headings.get("h2", []), rendered.headings
+    # Redoc gives every rendered schema field an anchor id `schemas/<schema>/path=<field>`.
+    shown = {name for name in properties if f"schemas/run/path={name.lower()}" in rendered.ids}
+    assert shown == properties
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_screenshots_of_the_page(page: Path) -> None:
+    REPORTS.mkdir(exist_ok=True)
+    # What a reader sees first, and the whole route of the operations. The window is as tall as
+    # that route: in a shorter one, headless Chromium paints the scrolled page with a blank band.
+    shots = {
+        REPORTS / "docs-page.png": ("", 2000),
+        REPORTS / "docs-page-operations.png": ("#/industrydata.run", 8000),
+    }
+    for shot, (route, height) in shots.items():
+        shot.unlink(missing_ok=True)
+        result = visit(f"{page.as_uri()}{route}", height=height, screenshot=shot)
+        _offline(result)
+        assert _png_size(shot) == (1280, height)
+
+
+def test_the_network_log_sees_a_page_that_reaches_out(tmp_path: Path) -> None:
+    # The offline assertions above rely on reading the page's requests from Chromium's network
+    # log: a page that does load something must show up there.
+    probe = tmp_path / "probe.html"
+    probe.write_text(
+        '<!DOCTYPE html><html><body><img src="https://cdn.example.invalid/logo.svg"></body></html>',
+        encoding="utf-8",
+    )
+    result = visit(probe.as_uri())
+    assert result.page_requests == ["https://cdn.example.invalid/logo.svg"]
