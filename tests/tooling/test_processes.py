@@ -67,10 +67,10 @@ def test_a_service_is_ready_on_answer_and_stop_takes_its_children(tmp_path: Path
     port = free_port()
     command = [sys.executable, "-c", FORKING_SERVER, str(port)]
     with Service("forking", command, port=port, log_path=tmp_path / "log") as service:
-        assert service.returncode is None
         child = _child_pid(service)
         assert _alive(child)
-    assert service.returncode is not None
+        assert service.running
+    assert service.pid and not _alive(service.pid)
     deadline = time.monotonic() + 5
     while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
