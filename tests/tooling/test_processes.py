@@ -70,7 +70,7 @@ def test_a_service_is_ready_on_answer_and_stop_takes_its_children(tmp_path: Path
         child = _child_pid(service)
         assert _alive(child)
         assert service.running
-    assert service.pid and not _alive(service.pid)
+    assert not _alive(service.pid)
     deadline = time.monotonic() + 5
     while _alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
