@@ -52,11 +52,12 @@ generate: validate
 check-generated: install
 	$(PY) -m scripts.check_generated
 
-## lint: ruff (format and lint) and mypy --strict on the hand-written code
+## lint: ruff (format and lint), mypy --strict, and the import rules of ARCHITECTURE.md
 lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-cache
 
 ## serve: run the reference server in dev mode on 127.0.0.1:$(PORT)
 serve: install

@@ -13,7 +13,7 @@ from starlette.types import ASGIApp
 
 from bug_zoo.asgi import Call, Handler, Request, Response, Rewriting, is_json_write
 from bug_zoo.catalog import Context
-from reference_server.auth import mint_dev_token
+from tooling.reference import mint_token
 
 SENTINEL = "unknownFutureValue"
 """The evolvable-enum sentinel: a status a response may carry and a request may not."""
@@ -27,10 +27,9 @@ def served_as_dev_user(refusal: int) -> Callable[[ASGIApp, Context], ASGIApp]:
     """
 
     def build(app: ASGIApp, context: Context) -> ASGIApp:
-        settings = context.settings
-        token = mint_dev_token(
-            context.state_dir, issuer=settings.issuer, audience=settings.audience
-        )
+        # Minted by the server's own token command, as a user would: the zoo wraps the server's
+        # app, storage and settings, never its auth.
+        token = mint_token(context.state_dir)
 
         async def handle(request: Request, call: Call) -> Response:
             response = await call(request)
