@@ -180,10 +180,10 @@ def connection_pool(
         # A round trip before each use: a restart breaks idle connections without a word, so
         # find out before a transaction starts; a broken one is dropped and the next one tried.
         check=ConnectionPool.check_connection,
-        # No background retries after a failed connection attempt: the pool would keep the
-        # slot and back off (1 s, 2 s, 4 s, ...), so a database that is back would be found
-        # only at the next retry. Given up at once, the next request that needs a connection
-        # starts a new attempt straight away.
+        # No background retrying after a failed connection attempt. The pool would retry with
+        # growing pauses (1 s, 2 s, 4 s, ...) and start no other attempt meanwhile, so a
+        # database that is back would be found only at the next retry; given up at once (after
+        # one immediate retry), the next request that needs a connection starts a new attempt.
         reconnect_timeout=0,
         name=name,  # in the pool's log lines
         open=True,
