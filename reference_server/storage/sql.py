@@ -51,6 +51,8 @@ class Connection(Protocol):
 
 @dataclass(frozen=True)
 class Dialect:
+    """How one engine spells what the shared statements leave open (see above)."""
+
     placeholder: str
     load_order: str
     row_lock: str
