@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import ExitStack, asynccontextmanager
 from dataclasses import astuple
 
 from starlette.applications import Starlette
@@ -40,48 +40,55 @@ def create_app(settings: Settings, *, store: RunStore | None = None) -> Starlett
     settings.check()
     spec = Spec.load(settings.spec_path)
     authenticator = Authenticator(settings)
-    if store is None:
-        store = open_store(settings.effective_database_url)
-    if settings.demo_data is not None:
-        added = store.load(read_dataset(settings.demo_data, spec))
-        log.info("data file %s: %d new records loaded", settings.demo_data.name, added)
-    api = RunsApi(spec, store)
-    documents = Documents(spec, settings.docs_html)
+    # What is opened here is closed again if a later step fails (the database is down, the data
+    # file is wrong), so a failed start leaves no pool or connection behind; once the app is
+    # built, its lifespan closes them.
+    with ExitStack() as opened:
+        if store is None:
+            store = open_store(settings.effective_database_url)
+            opened.callback(store.close)
+        if settings.demo_data is not None:
+            added = store.load(read_dataset(settings.demo_data, spec))
+            log.info("data file %s: %d new records loaded", settings.demo_data.name, added)
+        api = RunsApi(spec, store)
+        documents = Documents(spec, settings.docs_html)
 
-    # Listed outermost first. The access log sees the final status; response checks see the
-    # request-id; the body limit applies only once the app reads the body (after auth).
-    middleware = [Middleware(AccessLogMiddleware)]
-    if settings.validate_responses:
-        middleware.append(Middleware(ResponseValidationMiddleware, spec=spec))
-    middleware += [
-        Middleware(
-            RequestContextMiddleware,
-            echo_ok=lambda value: spec.response_header_ok("client-request-id", value),
-        ),
-        Middleware(BodyLimitMiddleware, limit=spec.max_body_bytes),
-        Middleware(AuthMiddleware, authenticator=authenticator, base_path=spec.base_path),
-    ]
-    limit = RateLimit.from_settings(settings)
-    limiter = None
-    if limit is not None:
-        limiter = RateLimiter(limit, open_buckets(settings.effective_database_url))
-        middleware.append(Middleware(RateLimitMiddleware, limiter=limiter))
-        log.info("rate limit: %g requests a minute per caller, bursts of %d", *astuple(limit))
+        # Listed outermost first. The access log sees the final status; response checks see the
+        # request-id; the body limit applies only once the app reads the body (after auth).
+        middleware = [Middleware(AccessLogMiddleware)]
+        if settings.validate_responses:
+            middleware.append(Middleware(ResponseValidationMiddleware, spec=spec))
+        middleware += [
+            Middleware(
+                RequestContextMiddleware,
+                echo_ok=lambda value: spec.response_header_ok("client-request-id", value),
+            ),
+            Middleware(BodyLimitMiddleware, limit=spec.max_body_bytes),
+            Middleware(AuthMiddleware, authenticator=authenticator, base_path=spec.base_path),
+        ]
+        limit = RateLimit.from_settings(settings)
+        limiter = None
+        if limit is not None:
+            limiter = RateLimiter(limit, open_buckets(settings.effective_database_url))
+            opened.callback(limiter.close)
+            middleware.append(Middleware(RateLimitMiddleware, limiter=limiter))
+            log.info("rate limit: %g requests a minute per caller, bursts of %d", *astuple(limit))
 
-    @asynccontextmanager
-    async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        yield
-        if limiter is not None:
-            limiter.close()
-        store.close()
-        log.info("storage closed")
+        @asynccontextmanager
+        async def lifespan(app: Starlette) -> AsyncIterator[None]:
+            yield
+            if limiter is not None:
+                limiter.close()
+            store.close()
+            log.info("storage closed")
 
-    app = Starlette(
-        routes=[*documents.routes(), *api.routes()],
-        middleware=middleware,
-        exception_handlers={HTTPException: http_error},
-        lifespan=lifespan,
-    )
+        app = Starlette(
+            routes=[*documents.routes(), *api.routes()],
+            middleware=middleware,
+            exception_handlers={HTTPException: http_error},
+            lifespan=lifespan,
+        )
+        opened.pop_all()
     app.state.spec = spec
     app.state.store = store
     app.state.settings = settings

@@ -15,10 +15,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from reference_server.resource import run_odata_type
 from reference_server.spec import Spec
 from reference_server.storage.base import RUN_FIELDS, FlowRecord, RunRecord
-
-ODATA_TYPE = "#microsoft.graph.industryData.run"
 
 
 class DataFileError(ValueError):
@@ -33,6 +32,7 @@ def read_dataset(path: Path, spec: Spec) -> list[FlowRecord]:
     flows = document.get("incomingFlows") if isinstance(document, dict) else None
     if not isinstance(flows, list):
         raise DataFileError(f"{path}: expected an object with an 'incomingFlows' list")
+    odata_type = run_odata_type(spec)
     records = []
     for flow in flows:
         if not isinstance(flow, dict) or not isinstance(flow.get("id"), str):
@@ -43,7 +43,7 @@ def read_dataset(path: Path, spec: Spec) -> list[FlowRecord]:
                 raise DataFileError(f"{path}: runs of '{flow['id']}' must be objects")
             links = run.get("processRuns", [])
             resource = {
-                "@odata.type": ODATA_TYPE,
+                "@odata.type": odata_type,
                 **{k: v for k, v in run.items() if k != "processRuns"},
             }
             problems = spec.check_schema("run", resource)
@@ -61,19 +61,3 @@ def read_dataset(path: Path, spec: Spec) -> list[FlowRecord]:
             )
         records.append(FlowRecord(id=flow["id"], runs=tuple(runs)))
     return records
-
-
-def dataset_document(flows: list[FlowRecord]) -> dict[str, Any]:
-    """The data-file form of `flows` (what `read_dataset` reads back)."""
-    return {
-        "incomingFlows": [
-            {
-                "id": flow.id,
-                "runs": [
-                    {"id": run.id, **run.fields, "processRuns": list(run.process_runs)}
-                    for run in flow.runs
-                ],
-            }
-            for flow in flows
-        ]
-    }

@@ -26,10 +26,10 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from reference_server.dataset import ODATA_TYPE
 from reference_server.errors import bad_request, odata_error, service_unavailable
 from reference_server.middleware import BodyTooLargeError, within_deadline
 from reference_server.payload import PayloadError, content_type_problem, parse_json
+from reference_server.resource import run_odata_type, run_resource
 from reference_server.settings import DIST_DIR
 from reference_server.spec import Operation, Spec, Violation
 from reference_server.storage.base import (
@@ -47,14 +47,6 @@ log = logging.getLogger("reference_server")
 TIME_FIELDS = ("startDateTime", "endDateTime")
 _HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
 _ENTITY_TAG = re.compile(r'(W/)?"([^"]*)"')
-
-
-def run_resource(run: StoredRun) -> dict[str, Any]:
-    """The run as the API returns it: every property, in the spec's order."""
-    resource: dict[str, Any] = {"@odata.type": ODATA_TYPE, "id": run.id}
-    for name in RUN_FIELDS:
-        resource[name] = run.fields.get(name)
-    return resource
 
 
 def parse_if_match(value: str | None) -> Precondition | None:
@@ -82,6 +74,7 @@ class RunsApi:
     def __init__(self, spec: Spec, store: RunStore) -> None:
         self.spec = spec
         self.store = store
+        self.odata_type = run_odata_type(spec)
 
     async def _accept(self, request: Request, operation_id: str) -> Accepted | Response:
         op: Operation = self.spec.operations[operation_id]
@@ -168,7 +161,9 @@ class RunsApi:
         )
         if isinstance(stored, Response):
             return stored
-        return JSONResponse(run_resource(stored), headers={"ETag": f'"{stored.version}"'})
+        return JSONResponse(
+            run_resource(stored, self.odata_type), headers={"ETag": f'"{stored.version}"'}
+        )
 
     async def update_run(self, request: Request) -> Response:
         return await self._update(request, "updateRun", process=False)

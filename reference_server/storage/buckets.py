@@ -15,8 +15,8 @@ from urllib.parse import urlsplit
 # scheme -> "module:class"; the class has `from_url(url) -> BucketStore`.
 ENGINES = {
     "sqlite": "reference_server.storage.sqlite_buckets:SqliteBuckets",
-    "postgresql": "reference_server.storage.postgres:PostgresBuckets",
-    "postgres": "reference_server.storage.postgres:PostgresBuckets",
+    "postgresql": "reference_server.storage.postgres_buckets:PostgresBuckets",
+    "postgres": "reference_server.storage.postgres_buckets:PostgresBuckets",
 }
 
 

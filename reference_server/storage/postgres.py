@@ -1,11 +1,10 @@
 """PostgreSQL storage (psycopg 3): several server processes can share one database.
 
-Each method is one transaction on a pooled connection. A merge locks the run's row
-(`SELECT ... FOR NO KEY UPDATE`) before it reads it, so concurrent updates from any number of
-processes are applied one after the other and none is lost; `FOR NO KEY UPDATE` still lets an
-Add run link a new run to that row (the foreign key takes only a key-share lock). A write is
-durable when COMMIT returns (the server's `fsync` and `synchronous_commit` are PostgreSQL's
-defaults, left on).
+Each method is one transaction on a connection of a `psycopg_pool.ConnectionPool`. A merge locks
+the run's row (`SELECT ... FOR NO KEY UPDATE`, see `sql.Dialect`) before it reads it, so
+concurrent updates from any number of processes are applied one after the other and none is
+lost. A write is durable when COMMIT returns (the server's `fsync` and `synchronous_commit` are
+PostgreSQL's defaults, left on).
 
 Every wait is bounded by `timeout` (the URL's `?timeout=SECONDS`, default 5): connecting,
 waiting for a pooled connection, a lock, a statement. A database that is down, restarting or
@@ -15,40 +14,38 @@ restart is noticed before it is used again and replaced, so the store recovers b
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import psycopg
 from psycopg import errors as pg_errors
-from psycopg.pq import TransactionStatus
+from psycopg.conninfo import conninfo_to_dict
+from psycopg_pool import ConnectionPool
 
 from reference_server.storage.base import (
     JSON,
     FlowRecord,
     Precondition,
-    RunRecord,
     RunStore,
     StoredRun,
     UnavailableError,
     fields_json,
     flow_missing,
-    link_missing,
     link_outside_flow,
-    merged_fields,
     run_missing,
 )
-from reference_server.storage.buckets import BucketStore, take_one
+from reference_server.storage.sql import POSTGRES, Sql
 
 log = logging.getLogger("reference_server.storage")
 T = TypeVar("T")
+Connection = psycopg.Connection[Any]
 
+SQL = Sql(POSTGRES)
 SCHEMA_VERSION = 1
 DEFAULT_TIMEOUT_SECONDS = 5.0
 DEFAULT_POOL_SIZE = 10
@@ -56,6 +53,8 @@ DEFAULT_POOL_SIZE = 10
 RETRIES = 3
 # Concurrent first starts of several processes create the schema one at a time under this lock.
 SCHEMA_LOCK_KEY = 0x52554E53  # "RUNS"
+# Not shared with SQLite: PostgreSQL rows have no load order of their own (hence `seq`), and the
+# schema version is kept in a table rather than SQLite's `PRAGMA user_version`.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS run_store_schema (
     version INTEGER NOT NULL
@@ -88,11 +87,28 @@ CREATE TABLE IF NOT EXISTS rate_limit_buckets (
 );
 """
 # Driver errors that mean "the database cannot serve this now" rather than a bug: connection
-# failures and shutdowns, timeouts, and lock waits (all OperationalError in psycopg), and a
-# connection that is already closed.
+# failures and shutdowns, timeouts, lock waits, no pooled connection in time and a closed pool
+# (all OperationalError in psycopg and psycopg_pool), and a connection that is already closed.
 UNAVAILABLE = (psycopg.OperationalError, psycopg.InterfaceError)
 RETRYABLE = (pg_errors.DeadlockDetected, pg_errors.SerializationFailure)
-IDLE = TransactionStatus.IDLE
+
+
+class _OneLine(logging.Filter):
+    """libpq's messages run over several lines (a hint on the second); the log has one per event."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "\n" in message:
+            record.msg, record.args = " ".join(message.split()), None
+        return True
+
+
+# psycopg_pool logs every checkout and return at INFO, three lines a request in a server that
+# logs at INFO; its warnings (a failed connection attempt, with the driver's reason) still show.
+_pool_log = logging.getLogger("psycopg.pool")
+if _pool_log.level == logging.NOTSET:
+    _pool_log.setLevel(logging.WARNING)
+_pool_log.addFilter(_OneLine())
 
 
 def _storable(*keys: str) -> bool:
@@ -128,81 +144,50 @@ def split_url(url: str) -> tuple[str, float, int]:
     if not (0 < timeout <= 300 and 0 < pool_size <= 100):
         raise ValueError("timeout must be in (0, 300] seconds and pool_size in 1..100")
     conninfo = urlunsplit(("postgresql", parts.netloc, parts.path, urlencode(rest), ""))
+    try:
+        conninfo_to_dict(conninfo)  # an unknown libpq parameter fails here, not at each connect
+    except psycopg.ProgrammingError as exc:
+        raise ValueError(f"DATABASE_URL: {str(exc).strip()}") from None
     return conninfo, timeout, pool_size
 
 
-class Pool:
-    """At most `size` connections, each checked before it is handed out again.
+def connection_pool(
+    name: str, conninfo: str, size: int, timeout: float
+) -> ConnectionPool[Connection]:
+    """A pool that makes at most `size` connections, each checked before it is handed out.
 
     Small on purpose: the server's worker threads take turns, and a request that cannot get a
     connection within `timeout` is answered 503 instead of queueing without end.
     """
-
-    def __init__(self, conninfo: str, size: int, timeout: float) -> None:
-        self.conninfo = conninfo
-        self.timeout = timeout
-        self._slots = threading.BoundedSemaphore(size)
-        self._idle: list[psycopg.Connection[Any]] = []
-        self._lock = threading.Lock()
-        self._closed = False
-        limit_ms = int(timeout * 1000)
-        # A statement or a lock wait that takes longer than `timeout` is cancelled by the server.
-        self._options = f"-c statement_timeout={limit_ms} -c lock_timeout={limit_ms}"
-
-    def _connect(self) -> psycopg.Connection[Any]:
-        return psycopg.connect(
-            self.conninfo,
-            autocommit=True,  # transactions are explicit: `with conn.transaction()`
-            connect_timeout=max(1, math.ceil(self.timeout)),
-            options=self._options,
-            application_name="reference_server",
-        )
-
-    def _take(self) -> psycopg.Connection[Any]:
-        while True:
-            with self._lock:
-                if self._closed:
-                    raise UnavailableError("The storage is closed.")
-                conn = self._idle.pop() if self._idle else None
-            if conn is None:
-                return self._connect()
-            try:
-                # A restart of the database breaks idle connections without a word; find out
-                # now, before a transaction starts, so that nothing has to be retried blind.
-                conn.execute("SELECT 1")
-                return conn
-            except UNAVAILABLE:
-                conn.close()
-
-    def _give_back(self, conn: psycopg.Connection[Any]) -> None:
-        if conn.closed or conn.broken or conn.info.transaction_status != IDLE:
-            conn.close()
-            return
-        with self._lock:
-            if self._closed:
-                conn.close()
-            else:
-                self._idle.append(conn)
-
-    @contextmanager
-    def connection(self) -> Iterator[psycopg.Connection[Any]]:
-        if not self._slots.acquire(timeout=self.timeout):
-            raise UnavailableError("Every storage connection is busy.")
-        try:
-            conn = self._take()
-            try:
-                yield conn
-            finally:
-                self._give_back(conn)
-        finally:
-            self._slots.release()
-
-    def close(self) -> None:
-        with self._lock:
-            self._closed = True
-            idle, self._idle = self._idle, []
-        for conn in idle:
-            conn.close()
+    limit_ms = int(timeout * 1000)
+    return ConnectionPool(
+        conninfo,
+        connection_class=psycopg.Connection,
+        kwargs={
+            "autocommit": True,  # transactions are explicit: `with conn.transaction()`
+            "connect_timeout": max(1, math.ceil(timeout)),  # psycopg makes it at least 2 s
+            # A statement or a lock wait that takes longer than `timeout` is cancelled by the
+            # server (a database that does not answer at all is the caller's deadline's job).
+            "options": f"-c statement_timeout={limit_ms} -c lock_timeout={limit_ms}",
+            "application_name": "reference_server",
+        },
+        # None at start, so a store opens while the database is still down; made on demand.
+        min_size=0,
+        max_size=size,
+        # The longest wait for a connection, a new one being made included: then PoolTimeout.
+        timeout=timeout,
+        max_waiting=0,  # no queue limit: every waiter leaves after `timeout` anyway
+        # A round trip before each use: a restart breaks idle connections without a word, so
+        # find out before a transaction starts; a broken one is dropped and the next one tried.
+        check=ConnectionPool.check_connection,
+        # No background retrying after a failed connection attempt. The pool would retry with
+        # growing pauses (1 s, 2 s, 4 s, ...) and start no other attempt meanwhile, so a
+        # database that is back would be found only at the next retry; given up at once (after
+        # one immediate retry), the next request that needs a connection starts a new attempt.
+        reconnect_timeout=0,
+        name=name,  # in the pool's log lines
+        open=True,
+    )
 
 
 def _unavailable(exc: Exception) -> UnavailableError:
@@ -212,17 +197,17 @@ def _unavailable(exc: Exception) -> UnavailableError:
     return UnavailableError("The storage is unavailable.")
 
 
-class _Database:
+class Database:
     """A pool and the schema: run one transaction, translate the driver's errors."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, name: str) -> None:
         conninfo, timeout, size = split_url(url)
         self.timeout = timeout
-        self.pool = Pool(conninfo, size, timeout)
+        self.pool = connection_pool(name, conninfo, size, timeout)
         self._schema_ready = threading.Event()
         self._schema_lock = threading.Lock()
 
-    def transaction(self, work: Callable[[psycopg.Connection[Any]], T]) -> T:
+    def transaction(self, work: Callable[[Connection], T]) -> T:
         """Run `work` in one transaction; retry it when it lost a deadlock or serialization race."""
         self._ensure_schema()
         attempt = 0
@@ -243,67 +228,43 @@ class _Database:
         # database is still down and start working once it is up.
         if self._schema_ready.is_set():
             return
-        with self._schema_lock:
+        if not self._schema_lock.acquire(timeout=self.timeout):
+            raise UnavailableError("The storage is busy.")  # another thread is creating it
+        try:
             if self._schema_ready.is_set():
                 return
-            try:
-                with self.pool.connection() as conn, conn.transaction():
-                    conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
-                    exists = conn.execute(
-                        "SELECT to_regclass('run_store_schema') IS NOT NULL"
-                    ).fetchone()
-                    found = 0
-                    if exists and exists[0]:
-                        row = conn.execute("SELECT max(version) FROM run_store_schema").fetchone()
-                        found = int(row[0]) if row and row[0] is not None else 0
-                    if found > SCHEMA_VERSION:
-                        raise RuntimeError(
-                            f"the database has schema {found}, newer than {SCHEMA_VERSION}"
-                        )
-                    if found < SCHEMA_VERSION:
-                        conn.execute(SCHEMA)
-                        conn.execute("DELETE FROM run_store_schema")
-                        conn.execute(
-                            "INSERT INTO run_store_schema (version) VALUES (%s)", (SCHEMA_VERSION,)
-                        )
-            except UNAVAILABLE as exc:
-                raise _unavailable(exc) from exc
+            with self.pool.connection() as conn, conn.transaction():
+                self._create_schema(conn)
             self._schema_ready.set()
+        except UNAVAILABLE as exc:
+            raise _unavailable(exc) from exc
+        finally:
+            self._schema_lock.release()
+
+    @staticmethod
+    def _create_schema(conn: Connection) -> None:
+        conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
+        exists = conn.execute("SELECT to_regclass('run_store_schema') IS NOT NULL").fetchone()
+        found = 0
+        if exists and exists[0]:
+            row = conn.execute("SELECT max(version) FROM run_store_schema").fetchone()
+            found = int(row[0]) if row and row[0] is not None else 0
+        if found > SCHEMA_VERSION:
+            raise RuntimeError(f"the database has schema {found}, newer than {SCHEMA_VERSION}")
+        if found < SCHEMA_VERSION:
+            conn.execute(SCHEMA)
+            conn.execute("DELETE FROM run_store_schema")
+            conn.execute("INSERT INTO run_store_schema (version) VALUES (%s)", (SCHEMA_VERSION,))
 
     def close(self) -> None:
         self.pool.close()
-
-
-def _run(conn: psycopg.Connection[Any], flow_id: str, run_id: str, lock: bool) -> StoredRun | None:
-    sql = "SELECT fields, version FROM runs WHERE flow_id = %s AND id = %s"
-    if lock:
-        sql += " FOR NO KEY UPDATE"
-    row = conn.execute(sql, (flow_id, run_id)).fetchone()
-    if row is None:
-        return None
-    return StoredRun(flow_id=flow_id, id=run_id, fields=json.loads(row[0]), version=int(row[1]))
-
-
-def _has_flow(conn: psycopg.Connection[Any], flow_id: str) -> bool:
-    return (
-        conn.execute("SELECT 1 FROM incoming_flows WHERE id = %s", (flow_id,)).fetchone()
-        is not None
-    )
-
-
-def _links(conn: psycopg.Connection[Any], flow_id: str, run_id: str) -> list[str]:
-    rows = conn.execute(
-        "SELECT linked_run_id FROM process_links WHERE flow_id = %s AND run_id = %s ORDER BY seq",
-        (flow_id, run_id),
-    ).fetchall()
-    return [str(r[0]) for r in rows]
 
 
 class PostgresStore(RunStore):
     """`RunStore` on a PostgreSQL database (`postgresql://user@host:port/db?timeout=5`)."""
 
     def __init__(self, url: str) -> None:
-        self._db = _Database(url)
+        self._db = Database(url, "runs")
         self.timeout = self._db.timeout
 
     @classmethod
@@ -315,43 +276,23 @@ class PostgresStore(RunStore):
     def get_run(self, flow_id: str, run_id: str) -> StoredRun | None:
         if not _storable(flow_id, run_id):
             return None
-        return self._db.transaction(lambda conn: _run(conn, flow_id, run_id, lock=False))
+        return self._db.transaction(lambda conn: SQL.read_run(conn, flow_id, run_id))
 
     def flow_exists(self, flow_id: str) -> bool:
         if not _storable(flow_id):
             return False
-        return self._db.transaction(lambda conn: _has_flow(conn, flow_id))
+        return self._db.transaction(lambda conn: SQL.has_flow(conn, flow_id))
 
     def process_runs(self, flow_id: str, run_id: str) -> list[str]:
         if not _storable(flow_id, run_id):
             return []
-        return self._db.transaction(lambda conn: _links(conn, flow_id, run_id))
+        return self._db.transaction(lambda conn: SQL.process_runs(conn, flow_id, run_id))
 
     def snapshot(self) -> list[FlowRecord]:
-        def read(conn: psycopg.Connection[Any]) -> list[FlowRecord]:
-            links: dict[tuple[str, str], list[str]] = {}
-            for flow_id, run_id, linked in conn.execute(
-                "SELECT flow_id, run_id, linked_run_id FROM process_links ORDER BY seq"
-            ).fetchall():
-                links.setdefault((flow_id, run_id), []).append(linked)
-            runs: dict[str, list[RunRecord]] = {}
-            for flow_id, run_id, fields in conn.execute(
-                "SELECT flow_id, id, fields FROM runs ORDER BY seq"
-            ).fetchall():
-                runs.setdefault(flow_id, []).append(
-                    RunRecord(
-                        id=run_id,
-                        fields=json.loads(fields),
-                        process_runs=tuple(links.get((flow_id, run_id), ())),
-                    )
-                )
-            flows = conn.execute("SELECT id FROM incoming_flows ORDER BY seq").fetchall()
-            return [FlowRecord(id=f, runs=tuple(runs.get(f, ()))) for (f,) in flows]
-
         # One REPEATABLE READ transaction: the three reads see the same moment.
-        def consistent(conn: psycopg.Connection[Any]) -> list[FlowRecord]:
+        def consistent(conn: Connection) -> list[FlowRecord]:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            return read(conn)
+            return SQL.snapshot(conn)
 
         return self._db.transaction(consistent)
 
@@ -363,19 +304,15 @@ class PostgresStore(RunStore):
                 if not _storable(flow.id, run.id, *run.process_runs):
                     raise ValueError(f"run '{run.id}' of flow '{flow.id}': ids cannot hold NUL")
 
-        def write(conn: psycopg.Connection[Any]) -> int:
+        def write(conn: Connection) -> int:
             # Several processes starting together load the same data one at a time.
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
             added = 0
             for flow in flows:
-                added += conn.execute(
-                    "INSERT INTO incoming_flows (id) VALUES (%s) ON CONFLICT DO NOTHING", (flow.id,)
-                ).rowcount
+                added += conn.execute(SQL.load_flow, (flow.id,)).rowcount
                 for run in flow.runs:
                     added += conn.execute(
-                        "INSERT INTO runs (flow_id, id, fields, version) VALUES (%s, %s, %s, 1)"
-                        " ON CONFLICT DO NOTHING",
-                        (flow.id, run.id, fields_json(run.fields)),
+                        SQL.load_run, (flow.id, run.id, fields_json(run.fields))
                     ).rowcount
             for flow in flows:
                 for run in flow.runs:
@@ -383,9 +320,7 @@ class PostgresStore(RunStore):
                         try:
                             with conn.transaction():  # a savepoint, to name the bad link
                                 added += conn.execute(
-                                    "INSERT INTO process_links (flow_id, run_id, linked_run_id)"
-                                    " VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
-                                    (flow.id, run.id, linked),
+                                    SQL.load_link, (flow.id, run.id, linked)
                                 ).rowcount
                         except pg_errors.ForeignKeyViolation:
                             raise link_outside_flow(flow.id, run.id, linked) from None
@@ -400,23 +335,9 @@ class PostgresStore(RunStore):
             raise flow_missing(flow_id)
         if not _storable(parent_run_id):
             raise run_missing(flow_id, parent_run_id)
-
-        def write(conn: psycopg.Connection[Any]) -> StoredRun:
-            if not _has_flow(conn, flow_id):
-                raise flow_missing(flow_id)
-            if _run(conn, flow_id, parent_run_id, lock=False) is None:
-                raise run_missing(flow_id, parent_run_id)
-            conn.execute(
-                "INSERT INTO runs (flow_id, id, fields, version) VALUES (%s, %s, %s, 1)",
-                (flow_id, new_run_id, fields_json(fields)),
-            )
-            conn.execute(
-                "INSERT INTO process_links (flow_id, run_id, linked_run_id) VALUES (%s, %s, %s)",
-                (flow_id, parent_run_id, new_run_id),
-            )
-            return StoredRun(flow_id=flow_id, id=new_run_id, fields=dict(fields), version=1)
-
-        return self._db.transaction(write)
+        return self._db.transaction(
+            lambda conn: SQL.create_linked_run(conn, flow_id, parent_run_id, new_run_id, fields)
+        )
 
     def update_run(
         self,
@@ -433,73 +354,9 @@ class PostgresStore(RunStore):
             raise run_missing(flow_id, process_of)
         if not _storable(run_id):
             raise run_missing(flow_id, run_id)
-
-        def write(conn: psycopg.Connection[Any]) -> StoredRun:
-            if not _has_flow(conn, flow_id):
-                raise flow_missing(flow_id)
-            if process_of is not None and _run(conn, flow_id, process_of, lock=False) is None:
-                raise run_missing(flow_id, process_of)
-            run = _run(conn, flow_id, run_id, lock=True)
-            if run is None:
-                raise run_missing(flow_id, run_id)
-            if (
-                process_of is not None
-                and conn.execute(
-                    "SELECT 1 FROM process_links"
-                    " WHERE flow_id = %s AND run_id = %s AND linked_run_id = %s",
-                    (flow_id, process_of, run_id),
-                ).fetchone()
-                is None
-            ):
-                raise link_missing(flow_id, process_of, run_id)
-            merged = merged_fields(run, changes, precondition)
-            if merged is None:
-                return run
-            conn.execute(
-                "UPDATE runs SET fields = %s, version = version + 1 WHERE flow_id = %s AND id = %s",
-                (fields_json(merged), flow_id, run_id),
-            )
-            return StoredRun(flow_id=flow_id, id=run_id, fields=merged, version=run.version + 1)
-
-        return self._db.transaction(write)
-
-    def close(self) -> None:
-        self._db.close()
-
-
-class PostgresBuckets(BucketStore):
-    """Rate-limit buckets in the same database, shared by every process that uses it."""
-
-    def __init__(self, url: str) -> None:
-        self._db = _Database(url)
-        self.timeout = self._db.timeout
-
-    @classmethod
-    def from_url(cls, url: str) -> PostgresBuckets:
-        return cls(url)
-
-    def take(self, key: str, *, per_second: float, burst: float, now: float) -> float:
-        def write(conn: psycopg.Connection[Any]) -> float:
-            # Create the bucket full if it is new, then lock it: concurrent takes from any
-            # process queue on the row and each sees the tokens the previous one left.
-            conn.execute(
-                "INSERT INTO rate_limit_buckets (key, tokens, updated_at) VALUES (%s, %s, %s)"
-                " ON CONFLICT DO NOTHING",
-                (key, burst, now),
-            )
-            row = conn.execute(
-                "SELECT tokens, updated_at FROM rate_limit_buckets WHERE key = %s FOR UPDATE",
-                (key,),
-            ).fetchone()
-            assert row is not None  # inserted above, and buckets are never deleted
-            tokens, wait = take_one(float(row[0]), float(row[1]), now, per_second, burst)
-            conn.execute(
-                "UPDATE rate_limit_buckets SET tokens = %s, updated_at = %s WHERE key = %s",
-                (tokens, max(now, float(row[1])), key),
-            )
-            return wait
-
-        return self._db.transaction(write)
+        return self._db.transaction(
+            lambda conn: SQL.update_run(conn, flow_id, run_id, changes, process_of, precondition)
+        )
 
     def close(self) -> None:
         self._db.close()

@@ -15,7 +15,6 @@ or cannot be written raises `UnavailableError` (the HTTP layer's 503) instead of
 
 from __future__ import annotations
 
-import json
 import sqlite3
 import threading
 from collections.abc import Iterator, Mapping, Sequence
@@ -27,19 +26,16 @@ from reference_server.storage.base import (
     JSON,
     FlowRecord,
     Precondition,
-    RunRecord,
     RunStore,
     StoredRun,
     UnavailableError,
     fields_json,
-    flow_missing,
-    link_missing,
     link_outside_flow,
-    merged_fields,
-    run_missing,
 )
 from reference_server.storage.group_commit import GroupCommit
+from reference_server.storage.sql import SQLITE, Sql
 
+SQL = Sql(SQLITE)
 SCHEMA_VERSION = 1
 DEFAULT_TIMEOUT_SECONDS = 5.0
 # SQLite's errors that mean "not now" rather than a bug: another connection holds the lock, or
@@ -52,6 +48,8 @@ UNAVAILABLE_CODES = (
     "SQLITE_CANTOPEN",
     "SQLITE_FULL",
 )
+# Not shared with PostgreSQL: SQLite keeps load order in its implicit rowid and the schema
+# version in `PRAGMA user_version`; PostgreSQL needs a `seq` column and a table for both.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS incoming_flows (
     id TEXT PRIMARY KEY
@@ -183,59 +181,21 @@ class SqliteStore(RunStore):
 
     # -- reads ----------------------------------------------------------------------------------
 
-    @staticmethod
-    def _run(db: sqlite3.Connection, flow_id: str, run_id: str) -> StoredRun | None:
-        row = db.execute(
-            "SELECT fields, version FROM runs WHERE flow_id = ? AND id = ?", (flow_id, run_id)
-        ).fetchone()
-        if row is None:
-            return None
-        return StoredRun(flow_id=flow_id, id=run_id, fields=json.loads(row[0]), version=row[1])
-
-    @staticmethod
-    def _has_flow(db: sqlite3.Connection, flow_id: str) -> bool:
-        return (
-            db.execute("SELECT 1 FROM incoming_flows WHERE id = ?", (flow_id,)).fetchone()
-            is not None
-        )
-
-    @staticmethod
-    def _links(db: sqlite3.Connection, flow_id: str, run_id: str) -> list[str]:
-        rows = db.execute(
-            "SELECT linked_run_id FROM process_links"
-            " WHERE flow_id = ? AND run_id = ? ORDER BY rowid",
-            (flow_id, run_id),
-        )
-        return [r[0] for r in rows]
-
     def get_run(self, flow_id: str, run_id: str) -> StoredRun | None:
         with self._read() as db:
-            return self._run(db, flow_id, run_id)
+            return SQL.read_run(db, flow_id, run_id)
 
     def flow_exists(self, flow_id: str) -> bool:
         with self._read() as db:
-            return self._has_flow(db, flow_id)
+            return SQL.has_flow(db, flow_id)
 
     def process_runs(self, flow_id: str, run_id: str) -> list[str]:
         with self._read() as db:
-            return self._links(db, flow_id, run_id)
+            return SQL.process_runs(db, flow_id, run_id)
 
     def snapshot(self) -> list[FlowRecord]:
-        with self._read() as db:
-            flows = []
-            for (flow_id,) in db.execute("SELECT id FROM incoming_flows ORDER BY rowid").fetchall():
-                runs = [
-                    RunRecord(
-                        id=run_id,
-                        fields=json.loads(fields),
-                        process_runs=tuple(self._links(db, flow_id, run_id)),
-                    )
-                    for run_id, fields in db.execute(
-                        "SELECT id, fields FROM runs WHERE flow_id = ? ORDER BY rowid", (flow_id,)
-                    ).fetchall()
-                ]
-                flows.append(FlowRecord(id=flow_id, runs=tuple(runs)))
-            return flows
+        with self._read() as db:  # one read transaction: the reads see the same moment
+            return SQL.snapshot(db)
 
     # -- writes ---------------------------------------------------------------------------------
 
@@ -243,47 +203,26 @@ class SqliteStore(RunStore):
         added = 0
         with self._write() as db:
             for flow in flows:
-                added += db.execute(
-                    "INSERT OR IGNORE INTO incoming_flows (id) VALUES (?)", (flow.id,)
-                ).rowcount
+                added += db.execute(SQL.load_flow, (flow.id,)).rowcount
                 for run in flow.runs:
                     added += db.execute(
-                        "INSERT OR IGNORE INTO runs (flow_id, id, fields, version)"
-                        " VALUES (?, ?, ?, 1)",
-                        (flow.id, run.id, fields_json(run.fields)),
+                        SQL.load_run, (flow.id, run.id, fields_json(run.fields))
                     ).rowcount
             for flow in flows:
                 for run in flow.runs:
                     for linked in run.process_runs:
                         try:
-                            added += db.execute(
-                                "INSERT OR IGNORE INTO process_links"
-                                " (flow_id, run_id, linked_run_id) VALUES (?, ?, ?)",
-                                (flow.id, run.id, linked),
-                            ).rowcount
-                        except sqlite3.IntegrityError:
+                            added += db.execute(SQL.load_link, (flow.id, run.id, linked)).rowcount
+                        except sqlite3.IntegrityError:  # the foreign key: no such run in the flow
                             raise link_outside_flow(flow.id, run.id, linked) from None
         return added
 
     def create_linked_run(
         self, flow_id: str, parent_run_id: str, new_run_id: str, fields: Mapping[str, JSON]
     ) -> StoredRun:
-        def create(db: sqlite3.Connection) -> StoredRun:
-            if not self._has_flow(db, flow_id):
-                raise flow_missing(flow_id)
-            if self._run(db, flow_id, parent_run_id) is None:
-                raise run_missing(flow_id, parent_run_id)
-            db.execute(
-                "INSERT INTO runs (flow_id, id, fields, version) VALUES (?, ?, ?, 1)",
-                (flow_id, new_run_id, fields_json(fields)),
-            )
-            db.execute(
-                "INSERT INTO process_links (flow_id, run_id, linked_run_id) VALUES (?, ?, ?)",
-                (flow_id, parent_run_id, new_run_id),
-            )
-            return StoredRun(flow_id=flow_id, id=new_run_id, fields=dict(fields), version=1)
-
-        return self._writes.run(create)
+        return self._writes.run(
+            lambda db: SQL.create_linked_run(db, flow_id, parent_run_id, new_run_id, fields)
+        )
 
     def update_run(
         self,
@@ -294,33 +233,9 @@ class SqliteStore(RunStore):
         process_of: str | None = None,
         precondition: Precondition | None = None,
     ) -> StoredRun:
-        def update(db: sqlite3.Connection) -> StoredRun:
-            if not self._has_flow(db, flow_id):
-                raise flow_missing(flow_id)
-            if process_of is not None and self._run(db, flow_id, process_of) is None:
-                raise run_missing(flow_id, process_of)
-            run = self._run(db, flow_id, run_id)
-            if run is None:
-                raise run_missing(flow_id, run_id)
-            if (
-                process_of is not None
-                and not db.execute(
-                    "SELECT 1 FROM process_links"
-                    " WHERE flow_id = ? AND run_id = ? AND linked_run_id = ?",
-                    (flow_id, process_of, run_id),
-                ).fetchone()
-            ):
-                raise link_missing(flow_id, process_of, run_id)
-            merged = merged_fields(run, changes, precondition)
-            if merged is None:
-                return run
-            db.execute(
-                "UPDATE runs SET fields = ?, version = version + 1 WHERE flow_id = ? AND id = ?",
-                (fields_json(merged), flow_id, run_id),
-            )
-            return StoredRun(flow_id=flow_id, id=run_id, fields=merged, version=run.version + 1)
-
-        return self._writes.run(update)
+        return self._writes.run(
+            lambda db: SQL.update_run(db, flow_id, run_id, changes, process_of, precondition)
+        )
 
     def close(self) -> None:
         with self._lock:

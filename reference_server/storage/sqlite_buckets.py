@@ -11,9 +11,10 @@ import sqlite3
 import threading
 from contextlib import suppress
 
-from reference_server.storage.buckets import BucketStore, take_one
-from reference_server.storage.sqlite import busy, is_unavailable, parse_url, translated
+from reference_server.storage.buckets import BucketStore
+from reference_server.storage.sqlite import SQL, busy, is_unavailable, parse_url, translated
 
+# As in PostgreSQL but for the type names (REAL is SQLite's DOUBLE PRECISION).
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS rate_limit_buckets (
     key TEXT PRIMARY KEY,
@@ -62,18 +63,7 @@ class SqliteBuckets(BucketStore):
         # turns and each sees the tokens the one before left.
         db.execute("BEGIN IMMEDIATE")
         try:
-            row = db.execute(
-                "SELECT tokens, updated_at FROM rate_limit_buckets WHERE key = ?", (key,)
-            ).fetchone()
-            # A new bucket starts full.
-            stored, updated_at = (float(burst), now) if row is None else (row[0], row[1])
-            tokens, wait = take_one(stored, updated_at, now, per_second, burst)
-            db.execute(
-                "INSERT INTO rate_limit_buckets (key, tokens, updated_at) VALUES (?, ?, ?)"
-                " ON CONFLICT (key) DO UPDATE SET tokens = excluded.tokens,"
-                " updated_at = excluded.updated_at",
-                (key, tokens, max(now, updated_at)),
-            )
+            wait = SQL.take_token(db, key, per_second=per_second, burst=burst, now=now)
             db.execute("COMMIT")
         except BaseException:
             if db.in_transaction:
