@@ -1,8 +1,10 @@
 """What every probe does: send a request, judge the answer, read a run, report a finding.
 
-A probe is a function of a `Prober`. Each request it sends goes through the stateless checks of
-`fuzzing.checks` as well as the probe's own expectations, and each refused update that addresses
-a run is followed by a read of the run, to see that nothing changed.
+A probe is a function of a `Prober`. Each request it sends goes through the checks of
+`fuzzing.checks` that need nothing but the exchange, as well as the probe's own expectations.
+The prober supplies what the other checks need: the run as it read it before a request, and its
+own reads after (a refused update that addresses a run is followed by one, to see that nothing
+changed).
 """
 
 from __future__ import annotations
@@ -17,10 +19,10 @@ from typing import Any
 
 import httpx
 
-from fuzzing.checks import STATELESS_CHECKS, check_rejected_changed_nothing
+from fuzzing.checks import ContractCheck, Evidence, rejected_request_changed_nothing, runnable
 from fuzzing.curl import curl_line
-from fuzzing.exchange import Exchange, RunKey
-from fuzzing.ledger import Reading, read_run
+from fuzzing.exchange import Exchange, Route, RunKey
+from fuzzing.ledger import Reading, Snapshot, read_run
 from fuzzing.retry import patiently
 from fuzzing.target import Target
 
@@ -156,16 +158,19 @@ class Prober:
             response_body=response.content,
         )
         self.outcome.requests += 1
-        for name, check in STATELESS_CHECKS.items():
-            self.judge(name, exchange, check, exchange)
+        for check in runnable():
+            self.judge(check, exchange)
         return exchange
 
-    def judge(self, check: str, exchange: Exchange, rule: Callable[..., None], *args: Any) -> None:
-        """Apply `rule` to `args`; a broken rule is a finding about `exchange`."""
-        try:
-            rule(*args)
-        except AssertionError as error:
-            self.report(check, exchange, str(error))
+    def judge(
+        self, check: ContractCheck, exchange: Exchange, before: dict[str, Any] | None = None
+    ) -> None:
+        """Apply `check` to `exchange` (`before`: the run as read just before); report a failure."""
+        snapshot = Snapshot(known=True, state=before) if before is not None else None
+        evidence = Evidence(exchange, before=snapshot, reader=self._read_route)
+        verdict = check.judge(evidence)
+        if verdict.failure is not None:
+            self.report(check.name, exchange, verdict.failure)
 
     def report(self, check: str, exchange: Exchange, message: str) -> None:
         """A finding, with a curl line that repeats `exchange` (tokens left to the shell)."""
@@ -202,6 +207,9 @@ class Prober:
         self.outcome.requests += 1
         return reading
 
+    def _read_route(self, route: Route) -> Reading:
+        return self.read(route.target)
+
     def state(self, key: RunKey) -> dict[str, Any]:
         """The run as it is now; `UnreadableError` if it cannot be read."""
         reading = self.read(key)
@@ -222,20 +230,12 @@ class Prober:
         key: RunKey | None = None,
         **options: Any,
     ) -> Exchange:
-        """Send a request the contract refuses; if it addresses a run, see that nothing changed."""
+        """Send a request the contract refuses; if it updates run `key`, see it changed nothing."""
         before = self.state(key) if key is not None else None
         exchange = self.send(method, url, body, **options)
         self.expect(exchange, expected, check, what)
-        if key is not None:
-            after = self.read(key)
-            self.judge(
-                "rejected_request_changed_nothing",
-                exchange,
-                check_rejected_changed_nothing,
-                exchange,
-                before,
-                after,
-            )
+        if before is not None:
+            self.judge(rejected_request_changed_nothing, exchange, before)
         return exchange
 
     def refused_updates(self, bodies: Sequence[tuple[bytes, str]], status: int, check: str) -> None:

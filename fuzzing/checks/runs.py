@@ -1,0 +1,154 @@
+"""Rules about what requests do to runs, judged against the run before and after the request.
+
+An update holds what was sent and keeps the rest; a refused update changes nothing; Add run
+creates a run that holds what it was sent, where `Location` says; an id never created is never
+created on the fly.
+"""
+
+from __future__ import annotations
+
+from fuzzing.checks.base import READ_NOTE, fail, sent_object, update_route
+from fuzzing.checks.evidence import Evidence, Need
+from fuzzing.checks.registry import contract_check
+from fuzzing.comparison import mismatches, short, unchanged
+from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN
+from fuzzing.retry import TRANSIENT
+
+
+@contract_check()
+def patch_echoes_request(evidence: Evidence) -> None:
+    """A 200 to Update run holds every property as it was sent: nothing dropped or altered."""
+    exchange = evidence.exchange
+    route = update_route(exchange)
+    sent = sent_object(exchange)
+    if route is None or exchange.status != 200 or sent is None:
+        return
+    run = exchange.response_json
+    if not isinstance(run, dict):
+        fail("Update run answered 200 without a run", exchange, ["the body is not a JSON object"])
+        return
+    problems = []
+    if run.get("id") != route.target[1]:
+        problems.append(f"`id` is {run.get('id')!r}, the path names run {route.target[1]!r}")
+    problems += mismatches(sent, run, missing="`{name}` was sent but is missing from the response")
+    fail("The updated run does not hold what was sent", exchange, problems)
+
+
+@contract_check(Need.LEDGER)
+def patch_keeps_unsent(evidence: Evidence) -> None:
+    """A 200 to Update run leaves every property it was not sent as it was before."""
+    exchange = evidence.exchange
+    sent = sent_object(exchange)
+    run = exchange.response_json
+    if (
+        update_route(exchange) is None
+        or exchange.status != 200
+        or sent is None
+        or not isinstance(run, dict)
+    ):
+        return
+    before = evidence.ledger().state
+    if before is None:
+        return
+    problems = []
+    for name, value in before.items():
+        if name in sent:
+            continue
+        if name not in run:
+            problems.append(f"`{name}` was not sent, and is now missing (was {short(value)})")
+            continue
+        if not unchanged(name, value, run[name]):
+            problems.append(
+                f"`{name}` was not sent, yet changed from {short(value)} to {short(run[name])}"
+            )
+    fail("Update run changed properties it was not sent", exchange, problems)
+
+
+@contract_check(Need.LEDGER, Need.ACTIVE_READ)
+def rejected_request_changed_nothing(evidence: Evidence) -> None:
+    """A refused update leaves the run exactly as it was: nothing is partly applied."""
+    exchange = evidence.exchange
+    route = update_route(exchange)
+    if route is None or exchange.status < 400:
+        return
+    before = evidence.ledger().state
+    if before is None:
+        return
+    after = evidence.read(route)
+    if after.status in TRANSIENT:
+        return  # Rate-limited or unavailable even after waiting: nothing to compare.
+    if after.run is None:
+        fail(
+            "A refused update made the run unreadable",
+            exchange,
+            [f"the run answered {after.status} afterwards, 200 before"],
+        )
+        return
+    problems = []
+    for name in sorted(set(before) | set(after.run)):
+        if name not in after.run:
+            problems.append(f"`{name}` is gone (was {short(before[name])})")
+        elif name not in before:
+            problems.append(f"`{name}` appeared: {short(after.run[name])}")
+        elif not unchanged(name, before[name], after.run[name]):
+            problems.append(
+                f"`{name}` changed from {short(before[name])} to {short(after.run[name])}"
+            )
+    title = f"The request was refused with {exchange.status}, yet changed the run"
+    fail(title, exchange, problems, READ_NOTE)
+
+
+@contract_check(Need.ACTIVE_READ)
+def created_run_holds_request(evidence: Evidence) -> None:
+    """A 204 to Add run names the new run in `Location`, and that run holds what was sent.
+
+    Whether `Location` names a run in the same flow is judged from the exchange alone; only what
+    the run holds needs a read.
+    """
+    exchange = evidence.exchange
+    route = exchange.route
+    sent = sent_object(exchange)
+    if route is None or route.operation != ADD_RUN or exchange.status != 204 or sent is None:
+        return
+    location = exchange.location
+    created = exchange.location_route
+    if location is None or created is None or created.operation != UPDATE_RUN:
+        fail("Add run did not name a run", exchange, [f"`Location` is {location!r}"])
+        return
+    if created.flow != route.flow:
+        fail("Add run named a run elsewhere", exchange, [f"`Location` is {location!r}"])
+        return
+    reading = evidence.read(created)
+    if reading.run is None:
+        fail(
+            "The run Add run named cannot be found",
+            exchange,
+            [f"`Location` is {location!r}; updating it answered {reading.status}"],
+        )
+        return
+    problems = []
+    if reading.run.get("id") != created.run:
+        problems.append(f"the run at {location!r} has id {reading.run.get('id')!r}")
+    expected = {"endDateTime": None, "blockingError": None, **sent}
+    problems += mismatches(
+        expected, reading.run, missing="`{name}` is missing from the created run"
+    )
+    fail("The created run does not hold what was sent", exchange, problems, READ_NOTE)
+
+
+@contract_check(Need.LEDGER)
+def unknown_id_not_upserted(evidence: Evidence) -> None:
+    """A run (or process link) that was never created is 404: never created on the fly."""
+    exchange = evidence.exchange
+    route = exchange.route
+    if route is None or not 200 <= exchange.status < 300 or evidence.ledger().known:
+        return
+    if route.operation == UPDATE_PROCESS_RUN:
+        what = f"run {route.process_run!r} linked into the process of run {route.run!r}"
+    else:
+        what = f"run {route.target[1]!r}"
+    fail(
+        f"{exchange.status} for an id that was never created",
+        exchange,
+        [f"{what} in flow {route.flow!r} was never created; the contract answers 404"],
+    )

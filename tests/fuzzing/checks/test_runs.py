@@ -1,0 +1,176 @@
+"""What requests do to runs: the checks pass what the contract allows, fail on what it forbids."""
+
+from __future__ import annotations
+
+import pytest
+
+from fuzzing.checks import (
+    created_run_holds_request,
+    patch_echoes_request,
+    patch_keeps_unsent,
+    rejected_request_changed_nothing,
+    unknown_id_not_upserted,
+)
+from fuzzing.exchange import Exchange
+from fuzzing.ledger import Reading
+from tests.fuzzing.checks.exchanges import ADD_PATH, BASE, ERROR, RUN, evidence, exchange
+
+# The PATCH response holds what was sent.
+
+
+def test_echo_passes_a_faithful_update() -> None:
+    sent = {"@odata.type": "#microsoft.graph.run", "displayName": "x", "statistics": {"a": [1]}}
+    patch_echoes_request(
+        evidence(exchange(sent=sent, answer={**RUN, **sent, "@odata.type": RUN["@odata.type"]}))
+    )
+
+
+def test_echo_compares_times_as_instants_in_utc() -> None:
+    sent = {"startDateTime": "2026-11-24T03:00:00.1234567+01:00"}
+    patch_echoes_request(evidence(exchange(sent=sent, answer=RUN)))
+    with pytest.raises(AssertionError, match="not in UTC"):
+        patch_echoes_request(
+            evidence(exchange(sent=sent, answer={**RUN, "startDateTime": sent["startDateTime"]}))
+        )
+
+
+def test_echo_fails_on_a_lost_seventh_digit() -> None:
+    sent = {"startDateTime": "2026-11-24T02:00:00.1234567Z"}
+    answer = {**RUN, "startDateTime": "2026-11-24T02:00:00.123456Z"}
+    with pytest.raises(AssertionError, match="not the same instant to 100 ns"):
+        patch_echoes_request(evidence(exchange(sent=sent, answer=answer)))
+
+
+def test_echo_fails_on_dropped_or_altered_properties() -> None:
+    answer = {name: value for name, value in RUN.items() if name != "statistics"}
+    with pytest.raises(AssertionError, match="`statistics` was sent but is missing"):
+        patch_echoes_request(evidence(exchange(sent={"statistics": {}}, answer=answer)))
+    with pytest.raises(AssertionError, match="`statistics`: sent"):
+        patch_echoes_request(
+            evidence(
+                exchange(sent={"statistics": {"ok": True}}, answer={**RUN, "statistics": {"ok": 1}})
+            )
+        )
+    with pytest.raises(AssertionError, match="`id` is 'other'"):
+        patch_echoes_request(
+            evidence(exchange(sent={"status": "running"}, answer={**RUN, "id": "other"}))
+        )
+
+
+def test_echo_ignores_refused_updates_and_other_operations() -> None:
+    patch_echoes_request(evidence(exchange(sent={"status": "nope"}, status=400, answer=ERROR)))
+    patch_echoes_request(
+        evidence(exchange(method="POST", path=ADD_PATH, sent={"status": "x"}, status=204))
+    )
+
+
+# PATCH leaves unsent properties alone.
+
+
+def test_unsent_properties_keep_their_values() -> None:
+    answer = {**RUN, "displayName": "new"}
+    patch_keeps_unsent(evidence(exchange(sent={"displayName": "new"}, answer=answer), before=RUN))
+
+
+def test_unsent_properties_that_change_or_vanish_fail() -> None:
+    reset = {**RUN, "displayName": "new", "statistics": {}}
+    with pytest.raises(AssertionError, match="`statistics` was not sent, yet changed"):
+        patch_keeps_unsent(
+            evidence(exchange(sent={"displayName": "new"}, answer=reset), before=RUN)
+        )
+    gone = {name: value for name, value in RUN.items() if name != "blockingError"}
+    with pytest.raises(AssertionError, match="`blockingError` was not sent, and is now missing"):
+        patch_keeps_unsent(evidence(exchange(sent={"status": "running"}, answer=gone), before=RUN))
+
+
+def test_unsent_times_compare_as_instants() -> None:
+    before = {**RUN, "startDateTime": "2026-11-24T02:00:00.5Z"}
+    answer = {**RUN, "startDateTime": "2026-11-24T02:00:00.5000000Z"}
+    patch_keeps_unsent(evidence(exchange(sent={"status": "running"}, answer=answer), before=before))
+
+
+# A refused update changes nothing.
+
+
+def test_refused_update_that_changed_nothing_passes() -> None:
+    refused = exchange(sent={"displayName": "x", "status": "bad"}, status=400, answer=ERROR)
+    rejected_request_changed_nothing(
+        evidence(refused, before=RUN, after=Reading(status=200, run=dict(RUN)))
+    )
+
+
+def test_refused_update_that_was_partly_applied_fails() -> None:
+    refused = exchange(sent={"displayName": "x", "status": "bad"}, status=400, answer=ERROR)
+    with pytest.raises(AssertionError, match="`displayName` changed"):
+        rejected_request_changed_nothing(
+            evidence(
+                refused, before=RUN, after=Reading(status=200, run={**RUN, "displayName": "x"})
+            )
+        )
+    with pytest.raises(AssertionError, match="unreadable"):
+        rejected_request_changed_nothing(
+            evidence(refused, before=RUN, after=Reading(status=404, run=None))
+        )
+
+
+# Add run creates what was sent, where Location says.
+
+
+def _added(location: str | None) -> Exchange:
+    sent = {
+        "displayName": "new",
+        "startDateTime": "2026-11-24T03:00:00.1234567+01:00",
+        "status": "running",
+        "statistics": {},
+    }
+    headers = {"location": location} if location is not None else {}
+    return exchange(method="POST", path=ADD_PATH, sent=sent, status=204, response_headers=headers)
+
+
+NEW_RUN = {
+    **RUN,
+    "id": "new-id",
+    "displayName": "new",
+    "startDateTime": "2026-11-24T02:00:00.1234567Z",
+    "statistics": {},
+}
+
+
+def test_created_run_holding_what_was_sent_passes() -> None:
+    location = f"{BASE}/industryData/incomingFlows/demo-flow/runs/new-id"
+    created_run_holds_request(evidence(_added(location), after=Reading(status=200, run=NEW_RUN)))
+    # A relative Location is resolved against the request URL.
+    created_run_holds_request(
+        evidence(
+            _added("/beta/industryData/incomingFlows/demo-flow/runs/new-id"),
+            after=Reading(200, NEW_RUN),
+        )
+    )
+
+
+def test_created_run_problems_fail() -> None:
+    with pytest.raises(AssertionError, match="did not name a run"):
+        created_run_holds_request(evidence(_added(None)))
+    location = f"{BASE}/industryData/incomingFlows/demo-flow/runs/new-id"
+    with pytest.raises(AssertionError, match="cannot be found"):
+        created_run_holds_request(evidence(_added(location), after=Reading(status=404, run=None)))
+    with pytest.raises(AssertionError, match="`displayName`"):
+        created_run_holds_request(
+            evidence(
+                _added(location), after=Reading(status=200, run={**NEW_RUN, "displayName": "other"})
+            )
+        )
+
+
+# Ids never created are 404.
+
+
+def test_upserts_fail_and_known_ids_pass() -> None:
+    with pytest.raises(AssertionError, match="never created"):
+        unknown_id_not_upserted(
+            evidence(exchange(sent={"displayName": "x"}, answer=RUN), known=False)
+        )
+    unknown_id_not_upserted(evidence(exchange(sent={"displayName": "x"}, answer=RUN), known=True))
+    unknown_id_not_upserted(
+        evidence(exchange(sent={"displayName": "x"}, status=404, answer=ERROR), known=False)
+    )
