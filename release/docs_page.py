@@ -63,18 +63,27 @@ def _is_remote(value: str) -> bool:
     return any(token.lower().startswith(_REMOTE_PREFIXES) for token in tokens)
 
 
-def check(html: str) -> None:
-    """Raise unless `html` is a page that cannot load anything from the network."""
+def offline_problems(html: str) -> list[str]:
+    """Why `html` could load something from the network; empty for a page that stands alone."""
     parser = _Loads()
     parser.feed(html)
     parser.close()
+    problems = []
     if not any("default-src 'none'" in policy for policy in parser.policies):
-        raise DocsPageError("the page has no Content-Security-Policy with default-src 'none'")
+        problems.append("the page has no Content-Security-Policy with default-src 'none'")
     if parser.remote:
-        raise DocsPageError(f"the page loads from the network: {', '.join(parser.remote)}")
+        problems.append(f"the page loads from the network: {', '.join(parser.remote)}")
     remote_import = _REMOTE_IMPORT.search(html)
     if remote_import:
-        raise DocsPageError(f"the page imports a script from the network: {remote_import.group()}")
+        problems.append(f"the page imports a script from the network: {remote_import.group()}")
+    return problems
+
+
+def check(html: str) -> None:
+    """Raise unless `html` is a Redoc page that cannot load anything from the network."""
+    problems = offline_problems(html)
+    if problems:
+        raise DocsPageError(problems[0])
     if '"disableTelemetry":true' not in html:
         raise DocsPageError("Redoc telemetry is not disabled in the page")
 

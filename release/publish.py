@@ -1,7 +1,8 @@
 """A release of the contract in `dist/` (`make publish`): everything it ships, built together.
 
 For the version in `info.version`: the spec bundled into one file (YAML and JSON), the offline
-HTML reference page, the client's wheel and sdist, the release notes from `CHANGELOG.md`, and
+HTML reference page, the API changelog against the published baseline (Markdown and a page), the
+client's wheel and sdist, the release notes from `CHANGELOG.md`, and
 `SHA256SUMS` over all of them. Everything is built in a scratch folder next to the output and
 moved into place only when every part succeeded, so a failed publish leaves the last good `dist/`.
 """
@@ -17,12 +18,17 @@ from pathlib import Path
 
 import yaml
 
+from contract.loading import SpecLoadError, load_spec
 from release import client_dist, docs_page
 from release import notes as release_notes
+from release.api_changelog import api_changelog, render_html, render_markdown
 from release.bundle import bundle
+from tooling.paths import ROOT
 from tooling.staging import StagingError, swap_in
 
 NAME = "industrydata-runs"
+BASELINE = ROOT / "published" / "openapi.yaml"
+"""The last published spec: what `make breaking` and the API changelog compare with."""
 SUMS = "SHA256SUMS"
 # A version goes into file names: keep to characters that are safe there.
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")
@@ -53,6 +59,14 @@ class Names:
     @property
     def notes(self) -> str:
         return f"{NAME}-{self.version}.release-notes.md"
+
+    @property
+    def api_changes_md(self) -> str:
+        return f"{NAME}-{self.version}.api-changes.md"
+
+    @property
+    def api_changes_html(self) -> str:
+        return f"{NAME}-{self.version}.api-changes.html"
 
 
 def spec_info(spec: Path) -> tuple[str, str]:
@@ -90,8 +104,25 @@ def _written_by_publish(out: Path) -> str | None:
     return None
 
 
-def publish(out: Path, spec: Path, client: Path, changelog: Path) -> list[Path]:
-    """Build the release into `out`; return its files."""
+def write_api_changes(baseline: Path, spec: Path, title: str, md: Path, page: Path) -> None:
+    """The API changelog from the published `baseline` to `spec`, as Markdown and as a page."""
+    try:
+        base, revision = load_spec(baseline).data, load_spec(spec).data
+    except SpecLoadError as error:
+        raise PublishError(f"cannot read the published baseline or the spec: {error}") from None
+    log = api_changelog(base, revision, title)
+    md.write_text(render_markdown(log), encoding="utf-8")
+    html = render_html(log)
+    problems = docs_page.offline_problems(html)
+    if problems:
+        raise PublishError(f"the API changelog page would not stand alone: {problems[0]}")
+    page.write_text(html, encoding="utf-8")
+
+
+def publish(
+    out: Path, spec: Path, client: Path, changelog: Path, baseline: Path = BASELINE
+) -> list[Path]:
+    """Build the release into `out`; return its files. `baseline` is the last published spec."""
     version, title = spec_info(spec)
     client_version = client_dist.version(client)
     if client_version != version:
@@ -108,6 +139,9 @@ def publish(out: Path, spec: Path, client: Path, changelog: Path) -> list[Path]:
         notes = release_notes.render(changelog, version, title)
         (staged / names.notes).write_text(notes, encoding="utf-8")
         bundle(spec, staged / names.spec_yaml, staged / names.spec_json)
+        write_api_changes(
+            baseline, spec, title, staged / names.api_changes_md, staged / names.api_changes_html
+        )
         docs_page.build(staged / names.spec_yaml, staged / names.docs_html)
         client_dist.build(client, staged)
         write_sums(staged)

@@ -12,10 +12,12 @@ from typing import Any
 import pytest
 import yaml
 
+from contract.loading import load_spec
 from release import client_dist, docs_page, publish
 from release import notes as release_notes
 from release.bundle import external_refs
 from scripts import publish as publish_command
+from spec_diff.gate import judge
 from tooling.paths import ROOT
 
 SPEC = ROOT / "openapi.yaml"
@@ -48,6 +50,8 @@ def test_dist_holds_exactly_the_release_files(dist: Path) -> None:
             NAMES.spec_json,
             NAMES.docs_html,
             NAMES.notes,
+            NAMES.api_changes_md,
+            NAMES.api_changes_html,
             f"industrydata_runs_client-{VERSION}-py3-none-any.whl",
             f"industrydata_runs_client-{VERSION}.tar.gz",
             publish.SUMS,
@@ -224,3 +228,16 @@ def test_publish_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) ->
     with pytest.raises(publish.PublishError, match="not replacing"):
         publish.publish(out, SPEC, CLIENT, CHANGELOG)
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_the_api_changelog_compares_with_the_published_baseline(dist: Path) -> None:
+    base = load_spec(publish.BASELINE).data
+    gate = judge(base, _source())
+    markdown = (dist / NAMES.api_changes_md).read_text(encoding="utf-8")
+    page = (dist / NAMES.api_changes_html).read_text(encoding="utf-8")
+    assert f"{base['info']['version']} → {VERSION}" in markdown
+    assert gate.lines[len(gate.changes)] in markdown
+    for change in gate.changes:
+        assert f"`{change.rule}`" in markdown
+        assert change.rule in page
+    assert docs_page.offline_problems(page) == []
