@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from packaging.version import InvalidVersion, Version
 
 from contract.loading import SpecLoadError, load_spec
 from release import client_dist, docs_page
@@ -27,8 +28,10 @@ from tooling.paths import ROOT
 from tooling.staging import StagingError, swap_in
 
 NAME = "industrydata-runs"
-BASELINE = ROOT / "published" / "openapi.yaml"
-"""The last published spec: what `make breaking` and the API changelog compare with."""
+RELEASES = ROOT / "published" / "releases"
+"""Every published version of the spec, as `<version>.yaml`: the API changelog of a version
+compares with the newest one before it, so publishing again after the release commit (which adds
+the version itself here) still writes the same changelog."""
 SUMS = "SHA256SUMS"
 # A version goes into file names: keep to characters that are safe there.
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+-]*$")
@@ -104,12 +107,36 @@ def _written_by_publish(out: Path) -> str | None:
     return None
 
 
-def write_api_changes(baseline: Path, spec: Path, title: str, md: Path, page: Path) -> None:
-    """The API changelog from the published `baseline` to `spec`, as Markdown and as a page."""
+def previous_release(version: str, releases: Path = RELEASES) -> Path | None:
+    """The newest published spec older than `version`, or None when there is none."""
     try:
-        base, revision = load_spec(baseline).data, load_spec(spec).data
+        current = Version(version)
+    except InvalidVersion:
+        raise PublishError(
+            f"info.version {version!r} is not a version to order releases by"
+        ) from None
+    older: list[tuple[Version, Path]] = []
+    for path in releases.glob("*.yaml"):
+        try:
+            published = Version(path.stem)
+        except InvalidVersion:
+            raise PublishError(f"{path} is not named <version>.yaml") from None
+        if published < current:
+            older.append((published, path))
+    return max(older)[1] if older else None
+
+
+def write_api_changes(
+    releases: Path, spec: Path, version: str, title: str, md: Path, page: Path
+) -> None:
+    """The API changelog from the previous release to `spec`, as Markdown and as a page."""
+    baseline = previous_release(version, releases)
+    try:
+        revision = load_spec(spec).data
+        # A first release changes everything from nothing: every operation is added.
+        base = load_spec(baseline).data if baseline else {"info": {"version": "none"}}
     except SpecLoadError as error:
-        raise PublishError(f"cannot read the published baseline or the spec: {error}") from None
+        raise PublishError(f"cannot read the previous release or the spec: {error}") from None
     log = api_changelog(base, revision, title)
     md.write_text(render_markdown(log), encoding="utf-8")
     html = render_html(log)
@@ -120,9 +147,9 @@ def write_api_changes(baseline: Path, spec: Path, title: str, md: Path, page: Pa
 
 
 def publish(
-    out: Path, spec: Path, client: Path, changelog: Path, baseline: Path = BASELINE
+    out: Path, spec: Path, client: Path, changelog: Path, releases: Path = RELEASES
 ) -> list[Path]:
-    """Build the release into `out`; return its files. `baseline` is the last published spec."""
+    """Build the release into `out`; return its files. `releases` holds the published specs."""
     version, title = spec_info(spec)
     client_version = client_dist.version(client)
     if client_version != version:
@@ -140,7 +167,12 @@ def publish(
         (staged / names.notes).write_text(notes, encoding="utf-8")
         bundle(spec, staged / names.spec_yaml, staged / names.spec_json)
         write_api_changes(
-            baseline, spec, title, staged / names.api_changes_md, staged / names.api_changes_html
+            releases,
+            spec,
+            version,
+            title,
+            staged / names.api_changes_md,
+            staged / names.api_changes_html,
         )
         docs_page.build(staged / names.spec_yaml, staged / names.docs_html)
         client_dist.build(client, staged)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from release import client_dist, docs_page, notes
 from release.bundle import BundleError
-from release.publish import BASELINE, PublishError, publish
+from release.publish import RELEASES, PublishError, publish
 from tooling.node import ToolMissingError
 from tooling.paths import ROOT
 
@@ -22,10 +22,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--spec", type=Path, default=ROOT / "openapi.yaml")
     parser.add_argument("--client", type=Path, default=ROOT / "generated")
     parser.add_argument("--changelog", type=Path, default=ROOT / "CHANGELOG.md")
-    parser.add_argument("--baseline", type=Path, default=BASELINE, help="the last published spec")
+    parser.add_argument(
+        "--releases", type=Path, default=RELEASES, help="the published specs, <version>.yaml"
+    )
     args = parser.parse_args(argv)
     try:
-        files = publish(args.out, args.spec, args.client, args.changelog, args.baseline)
+        files = publish(args.out, args.spec, args.client, args.changelog, args.releases)
     except (
         PublishError,
         BundleError,

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from packaging.version import Version
 
 from contract.loading import load_spec
 from release import client_dist, docs_page, publish
@@ -230,14 +231,32 @@ def test_publish_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) ->
     assert (out / "notes.txt").read_text(encoding="utf-8") == "keep me"
 
 
-def test_the_api_changelog_compares_with_the_published_baseline(dist: Path) -> None:
-    base = load_spec(publish.BASELINE).data
+def test_the_api_changelog_compares_with_the_previous_release(dist: Path) -> None:
+    previous = publish.previous_release(VERSION)
+    base = load_spec(previous).data if previous else {"info": {"version": "none"}}
     gate = judge(base, _source())
     markdown = (dist / NAMES.api_changes_md).read_text(encoding="utf-8")
     page = (dist / NAMES.api_changes_html).read_text(encoding="utf-8")
     assert f"{base['info']['version']} → {VERSION}" in markdown
     assert gate.lines[len(gate.changes)] in markdown
+    assert gate.changes, "a first release or a new version changes something"
     for change in gate.changes:
         assert f"`{change.rule}`" in markdown
         assert change.rule in page
     assert docs_page.offline_problems(page) == []
+
+
+def test_the_previous_release_is_the_newest_older_one(tmp_path: Path) -> None:
+    for version in ("1.0.0", "1.2.0", "1.10.0", "2.0.0"):
+        (tmp_path / f"{version}.yaml").write_text("info: {}\n", encoding="utf-8")
+    assert publish.previous_release("2.0.0", tmp_path) == tmp_path / "1.10.0.yaml"
+    assert publish.previous_release("1.10.0", tmp_path) == tmp_path / "1.2.0.yaml"
+    assert publish.previous_release("1.0.0", tmp_path) is None
+    (tmp_path / "latest.yaml").write_text("info: {}\n", encoding="utf-8")
+    with pytest.raises(publish.PublishError, match=r"<version>\.yaml"):
+        publish.previous_release("2.0.0", tmp_path)
+
+
+def test_published_openapi_is_the_newest_release() -> None:
+    newest = max(publish.RELEASES.glob("*.yaml"), key=lambda path: Version(path.stem))
+    assert (ROOT / "published" / "openapi.yaml").read_bytes() == newest.read_bytes()
