@@ -16,14 +16,9 @@ from urllib.parse import urlsplit
 
 from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
-from contract.loading import Pointer, json_pointer, render_pointer, resolve
+from contract.refs import Pointer, registry, render_pointer, resolve, uri_of
 from contract.rules import HTTP_METHODS, Problem, iter_subschemas
-
-SPEC_URI = "urn:contract-kit:openapi"
-"""The base URI the spec is registered under; `#/...` references resolve against it."""
 
 _URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
 
@@ -73,16 +68,14 @@ class ExampleReport:
 
 def check_examples(spec: Mapping[str, Any]) -> ExampleReport:
     """Validate each example of a parameter, header, media type or schema against its schema."""
-    registry: Registry[Any] = Registry().with_resource(
-        SPEC_URI, Resource.from_contents(spec, default_specification=DRAFT202012)
-    )
+    schemas = registry(spec)
     checker = format_checker()
     report = ExampleReport()
     for example in iter_examples(spec):
         report.checked += 1
         validator = Draft202012Validator(
-            {"$ref": SPEC_URI + json_pointer(example.schema_at)},
-            registry=registry,
+            {"$ref": uri_of(example.schema_at)},
+            registry=schemas,
             format_checker=checker,
         )
         errors = sorted(validator.iter_errors(example.value), key=lambda e: list(e.path))

@@ -1,4 +1,9 @@
-"""Load `openapi.yaml` keeping the line of every node, and follow its local `$ref`s.
+"""Read an OpenAPI document: the one loader of every reader, which refuses a repeated key.
+
+PyYAML keeps the last of two equal keys silently, so a spec that `make validate` refuses would
+read differently elsewhere; every reader of the spec (the validators, the diff, the server, the
+fuzzer, publishing) loads it here instead. Keys are read as the text written in the file, as JSON
+has them: an unquoted `204:` is `"204"`, and `on:` stays `"on"` rather than YAML 1.1's `True`.
 
 Every problem the validation reports names its place twice: as a pointer into the spec
 (`paths./industryData/....post.responses.204`) and as `file:line`. PyYAML's composed node tree
@@ -7,74 +12,13 @@ knows the lines; the constructed data does not, so both are built from one parse
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-Pointer = tuple[str, ...]
-"""A place in the spec: the keys (and list indices, as strings) from the root down."""
-
-
-def render_pointer(pointer: Pointer) -> str:
-    """The dotted form people read, like `components.schemas.run`; `(root)` for the root."""
-    return ".".join(pointer) if pointer else "(root)"
-
-
-def json_pointer(pointer: Pointer) -> str:
-    """The RFC 6901 fragment form used by `$ref`, like `#/components/schemas/run`."""
-    return "#" + "".join("/" + part.replace("~", "~0").replace("/", "~1") for part in pointer)
-
-
-def parse_ref(ref: str) -> Pointer | None:
-    """The pointer a local `$ref` (`#/...`) names, or None for any other reference."""
-    if ref == "#":
-        return ()
-    if not ref.startswith("#/"):
-        return None
-    return tuple(part.replace("~1", "/").replace("~0", "~") for part in ref[2:].split("/"))
-
-
-def lookup(spec: Any, pointer: Pointer) -> Any:
-    """The node at `pointer`; raises KeyError when there is none."""
-    node = spec
-    for part in pointer:
-        if isinstance(node, Mapping):
-            if part in node:
-                node = node[part]
-                continue
-            # YAML reads an unquoted `204:` as an int key.
-            matches = [key for key in node if str(key) == part]
-            if not matches:
-                raise KeyError(part)
-            node = node[matches[0]]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            raise KeyError(part)
-    return node
-
-
-def resolve(spec: Any, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
-    """Follow a chain of local `$ref`s from `node` (found at `pointer`) to its target.
-
-    Returns the target and its pointer; a node without `$ref`, or with a reference that does not
-    resolve, comes back unchanged (the `$ref` check reports those).
-    """
-    seen: set[Pointer] = set()
-    while isinstance(node, Mapping) and isinstance(node.get("$ref"), str):
-        target = parse_ref(node["$ref"])
-        if target is None or target in seen:
-            break
-        seen.add(target)
-        try:
-            node = lookup(spec, target)
-        except KeyError:
-            break
-        pointer = target
-    return node, pointer
+from contract.refs import Pointer, render_pointer
 
 
 class SpecLoadError(Exception):
@@ -98,13 +42,40 @@ class LoadedSpec:
         return None
 
 
+class _Loader(yaml.SafeLoader):
+    """PyYAML's safe loader with every mapping key the text the file writes for it."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        self.flatten_mapping(node)  # merge keys (`<<`), as the safe loader does
+        mapping: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise yaml.constructor.ConstructorError(
+                    "while constructing a mapping",
+                    node.start_mark,
+                    "found a key that is not a scalar (JSON keys are strings)",
+                    key_node.start_mark,
+                )
+            mapping[key_node.value] = self.construct_object(value_node, deep=deep)
+        return mapping
+
+
+def load_document(path: Path) -> dict[str, Any]:
+    """The OpenAPI document at `path`, for readers that need no line numbers.
+
+    It costs what `yaml.safe_load` costs (indexing the lines is a small part of parsing), so it
+    is `load_spec` without the lines rather than a second parser.
+    """
+    return load_spec(path).data
+
+
 def load_spec(path: Path) -> LoadedSpec:
     """Parse `path`; raises SpecLoadError naming the line of the first YAML problem."""
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise SpecLoadError(f"{path}: cannot read: {error}") from error
-    loader = yaml.SafeLoader(text)
+    loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:

@@ -10,14 +10,16 @@ ERR and WARN -> breaking (``oasdiff breaking`` reports both), INFO -> non-breaki
 Where oasdiff has no rule for a kind of change, the id starts with ``local-``.
 
 Everything here is a pure function of two already-loaded documents. The modules, by concern:
-`changes` (the record and the rule ids), `resolve` (JSON pointers and refs), `nodes` and `schemas`
-(schema comparison), `operations`, `parameters`, `bodies`, `responses` and `security`.
+`changes` (the record and the rule ids), `resolve` (lenient accessors, and `$ref`s followed by
+`contract.refs`), `nodes` and `schemas` (schema comparison), `operations`, `parameters`, `bodies`,
+`responses` and `security`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
+from contract.refs import escape
 from spec_diff.changes import (
     BREAKING,
     LOCAL,
@@ -30,7 +32,7 @@ from spec_diff.changes import (
     fixed,
 )
 from spec_diff.operations import path_changes
-from spec_diff.resolve import as_mapping, escape
+from spec_diff.resolve import as_mapping
 from spec_diff.security import global_security_changes
 
 __all__ = [

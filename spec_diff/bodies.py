@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from contract.refs import escape
 from spec_diff.changes import Change, Spec, description_changes, fixed
 from spec_diff.nodes import SchemaContext
-from spec_diff.resolve import as_mapping, escape, resolve
+from spec_diff.resolve import as_mapping, resolve
 from spec_diff.schemas import diff_schema
 
 

@@ -11,8 +11,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
+from contract.refs import escape
 from spec_diff.changes import Change, Direction, Spec, schema_change
-from spec_diff.resolve import MAX_DEPTH, as_list, as_mapping, escape, resolve
+from spec_diff.resolve import MAX_DEPTH, as_list, as_mapping, resolve
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,11 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any, Final
 
+from contract.refs import escape
 from spec_diff.bodies import request_body_changes
 from spec_diff.changes import Change, Spec, description_changes, fixed
 from spec_diff.parameters import parameter_changes
-from spec_diff.resolve import as_mapping, escape, resolved_mapping
+from spec_diff.resolve import as_mapping, resolved_mapping
 from spec_diff.responses import response_set_changes
 from spec_diff.security import operation_security_changes
 

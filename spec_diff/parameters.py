@@ -10,9 +10,10 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from contract.refs import escape
 from spec_diff.changes import Change, Spec, description_changes, fixed
 from spec_diff.nodes import SchemaContext
-from spec_diff.resolve import as_list, as_mapping, escape, lookup, resolve
+from spec_diff.resolve import as_list, as_mapping, resolve
 from spec_diff.schemas import diff_schema
 
 _Found = tuple[Mapping[str, Any], str]
@@ -38,7 +39,7 @@ def parameter_changes(
 def _parameters(doc: Spec, path: str, method: str) -> dict[tuple[str, str], _Found]:
     """Path-item and operation parameters, the latter winning, keyed so renames still match."""
     item_pointer = f"/paths/{escape(path)}"
-    item = as_mapping(resolve(doc, lookup(doc, item_pointer), item_pointer)[0])
+    item = as_mapping(resolve(doc, as_mapping(doc.get("paths")).get(path), item_pointer)[0])
     slots = re.findall(r"\{([^}/]*)\}", path)
     found: dict[tuple[str, str], _Found] = {}
     sources = ((item, item_pointer), (as_mapping(item.get(method)), f"{item_pointer}/{method}"))

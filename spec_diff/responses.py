@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from contract.refs import escape
 from spec_diff.bodies import content_changes
 from spec_diff.changes import Change, Spec, description_changes, fixed
 from spec_diff.nodes import SchemaContext
-from spec_diff.resolve import as_mapping, escape, resolve
+from spec_diff.resolve import as_mapping, resolve
 from spec_diff.schemas import diff_schema
 
 _Found = tuple[Mapping[str, Any], str]

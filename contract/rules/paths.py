@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from contract.loading import Pointer, lookup, parse_ref
+from contract.refs import DanglingRefError, Pointer, RemoteRefError, follow
 from contract.rules.registry import Problem, register
 from contract.rules.walk import effective_parameters, iter_operations
 
@@ -23,18 +23,16 @@ def check_local_refs(spec: Mapping[str, Any]) -> list[Problem]:
         if isinstance(node, Mapping):
             ref = node.get("$ref")
             if isinstance(ref, str):
-                target = parse_ref(ref)
-                if target is None:
+                try:
+                    follow(spec, ref)
+                except RemoteRefError:
                     problems.append(
                         Problem((*pointer, "$ref"), f"$ref {ref!r} is not local (#/...)")
                     )
-                else:
-                    try:
-                        lookup(spec, target)
-                    except KeyError:
-                        problems.append(
-                            Problem((*pointer, "$ref"), f"$ref {ref!r} names nothing in the spec")
-                        )
+                except DanglingRefError:
+                    problems.append(
+                        Problem((*pointer, "$ref"), f"$ref {ref!r} names nothing in the spec")
+                    )
             for key, value in node.items():
                 walk(value, (*pointer, str(key)))
         elif isinstance(node, list):

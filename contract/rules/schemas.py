@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from contract.loading import Pointer, json_pointer
+from contract.refs import Pointer, json_pointer
 from contract.rules.registry import SENTINEL, WEAKLY_TYPED, Problem, register
 from contract.rules.walk import is_object_schema, iter_operations, iter_request_schemas
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from contract.loading import Pointer, render_pointer, resolve
+from contract.refs import Pointer, render_pointer, resolve
 from contract.rules.registry import HTTP_METHODS
 
 

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, cast
 
-from contract.loading import Pointer, load_spec
+from contract.loading import load_spec
+from contract.refs import Pointer
 from contract.rules import (
     REQUIRED_ERROR_STATUSES,
     Check,

@@ -10,7 +10,8 @@ from typing import Any
 import pytest
 
 from contract.examples import check_examples, format_checker, iter_examples
-from contract.loading import Pointer, load_spec
+from contract.loading import load_spec
+from contract.refs import Pointer
 from tooling.paths import SPEC
 
 SPEC_PATH = SPEC

@@ -1,4 +1,4 @@
-"""Loading keeps the line of every node, refuses repeated keys, and follows local `$ref`s."""
+"""Loading keeps the line of every node, refuses repeated keys, and reads keys as JSON does."""
 
 from __future__ import annotations
 
@@ -6,14 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from contract.loading import (
-    SpecLoadError,
-    json_pointer,
-    load_spec,
-    parse_ref,
-    render_pointer,
-    resolve,
-)
+from contract.loading import SpecLoadError, load_document, load_spec
 from tooling.paths import SPEC
 
 SPEC_PATH = SPEC
@@ -61,25 +54,28 @@ def test_what_is_not_an_openapi_mapping_is_refused(tmp_path: Path, text: str, me
         load_spec(path)
 
 
-def test_pointers_round_trip_through_ref_syntax() -> None:
-    pointer = ("paths", "/runs/{runId}", "patch", "a~b")
+def test_keys_are_the_text_the_file_writes(tmp_path: Path) -> None:
+    path = tmp_path / "openapi.yaml"
+    path.write_text(
+        "responses:\n  204: {}\n  '400': {}\nproperties:\n  on: {}\n  ~: {}\n", encoding="utf-8"
+    )
 
-    assert json_pointer(pointer) == "#/paths/~1runs~1{runId}/patch/a~0b"
-    assert parse_ref(json_pointer(pointer)) == pointer
-    assert parse_ref("other.yaml#/a") is None
-    assert render_pointer(()) == "(root)"
+    document = load_document(path)
+
+    assert list(document["responses"]) == ["204", "400"]
+    assert list(document["properties"]) == ["on", "~"]
 
 
-def test_resolve_follows_a_chain_and_stops_at_a_cycle() -> None:
-    spec = {
-        "a": {"$ref": "#/b"},
-        "b": {"$ref": "#/c"},
-        "c": {"type": "string"},
-        "x": {"$ref": "#/y"},
-        "y": {"$ref": "#/x"},
-    }
+def test_an_unquoted_and_a_quoted_status_are_one_key(tmp_path: Path) -> None:
+    path = tmp_path / "openapi.yaml"
+    path.write_text("responses:\n  204: {}\n  '204': {}\n", encoding="utf-8")
 
-    assert resolve(spec, spec["a"], ("a",)) == ({"type": "string"}, ("c",))
-    node, at = resolve(spec, spec["x"], ("x",))
-    assert at in {("x",), ("y",)}
-    assert "$ref" in node
+    with pytest.raises(SpecLoadError, match=r"openapi\.yaml:3: responses: key '204' appears twice"):
+        load_document(path)
+
+
+def test_merge_keys_still_merge(tmp_path: Path) -> None:
+    path = tmp_path / "openapi.yaml"
+    path.write_text("base: &b {a: 1, b: 2}\nmore:\n  <<: *b\n  b: 3\n", encoding="utf-8")
+
+    assert load_document(path)["more"] == {"a": 1, "b": 3}

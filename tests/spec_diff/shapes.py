@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from contract.refs import resolve
+
 Doc = dict[str, Any]
 Mutation = Callable[[Doc, Doc], None]
 """Edits the base and/or the revision copy of the spec in place."""
@@ -13,17 +15,8 @@ Mutation = Callable[[Doc, Doc], None]
 METHODS = ("get", "put", "post", "delete", "patch")
 
 
-def at(doc: Doc, ref: str) -> Any:
-    node: Any = doc
-    for token in ref.removeprefix("#/").split("/"):
-        node = node[token.replace("~1", "/").replace("~0", "~")]
-    return node
-
-
 def deref(doc: Doc, node: Any) -> Any:
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str):
-        node = at(doc, node["$ref"])
-    return node
+    return resolve(doc, node, (), strict=True)[0]
 
 
 def operations(doc: Doc) -> Iterator[tuple[str, str, Doc]]:

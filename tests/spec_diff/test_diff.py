@@ -9,8 +9,8 @@ from __future__ import annotations
 import copy
 
 import pytest
-import yaml
 
+from contract.loading import load_document
 from spec_diff import BREAKING, NON_BREAKING, Change, diff_specs
 from tests.spec_diff.breaking_edits import BREAKING_EDITS
 from tests.spec_diff.safe_edits import NON_BREAKING_EDITS, rename_path_parameter
@@ -26,9 +26,7 @@ from tooling.paths import SPEC as SPEC_PATH
 
 @pytest.fixture(scope="module")
 def spec() -> Doc:
-    loaded = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
+    return load_document(SPEC_PATH)
 
 
 def _diff(spec: Doc, edit: Mutation) -> list[Change]:

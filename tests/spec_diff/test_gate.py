@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from contract.loading import load_document
 from spec_diff.gate import major_version
 from tests.spec_diff.breaking_edits import remove_request_enum_value
 from tests.spec_diff.safe_edits import add_optional_request_property
@@ -20,9 +21,7 @@ from tooling.paths import SPEC as SPEC_PATH
 
 @pytest.fixture(scope="module")
 def spec() -> Doc:
-    loaded = yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
-    assert isinstance(loaded, dict)
-    return loaded
+    return load_document(SPEC_PATH)
 
 
 def _run(tmp_path: Path, base: Doc | str, rev: Doc | str) -> subprocess.CompletedProcess[str]:
@@ -95,6 +94,13 @@ def test_cli_rejects_non_yaml_or_non_mapping(spec: Doc, tmp_path: Path, text: st
     result = _run(tmp_path, spec, text)
     assert result.returncode == 2
     assert "rev.yaml" in result.stderr
+
+
+def test_cli_rejects_a_repeated_key_naming_its_line(spec: Doc, tmp_path: Path) -> None:
+    text = "openapi: 3.1.0\npaths: {}\ninfo: {title: t, version: 1.0.0}\npaths: {}\n"
+    result = _run(tmp_path, spec, text)
+    assert result.returncode == 2
+    assert f"{tmp_path / 'rev.yaml'}:4: (root): key 'paths' appears twice" in result.stderr
 
 
 @pytest.mark.parametrize(
