@@ -10,8 +10,8 @@ from types import FrameType
 
 import jwt
 import uvicorn
-import yaml
 
+from contract.loading import SpecLoadError
 from reference_server.app import create_app
 from reference_server.settings import SettingsError, from_args
 from reference_server.storage.base import StoreError
@@ -37,7 +37,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = from_args(argv)
         app = create_app(settings)
-    except (SettingsError, ValueError, OSError, jwt.PyJWTError, yaml.YAMLError, StoreError) as exc:
+    except (SettingsError, SpecLoadError, ValueError, OSError, jwt.PyJWTError, StoreError) as exc:
         # A setting, the spec, the data file or a key set is wrong, or the database cannot be
         # reached: say which, in one line.
         log.error("cannot start: %s", exc)

@@ -6,15 +6,17 @@ same schema inlined about 5 µs. The document does not change once loaded, so ea
 built once from a copy of its schema with the references inlined. Outcomes and messages stay
 the same: a `$ref` with only annotations beside it becomes its target, one with checks beside it
 becomes `allOf` of both, which is what a `$ref` with siblings means in JSON Schema 2020-12.
-A schema that cannot be inlined (a reference cycle, a remote reference, `$id` or dynamic
-references) raises `NotInlinableError`, and the caller keeps the registry-backed validator.
+A schema that cannot be inlined (a recursive schema, a remote or dangling reference, `$id` or
+dynamic references) raises `NotInlinableError`, and the caller keeps the registry-backed
+validator. Each `$ref` is followed by the kit's one resolver, `contract.refs`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from typing import Any
-from urllib.parse import unquote
+
+from contract.refs import Pointer, UnresolvableRefError, follow, json_pointer, lookup
 
 # Keywords whose value is a schema, a list of schemas, or a map of names to schemas; every other
 # keyword's value is data (enum, const, examples, ...) and is copied as it is.
@@ -61,20 +63,16 @@ class NotInlinableError(ValueError):
 
 def inlined(document: Mapping[str, Any], pointer: Iterable[str]) -> Any:
     """The schema at `pointer` in `document`, with every local `$ref` inlined."""
-    return _schema(document, _at(document, list(pointer)), ())
+    at = tuple(pointer)
+    try:
+        schema = lookup(document, at)
+    except UnresolvableRefError:
+        raise NotInlinableError(f"nothing at {json_pointer(at)}") from None
+    return _schema(document, schema, (at,))
 
 
-def _at(document: Mapping[str, Any], parts: list[str]) -> Any:
-    node: Any = document
-    for part in parts:
-        try:
-            node = node[int(part)] if isinstance(node, list) else node[part]
-        except (KeyError, IndexError, ValueError, TypeError):
-            raise NotInlinableError(f"nothing at /{'/'.join(parts)}") from None
-    return node
-
-
-def _schema(document: Mapping[str, Any], node: Any, chain: tuple[str, ...]) -> Any:
+def _schema(document: Mapping[str, Any], node: Any, chain: tuple[Pointer, ...]) -> Any:
+    """`node` inlined; `chain` holds the places of the schemas it is nested in, via `$ref`s."""
     if not isinstance(node, dict):
         return node  # true, false
     if UNSUPPORTED & node.keys():
@@ -94,12 +92,15 @@ def _schema(document: Mapping[str, Any], node: Any, chain: tuple[str, ...]) -> A
     ref = node.get("$ref")
     if ref is None:
         return out
-    if not isinstance(ref, str) or not ref.startswith("#/"):
+    if not isinstance(ref, str):
         raise NotInlinableError(f"not a local reference: {ref!r}")
-    if ref in chain:
+    try:
+        target, target_at = follow(document, ref)
+    except UnresolvableRefError as error:
+        raise NotInlinableError(str(error)) from None
+    if target_at in chain:
         raise NotInlinableError(f"{ref} refers to itself")
-    parts = [unquote(p).replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")]
-    target = _schema(document, _at(document, parts), (*chain, ref))
+    target = _schema(document, target, (*chain, target_at))
     if all(key in ANNOTATIONS or key.startswith("x-") for key in out):
         return target
     return {**out, "allOf": [*out.get("allOf", []), target]}

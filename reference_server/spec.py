@@ -1,9 +1,10 @@
 """The loaded `openapi.yaml`, and validators built from its schemas.
 
 Requests and responses are checked against the schemas of the document the server loaded at
-start-up; no schema is copied into code. `$ref`s resolve inside that document through a
-`referencing` registry, and formats are checked by one `FormatChecker` that the fuzzer's notion of
-valid data agrees with (date-time as RFC 3339, uuid, uri, int32).
+start-up; no schema is copied into code. The document is read by the kit's one loader
+(`contract.loading`, which refuses a repeated key) and its `$ref`s are followed by the one
+resolver (`contract.refs`, a `referencing` registry). Formats are checked by one `FormatChecker`
+that the fuzzer's notion of valid data agrees with (date-time as RFC 3339, uuid, uri, int32).
 """
 
 from __future__ import annotations
@@ -11,21 +12,20 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import yaml
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+from referencing import Registry
 from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
 
+from contract.loading import load_document
+from contract.refs import Pointer, UnresolvableRefError, registry, resolve, uri_of
 from reference_server.schema_inline import NotInlinableError, inlined
 
-SPEC_URI = "https://reference-server.invalid/openapi.json"
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 MAX_DETAILS = 64
 MAX_MESSAGE = 4096
@@ -68,10 +68,6 @@ def _format_checker() -> FormatChecker:
         return not isinstance(value, int) or -(2**31) <= value < 2**31
 
     return checker
-
-
-def _pointer(parts: Iterable[str]) -> str:
-    return "".join("/" + p.replace("~", "~0").replace("/", "~1") for p in parts)
 
 
 def _short(value: object, limit: int = 60) -> str:
@@ -231,9 +227,7 @@ class Spec:
     def __init__(self, document: dict[str, Any], source: Path | None = None) -> None:
         self.document = document
         self.source = source
-        self._registry: Registry[Any] = Registry().with_resource(
-            SPEC_URI, Resource.from_contents(document, default_specification=DRAFT202012)
-        )
+        self._registry: Registry[Any] = registry(document)
         self._checker = _format_checker()
         info = document.get("info", {})
         self.max_body_bytes = int(info.get("x-max-request-body-bytes", 65536))
@@ -249,54 +243,48 @@ class Spec:
                     op = self._operation(template, regex, method, item)
                     self.operations[op.operation_id] = op
         self._paths.sort(key=lambda entry: entry[1].count("{"))
-        self.error_body = self._validator(["components", "schemas", "ODataError"])
+        self.error_body = self._validator(("components", "schemas", "ODataError"))
         self._header_validators: dict[str, Draft202012Validator] = {}
 
     @classmethod
     def load(cls, path: Path) -> Spec:
-        with path.open("rb") as stream:
-            document = yaml.safe_load(stream)
-        if not isinstance(document, dict):
-            raise ValueError(f"{path} does not hold an OpenAPI document")
-        return cls(document, path)
+        """Read `path` (a repeated key is a `SpecLoadError` naming its line) and build the checks.
+
+        A `$ref` the checks cannot follow is a ValueError naming the file and the place.
+        """
+        document = load_document(path)
+        try:
+            return cls(document, path)
+        except UnresolvableRefError as error:
+            raise ValueError(f"{path}: {error}") from error
 
     # -- building -------------------------------------------------------------------------------
 
-    def _validator(self, pointer: list[str]) -> Draft202012Validator:
+    def _validator(self, pointer: Pointer) -> Draft202012Validator:
         # Inlined once here rather than resolved through the registry on every request.
         schema: Any
         try:
             schema = inlined(self.document, pointer)
         except NotInlinableError:
-            schema = {"$ref": SPEC_URI + "#" + _pointer(pointer)}
+            schema = {"$ref": uri_of(pointer)}
         return Draft202012Validator(schema, registry=self._registry, format_checker=self._checker)
 
-    def _deref(self, node: Any, pointer: list[str]) -> tuple[Any, list[str]]:
+    def _deref(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
         """Follow `$ref`s of non-schema objects (parameters, bodies, responses, headers)."""
-        for _ in range(32):
-            if not (isinstance(node, dict) and isinstance(node.get("$ref"), str)):
-                return node, pointer
-            ref: str = node["$ref"]
-            if not ref.startswith("#/"):
-                raise ValueError(f"only local references are supported, not {ref}")
-            pointer = [p.replace("~1", "/").replace("~0", "~") for p in ref[2:].split("/")]
-            node = self.document
-            for part in pointer:
-                node = node[part]
-        raise ValueError("reference chain too long")
+        return resolve(self.document, node, pointer, strict=True)
 
     def _operation(
         self, template: str, regex: re.Pattern[str], method: str, item: dict[str, Any]
     ) -> Operation:
         raw = item[method]
-        base = ["paths", template]
+        base = ("paths", template)
         params: dict[tuple[str, str], Parameter] = {}
         for where, entries in (
             (base, item.get("parameters", [])),
-            ([*base, method], raw.get("parameters", [])),
+            ((*base, method), raw.get("parameters", [])),
         ):
             for index, entry in enumerate(entries):
-                param, pointer = self._deref(entry, [*where, "parameters", str(index)])
+                param, pointer = self._deref(entry, (*where, "parameters", str(index)))
                 key = (
                     param["in"],
                     param["name"].lower() if param["in"] == "header" else param["name"],
@@ -305,29 +293,29 @@ class Spec:
                     name=param["name"],
                     location=param["in"],
                     required=bool(param.get("required", False)),
-                    validator=self._validator([*pointer, "schema"]),
+                    validator=self._validator((*pointer, "schema")),
                 )
         body = None
         body_required = False
         if "requestBody" in raw:
-            request_body, pointer = self._deref(raw["requestBody"], [*base, method, "requestBody"])
+            request_body, pointer = self._deref(raw["requestBody"], (*base, method, "requestBody"))
             body_required = bool(request_body.get("required", False))
             if "application/json" in request_body.get("content", {}):
-                body = self._validator([*pointer, "content", "application/json", "schema"])
+                body = self._validator((*pointer, "content", "application/json", "schema"))
         responses: dict[str, ResponseSpec] = {}
         for status, entry in raw.get("responses", {}).items():
-            response, pointer = self._deref(entry, [*base, method, "responses", str(status)])
+            response, pointer = self._deref(entry, (*base, method, "responses", str(status)))
             headers: dict[str, HeaderSpec] = {}
             for name, header_entry in response.get("headers", {}).items():
-                header, header_pointer = self._deref(header_entry, [*pointer, "headers", name])
+                header, header_pointer = self._deref(header_entry, (*pointer, "headers", name))
                 headers[name.lower()] = HeaderSpec(
                     required=bool(header.get("required", False)),
-                    validator=self._validator([*header_pointer, "schema"]),
+                    validator=self._validator((*header_pointer, "schema")),
                     integer=header.get("schema", {}).get("type") == "integer",
                 )
             content = response.get("content", {})
             body_validator = (
-                self._validator([*pointer, "content", "application/json", "schema"])
+                self._validator((*pointer, "content", "application/json", "schema"))
                 if "application/json" in content
                 else None
             )
@@ -374,7 +362,7 @@ class Spec:
 
     def check_schema(self, name: str, instance: object) -> list[str]:
         """Problems of `instance` against `components/schemas/<name>`, as sentences for a log."""
-        validator = self._validator(["components", "schemas", name])
+        validator = self._validator(("components", "schemas", name))
         return [
             f"/{'/'.join(str(p) for p in e.absolute_path)}: {_clip(e.message, 300)}"
             for e in validator.iter_errors(instance)
@@ -384,7 +372,7 @@ class Spec:
         """Whether `value` fits `components/headers/<name>` (used to decide what to echo)."""
         validator = self._header_validators.get(name)
         if validator is None:
-            validator = self._validator(["components", "headers", name, "schema"])
+            validator = self._validator(("components", "headers", name, "schema"))
             self._header_validators[name] = validator
         return validator.is_valid(value)
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import httpx
 import pytest
-import yaml
 
+from contract.loading import load_document
 from tests.support.api import (
     ODATA_TYPE,
     RUN,
@@ -253,7 +253,7 @@ def test_etag_grows_with_each_change_and_if_match_guards_updates(api: httpx.Clie
 
 
 def _examples(body: str) -> list[tuple[str, dict[str, Any]]]:
-    document = yaml.safe_load((REPO_DIR / "openapi.yaml").read_text("utf-8"))
+    document = load_document(REPO_DIR / "openapi.yaml")
     examples = document["components"]["requestBodies"][body]["content"]["application/json"][
         "examples"
     ]

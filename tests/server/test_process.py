@@ -12,8 +12,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-import yaml
 
+from contract.loading import load_document
 from reference_server.storage.base import RUN_FIELDS
 from tests.support.api import (
     RUN,
@@ -85,7 +85,8 @@ def test_serves_the_loaded_spec(server: ServerProcess) -> None:
     assert as_json.status_code == 200
     assert as_json.headers["content-type"].startswith("application/json")
     source = (REPO_DIR / "openapi.yaml").read_text("utf-8")
-    assert as_json.json() == json.loads(json.dumps(yaml.safe_load(source), default=str))
+    document = load_document(REPO_DIR / "openapi.yaml")
+    assert as_json.json() == json.loads(json.dumps(document, default=str))
     as_yaml = httpx.get(server.root_url + "/openapi.yaml")
     assert as_yaml.status_code == 200
     assert as_yaml.text == source

@@ -8,12 +8,11 @@ from typing import Any
 
 import pytest
 from jsonschema import Draft202012Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
 
+from contract.refs import registry, uri_of
 from reference_server.schema_inline import NotInlinableError, inlined
 from reference_server.settings import DEFAULT_SPEC
-from reference_server.spec import SPEC_URI, Spec
+from reference_server.spec import Spec
 
 DOCUMENT: dict[str, Any] = {
     "components": {
@@ -33,17 +32,17 @@ DOCUMENT: dict[str, Any] = {
                 "properties": {"children": {"items": {"$ref": "#/components/schemas/tree"}}},
             },
             "remote": {"$ref": "https://example.invalid/schema.json"},
+            "dangling": {"properties": {"a": {"$ref": "#/components/schemas/nothing"}}},
+            "a/b~c": {"type": "integer"},
+            "escaped": {"items": {"$ref": "#/components/schemas/a~1b~0c"}},
         }
     }
 }
 
 
 def _registry_validator(document: dict[str, Any], name: str) -> Draft202012Validator:
-    registry: Registry[Any] = Registry().with_resource(
-        SPEC_URI, Resource.from_contents(document, default_specification=DRAFT202012)
-    )
-    schema = {"$ref": f"{SPEC_URI}#/components/schemas/{name}"}
-    return Draft202012Validator(schema, registry=registry)
+    schema = {"$ref": uri_of(("components", "schemas", name))}
+    return Draft202012Validator(schema, registry=registry(document))
 
 
 def _errors(validator: Draft202012Validator, instance: object) -> list[tuple[str, str, str]]:
@@ -93,6 +92,14 @@ def test_cycles_and_remote_references_are_not_inlined() -> None:
         inlined(DOCUMENT, ["components", "schemas", "remote"])
 
 
+def test_dangling_references_are_not_inlined_and_escaped_ones_are() -> None:
+    with pytest.raises(NotInlinableError, match="names nothing"):
+        inlined(DOCUMENT, ["components", "schemas", "dangling"])
+    with pytest.raises(NotInlinableError, match="nothing at"):
+        inlined(DOCUMENT, ["components", "schemas", "nothing"])
+    assert inlined(DOCUMENT, ["components", "schemas", "escaped"]) == {"items": {"type": "integer"}}
+
+
 def test_the_specs_validators_have_no_references_and_judge_as_the_registry_does() -> None:
     spec = Spec.load(DEFAULT_SPEC)
     operation = spec.operations["updateRun"]
@@ -100,12 +107,7 @@ def test_the_specs_validators_have_no_references_and_judge_as_the_registry_does(
     assert "$ref" not in str(operation.body.schema)
     assert all("$ref" not in str(p.validator.schema) for p in operation.parameters)
     document = spec.document
-    referenced = Draft202012Validator(
-        {"$ref": f"{SPEC_URI}#/components/schemas/runUpdate"},
-        registry=Registry().with_resource(
-            SPEC_URI, Resource.from_contents(document, default_specification=DRAFT202012)
-        ),
-    )
+    referenced = _registry_validator(document, "runUpdate")
     inline = Draft202012Validator(inlined(document, ["components", "schemas", "runUpdate"]))
     values: list[object] = [None, 1, "", "x" * 300, "running", "unknownFutureValue", [], {}]
     values += ["2026-11-24T02:00:00Z", {"code": "c", "message": "m"}, {"code": 1}]

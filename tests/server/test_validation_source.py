@@ -3,20 +3,24 @@ run's `@odata.type` in responses is the one that spec names."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import httpx
 import pytest
 import yaml
 
+from contract.loading import load_document
 from tests.support.api import add_run, assert_odata_error, run_path
 from tests.support.commands import REPO_DIR
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerError, ServerProcess
+
+SPEC = REPO_DIR / "openapi.yaml"
 
 
 @pytest.mark.slow
 def test_the_loaded_spec_decides_what_is_valid(tmp_path: Path) -> None:
-    document = yaml.safe_load((REPO_DIR / "openapi.yaml").read_text("utf-8"))
+    document = load_document(SPEC)
     schemas = document["components"]["schemas"]
     schemas["runUpdate"]["properties"]["displayName"]["maxLength"] = 8
     schemas["runStatusInput"]["enum"].append("paused")
@@ -41,7 +45,7 @@ def test_the_loaded_spec_decides_what_is_valid(tmp_path: Path) -> None:
 
 @pytest.mark.slow
 def test_the_loaded_spec_names_the_runs_type(tmp_path: Path) -> None:
-    document = yaml.safe_load((REPO_DIR / "openapi.yaml").read_text("utf-8"))
+    document = load_document(SPEC)
     document["components"]["schemas"]["run"]["properties"]["@odata.type"]["const"] = "#x.run"
     spec = tmp_path / "openapi.yaml"
     spec.write_text(yaml.safe_dump(document, sort_keys=False))
@@ -54,3 +58,38 @@ def test_the_loaded_spec_names_the_runs_type(tmp_path: Path) -> None:
         response = api.patch(run_path(add_run(api, {})), json={"status": "completed"})
         assert response.status_code == 200, response.text
         assert response.json()["@odata.type"] == "#x.run"
+
+
+def _refused_at_start(spec: Path, state_dir: Path, message: str) -> None:
+    process = ServerProcess(env={"OPENAPI_SPEC": str(spec)}, state_dir=state_dir)
+    with pytest.raises(ServerError, match=message):
+        process.start()
+    process.close()
+    assert process.returncode == 2
+
+
+def test_a_spec_with_a_repeated_key_stops_the_start_naming_its_line(tmp_path: Path) -> None:
+    text = SPEC.read_text("utf-8")
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(text + "info:\n  title: again\n", encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    _refused_at_start(
+        spec,
+        tmp_path / "state",
+        rf"cannot start: {spec}:{line}: \(root\): key 'info' appears twice in one mapping",
+    )
+
+
+def test_a_reference_to_nothing_stops_the_start_naming_its_place(tmp_path: Path) -> None:
+    document = load_document(SPEC)
+    first = next(iter(document["paths"]))
+    document["paths"][first]["parameters"][0] = {"$ref": "#/components/parameters/nothing"}
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text(yaml.safe_dump(document, sort_keys=False), encoding="utf-8")
+    escaped = first.replace("~", "~0").replace("/", "~1")
+    _refused_at_start(
+        spec,
+        tmp_path / "state",
+        rf"cannot start: {spec}: #/paths/{re.escape(escaped)}/parameters/0: "
+        r"\$ref '#/components/parameters/nothing' names nothing in the document",
+    )
