@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from contract.loading import SpecLoadError
 from fuzzing.config import CONFIG_PATH
 from fuzzing.probes import ProbeOutcome, run_probes
 from fuzzing.reports import (
@@ -36,7 +37,7 @@ from fuzzing.reports import (
     write_summary,
 )
 from fuzzing.server import REFERENCE_SERVER, local_target
-from fuzzing.spec import spec_path
+from fuzzing.spec import contract, spec_path
 from fuzzing.target import Target
 from tooling.processes import stop
 
@@ -262,5 +263,10 @@ def fuzz(settings: Settings) -> dict[str, Any]:
 
 
 def main() -> int:
+    try:
+        contract()  # the loader's verdict first: schemathesis would read a repeated key silently
+    except SpecLoadError as error:
+        print(f"cannot fuzz: {error}", file=sys.stderr)
+        return 2
     summary = fuzz(Settings.from_env())
     return 0 if summary["passed"] else 1

@@ -1,4 +1,8 @@
-"""Facts the checks and probes take from `openapi.yaml`, so that they follow the spec's changes."""
+"""Facts the checks and probes take from `openapi.yaml`, so that they follow the spec's changes.
+
+The spec is read by the kit's one loader (`contract.loading`: a repeated key is refused, with its
+line) and its `$ref`s are followed by the one resolver (`contract.refs`).
+"""
 
 from __future__ import annotations
 
@@ -10,12 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import jsonschema
-import yaml
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT202012
+
+from contract.loading import load_document
+from contract.refs import registry, resolve, uri_of
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
-_SPEC_URI = "urn:contract-kit:openapi"
 # Which schema each operation's request body follows; the operation ids are the spec's own.
 _BODY_SCHEMAS = {"addRun": "runCreate", "updateRun": "runUpdate", "updateProcessRun": "runUpdate"}
 
@@ -40,12 +43,8 @@ class Contract:
         return frozenset(self.schema(_BODY_SCHEMAS[operation_id]).get("properties", {}))
 
     def _resolve(self, item: dict[str, Any]) -> dict[str, Any]:
-        while "$ref" in item:
-            node: Any = self.document
-            for part in item["$ref"].removeprefix("#/").split("/"):
-                node = node[part]
-            item = node
-        return item
+        target: dict[str, Any] = resolve(self.document, item, (), strict=True)[0]
+        return target
 
     def header_parameters(self, operation_id: str) -> dict[str, dict[str, Any]]:
         """The request headers `operation_id` declares, lower-cased, with their schemas."""
@@ -96,16 +95,14 @@ class Contract:
 
     def validator(self, schema_name: str) -> jsonschema.protocols.Validator:
         """A validator for one of the spec's component schemas, `$ref`s resolved in the spec."""
-        resource = Resource.from_contents(self.document, default_specification=DRAFT202012)
-        registry: Registry[Any] = Registry().with_resource(_SPEC_URI, resource)
         return jsonschema.Draft202012Validator(
-            {"$ref": f"{_SPEC_URI}#/components/schemas/{schema_name}"},
-            registry=registry,
+            {"$ref": uri_of(("components", "schemas", schema_name))},
+            registry=registry(self.document),
             format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
         )
 
 
 @cache
 def contract() -> Contract:
-    with spec_path().open(encoding="utf-8") as handle:
-        return Contract(document=yaml.safe_load(handle))
+    """The spec to fuzz, read once; raises `SpecLoadError` when the loader refuses it."""
+    return Contract(document=load_document(spec_path()))

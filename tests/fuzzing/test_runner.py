@@ -13,6 +13,21 @@ from fuzzing.target import Target
 from tests.support.commands import environment, run_module
 
 
+def test_a_spec_with_a_repeated_key_stops_the_run_before_any_request(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {title: t, version: '1'}\ninfo: {}\n", encoding="utf-8")
+    env = environment(
+        without_prefixes=("TARGET_", "FUZZ_"),
+        extra={"FUZZ_SPEC": str(spec), "FUZZ_REPORTS_DIR": str(tmp_path / "reports")},
+    )
+
+    result = run_module("fuzzing", env=env, timeout=60)
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"cannot fuzz: {spec}:3: (root): key 'info' appears twice" in result.stderr
+    assert "Starting the reference server" not in result.stdout
+
+
 def test_settings_defaults_and_overrides(tmp_path: Path) -> None:
     defaults = Settings.from_env({})
     assert (defaults.max_examples, defaults.phases, defaults.fail_fast) == (
