@@ -13,8 +13,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from contract.loading import SpecLoadError, load_document
 from tooling.node import run_node_tool
 
 
@@ -49,8 +48,11 @@ def bundle(spec: Path, yaml_out: Path, json_out: Path) -> dict[str, Any]:
     """Write the YAML and JSON bundles of `spec`; return the bundled document."""
     run_redocly(["bundle", str(spec), "--output", str(yaml_out)])
     run_redocly(["bundle", str(spec), "--output", str(json_out)])
-    with yaml_out.open(encoding="utf-8") as stream:
-        from_yaml = yaml.safe_load(stream)
+    try:
+        from_yaml = load_document(yaml_out)
+        source = load_document(spec)
+    except SpecLoadError as error:
+        raise BundleError(str(error)) from None
     with json_out.open(encoding="utf-8") as stream:
         from_json = json.load(stream)
     if from_yaml != from_json:
@@ -60,18 +62,14 @@ def bundle(spec: Path, yaml_out: Path, json_out: Path) -> dict[str, Any]:
     leftover = sorted(set(external_refs(from_json)))
     if leftover:
         raise BundleError(f"the bundle still refers to other files: {', '.join(leftover)}")
-    with spec.open(encoding="utf-8") as stream:
-        source = yaml.safe_load(stream)
     missing = _missing_components(source, from_json)
     if missing:
         raise BundleError(f"the bundle lost components: {', '.join(missing)}")
     return from_json
 
 
-def _missing_components(source: Any, bundled: dict[str, Any]) -> list[str]:
+def _missing_components(source: dict[str, Any], bundled: dict[str, Any]) -> list[str]:
     """Components of the source (`kind/name`) that the bundle does not have."""
-    if not isinstance(source, dict):
-        raise BundleError("the spec is not a YAML mapping")
     have = bundled.get("components") or {}
     missing = []
     for kind, members in (source.get("components") or {}).items():

@@ -16,10 +16,9 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from packaging.version import InvalidVersion, Version
 
-from contract.loading import SpecLoadError, load_spec
+from contract.loading import SpecLoadError, load_document, load_spec
 from release import client_dist, docs_page
 from release import notes as release_notes
 from release.api_changelog import api_changelog, render_html, render_markdown
@@ -74,9 +73,10 @@ class Names:
 
 def spec_info(spec: Path) -> tuple[str, str]:
     """The spec's `info.version` and `info.title`."""
-    with spec.open(encoding="utf-8") as stream:
-        document = yaml.safe_load(stream)
-    info = document.get("info") if isinstance(document, dict) else None
+    try:
+        info = load_document(spec).get("info")
+    except SpecLoadError as error:
+        raise PublishError(str(error)) from None
     if not isinstance(info, dict):
         raise PublishError(f"{spec} has no info object")
     version, title = info.get("version"), info.get("title")

@@ -7,13 +7,14 @@ import dataclasses
 import yaml
 
 from bug_zoo.catalog import Context, Variant
+from contract.loading import load_document
 from reference_server.settings import Settings
 
 RAISED_LIMIT = 16 * 1024 * 1024
 
 
 def build(settings: Settings, context: Context) -> Settings:
-    spec = yaml.safe_load(settings.spec_path.read_text(encoding="utf-8"))
+    spec = load_document(settings.spec_path)
     spec["info"]["x-max-request-body-bytes"] = RAISED_LIMIT
     copy = context.state_dir / "openapi-with-raised-limit.yaml"
     copy.write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")

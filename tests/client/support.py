@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-import yaml
 from industrydata_runs_client import AuthenticatedClient
 from industrydata_runs_client.models import RunCreate, RunStatistics, RunStatusInput
+
+from contract.loading import load_document
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
 FLOW = "demo-flow"
@@ -28,8 +29,7 @@ def connect(base_url: str, token: str, **httpx_args: Any) -> AuthenticatedClient
 
 @cache
 def spec() -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
-    return loaded
+    return load_document(SPEC)
 
 
 def response_example(response: str, name: str | None = None) -> dict[str, Any]:

@@ -10,10 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 from packaging.version import Version
 
-from contract.loading import load_spec
+from contract.loading import load_document, load_spec
 from release import client_dist, docs_page, publish
 from release import notes as release_notes
 from release.bundle import external_refs
@@ -27,9 +26,7 @@ CHANGELOG = ROOT / "CHANGELOG.md"
 
 
 def _source() -> dict[str, Any]:
-    with SPEC.open(encoding="utf-8") as stream:
-        document: dict[str, Any] = yaml.safe_load(stream)
-    return document
+    return load_document(SPEC)
 
 
 VERSION = str(_source()["info"]["version"])
@@ -94,8 +91,7 @@ def test_sha256sum_notices_a_changed_file(dist: Path, tmp_path: Path) -> None:
 
 
 def test_bundles_are_one_file_each_and_the_same_document(dist: Path) -> None:
-    with (dist / NAMES.spec_yaml).open(encoding="utf-8") as stream:
-        from_yaml = yaml.safe_load(stream)
+    from_yaml = load_document(dist / NAMES.spec_yaml)
     from_json = json.loads((dist / NAMES.spec_json).read_text(encoding="utf-8"))
     assert from_yaml == from_json
     assert list(external_refs(from_json)) == []
@@ -220,6 +216,18 @@ def test_publish_refuses_a_client_of_another_version(tmp_path: Path) -> None:
     with pytest.raises(publish.PublishError, match="regenerate the client"):
         publish.publish(tmp_path / "dist", spec, CLIENT, CHANGELOG)
     assert client_dist.version(CLIENT) == VERSION
+
+
+def test_publish_refuses_a_spec_with_a_repeated_key_naming_its_line(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    text = SPEC.read_text(encoding="utf-8")
+    spec.write_text(text + "info: {}\n", encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    with pytest.raises(
+        publish.PublishError, match=rf"openapi\.yaml:{line}: .*'info' appears twice"
+    ):
+        publish.publish(tmp_path / "dist", spec, CLIENT, CHANGELOG)
+    assert not (tmp_path / "dist").exists()
 
 
 def test_publish_refuses_to_replace_a_folder_it_did_not_write(tmp_path: Path) -> None:
