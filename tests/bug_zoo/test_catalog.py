@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 from pathlib import Path
 
-from bug_zoo.catalog import CONTROL, NAMES, load
+import pytest
+
+from bug_zoo.catalog import CONTROL, NAMES, Context, load
+from contract.loading import SpecLoadError
+from reference_server.settings import from_args
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -50,3 +55,13 @@ def test_serve_refuses_a_variant_the_catalog_does_not_list(tmp_path: Path) -> No
 def test_the_readme_lists_every_variant() -> None:
     readme = (REPOSITORY / "bug_zoo" / "README.md").read_text(encoding="utf-8")
     assert [name for name in NAMES if f"| `{name}` |" not in readme] == []
+
+
+def test_a_variant_that_copies_the_spec_reads_it_with_the_kits_loader(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    spec.write_text("openapi: 3.1.0\ninfo: {x-max-request-body-bytes: 1}\ninfo: {}\n")
+    settings = dataclasses.replace(from_args([]), spec_path=spec)
+    build = load("body_limit_missing").settings
+    assert build is not None
+    with pytest.raises(SpecLoadError, match=r"openapi\.yaml:3: \(root\): key 'info' appears twice"):
+        build(settings, Context(settings, tmp_path))
