@@ -14,7 +14,7 @@ from typing import Any
 from starlette.responses import JSONResponse
 from starlette.types import Scope
 
-from reference_server.spec import Violation
+from reference_server.violations import Violation
 
 MAX_DETAILS = 64
 

@@ -31,7 +31,7 @@ from reference_server.middleware import BodyTooLargeError, within_deadline
 from reference_server.payload import PayloadError, content_type_problem, parse_json
 from reference_server.resource import run_odata_type, run_resource
 from reference_server.settings import DIST_DIR
-from reference_server.spec import Operation, Spec, Violation
+from reference_server.spec import Operation, Spec
 from reference_server.storage.base import (
     RUN_FIELDS,
     NotFoundError,
@@ -42,6 +42,7 @@ from reference_server.storage.base import (
     UnavailableError,
 )
 from reference_server.times import TimeOutOfRangeError, to_utc
+from reference_server.violations import Violation
 
 log = logging.getLogger("reference_server")
 TIME_FIELDS = ("startDateTime", "endDateTime")

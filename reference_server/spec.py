@@ -18,26 +18,16 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry
 from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
 
 from contract.loading import load_document
 from contract.refs import Pointer, UnresolvableRefError, registry, resolve, uri_of
 from reference_server.schema_inline import NotInlinableError, inlined
+from reference_server.violations import Violation, clip, finished, reason_of, short, violations_of
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-MAX_DETAILS = 64
-MAX_MESSAGE = 4096
-MAX_TARGET = 1024
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One way a request breaks the spec: a sentence for people and what it is about."""
-
-    message: str
-    target: str | None = None
 
 
 def _format_checker() -> FormatChecker:
@@ -68,124 +58,6 @@ def _format_checker() -> FormatChecker:
         return not isinstance(value, int) or -(2**31) <= value < 2**31
 
     return checker
-
-
-def _short(value: object, limit: int = 60) -> str:
-    text = json.dumps(value, ensure_ascii=True, default=str)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-_ARTICLE_TYPES = {
-    "object": "an object",
-    "array": "an array",
-    "string": "a string",
-    "integer": "an integer",
-    "number": "a number",
-    "boolean": "a boolean",
-    "null": "null",
-}
-
-
-def _type_phrase(value: object) -> str:
-    names = value if isinstance(value, list) else [value]
-    return " or ".join(_ARTICLE_TYPES.get(str(n), str(n)) for n in names)
-
-
-def _reason(error: ValidationError) -> str:
-    """What is wrong with the value, as the end of a sentence about it."""
-    kind = error.validator
-    expected: Any = error.validator_value
-    if kind == "type":
-        return f"must be {_type_phrase(expected)}"
-    if kind == "enum":
-        allowed = ", ".join(str(v) for v in expected)
-        return f"has an invalid value: {_short(error.instance)}; allowed: {allowed}"
-    if kind == "const":
-        return f"must be {_short(expected)}"
-    if kind == "format":
-        return f"is not a valid {expected}: {_short(error.instance)}"
-    if kind == "pattern":
-        return f"does not have the expected form: {_short(error.instance)}"
-    if kind == "maxLength":
-        return f"is longer than {expected} characters"
-    if kind == "minLength":
-        return f"is shorter than {expected} character{'s' if expected != 1 else ''}"
-    if kind == "maxProperties":
-        return f"has more than {expected} members"
-    if kind == "minProperties":
-        return f"must have at least {expected} member{'s' if expected != 1 else ''}"
-    if kind == "maxItems":
-        return f"has more than {expected} items"
-    if kind in ("anyOf", "oneOf"):
-        alternatives = [
-            e
-            for e in error.context or ()
-            if not (e.validator == "type" and e.validator_value == "null")
-        ]
-        allows_null = len(alternatives) < len(error.context or ())
-        if alternatives:
-            deepest = max(alternatives, key=lambda e: len(e.relative_path))
-            reason = _reason(deepest) if not deepest.relative_path else "has an invalid member"
-            return reason + (" (or it may be null)" if allows_null else "")
-        return f"has an invalid value: {_short(error.instance)}"
-    return error.message if len(error.message) < 200 else f"breaks the {kind} rule"
-
-
-def _violations(error: ValidationError, subject: str, prefix: str) -> list[Violation]:
-    """Turn one jsonschema error into violations naming the property (`subject` 'Property')."""
-    path = [str(p) for p in error.absolute_path]
-    if error.validator == "anyOf" and error.context and isinstance(error.instance, dict):
-        # An object under anyOf (blockingError: publicError or null): report what is wrong
-        # inside the object branch, unless the branch refused the object as a whole.
-        inner = [
-            e for e in error.context if not (e.validator == "type" and e.validator_value == "null")
-        ]
-        if inner and not any(e.validator == "type" and not e.relative_path for e in inner):
-            return [v for e in inner for v in _violations(e, subject, prefix)]
-    if error.validator == "additionalProperties" and isinstance(error.instance, dict):
-        known = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
-        extra = sorted(k for k in error.instance if k not in known)
-        return [
-            Violation(
-                f"{subject} '{'/'.join([*path, k])}' is not allowed here.",
-                prefix + "/".join([*path, k]),
-            )
-            for k in extra
-        ]
-    if error.validator == "required" and isinstance(error.instance, dict):
-        required: Any = error.validator_value
-        missing = [k for k in required if k not in error.instance]
-        return [
-            Violation(
-                f"{subject} '{'/'.join([*path, k])}' is required.", prefix + "/".join([*path, k])
-            )
-            for k in missing
-        ]
-    if not path:
-        if subject == "Property":
-            if error.validator == "type":
-                return [Violation("The request body must be a JSON object.")]
-            if error.validator == "minProperties":
-                return [Violation("The request body must name at least one property to change.")]
-            return [Violation(f"The request body {_reason(error)}.")]
-        return [Violation(f"{subject} {_reason(error)}.", prefix.rstrip("/") or None)]
-    name = "/".join(path)
-    return [Violation(f"{subject} '{name}' {_reason(error)}.", prefix + name)]
-
-
-def _finish(violations: list[Violation]) -> list[Violation]:
-    seen: set[Violation] = set()
-    unique = [v for v in violations if not (v in seen or seen.add(v))]  # type: ignore[func-returns-value]
-    return [
-        Violation(
-            _clip(v.message, MAX_MESSAGE), None if v.target is None else _clip(v.target, MAX_TARGET)
-        )
-        for v in unique[:MAX_DETAILS]
-    ]
 
 
 @dataclass(frozen=True)
@@ -364,7 +236,7 @@ class Spec:
         """Problems of `instance` against `components/schemas/<name>`, as sentences for a log."""
         validator = self._validator(("components", "schemas", name))
         return [
-            f"/{'/'.join(str(p) for p in e.absolute_path)}: {_clip(e.message, 300)}"
+            f"/{'/'.join(str(p) for p in e.absolute_path)}: {clip(e.message, 300)}"
             for e in validator.iter_errors(instance)
         ]
 
@@ -383,7 +255,7 @@ class Spec:
         if op.body is None:
             return []
         errors = sorted(op.body.iter_errors(body), key=lambda e: [str(p) for p in e.absolute_path])
-        return _finish([v for e in errors for v in _violations(e, "Property", "")])
+        return finished([v for e in errors for v in violations_of(e, "Property", "")])
 
     def check_parameters(
         self, op: Operation, path_params: Mapping[str, str], headers: Mapping[str, str]
@@ -404,8 +276,8 @@ class Spec:
                     found.append(Violation(f"{subject} is required.", param.name))
                 continue
             for error in param.validator.iter_errors(value):
-                found.append(Violation(f"{subject} {_reason(error)}.", param.name))
-        return _finish(found)
+                found.append(Violation(f"{subject} {reason_of(error)}.", param.name))
+        return finished(found)
 
     # -- responses ------------------------------------------------------------------------------
 
@@ -429,10 +301,10 @@ class Spec:
                 try:
                     instance = int(value)
                 except ValueError:
-                    problems.append(f"header {name} is not an integer: {_short(value)}")
+                    problems.append(f"header {name} is not an integer: {short(value)}")
                     continue
             problems += [
-                f"header {name} {_reason(e)}" for e in header.validator.iter_errors(instance)
+                f"header {name} {reason_of(e)}" for e in header.validator.iter_errors(instance)
             ]
         problems += self._check_body(spec.body, headers, body)
         return problems
@@ -465,7 +337,7 @@ class Spec:
             validator.iter_errors(instance), key=lambda e: [str(p) for p in e.absolute_path]
         )
         return [
-            f"body at /{'/'.join(str(p) for p in e.absolute_path)}: {_clip(e.message, 300)}"
+            f"body at /{'/'.join(str(p) for p in e.absolute_path)}: {clip(e.message, 300)}"
             for e in errors
         ]
 
