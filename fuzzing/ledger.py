@@ -72,6 +72,8 @@ class Snapshot:
 
     known: bool
     state: dict[str, Any] | None
+    etag: str | None = None
+    """The run's `ETag` as last seen, where the mode keeps it (the passive observer does)."""
 
 
 class RunLedger:
