@@ -20,11 +20,14 @@ README = ROOT / "traffic" / "README.md"
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.traffic_zoo", description=__doc__)
-    parser.add_argument("variants", nargs="*", choices=[CONTROL, *NAMES], default=None)
+    parser.add_argument("variants", nargs="*", help=f"some of: {CONTROL}, {', '.join(NAMES)}")
     parser.add_argument("--write", action="store_true", help="update traffic/README.md")
     parser.add_argument("--reports-dir", type=Path, default=Path("reports") / "traffic-zoo")
     args = parser.parse_args(argv)
     chosen = args.variants or [CONTROL, *NAMES]
+    unknown = sorted(set(chosen) - {CONTROL, *NAMES})
+    if unknown:
+        parser.error(f"unknown variant(s): {', '.join(unknown)}")
     runs = []
     for name in chosen:
         run = run_variant(name, load(name).bug, args.reports_dir)

@@ -15,7 +15,8 @@ call with its own `client-request-id`:
    nothing), and the README's curl example: a time at full precision (7 fractional digits),
    which a Python `datetime` cannot carry, sent as raw JSON through the client's own httpx.
 
-Prints one line per call (operation, status) and exits 0 once every call got an answer.
+Prints one line per call (operation, status) and exits 0 once every call got an answer; a call
+whose answer the client cannot read is printed as such, and the script goes on.
 """
 
 from __future__ import annotations
@@ -46,13 +47,17 @@ class Integration:
 
     def add(self, flow: str, run: str, body: dict[str, Any]) -> str | None:
         """Add a run; the new run's id, from `Location`, or None."""
-        response = add_run.sync_detailed(
-            flow,
-            run,
-            client=self.client,
-            body=RunCreate.from_dict(body),
-            client_request_id=self.request_id(),
-        )
+        try:
+            response = add_run.sync_detailed(
+                flow,
+                run,
+                client=self.client,
+                body=RunCreate.from_dict(body),
+                client_request_id=self.request_id(),
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            print(f"{self.name}: add run: the client raised {error!r}", flush=True)
+            return None
         location = response.headers.get("location", "")
         print(f"{self.name}: add run -> {response.status_code} {location}", flush=True)
         return location.rstrip("/").rsplit("/", 1)[-1] if location else None
@@ -62,14 +67,19 @@ class Integration:
     ) -> str | None:
         """Update a run; the `ETag` of the answer, or None."""
         kwargs: dict[str, Any] = {"if_match": if_match} if if_match is not None else {}
-        response = update_run.sync_detailed(
-            flow,
-            run,
-            client=self.client,
-            body=RunUpdate.from_dict(body),
-            client_request_id=self.request_id(),
-            **kwargs,
-        )
+        try:
+            response = update_run.sync_detailed(
+                flow,
+                run,
+                client=self.client,
+                body=RunUpdate.from_dict(body),
+                client_request_id=self.request_id(),
+                **kwargs,
+            )
+        except (ValueError, KeyError, TypeError) as error:
+            # A client that cannot read an answer fails as a user's would; the traffic goes on.
+            print(f"{self.name}: update {run}: the client raised {error!r}", flush=True)
+            return None
         etag = response.headers.get("etag")
         print(f"{self.name}: update {run} -> {response.status_code} {etag or ''}", flush=True)
         return etag

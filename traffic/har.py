@@ -21,6 +21,8 @@ from fuzzing.exchange import Exchange
 from traffic.record import Seen
 
 MASK = "<masked>"
+UNCHECKED = "_unchecked"
+"""The entry field where the proxy writes why an exchange cannot be checked."""
 _SECRET_HEADERS = {"authorization", "proxy-authorization"}
 _TEXT_TYPES = ("json", "text/", "xml", "x-www-form-urlencoded")
 
@@ -41,8 +43,26 @@ def _headers(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
     return [{"name": name, "value": mask(name, value)} for name, value in pairs]
 
 
-def _content(body: bytes, media_type: str | None) -> dict[str, Any]:
-    """A body as HAR keeps it: text when it is text, base64 otherwise."""
+def secrets(pairs: Iterable[tuple[str, str]]) -> list[bytes]:
+    """The credentials in these headers, which the file keeps nowhere, bodies included."""
+    found = []
+    for name, value in pairs:
+        if name.lower() in _SECRET_HEADERS:
+            credentials = value.partition(" ")[2].strip() or value.strip()
+            if len(credentials) >= 8:  # shorter would mask ordinary words
+                found.append(credentials.encode("latin-1", errors="replace"))
+    return found
+
+
+def scrubbed(data: bytes, hidden: Sequence[bytes]) -> bytes:
+    for secret in hidden:
+        data = data.replace(secret, MASK.encode())
+    return data
+
+
+def _content(body: bytes, media_type: str | None, hidden: Sequence[bytes] = ()) -> dict[str, Any]:
+    """A body as HAR keeps it: text when it is text, base64 otherwise; credentials masked."""
+    body = scrubbed(body, hidden)
     kind = (media_type or "").lower()
     if any(marker in kind for marker in _TEXT_TYPES):
         try:
@@ -58,17 +78,23 @@ def entry(
     response_headers: Sequence[tuple[str, str]],
     http_version: str = "HTTP/1.1",
 ) -> dict[str, Any]:
-    """The HAR entry of an exchange, headers as they went over the wire (order and repeats)."""
+    """The HAR entry of an exchange, headers as they went over the wire (order and repeats).
+
+    The credentials of `Authorization` are masked there and wherever else they appear (a URL, a
+    body that quotes them): the file can be shared. Sizes stay those of what went over the wire.
+    """
     exchange = seen.exchange
+    hidden = secrets(request_headers)
+    url = scrubbed(exchange.url.encode("latin-1", errors="replace"), hidden).decode("latin-1")
     request: dict[str, Any] = {
         "method": exchange.method,
-        "url": exchange.url,
+        "url": url,
         "httpVersion": http_version,
         "cookies": [],
         "headers": _headers(request_headers),
         "queryString": [
             {"name": name, "value": value}
-            for name, value in parse_qsl(urlsplit(exchange.url).query, keep_blank_values=True)
+            for name, value in parse_qsl(urlsplit(url).query, keep_blank_values=True)
         ],
         "headersSize": -1,
         "bodySize": len(exchange.request_body or b""),
@@ -77,21 +103,21 @@ def entry(
         media_type = exchange.request_header("content-type")
         request["postData"] = {
             "mimeType": media_type or "",
-            **_content(exchange.request_body, media_type),
+            **_content(exchange.request_body, media_type, hidden),
         }
     media_type = exchange.response_header("content-type")
     content: dict[str, Any] = {
         "size": len(exchange.response_body),
         "mimeType": media_type or "",
-        **(_content(exchange.response_body, media_type) if exchange.response_body else {}),
+        **(_content(exchange.response_body, media_type, hidden) if exchange.response_body else {}),
     }
-    if seen.unchecked is not None:
-        content["comment"] = seen.unchecked
     try:
         reason = HTTPStatus(exchange.status).phrase
     except ValueError:
         reason = ""
+    marked = {UNCHECKED: seen.unchecked} if seen.unchecked is not None else {}
     return {
+        **marked,
         "startedDateTime": seen.started_at,
         "time": round((seen.ended - seen.started) * 1000, 3),
         "request": request,
@@ -244,7 +270,9 @@ def read(path: Path) -> list[Seen]:
             )
         except (KeyError, TypeError, ValueError) as error:
             raise HarError(f"{path}: entry {index} cannot be read: {error}") from error
-        gap = request_gap or response_gap
+        # The proxy says in a custom field (HAR's `_name`) why it kept an exchange in part.
+        kept = item.get(UNCHECKED)
+        gap = kept if isinstance(kept, str) and kept else request_gap or response_gap
         if exchange.status <= 0:
             gap = "no response was received (status 0)"
         seen.append(Seen(index, exchange, started, ended, str(item.get("startedDateTime")), gap))

@@ -30,6 +30,7 @@ from tooling.reference import mint_token
 CONTROL = "none"
 UNREVEALED = {
     "malformed_json_500": "a client sends JSON it serialised itself: never a malformed body",
+    "sentinel_accepted": "a client sets the statuses its model has; the sentinel is not one",
     "ignores_auth": "every call carries a valid token, and a proxy cannot verify tokens",
     "no_permission_accepted": "every call carries a token with the permission",
     "body_limit_missing": "no ordinary call sends a body over 64 KiB",
