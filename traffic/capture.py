@@ -55,6 +55,8 @@ class Captured:
     ended: float
     started_at: str
     unchecked: str | None = None
+    oldest_open: float | None = None
+    """When the oldest request still running as this one ended started (None: none was)."""
 
 
 def _joined(pairs: Headers) -> dict[str, str]:

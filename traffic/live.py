@@ -64,12 +64,9 @@ def _check(queue: Any, reports_dir: Path) -> None:
         item = queue.get()
         if item is None:
             break
-        if isinstance(item, tuple):
-            observer.started(*item)
-            continue
         assert isinstance(item, Captured)
         seen = capture.seen(item)
-        observer.finished(seen)
+        observer.finished(seen, item.oldest_open)
         entries.append((item.index, har.entry(seen, item.request_headers, item.response_headers)))
     observer.flush()
     entries.sort(key=lambda pair: pair[0])
@@ -92,7 +89,6 @@ def run(settings: Settings) -> int:
     forwarder = Forwarder(
         settings.origin,
         sink=queue.put,
-        started=lambda index, at: queue.put((index, at)),
         rewrite_host=settings.rewrite_host,
         capture_bytes=settings.capture_bytes,
     )

@@ -1,9 +1,10 @@
 """The passive observer: every exchange through the spec validation and the registered contract
 checks, in the order the requests started, with a ledger of the runs seen so far and no reads.
 
-Exchanges arrive as they end (the proxy) or all at once (a HAR file). One is judged once every
-exchange that overlapped it in time has ended too, so that the ledger can tell a run changed by
-an overlapping request from one changed by the exchange itself.
+Exchanges arrive as they end (the proxy, which says with each when the oldest request still
+running started) or all at once (a HAR file). One is judged once every exchange that overlapped
+it in time has ended too, so that the ledger can tell a run changed by an overlapping request
+from one changed by the exchange itself.
 """
 
 from __future__ import annotations
@@ -44,17 +45,14 @@ class Observer:
         self.exchanges = 0
         self.bases: Counter[str] = Counter()
         """The base URLs (`.../beta`) of the documented exchanges, for drift's `--server`."""
-        self._in_flight: dict[int, float] = {}
+        self._oldest_open: float | None = None
         self._pending: dict[int, Seen] = {}
         self._recent: list[Seen] = []
 
-    def started(self, index: int, at: float) -> None:
-        """A request started (the proxy says so before it forwards it)."""
-        self._in_flight[index] = at
-
-    def finished(self, seen: Seen) -> None:
-        """An exchange ended; judge every exchange that is now ready."""
-        self._in_flight.pop(seen.index, None)
+    def finished(self, seen: Seen, oldest_open: float | None = None) -> None:
+        """An exchange ended; judge every exchange that is now ready. `oldest_open`: when the
+        oldest request still running then started (None: none was), as the proxy saw it."""
+        self._oldest_open = oldest_open
         self._pending[seen.index] = seen
         self._recent.append(seen)
         self._judge_ready()
@@ -68,16 +66,18 @@ class Observer:
 
     def flush(self) -> None:
         """The traffic is over: judge what is left (requests that never ended are forgotten)."""
-        self._in_flight.clear()
+        self._oldest_open = None
         self._judge_ready()
 
     def _judge_ready(self) -> None:
         for seen in sorted(self._pending.values(), key=lambda s: (s.started, s.index)):
-            if any(start < seen.ended for start in self._in_flight.values()):
+            if self._oldest_open is not None and self._oldest_open < seen.ended:
                 break  # a request still running overlapped it: wait, and keep the order
             del self._pending[seen.index]
             self._judge(seen)
-        opened = [*self._in_flight.values(), *(s.started for s in self._pending.values())]
+        opened = [s.started for s in self._pending.values()]
+        if self._oldest_open is not None:
+            opened.append(self._oldest_open)
         horizon = min(opened, default=math.inf)
         self._recent = [s for s in self._recent if s.ended > horizon or s.index in self._pending]
 

@@ -61,14 +61,13 @@ class Forwarder:
         self,
         origin: str,
         sink: Callable[[Captured], None],
-        started: Callable[[int, float], None],
         *,
         rewrite_host: bool = False,
         capture_bytes: int = DEFAULT_CAPTURE_BYTES,
     ) -> None:
         self.origin = origin.rstrip("/")
         self.sink = sink
-        self.on_start = started
+        self._open: dict[int, float] = {}
         self.rewrite_host = rewrite_host
         self.capture_bytes = capture_bytes
         self.session: aiohttp.ClientSession | None = None
@@ -103,7 +102,7 @@ class Forwarder:
         index = self.count
         self.count += 1
         started, started_at = time.monotonic(), datetime.now(UTC).isoformat()
-        self.on_start(index, started)
+        self._open[index] = started
         raw_headers = _text_headers(scope["headers"])
         headers = end_to_end(raw_headers)
         host = next((value for name, value in raw_headers if name.lower() == "host"), "")
@@ -161,6 +160,8 @@ class Forwarder:
             if not response_headers:
                 await _bad_gateway(send, problem)
         ended = time.monotonic()
+        del self._open[index]
+        oldest_open = min(self._open.values(), default=None)
         if problem is None and not sent.complete:
             problem = f"the request body is over {self.capture_bytes} bytes, kept in part"
         if problem is None and not received.complete:
@@ -179,6 +180,7 @@ class Forwarder:
                 ended=ended,
                 started_at=started_at,
                 unchecked=problem,
+                oldest_open=oldest_open,
             )
         )
 

@@ -6,6 +6,7 @@ import pytest
 
 from fuzzing.checks import (
     created_run_holds_request,
+    location_names_new_run,
     patch_echoes_request,
     patch_keeps_unsent,
     rejected_request_changed_nothing,
@@ -174,3 +175,29 @@ def test_upserts_fail_and_known_ids_pass() -> None:
     unknown_id_not_upserted(
         evidence(exchange(sent={"displayName": "x"}, status=404, answer=ERROR), known=False)
     )
+
+
+# Add run names the run it added, never the one it was sent to.
+
+
+def test_location_naming_the_parent_run_fails() -> None:
+    parent = exchange(
+        method="POST",
+        path=ADD_PATH,
+        sent={"displayName": "x"},
+        status=204,
+        response_headers={"location": BASE + "/industryData/incomingFlows/demo-flow/runs/demo-run"},
+    )
+    with pytest.raises(AssertionError, match="named the run it was sent to"):
+        location_names_new_run(evidence(parent))
+    for location in ("runs/new-run", "runs/demo-run/process/runs/new-run"):
+        added = exchange(
+            method="POST",
+            path=ADD_PATH,
+            sent={"displayName": "x"},
+            status=204,
+            response_headers={
+                "location": f"{BASE}/industryData/incomingFlows/demo-flow/{location}"
+            },
+        )
+        location_names_new_run(evidence(added))
