@@ -33,6 +33,8 @@ class Finding:
     severity: str
     message: str
     curl: str = ""
+    received: str = ""
+    """The answer, in short: status, media type and the start of the body."""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -89,6 +91,14 @@ class Tally:
         ]
 
 
+def received(exchange: Exchange, limit: int = 300) -> str:
+    """What came back, in one line: status, media type and the start of the body."""
+    body = exchange.response_body[:limit].decode("utf-8", errors="replace").replace("\n", " ")
+    more = " ..." if len(exchange.response_body) > limit else ""
+    media_type = exchange.response_header("content-type") or "no Content-Type"
+    return f"{exchange.status}, {media_type}, {len(exchange.response_body)} bytes: {body}{more}"
+
+
 def console(finding: Finding, count: int) -> str:
     """How the proxy prints a finding as it happens."""
     mark = "FAIL" if finding.severity == FAILURE else "note"
@@ -97,6 +107,8 @@ def console(finding: Finding, count: int) -> str:
         f"{count} so far for this operation and rule)",
         *(f"  {line}" for line in finding.message.splitlines()),
     ]
+    if finding.received:
+        lines.append(f"  received: {finding.received}")
     if finding.curl:
-        lines.append(f"  {finding.curl}")
+        lines.append(f"  sent: {finding.curl}")
     return "\n".join(lines)

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from fuzzing.checks import CHECKS, Evidence
 from fuzzing.exchange import ADD_RUN
 from traffic import spec_check
-from traffic.findings import FAILURE, NOTE, Finding, Tally, masked_curl
+from traffic.findings import FAILURE, NOTE, Finding, Tally, masked_curl, received
 from traffic.ledger import PassiveLedger, may_have_written
 from traffic.record import Seen
 
@@ -133,7 +133,9 @@ class Observer:
             nonlocal curl
             if curl is None:
                 curl = masked_curl(exchange, self.body_dir)
-            return Finding(seen.index, label, rule, source, severity, message, curl)
+            return Finding(
+                seen.index, label, rule, source, severity, message, curl, received(exchange)
+            )
 
         for check in CHECKS.values():
             verdict = check.judge(evidence)
