@@ -69,6 +69,10 @@ def _check(queue: Any, reports_dir: Path) -> None:
         observer.finished(seen, item.oldest_open)
         entries.append((item.index, har.entry(seen, item.request_headers, item.response_headers)))
     observer.flush()
+    if not entries:
+        # Nothing went through (or the proxy never listened): keep an earlier session's reports.
+        print("proxy: no traffic went through; no reports written", flush=True)
+        raise SystemExit(0)
     entries.sort(key=lambda pair: pair[0])
     har.write(paths.har, [entry for _, entry in entries], CREATOR, "1")
     print(f"proxy: {len(entries)} exchange(s) written to {paths.har}", flush=True)

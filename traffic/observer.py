@@ -138,8 +138,13 @@ class Observer:
             )
 
         for check in CHECKS.values():
-            verdict = check.judge(evidence)
             key = (label, check.name)
+            # A check's own bug (an answer it did not expect) must not stop the others.
+            try:
+                verdict = check.judge(evidence)
+            except Exception as error:
+                self.tally.skipped[key][f"the check failed: {type(error).__name__}: {error}"] += 1
+                continue
             if verdict.skipped is not None:
                 self.tally.skipped[key][f"needs {verdict.skipped.value}"] += 1
                 continue

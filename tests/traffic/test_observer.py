@@ -6,6 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from fuzzing.checks import CHECKS, ContractCheck, Evidence
 from fuzzing.exchange import Exchange
 from tests.fuzzing.checks.exchanges import ERROR, RUN, exchange
 from traffic.findings import FAILURE, Finding
@@ -152,3 +155,22 @@ def test_live_traffic_is_judged_in_start_order_once_nothing_overlapping_runs(
     observer.finished(seen(2, update({"displayName": "c"}, etag='"3"', if_match='"1"'), 2.0, 2.1))
     assert observer.exchanges == 3
     assert reported == []  # 0 and 1 overlapped: the version before 2 is unknown, not guessed
+
+
+def test_a_check_that_breaks_is_counted_and_the_others_go_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(evidence: Evidence) -> None:
+        raise TypeError("an answer this check did not expect")
+
+    checks = {"broken": ContractCheck("broken", broken, frozenset()), **CHECKS}
+    monkeypatch.setattr("traffic.observer.CHECKS", checks)
+    observer = judged(
+        tmp_path,
+        seen(0, update({"displayName": "a"})),
+        seen(1, update({"displayName": "b"}, {**RUN, "displayName": "b", "endDateTime": "x"})),
+    )
+    assert observer.tally.skipped[(UPDATE, "broken")] == {
+        "the check failed: TypeError: an answer this check did not expect": 2
+    }
+    assert (1, "patch_keeps_unsent") in failures(observer)

@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -135,3 +137,35 @@ def test_in_front_of_a_zoo_variant_the_same_traffic_reports_its_bug(tmp_path: Pa
     assert "${TOKEN}" in output  # the curl line leaves the token to the shell
     assert (reports / "proxy-junit.xml").exists()
     assert (reports / "proxy.har").exists()
+
+
+def test_a_session_without_traffic_keeps_earlier_reports(tmp_path: Path) -> None:
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    earlier = reports / "proxy-summary.json"
+    earlier.write_text("{}", encoding="utf-8")
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "scripts.proxy",
+        "--port",
+        str(port),
+        "--reports-dir",
+        str(reports),
+        "--target-url",
+        f"http://127.0.0.1:{free_port()}/beta",
+    ]
+    proxy = Service("proxy", command, port=port, log_path=tmp_path / "proxy.log", cwd=ROOT)
+    proxy.launch()
+    try:
+        deadline = time.monotonic() + 60
+        while "point the client at" not in proxy.log() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        time.sleep(1)  # the banner comes just before uvicorn listens
+    finally:
+        status = proxy.stop(signal.SIGINT)
+    assert status == 0, proxy.log()
+    assert "no traffic went through; no reports written" in proxy.log()
+    assert earlier.read_text(encoding="utf-8") == "{}"
+    assert not (reports / "proxy.har").exists()
