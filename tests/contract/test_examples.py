@@ -56,7 +56,7 @@ def test_no_example_of_the_real_spec_is_skipped() -> None:
 
 
 MEDIA = ("content", "application/json")
-RUN_CREATE_RUNNING = ("components", "requestBodies", "runCreate", *MEDIA, "examples", "running")
+RUN_CREATE_RUNNING = ("components", "requestBodies", "addRun", *MEDIA, "examples", "running")
 RUN_UPDATE_COMPLETE = ("components", "requestBodies", "runUpdate", *MEDIA, "examples", "complete")
 
 

@@ -260,7 +260,7 @@ def _examples(body: str) -> list[tuple[str, dict[str, Any]]]:
     return [(name, example["value"]) for name, example in examples.items()]
 
 
-@pytest.mark.parametrize(("name", "body"), _examples("runCreate"))
+@pytest.mark.parametrize(("name", "body"), _examples("addRun"))
 def test_add_run_accepts_the_spec_examples(
     api: httpx.Client, name: str, body: dict[str, Any]
 ) -> None:
