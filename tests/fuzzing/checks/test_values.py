@@ -25,8 +25,8 @@ def test_accepted_unknown_properties_fail() -> None:
 
 def test_add_run_takes_a_run_or_a_reference_never_both() -> None:
     reference = {"@odata.id": f"{BASE}/industryData/incomingFlows/demo-flow/runs/x"}
-    run = {"displayName": "x", "startDateTime": "2026-11-24T02:00:00Z", "status": "running"}
-    run["statistics"] = {}
+    run: dict[str, object] = {"displayName": "x", "startDateTime": "2026-11-24T02:00:00Z"}
+    run.update(status="running", statistics={})
     for sent in (reference, run):
         unknown_properties_rejected(
             evidence(exchange(method="POST", path=ADD_PATH, sent=sent, status=204))
