@@ -131,7 +131,7 @@ WRONG_EXAMPLES = [
     pytest.param(
         _set(
             ("components", "responses", "NotFound", *MEDIA, "example", "error", "innerError"),
-            {"request-id": "not-a-uuid"},
+            {"client-request-id": "has a space"},
         ),
         (
             "components",
@@ -141,10 +141,10 @@ WRONG_EXAMPLES = [
             "example",
             "error",
             "innerError",
-            "request-id",
+            "client-request-id",
         ),
-        "is not a 'uuid'",
-        id="response-uuid-format",
+        "does not match",
+        id="response-pattern",
     ),
     pytest.param(
         _set(("components", "schemas", "runStatistics", "example"), ["not", "an", "object"]),
