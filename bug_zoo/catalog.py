@@ -35,6 +35,7 @@ NAMES = (
     "plain_text_405",
     "link_not_stored",
     "link_ignores_flow",
+    "wrong_odata_type",
 )
 CONTROL = "none"
 """The reference server with no bug, served like the variants: the harness must pass it."""
