@@ -33,9 +33,16 @@ NAMES = (
     "if_match_ignored",
     "location_names_parent",
     "plain_text_405",
+    "link_not_stored",
+    "link_ignores_flow",
+    "wrong_odata_type",
 )
 CONTROL = "none"
 """The reference server with no bug, served like the variants: the harness must pass it."""
+
+# One module per conforming variant under bug_zoo/conforming/, each defining `VARIANT`: the
+# reference server changed in a way the contract allows, which the harness must pass too.
+CONFORMING = ("odata_annotations",)
 
 
 @dataclass(frozen=True)
@@ -58,9 +65,13 @@ class Variant:
 
 
 def load(name: str) -> Variant:
-    """The variant called `name` (or the control); `KeyError` for a name not in the catalog."""
-    if name not in (*NAMES, CONTROL):
+    """The variant called `name` (the control, a conforming one); `KeyError` if not listed."""
+    if name in CONFORMING:
+        package = "conforming"
+    elif name in (*NAMES, CONTROL):
+        package = "variants"
+    else:
         raise KeyError(name)
-    module = importlib.import_module(f"bug_zoo.variants.{name}")
+    module = importlib.import_module(f"bug_zoo.{package}.{name}")
     variant: Variant = module.VARIANT
     return variant

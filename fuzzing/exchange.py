@@ -56,6 +56,17 @@ class Route:
             return (self.flow, self.process_run)
         return (self.flow, self.run)
 
+    @property
+    def own(self) -> Route:
+        """Update run of the target, at the run's own URL (not through a process)."""
+        flow, run = self.target
+        return Route(UPDATE_RUN, flow, run, None, self.base_url)
+
+    @property
+    def process_of(self) -> str | None:
+        """The run whose process this route goes through (Update process run), or None."""
+        return self.run if self.operation == UPDATE_PROCESS_RUN else None
+
 
 def route_of(url: str) -> Route | None:
     """Which of the API's paths `url` names, or None for any other URL."""

@@ -19,7 +19,7 @@ import httpx
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Route, RunKey
 from fuzzing.retry import patiently
 from fuzzing.spec import contract
-from fuzzing.target import run_url
+from fuzzing.target import process_run_url, run_url
 
 TOKEN_ENV = "TARGET_TOKEN"  # noqa: S105 (the name of a variable, not a secret)
 _TIMEOUT = 10.0
@@ -39,14 +39,22 @@ class Reading:
 
 
 def read_run(
-    base_url: str, key: RunKey, token: str | None = None, client: httpx.Client | None = None
+    base_url: str,
+    key: RunKey,
+    token: str | None = None,
+    client: httpx.Client | None = None,
+    process_of: str | None = None,
 ) -> Reading:
-    """Read a run through a PATCH that changes nothing, on `client` (and its timeout) if given."""
+    """Read a run through a PATCH that changes nothing, on `client` (and its timeout) if given;
+    with `process_of`, through the process of that run (404 if it is not linked there)."""
     token = token if token is not None else os.environ.get(TOKEN_ENV, "")
     patch = client.patch if client is not None else functools.partial(httpx.patch, timeout=_TIMEOUT)
+    url = (
+        run_url(base_url, key) if process_of is None else process_run_url(base_url, key, process_of)
+    )
     response = patiently(
         lambda: patch(
-            run_url(base_url, key),
+            url,
             content=read_body(),
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
         )

@@ -4,10 +4,10 @@ schemathesis sends only well-formed JSON, pinned ids and its configured token. T
 broken and truncated JSON, other media types, bodies over the size limit (`bodies`), the
 sentinel status, unknown properties and invalid values (`values`), ids that were never created
 (`ids`), missing, forged and under-privileged tokens (`auth`), full-precision times and Add run
-followed by Update run (`updates`), stale `If-Match` values (`preconditions`) and methods a path
-lacks (`methods`). `prober` is what they share: every exchange goes through the custom checks
-of `fuzzing.checks`, and every refused update is followed by a read of the run to see that
-nothing changed.
+followed by Update run (`updates`), references that link a run, and those the contract refuses
+(`links`), stale `If-Match` values (`preconditions`) and methods a path lacks (`methods`).
+`prober` is what they share: every exchange goes through the custom checks of `fuzzing.checks`,
+and every refused update is followed by a read of the run to see that nothing changed.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import httpx
 
-from fuzzing.probes import auth, bodies, ids, methods, preconditions, updates, values
+from fuzzing.probes import auth, bodies, ids, links, methods, preconditions, updates, values
 from fuzzing.probes.prober import Finding, Probe, ProbeOutcome, Prober
 from fuzzing.target import Target
 
@@ -34,6 +34,7 @@ PROBES: tuple[Probe, ...] = (
     auth.authorization,
     updates.round_trip,
     updates.add_then_update,
+    links.references,
     preconditions.if_match,
     methods.methods,
 )

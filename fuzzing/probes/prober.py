@@ -201,14 +201,17 @@ class Prober:
         )
         return False
 
-    def read(self, key: RunKey) -> Reading:
-        """Read a run with a PATCH that changes nothing (not judged: the probes judge it)."""
-        reading = read_run(self.target.base_url, key, self.target.token, client=self.client)
+    def read(self, key: RunKey, process_of: str | None = None) -> Reading:
+        """Read a run with a PATCH that changes nothing (not judged: the probes judge it); with
+        `process_of`, through the process of that run."""
+        reading = read_run(
+            self.target.base_url, key, self.target.token, client=self.client, process_of=process_of
+        )
         self.outcome.requests += 1
         return reading
 
     def _read_route(self, route: Route) -> Reading:
-        return self.read(route.target)
+        return self.read(route.target, route.process_of)
 
     def state(self, key: RunKey) -> dict[str, Any]:
         """The run as it is now; `UnreadableError` if it cannot be read."""

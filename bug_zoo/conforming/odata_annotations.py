@@ -1,0 +1,46 @@
+"""Runs as an OData stack returns them: `@odata.context`, `@odata.etag` and an instance annotation.
+
+OData JSON at minimal metadata puts the context URL on every entity response, the entity's ETag
+in `@odata.etag` where it has one, and may add instance annotations (Graph sends
+`@microsoft.graph.tips`). The contract allows all three (D18); the fuzzer must not object.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bug_zoo.asgi import Call, Request, Response, rewriting
+from bug_zoo.catalog import Variant
+
+_RUN = re.compile(r"^(?P<base>.*)/industryData/incomingFlows/(?P<flow>[^/]+)/runs/")
+TIPS = (
+    "Use $select to choose only the properties your app needs, as this can lead to performance "
+    "improvements."
+)
+
+
+async def handle(request: Request, call: Call) -> Response:
+    response = await call(request)
+    run = response.json()
+    found = _RUN.match(request.path)
+    if response.status != 200 or not isinstance(run, dict) or "id" not in run or not found:
+        return response
+    host = request.header("host") or "localhost"
+    scheme = request.scope.get("scheme", "http")
+    flow = found.group("flow").replace("'", "''")
+    context = (
+        f"{scheme}://{host}{found.group('base')}/$metadata"
+        f"#industryData/incomingFlows('{flow}')/runs/$entity"
+    )
+    annotations = {"@odata.context": context, "@microsoft.graph.tips": TIPS}
+    etag = response.header("etag")
+    if etag is not None:
+        annotations["@odata.etag"] = etag
+    return response.with_json({**annotations, **run})
+
+
+VARIANT = Variant(
+    name="odata_annotations",
+    bug="none (conforming): runs carry @odata.context, @odata.etag and @microsoft.graph.tips",
+    middleware=rewriting(handle),
+)
