@@ -8,8 +8,6 @@ from fuzzing.checks import (
     Evidence,
     created_run_holds_request,
     location_names_new_run,
-
-
     linked_run_reachable,
     patch_echoes_request,
     patch_keeps_unsent,
