@@ -25,8 +25,8 @@ from fuzzing.checks.responses import (
 )
 from fuzzing.checks.runs import (
     created_run_holds_request,
-    location_names_new_run,
     linked_run_reachable,
+    location_names_new_run,
     patch_echoes_request,
     patch_keeps_unsent,
     rejected_request_changed_nothing,
@@ -47,8 +47,8 @@ __all__ = [
     "created_run_holds_request",
     "errors_are_odata",
     "if_match_honoured",
-    "location_names_new_run",
     "linked_run_reachable",
+    "location_names_new_run",
     "no_body_on_204",
     "no_internal_leaks",
     "patch_echoes_request",

@@ -7,8 +7,8 @@ import pytest
 from fuzzing.checks import (
     Evidence,
     created_run_holds_request,
-    location_names_new_run,
     linked_run_reachable,
+    location_names_new_run,
     patch_echoes_request,
     patch_keeps_unsent,
     rejected_request_changed_nothing,
