@@ -41,11 +41,13 @@ apt-packages:
 	@scripts/ensure-apt-packages $(APT_PACKAGES)
 
 ## validate: spec validator, Redocly and Spectral lint, examples, and the project's own checks
+##           (skipped while nothing they read changed since they passed; FORCE=1 runs them)
 validate: install
 	$(PY) -m scripts.validate openapi.yaml
 
-## generate: validate, then regenerate the typed client under generated/
-generate: validate
+## generate: validate and regenerate the typed client under generated/, side by side
+##           (nothing to do while its inputs and generated/ are unchanged; FORCE=1 redoes it)
+generate: install
 	$(PY) -m scripts.generate
 
 ## check-generated: fail when generated/ differs from what openapi.yaml produces
