@@ -21,6 +21,7 @@ from bench import fuzzing as bench_fuzzing
 from bench import generation as bench_generation
 from bench import machine as bench_machine
 from bench import server as bench_server
+from bench import suite as bench_suite
 from bench.budget import Budget
 from bench.report import Section, Table, render
 from tooling.paths import ROOT
@@ -32,6 +33,7 @@ SECTIONS: dict[str, Callable[[Budget, Path], Section]] = {
     "server": bench_server.measure,
     "fuzzing": bench_fuzzing.measure,
     "client": bench_client.measure,
+    "suite": bench_suite.measure,
 }
 
 
