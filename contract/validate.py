@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from openapi_spec_validator import OpenAPIV31SpecValidator
-
-from contract.examples import check_examples
 from contract.linters import lint_target, redocly_lint, spectral_lint
 from contract.loading import LoadedSpec, SpecLoadError, load_spec
 from contract.rules import CHECKS, Problem, run_checks
@@ -81,6 +78,10 @@ def project_checks(spec: LoadedSpec, shown_as: str) -> str:
 
 
 def spec_validator(spec: LoadedSpec, shown_as: str) -> str:
+    # Imported here, as the stage runs: its imports take half a second, and the Node linters
+    # start (alongside) only once this module is imported and the spec parsed.
+    from openapi_spec_validator import OpenAPIV31SpecValidator
+
     lines: list[str] = []
     try:
         for error in OpenAPIV31SpecValidator(spec.data).iter_errors():
@@ -103,6 +104,8 @@ def _validator_line(spec: LoadedSpec, shown_as: str, error: Any) -> str:
 
 
 def examples(spec: LoadedSpec, shown_as: str) -> str:
+    from contract.examples import check_examples  # as the stage runs: see spec_validator
+
     report = check_examples(spec.data)
     if report.problems:
         raise StageFailedError(_show(spec, shown_as, report.problems))
