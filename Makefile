@@ -85,7 +85,7 @@ publish: generate apt-packages
 breaking: install
 	$(PY) -m scripts.breaking
 
-## bench: measure generation, server, fuzzing and client; write BENCHMARKS.md (~10 min)
+## bench: measure generation, server, fuzzing, client and `make test`; write BENCHMARKS.md (~20 min)
 ##        BENCH_MODE=smoke: tiny budgets, writes reports/BENCHMARKS-smoke.md instead
 bench: install apt-packages
 	$(PY) -m scripts.bench
