@@ -11,6 +11,8 @@ PY := $(BIN)/python
 PORT ?= 8000
 TOKEN_FLAGS ?=
 PYTEST_ARGS ?=
+# pytest-xdist workers for `make test` (auto: one per core; 0: no workers, all in one process).
+PYTEST_WORKERS ?= auto
 # Debian packages the targets rely on; installed with apt-get when missing.
 APT_PACKAGES ?= chromium chromium-driver postgresql wrk
 
@@ -97,7 +99,7 @@ soak: install
 ## test: lint, validate, drift and breaking-change checks, then the whole pytest suite
 test: install apt-packages
 	$(MAKE) --no-print-directory lint validate check-generated breaking
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 ## clean: remove build outputs, reports and local state (keeps .venv and node_modules)
 clean:
