@@ -12,6 +12,8 @@ PORT ?= 8000
 TOKEN_FLAGS ?=
 PYTEST_ARGS ?=
 PROXY_PORT ?= 8010
+# pytest-xdist workers for `make test` (auto: one per core; 0: no workers, all in one process).
+PYTEST_WORKERS ?= auto
 # Debian packages the targets rely on; installed with apt-get when missing.
 APT_PACKAGES ?= chromium chromium-driver postgresql wrk curl
 
@@ -42,11 +44,13 @@ apt-packages:
 	@scripts/ensure-apt-packages $(APT_PACKAGES)
 
 ## validate: spec validator, Redocly and Spectral lint, examples, and the project's own checks
+##           (skipped while nothing they read changed since they passed; FORCE=1 runs them)
 validate: install
 	$(PY) -m scripts.validate openapi.yaml
 
-## generate: validate, then regenerate the typed client under generated/
-generate: validate
+## generate: validate and regenerate the typed client under generated/, side by side
+##           (nothing to do while its inputs and generated/ are unchanged; FORCE=1 redoes it)
+generate: install
 	$(PY) -m scripts.generate
 
 ## check-generated: fail when generated/ differs from what openapi.yaml produces
@@ -93,7 +97,7 @@ publish: generate apt-packages
 breaking: install
 	$(PY) -m scripts.breaking
 
-## bench: measure generation, server, fuzzing and client; write BENCHMARKS.md (~10 min)
+## bench: measure generation, server, fuzzing, client and `make test`; write BENCHMARKS.md (~20 min)
 ##        BENCH_MODE=smoke: tiny budgets, writes reports/BENCHMARKS-smoke.md instead
 bench: install apt-packages
 	$(PY) -m scripts.bench
@@ -105,7 +109,7 @@ soak: install
 ## test: lint, validate, drift and breaking-change checks, then the whole pytest suite
 test: install apt-packages
 	$(MAKE) --no-print-directory lint validate check-generated breaking
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
 
 ## clean: remove build outputs, reports and local state (keeps .venv and node_modules)
 clean:

@@ -56,6 +56,14 @@ def verdict(name: str, ratio: float, goal_text: str, met: bool, why_not: str = "
     return line + "**not met**" + (f"; {why_not}" if why_not else "")
 
 
+def verdict_value(name: str, value: str, goal_text: str, met: bool, why_not: str = "") -> str:
+    """`name: 0.12 s (goal ≤ 0.3 s): **met**`, for a goal that is not a ratio."""
+    line = f"{name}: **{value}** (goal {goal_text}): "
+    if met:
+        return line + "**met**"
+    return line + "**not met**" + (f"; {why_not}" if why_not else "")
+
+
 def render(title: str, preface: Sequence[str], sections: Sequence[Section]) -> str:
     parts = [f"# {title}", "", *preface, ""]
     for number, section in enumerate(sections, start=1):

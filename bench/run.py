@@ -22,6 +22,7 @@ from bench import generation as bench_generation
 from bench import machine as bench_machine
 from bench import proxy as bench_proxy
 from bench import server as bench_server
+from bench import suite as bench_suite
 from bench.budget import Budget
 from bench.report import Section, Table, render
 from tooling.paths import ROOT
@@ -34,6 +35,7 @@ SECTIONS: dict[str, Callable[[Budget, Path], Section]] = {
     "fuzzing": bench_fuzzing.measure,
     "client": bench_client.measure,
     "proxy": bench_proxy.measure,
+    "suite": bench_suite.measure,
 }
 
 

@@ -14,7 +14,6 @@ import shutil
 import subprocess
 import sys
 from dataclasses import dataclass
-from importlib import metadata
 from pathlib import Path
 
 from tooling.paths import ROOT, SPEC
@@ -67,6 +66,8 @@ def tool_bin() -> Path:
 
 
 def installed_versions() -> ToolVersions:
+    from importlib import metadata  # slow to import; `make generate` with nothing to do never asks
+
     ruff = subprocess.run(
         [str(tool_bin() / "ruff"), "--version"], capture_output=True, text=True, check=True
     )

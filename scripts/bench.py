@@ -1,4 +1,5 @@
-"""`make bench`: measure generation, the server, fuzzing and the client; write `BENCHMARKS.md`.
+"""`make bench`: measure generation, the server, fuzzing, the client and the suite; write
+`BENCHMARKS.md`.
 
     python -m scripts.bench [--smoke] [--output FILE] [--only SECTION ...]
 

@@ -1,9 +1,11 @@
 """`make validate`: check `openapi.yaml` stage by stage, stopping at the first stage that fails.
 
-    python -m scripts.validate [openapi.yaml]
+    python -m scripts.validate [--force] [openapi.yaml]
 
-The stages and their order are `contract.validate.STAGES`. Exit status 0 when every stage
-passes, 1 otherwise.
+The stages and their order are `contract.validate.STAGES`. For the project's own spec the run is
+skipped when neither the spec nor anything that judges it changed since every stage last passed
+(`contract.freshness`); `--force` (or `FORCE=1`) runs the stages anyway. Exit status 0 when
+every stage passes, 1 otherwise.
 """
 
 from __future__ import annotations
@@ -13,14 +15,31 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from contract.validate import validate
+from contract.freshness import validate_record, validate_stamp
+from tooling.paths import SPEC
+from tooling.stamps import forced
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.validate", description=__doc__)
+    parser.add_argument("--force", action="store_true", help="run every stage, changed or not")
     parser.add_argument("spec", nargs="?", default="openapi.yaml", type=Path)
     args = parser.parse_args(argv)
-    return 0 if validate(args.spec) else 1
+    stamped = args.spec.resolve() == SPEC
+    record = validate_record(args.spec) if stamped else None
+    if record is not None and not forced(args.force) and validate_stamp().matches(record):
+        print(
+            f"validate: {args.spec} passes every stage (unchanged, and so are the checks, since "
+            "they last ran; FORCE=1 to run them anyway)"
+        )
+        return 0
+    from contract.validate import validate  # its imports take a while: only when it runs
+
+    if not validate(args.spec):
+        return 1
+    if record is not None:
+        validate_stamp().write(record)
+    return 0
 
 
 if __name__ == "__main__":

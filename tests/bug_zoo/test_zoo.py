@@ -12,6 +12,7 @@ from tests.support.commands import environment, run_module
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 @pytest.mark.timeout(600)
 def test_every_variant_is_caught(tmp_path: Path) -> None:
     env = environment(

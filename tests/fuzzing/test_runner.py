@@ -55,6 +55,7 @@ def test_settings_defaults_and_overrides(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 def test_make_fuzz_passes_the_embedded_reference_server(tmp_path: Path) -> None:
     env = environment(
         without_prefixes=("TARGET_",),

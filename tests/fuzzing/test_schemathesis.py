@@ -20,7 +20,7 @@ from fuzzing.config import harness_config
 from fuzzing.spec import spec_path
 from fuzzing.target import Target
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.heavy]
 
 # Enough to reach every operation's 2xx and its errors, small enough for `make test`.
 MAX_EXAMPLES = 15

@@ -13,6 +13,7 @@ from tests.support.postgres import PostgresCluster
 
 
 @pytest.mark.slow
+@pytest.mark.heavy
 def test_make_fuzz_passes_against_a_postgresql_backed_server(
     postgres: PostgresCluster, tmp_path: Path
 ) -> None:
