@@ -1,9 +1,11 @@
-"""`python -m bench.ceiling --port N`: the ceiling of the server stack.
+"""`python -m bench.ceiling --port N --stack S --workers W`: the ceiling of a server stack.
 
 A bare ASGI app that reads the request body, parses it as JSON and echoes it back, served by
-uvicorn with the settings the reference server uses. No routing, auth, validation, storage or
-logging: what is left is what the stack itself costs, so the reference server's throughput over
-this app's is the share of the stack's capacity it reaches.
+the stack `S` (`SERVER_STACK`'s names) in `W` worker processes, with the settings the reference
+server uses for it (reference_server/serving.py; the bench may not import the server, so they
+are repeated here). No routing, auth, validation, storage or logging: what is left is what the
+stack itself costs, so the reference server's throughput over this app's is the share of the
+stack's capacity it reaches.
 """
 
 from __future__ import annotations
@@ -54,22 +56,51 @@ async def echo(scope: Scope, receive: Receive, send: Send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench.ceiling", description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, required=True)
-    args = parser.parse_args(argv)
-    # The uvicorn settings of `python -m reference_server` (reference_server/__main__.py).
-    config = uvicorn.Config(
-        echo,
-        host=args.host,
-        port=args.port,
+STACKS = ("uvicorn-uvloop", "granian", "uvicorn-asyncio")
+UVICORN = {"uvicorn-asyncio": ("asyncio", "h11"), "uvicorn-uvloop": ("uvloop", "httptools")}
+
+
+def serve(host: str, port: int, stack: str, workers: int) -> None:
+    if stack == "granian":
+        from granian.constants import HTTPModes, Interfaces, Loops
+        from granian.log import LogLevels
+        from granian.server import Server
+
+        Server(
+            "bench.ceiling:echo",
+            address=host,
+            port=port,
+            interface=Interfaces.ASGI,
+            workers=workers,
+            loop=Loops.uvloop,
+            http=HTTPModes.http1,
+            websockets=False,
+            log_level=LogLevels.warning,
+        ).serve()
+        return
+    loop, http = UVICORN[stack]
+    uvicorn.run(
+        "bench.ceiling:echo" if workers > 1 else echo,
+        host=host,
+        port=port,
+        loop=loop,
+        http=http,
+        workers=workers,
         access_log=False,
         log_config=None,
         server_header=False,
         timeout_graceful_shutdown=10,
     )
-    uvicorn.Server(config).run()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.ceiling", description=__doc__)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--stack", choices=STACKS, default="uvicorn-asyncio")
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args(argv)
+    serve(args.host, args.port, args.stack, args.workers)
     return 0
 
 

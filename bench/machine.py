@@ -13,6 +13,7 @@ from tooling.paths import ROOT
 
 PACKAGES = (
     "uvicorn",
+    "granian",
     "starlette",
     "h11",
     "httptools",

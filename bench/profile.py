@@ -218,6 +218,20 @@ def record(pid: int, seconds: float, out: Path) -> str | None:
     return out.read_text(encoding="utf-8")
 
 
+def serving_pid(pid: int) -> int:
+    """The process that serves requests: `pid`, or, when it supervises workers, the worker that
+    has used the most CPU so far (the one the load reached; the resource tracker serves none)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return pid
+    used = {
+        int(child): sum(user + system for user, system in thread_times(int(child)).values())
+        for child in children
+    }
+    return max(used, key=lambda child: used[child]) if used else pid
+
+
 def profile(
     pid: int, label: str, root: Path, load: Callable[[], None], seconds: float, work: Path
 ) -> Profile | None:

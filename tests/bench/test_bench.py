@@ -91,17 +91,26 @@ def test_the_smoke_run_reports_every_section_with_well_formed_figures(tmp_path: 
     assert headings == [(str(i), name) for i, name in enumerate(SECTIONS, start=1)]
     for name in ("CPU", "memory", "OS", "Python", "wrk", "commit"):
         assert re.search(rf"^\| {name} \| .+ \|$", text, re.MULTILINE), name
-    # A verdict with a ratio for every goal; Update run and Add run against Prism.
-    ratios = re.findall(
-        rf"\*\*({NUMBER})x\*\* \(goal ([≤≥]) ({NUMBER})x\): \*\*(met|not met)\*\*", text
+    # A verdict with a ratio for every goal: in the server section, Update run and Add run
+    # against both Prisms and the fastest ceiling, and their p99 in milliseconds.
+    verdict_pattern = (
+        rf"\*\*({NUMBER})(x| ms)\*\* \(goal ([≤≥]) ({NUMBER}) ?(x|ms)\): \*\*(met|not met)\*\*"
     )
-    assert len(ratios) == 1 + 4 + 1, ratios
-    assert all(float(ratio) > 0 for ratio, *_ in ratios)
+    server = text[text.index("## 2. Server") : text.index("## 3. ")]
+    server_verdicts = re.findall(verdict_pattern, server)
+    assert [unit for _, unit, *_ in server_verdicts].count("x") == 3 * 2, server_verdicts
+    assert [unit for _, unit, *_ in server_verdicts].count(" ms") == 2, server_verdicts
+    ratios = re.findall(verdict_pattern, text.replace(server, ""))
+    assert len(ratios) == 1 + 1, ratios
+    assert all(float(ratio) > 0 for ratio, *_ in ratios + server_verdicts)
     # Every target measured: requests per second, p50 and p99 are numbers, and none failed.
-    for target in ("reference server (this tree)", "Prism mock (default logging)", "ceiling"):
+    stacks = ("uvicorn-uvloop", "granian", "uvicorn-asyncio")
+    servers = [f"reference server, {stack}," for stack in stacks]
+    ceilings = [f"bare ASGI echo, {stack}," for stack in stacks]
+    for target in [*servers, "reference server, default stack, 1 worker", *ceilings, "Prism"]:
         figures = rf"\| ({NUMBER}) \| ({NUMBER}) \| ({NUMBER}) \| 0 \|$"
         rows = re.findall(rf"^\| [^|]*{re.escape(target)}[^|]* {figures}", text, re.MULTILINE)
-        assert len(rows) == 2, target  # Update run and Add run
+        assert len(rows) == (4 if target == "Prism" else 2), target  # Update run and Add run
     assert re.search(rf"\*\*{NUMBER} test cases/s\*\*", text)
     assert re.search(r"^\| ignores_auth \| yes \|", text, re.MULTILINE)
     assert re.search(rf"^\| raw `httpx.Client.patch` \| {NUMBER} \|$", text, re.MULTILINE)
