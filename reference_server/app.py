@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import astuple
@@ -82,6 +83,9 @@ def create_app(settings: Settings, *, store: RunStore | None = None) -> Starlett
 
         @asynccontextmanager
         async def lifespan(app: Starlette) -> AsyncIterator[None]:
+            # Said once the HTTP server has started the app: from here a stop signal ends it
+            # through the lifespan's end, which closes the storage.
+            log.info("process %d ready", os.getpid())
             yield
             close()
 

@@ -12,8 +12,9 @@ The stacks (docs/decisions.md says which is the default and why, with the figure
 - `uvicorn-uvloop`: uvicorn on uvloop with the httptools (llhttp) parser;
 - `granian`: granian's Rust HTTP server (hyper) calling the app on uvloop.
 
-With one worker, uvicorn runs the app in this process; with more, its supervisor starts them
-(and replaces one that dies). Granian always serves from worker processes that it supervises.
+With one worker, uvicorn runs the app in this process; with more, `workers.Supervisor` forks them,
+each listening on the port with `SO_REUSEPORT` (and replaces one that dies). Granian always serves
+from worker processes that it supervises, also one socket each.
 A worker whose parent dies, even by `kill -9`, gets SIGTERM from the kernel and stops as on
 `make serve`'s Ctrl-C: nothing is left behind serving on the port.
 """
@@ -28,12 +29,15 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 
 from starlette.applications import Starlette
 
 from reference_server.app import create_app
 from reference_server.settings import STACKS, Settings
+from reference_server.workers import Supervisor, listener
 
 log = logging.getLogger("reference_server")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -61,24 +65,38 @@ def worker_settings(settings: Settings) -> Settings:
     return dataclasses.replace(settings, demo_data=None)
 
 
-def _die_with_parent() -> None:
-    """Ask the kernel for SIGTERM when the supervisor dies, however it dies (Linux only)."""
-    parent = multiprocessing.parent_process()
-    if parent is None or not sys.platform.startswith("linux"):
+def _die_with_parent(parent: int | None) -> None:
+    """Stop when the supervisor `parent` dies, however it dies: the kernel sends SIGTERM at once
+    (Linux), the worker finishes what it accepted; a watchdog ends it if that takes longer than
+    the grace period."""
+    if parent is None:
         return
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
-    if os.getppid() != parent.pid:  # it died before the request was made
-        os.kill(os.getpid(), signal.SIGTERM)
+    linux = sys.platform.startswith("linux")
+    if linux:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        if not linux:  # on Linux the kernel has sent it already; a second one cuts the grace
+            os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(GRACEFUL_SECONDS + 2)
+        log.error("supervisor %d is gone and this worker did not stop; exiting", parent)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="supervisor watchdog", daemon=True).start()
 
 
-def worker_app(settings: Settings) -> Starlette:
-    """The app factory a worker process calls (by pickled reference: it must stay importable)."""
+def worker_app(settings: Settings, parent: int | None = None) -> Starlette:
+    """The app a worker process serves; `parent` is its supervisor's pid (by default the
+    multiprocessing parent's, as granian starts them; none when the app runs in this process)."""
     configure_logging()
-    _die_with_parent()
-    app = create_app(settings)
-    log.info("worker process %d ready", os.getpid())
-    return app
+    if parent is None:
+        spawner = multiprocessing.parent_process()
+        parent = spawner.pid if spawner is not None else None
+    _die_with_parent(parent)
+    return create_app(settings)
 
 
 def run(settings: Settings) -> None:
@@ -88,30 +106,38 @@ def run(settings: Settings) -> None:
 
 def _uvicorn(settings: Settings, loop: str, http: str) -> None:
     import uvicorn
-    from uvicorn.supervisors.multiprocess import Multiprocess
 
-    factory = functools.partial(worker_app, settings)
-    config = uvicorn.Config(
-        factory if settings.workers > 1 else factory(),
-        factory=settings.workers > 1,
-        host=settings.host,
-        port=settings.port,
-        loop=loop,
-        http=http,
-        workers=settings.workers,
-        access_log=False,  # the app logs one line per request itself
-        log_config=None,
-        server_header=False,
-        timeout_graceful_shutdown=GRACEFUL_SECONDS,
-    )
+    def config(app: Starlette) -> uvicorn.Config:
+        return uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            loop=loop,
+            http=http,
+            access_log=False,  # the app logs one line per request itself
+            log_config=None,
+            server_header=False,
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        )
+
     if settings.workers == 1:
-        uvicorn.Server(config).run()
+        uvicorn.Server(config(worker_app(settings))).run()
         return
-    listener = config.bind_socket()
+    held = listener(settings.host, settings.port, listen=False)  # a port in use fails here
+    parent = os.getpid()
+
+    def work(index: int) -> None:
+        held.close()
+        app = worker_app(settings, parent)
+        sockets = [listener(settings.host, settings.port)]
+        uvicorn.Server(config(app)).run(sockets=sockets)
+
     try:
-        Multiprocess(config, sockets=[listener]).run()
+        status = Supervisor(settings.workers, work, GRACEFUL_SECONDS).run()
     finally:
-        listener.close()
+        held.close()
+    if status:
+        raise SystemExit(status)
 
 
 def _granian(settings: Settings) -> None:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from reference_server.settings import DEFAULT_STACK, STACKS, SettingsError, cores, from_args
+from reference_server.workers import CRASH_LOOP_SECONDS
 from tests.support.api import add_run, add_run_path, assert_odata_error, new_run_body, run_path
 from tests.support.server_process import ServerProcess
 
@@ -82,7 +83,7 @@ def test_every_stack_serves_the_api_alike(stack_server: ServerProcess) -> None:
 @pytest.mark.parametrize("stack", STACKS)
 def test_two_workers_start_and_stop_cleanly(stack: str) -> None:
     with ServerProcess(env={"SERVER_STACK": stack, "WORKERS": "2"}) as process:
-        _until(lambda: len(re.findall(r"worker process \d+ ready", process.log())) == 2)
+        _until(lambda: len(re.findall(r"process \d+ ready", process.log())) == 2)
         assert process.stop(signal.SIGTERM) == 0
         log = process.log()
     assert f"{stack}, 2 worker processes" in log
@@ -94,11 +95,31 @@ def test_two_workers_start_and_stop_cleanly(stack: str) -> None:
 @pytest.mark.parametrize("stack", STACKS)
 def test_workers_stop_when_their_supervisor_is_killed(stack: str) -> None:
     with ServerProcess(env={"SERVER_STACK": stack, "WORKERS": "2"}) as process:
-        _until(lambda: len(re.findall(r"worker process \d+ ready", process.log())) == 2)
-        workers = [int(pid) for pid in re.findall(r"worker process (\d+) ready", process.log())]
+        _until(lambda: len(re.findall(r"process \d+ ready", process.log())) == 2)
+        workers = [int(pid) for pid in re.findall(r"process (\d+) ready", process.log())]
         os.kill(process.pid, signal.SIGKILL)  # the supervisor alone, not its process group
         _until(lambda: not any(_alive(pid) for pid in workers))
         assert process.log().count("storage closed") == 3  # each worker closed its storage
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stack", ["uvicorn-uvloop", "granian"])
+def test_a_worker_that_dies_is_replaced_and_the_port_keeps_serving(stack: str) -> None:
+    with ServerProcess(env={"SERVER_STACK": stack, "WORKERS": "2"}) as process:
+        _until(lambda: len(_workers(process)) == 2)
+        time.sleep(CRASH_LOOP_SECONDS + 1)  # past the start, where a death stops the server
+        victim = _workers(process)[0]
+        os.kill(victim, signal.SIGKILL)
+        _until(lambda: len(_workers(process)) == 3)  # a new worker took its place
+        assert not _alive(victim)
+        with process.client(headers=process.auth_headers()) as api:
+            for _ in range(4):  # whichever worker serves them
+                assert api.patch(run_path(), json={"status": "failed"}).status_code == 200
+        assert process.stop() == 0
+
+
+def _workers(process: ServerProcess) -> list[int]:
+    return [int(pid) for pid in re.findall(r"process (\d+) ready", process.log())]
 
 
 def _alive(pid: int) -> bool:
