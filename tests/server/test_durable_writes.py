@@ -111,10 +111,11 @@ def test_writers_that_commit_during_an_fsync_share_the_next_one(
     first, _ = _start(lambda: store.update_run("flow", "run", {"displayName": "first"}))
     assert fsync.entered.wait(WAIT)
     writers = 12
-    started = [
-        _start(lambda n=n: store.update_run("flow", "run", {"statistics": {"n": n}}))
-        for n in range(writers)
-    ]
+
+    def writer(n: int) -> Callable[[], StoredRun]:
+        return lambda: store.update_run("flow", "run", {"statistics": {"n": n}})
+
+    started = [_start(writer(n)) for n in range(writers)]
     deadline = time.monotonic() + WAIT
     while _committed_version(path) < 2 + writers:  # all committed, none acknowledged yet
         assert time.monotonic() < deadline
