@@ -12,6 +12,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
+import socket
 from collections.abc import Sequence
 
 import uvicorn
@@ -79,18 +82,43 @@ def serve(host: str, port: int, stack: str, workers: int) -> None:
         ).serve()
         return
     loop, http = UVICORN[stack]
-    uvicorn.run(
-        "bench.ceiling:echo" if workers > 1 else echo,
+    config = uvicorn.Config(
+        echo,
         host=host,
         port=port,
         loop=loop,
         http=http,
-        workers=workers,
         access_log=False,
         log_config=None,
         server_header=False,
         timeout_graceful_shutdown=10,
     )
+    if workers == 1:
+        uvicorn.Server(config).run()
+        return
+    # As the reference server's supervisor does (reference_server/workers.py): forked workers,
+    # each with a socket of its own in the port's SO_REUSEPORT group.
+    stop = {signal.SIGTERM, signal.SIGINT}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop)
+    children = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, stop)
+            sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+            sock.bind((host, port))
+            sock.listen(2048)
+            uvicorn.Server(config).run(sockets=[sock])
+            os._exit(0)
+        children.append(pid)
+    try:
+        signal.sigwait(stop)
+    finally:
+        for pid in children:
+            os.kill(pid, signal.SIGTERM)
+        for pid in children:
+            os.waitpid(pid, 0)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
