@@ -55,6 +55,8 @@ class Samples:
             if not stack or not count.isdigit():
                 continue
             thread, *frames = stack.split(";")
+            if "watchdog" in thread:  # a worker's supervisor watchdog: it only sleeps
+                continue
             target = samples.main if "MainThread" in thread else samples.workers
             target[tuple(frames)] += int(count)
         return samples
