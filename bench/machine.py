@@ -21,6 +21,7 @@ PACKAGES = (
     "PyJWT",
     "cryptography",
     "jsonschema",
+    "jsonschema-rs",
     "httpx",
     "openapi-python-client",
     "schemathesis",

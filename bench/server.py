@@ -53,7 +53,12 @@ def targets(work: Path) -> tuple[list[Target], str | None]:
     tree = bench_targets.unpack_commit(before, work / "before-tree")
     if tree is not None:
         chosen.append(
-            bench_targets.reference("before", f"reference server at {before} (before)", work, tree)
+            bench_targets.reference(
+                "before",
+                f"reference server at {before} (before; its uvicorn now finds uvloop, httptools)",
+                work,
+                tree,
+            )
         )
     chosen += [
         bench_targets.prism("prism", "Prism mock (default logging)", quiet=False),
