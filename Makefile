@@ -65,6 +65,7 @@ lint: install
 	$(BIN)/lint-imports --no-cache
 
 ## serve: run the reference server in dev mode on 127.0.0.1:$(PORT)
+##        WORKERS=N processes (default: one per core), SERVER_STACK=uvicorn-uvloop|granian|uvicorn-asyncio
 serve: install
 	PORT=$(PORT) $(PY) -m reference_server --dev
 
@@ -103,6 +104,7 @@ bench: install apt-packages
 	$(PY) -m scripts.bench
 
 ## soak: drive concurrent clients against the server for a bounded time on loopback
+##       (WORKERS and SERVER_STACK choose the server's processes and stack, as for serve)
 soak: install
 	$(PY) -m scripts.soak
 

@@ -13,6 +13,7 @@ from tooling.paths import ROOT
 
 PACKAGES = (
     "uvicorn",
+    "granian",
     "starlette",
     "h11",
     "httptools",
@@ -20,6 +21,7 @@ PACKAGES = (
     "PyJWT",
     "cryptography",
     "jsonschema",
+    "jsonschema-rs",
     "httpx",
     "openapi-python-client",
     "schemathesis",

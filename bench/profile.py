@@ -55,6 +55,8 @@ class Samples:
             if not stack or not count.isdigit():
                 continue
             thread, *frames = stack.split(";")
+            if "watchdog" in thread:  # a worker's supervisor watchdog: it only sleeps
+                continue
             target = samples.main if "MainThread" in thread else samples.workers
             target[tuple(frames)] += int(count)
         return samples
@@ -216,6 +218,20 @@ def record(pid: int, seconds: float, out: Path) -> str | None:
         print(f"bench: py-spy failed: {done.stderr.strip()[-500:]}", file=sys.stderr)
         return None
     return out.read_text(encoding="utf-8")
+
+
+def serving_pid(pid: int) -> int:
+    """The process that serves requests: `pid`, or, when it supervises workers, the worker that
+    has used the most CPU so far (the one the load reached; the resource tracker serves none)."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        return pid
+    used = {
+        int(child): sum(user + system for user, system in thread_times(int(child)).values())
+        for child in children
+    }
+    return max(used, key=lambda child: used[child]) if used else pid
 
 
 def profile(

@@ -48,9 +48,11 @@ class Section:
         return "\n".join(parts)
 
 
-def verdict(name: str, ratio: float, goal_text: str, met: bool, why_not: str = "") -> str:
+def verdict(
+    name: str, ratio: float, goal_text: str, met: bool, why_not: str = "", unit: str = "x"
+) -> str:
     """`name: 1.23x, goal ≤ 1.3x: **met**`, or not met with what holds it back."""
-    line = f"{name}: **{ratio:.2f}x** (goal {goal_text}): "
+    line = f"{name}: **{ratio:.2f}{unit}** (goal {goal_text}): "
     if met:
         return line + "**met**"
     return line + "**not met**" + (f"; {why_not}" if why_not else "")

@@ -5,7 +5,10 @@
   log line per request; response validation off (that is for tests and fuzzing);
 - the reference server of an earlier commit, unpacked with `git archive` (the "before" of a fix);
 - Stoplight Prism mocking the same `openapi.yaml` (request validation is on in mock mode);
-- the ceiling: a bare ASGI app on the same uvicorn stack that parses and echoes JSON.
+- the ceilings: a bare ASGI app that parses and echoes JSON, on each stack the server can run on.
+
+The reference server of this tree runs with `--stack` and `--workers` as given (`make serve`'s
+defaults when not); an earlier commit's server knows neither flag and runs as it did then.
 """
 
 from __future__ import annotations
@@ -71,11 +74,30 @@ class Running:
         return self.service.root_url + self.target.api_prefix + path
 
 
-def reference(key: str, label: str, work: Path, tree: Path = ROOT) -> Target:
+def reference(
+    key: str,
+    label: str,
+    work: Path,
+    tree: Path = ROOT,
+    *,
+    stack: str | None = None,
+    workers: int | None = None,
+) -> Target:
     """The reference server of `tree` (this repository, or an unpacked earlier commit)."""
     port = free_port()
     state = work / f"{key}-state"
-    command = (sys.executable, "-m", "reference_server", "--dev", "--port", str(port))
+    command: tuple[str, ...] = (
+        sys.executable,
+        "-m",
+        "reference_server",
+        "--dev",
+        "--port",
+        str(port),
+    )
+    if stack is not None:
+        command += ("--stack", stack)
+    if workers is not None:
+        command += ("--workers", str(workers))
     return Target(
         key=key,
         label=label,
@@ -97,9 +119,18 @@ def prism(key: str, label: str, *, quiet: bool) -> Target:
     return Target(key, label, tuple(command), ROOT, None, "", "/", port)
 
 
-def ceiling(key: str, label: str) -> Target:
+def ceiling(key: str, label: str, stack: str, workers: int) -> Target:
     port = free_port()
-    command = (sys.executable, "-m", "bench.ceiling", "--port", str(port))
+    command: tuple[str, ...] = (
+        sys.executable,
+        "-m",
+        "bench.ceiling",
+        "--port",
+        str(port),
+        "--stack",
+        stack,
+    )
+    command += ("--workers", str(workers))
     return Target(key, label, command, ROOT, None, "/beta", "/", port)
 
 

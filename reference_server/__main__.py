@@ -1,4 +1,8 @@
-"""`python -m reference_server`: run the reference server with uvicorn until SIGTERM or SIGINT."""
+"""`python -m reference_server`: run the reference server until SIGTERM or SIGINT.
+
+`--stack` / `SERVER_STACK` chooses the HTTP server and `--workers` / `WORKERS` the number of
+processes on the port (see serving.py).
+"""
 
 from __future__ import annotations
 
@@ -9,10 +13,9 @@ from collections.abc import Sequence
 from types import FrameType
 
 import jwt
-import uvicorn
 
 from contract.loading import SpecLoadError
-from reference_server.app import create_app
+from reference_server.serving import LOG_FORMAT, prepare, run, worker_settings
 from reference_server.settings import SettingsError, from_args
 from reference_server.storage.base import StoreError
 
@@ -27,16 +30,12 @@ def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s %(message)s",
-        stream=sys.stderr,
-    )
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
     signal.signal(signal.SIGTERM, _exit_cleanly)
     signal.signal(signal.SIGINT, _exit_cleanly)
     try:
         settings = from_args(argv)
-        app = create_app(settings)
+        base_path = prepare(settings)
     except (SettingsError, SpecLoadError, ValueError, OSError, jwt.PyJWTError, StoreError) as exc:
         # A setting, the spec, the data file or a key set is wrong, or the database cannot be
         # reached: say which, in one line.
@@ -47,23 +46,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     mode = "dev mode (dev-key tokens accepted)" if settings.dev_mode else "production auth"
     log.info(
-        "serving on http://%s:%d%s, %s%s",
+        "serving on http://%s:%d%s, %s%s; %s, %d worker process%s",
         settings.host,
         settings.port,
-        app.state.spec.base_path,
+        base_path,
         mode,
         ", responses validated" if settings.validate_responses else "",
+        settings.stack,
+        settings.workers,
+        "" if settings.workers == 1 else "es",
     )
-    config = uvicorn.Config(
-        app,
-        host=settings.host,
-        port=settings.port,
-        access_log=False,  # the app logs one line per request itself
-        log_config=None,
-        server_header=False,
-        timeout_graceful_shutdown=10,
-    )
-    uvicorn.Server(config).run()
+    run(worker_settings(settings))
     log.info("stopped")
     return 0
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import astuple
@@ -74,13 +75,19 @@ def create_app(settings: Settings, *, store: RunStore | None = None) -> Starlett
             middleware.append(Middleware(RateLimitMiddleware, limiter=limiter))
             log.info("rate limit: %g requests a minute per caller, bursts of %d", *astuple(limit))
 
-        @asynccontextmanager
-        async def lifespan(app: Starlette) -> AsyncIterator[None]:
-            yield
+        def close() -> None:
             if limiter is not None:
                 limiter.close()
             store.close()
             log.info("storage closed")
+
+        @asynccontextmanager
+        async def lifespan(app: Starlette) -> AsyncIterator[None]:
+            # Said once the HTTP server has started the app: from here a stop signal ends it
+            # through the lifespan's end, which closes the storage.
+            log.info("process %d ready", os.getpid())
+            yield
+            close()
 
         app = Starlette(
             routes=[*documents.routes(), *api.routes()],
@@ -92,4 +99,5 @@ def create_app(settings: Settings, *, store: RunStore | None = None) -> Starlett
     app.state.spec = spec
     app.state.store = store
     app.state.settings = settings
+    app.state.close = close  # what the lifespan's end does, for an app that never serves
     return app

@@ -18,6 +18,19 @@ DIST_DIR = REPO_DIR / "dist"
 # name no real identity provider uses, so a dev token can never pass for a production one.
 DEV_ISSUER = "urn:industrydata-run-contract-kit:dev-issuer"
 DEV_AUDIENCE = "https://graph.microsoft.com"
+# The HTTP servers the app can run on (see serving.py); the default is the one measured fastest
+# with everything on (docs/decisions.md, D21).
+STACKS = ("uvicorn-uvloop", "granian", "uvicorn-asyncio")
+DEFAULT_STACK = "uvicorn-uvloop"
+MAX_WORKERS = 64
+
+
+def cores() -> int:
+    """The cores this process may run on: the default number of worker processes."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return max(1, os.cpu_count() or 1)
 
 
 class SettingsError(ValueError):
@@ -46,6 +59,9 @@ class Settings:
     # 0: no limit. The burst is how many may come at once; None: ten seconds' worth.
     rate_limit_per_minute: float | None = None
     rate_limit_burst: int | None = None
+    # The HTTP server (one of STACKS) and how many processes serve the one port.
+    stack: str = DEFAULT_STACK
+    workers: int = 1
 
     @property
     def effective_database_url(self) -> str:
@@ -99,6 +115,12 @@ class Settings:
             raise SettingsError("RATE_LIMIT_PER_MINUTE must be between 0 (no limit) and 1000000")
         if self.rate_limit_burst is not None and not 1 <= self.rate_limit_burst <= 1_000_000:
             raise SettingsError("RATE_LIMIT_BURST must be between 1 and 1000000")
+        if self.stack not in STACKS:
+            raise SettingsError(
+                f"SERVER_STACK must be one of {', '.join(STACKS)}, not {self.stack!r}"
+            )
+        if not 1 <= self.workers <= MAX_WORKERS:
+            raise SettingsError(f"WORKERS must be between 1 and {MAX_WORKERS}")
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
@@ -138,6 +160,16 @@ def from_args(argv: Sequence[str] | None = None, env: Mapping[str, str] | None =
     parser.add_argument("--state-dir", default=env.get("STATE_DIR") or "state")
     parser.add_argument("--data", help="demo data file (DEMO_DATA); 'none' loads nothing")
     parser.add_argument(
+        "--stack",
+        default=env.get("SERVER_STACK") or DEFAULT_STACK,
+        help=f"the HTTP server (SERVER_STACK): {', '.join(STACKS)}",
+    )
+    parser.add_argument(
+        "--workers",
+        default=env.get("WORKERS") or None,
+        help="worker processes on the one port (WORKERS); default: the number of cores",
+    )
+    parser.add_argument(
         "--validate-responses",
         action="store_true",
         help="check every response against openapi.yaml; a breach becomes a loud 500",
@@ -168,4 +200,15 @@ def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
         docs_html=_path(env.get("DOCS_HTML")),
         rate_limit_per_minute=_float(env, "RATE_LIMIT_PER_MINUTE"),
         rate_limit_burst=_int(env, "RATE_LIMIT_BURST"),
+        stack=args.stack.strip().lower(),
+        workers=_workers(args.workers),
     )
+
+
+def _workers(value: str | None) -> int:
+    if value is None or not value.strip():
+        return cores()
+    try:
+        return int(value)
+    except ValueError:
+        raise SettingsError(f"WORKERS must be a whole number, not {value!r}") from None

@@ -1,7 +1,8 @@
 """The loaded `openapi.yaml`, and validators built from its schemas.
 
 Requests and responses are checked against the schemas of the document the server loaded at
-start-up; no schema is copied into code. The document is read by the kit's one loader
+start-up; no schema is copied into code (each one's validators: `checker.Checker`). The document
+is read by the kit's one loader
 (`contract.loading`, which refuses a repeated key) and its `$ref`s are followed by the one
 resolver (`contract.refs`, a `referencing` registry). Formats are checked by one `FormatChecker`
 that the fuzzer's notion of valid data agrees with (date-time as RFC 3339, uuid, uri, int32).
@@ -24,6 +25,7 @@ from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
 
 from contract.loading import load_document
 from contract.refs import Pointer, UnresolvableRefError, registry, resolve, uri_of
+from reference_server.checker import Checker, compiled
 from reference_server.schema_inline import NotInlinableError, inlined
 from reference_server.violations import Violation, clip, finished, reason_of, short, violations_of
 
@@ -65,20 +67,20 @@ class Parameter:
     name: str
     location: str  # path, header, query
     required: bool
-    validator: Draft202012Validator
+    validator: Checker
 
 
 @dataclass(frozen=True)
 class HeaderSpec:
     required: bool
-    validator: Draft202012Validator
+    validator: Checker
     integer: bool  # header values are text; an integer schema is checked on the parsed value
 
 
 @dataclass(frozen=True)
 class ResponseSpec:
     headers: Mapping[str, HeaderSpec]
-    body: Draft202012Validator | None  # None: the response has no content
+    body: Checker | None  # None: the response has no content
 
 
 @dataclass(frozen=True)
@@ -88,7 +90,7 @@ class Operation:
     path: str  # the template, relative to the base path
     regex: re.Pattern[str]
     parameters: tuple[Parameter, ...]
-    body: Draft202012Validator | None
+    body: Checker | None
     body_required: bool
     responses: Mapping[str, ResponseSpec] = field(default_factory=dict)
 
@@ -116,7 +118,7 @@ class Spec:
                     self.operations[op.operation_id] = op
         self._paths.sort(key=lambda entry: entry[1].count("{"))
         self.error_body = self._validator(("components", "schemas", "ODataError"))
-        self._header_validators: dict[str, Draft202012Validator] = {}
+        self._header_validators: dict[str, Checker] = {}
 
     @classmethod
     def load(cls, path: Path) -> Spec:
@@ -132,14 +134,15 @@ class Spec:
 
     # -- building -------------------------------------------------------------------------------
 
-    def _validator(self, pointer: Pointer) -> Draft202012Validator:
+    def _validator(self, pointer: Pointer) -> Checker:
         # Inlined once here rather than resolved through the registry on every request.
         schema: Any
         try:
             schema = inlined(self.document, pointer)
         except NotInlinableError:
             schema = {"$ref": uri_of(pointer)}
-        return Draft202012Validator(schema, registry=self._registry, format_checker=self._checker)
+        full = Draft202012Validator(schema, registry=self._registry, format_checker=self._checker)
+        return Checker(full, compiled(schema, self._checker))
 
     def _deref(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
         """Follow `$ref`s of non-schema objects (parameters, bodies, responses, headers)."""
@@ -315,7 +318,7 @@ class Spec:
         return problems + self._check_body(self.error_body, headers, body)
 
     def _check_body(
-        self, validator: Draft202012Validator | None, headers: Mapping[str, str], body: bytes
+        self, validator: Checker | None, headers: Mapping[str, str], body: bytes
     ) -> list[str]:
         content_type = headers.get("content-type")
         if validator is None:

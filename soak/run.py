@@ -95,11 +95,15 @@ def main(env: Mapping[str, str] | None = None) -> int:
         state_dir = Path(tmp)
         database_url = env.get("DATABASE_URL") or f"sqlite:///{state_dir / 'runs.sqlite3'}"
         # The kit's one policy for servers it starts: none of a developer's server settings,
-        # only the database chosen here.
-        server_env = child_env({"DATABASE_URL": database_url})
+        # only the database chosen here, and the stack and worker count when given.
+        server_env = child_env({"DATABASE_URL": database_url}, keep=("WORKERS", "SERVER_STACK"))
         token = mint_token(state_dir, env=server_env)
         engine = urlsplit(database_url).scheme
-        print(f"soak: {clients} clients for {seconds} s against a local server on {engine}")
+        workers = server_env.get("WORKERS") or "one per core"
+        print(
+            f"soak: {clients} clients for {seconds} s against a local server on {engine}, "
+            f"workers: {workers}"
+        )
         with local_server(state_dir, server_env) as server:
             base_url = f"{server.root_url}/beta"
             return soak(base_url, token, database_url, clients, seconds, server)

@@ -28,6 +28,7 @@ SERVER_ENV = frozenset(
         "HOST",
         "PORT",
         "WORKERS",
+        "SERVER_STACK",
         "RUNS_DEV_MODE",
         "STATE_DIR",
         "DEMO_DATA",

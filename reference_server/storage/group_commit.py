@@ -1,11 +1,12 @@
-"""Group commit: writes that arrive while a commit is on its way to disk share the next one.
+"""Group commit: writes that arrive while a commit is under way share the next one.
 
-With `synchronous=FULL` every commit waits for an fsync, and one connection commits one
-transaction at a time, so committing each write on its own caps the server at one write per
-fsync however many requests wait. Here each write joins a queue, and whichever writer gets the
-connection next runs every queued write in one transaction (each in a savepoint of its own, so
-one that fails is undone alone) and commits once. Every writer still returns only after the
-commit that holds its write is on disk: what a caller was told is stored survives a crash.
+One connection commits one transaction at a time, so each write on its own would cost a
+transaction (and, across processes, a turn at the database's write lock). Here each write joins
+a queue, and whichever writer gets the connection next runs every queued write in one
+transaction (each in a savepoint of its own, so one that fails is undone alone) and commits
+once. Then it hands the connection to the next batch and waits for `durable` (the shared fsync
+of `file_sync`) outside the lock, so the next batch commits while this one's flush runs. Every
+writer returns only once its write is on disk: what a caller was told is stored survives a crash.
 """
 
 from __future__ import annotations
@@ -23,10 +24,12 @@ T = TypeVar("T")
 class _Write(Generic[T]):
     """One queued write: the work, then its result or its error."""
 
-    __slots__ = ("done", "error", "result", "work")
+    __slots__ = ("applied", "done", "error", "result", "taken", "work")
 
     def __init__(self, work: Callable[[sqlite3.Connection], T]) -> None:
         self.work = work
+        self.taken = False  # a batch holds it: that batch's leader finishes it
+        self.applied = False  # its statements ran; it stands or falls with its batch's commit
         self.done = False
         self.result: T | None = None
         self.error: Exception | None = None
@@ -42,7 +45,8 @@ class GroupCommit:
 
     `translate` turns an error of the database into the one a caller should see (for example
     "locked" into `UnavailableError`); `busy` makes the error for a writer whose write could
-    not start within `timeout` seconds.
+    not start within `timeout` seconds; `durable` returns once every commit made so far is on
+    disk, or raises (then the batch's writes fail with `translate` of its error: not confirmed).
     """
 
     def __init__(
@@ -52,18 +56,20 @@ class GroupCommit:
         timeout: float,
         translate: Callable[[Exception], Exception],
         busy: Callable[[], Exception],
+        durable: Callable[[], None],
     ) -> None:
         self._db = db
         self._lock = lock
         self._timeout = timeout
         self._translate = translate
         self._busy = busy
+        self._durable = durable
         self._queue: list[_Write[Any]] = []
         self._committing = False  # a writer is running a batch; the others wait for it
         self._changed = threading.Condition()  # guards the queue and `_committing`
 
     def run(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `work` in a transaction (maybe shared) and return its result once committed.
+        """Run `work` in a transaction (maybe shared); return its result once that is on disk.
 
         An exception `work` raises undoes its own changes only, and is raised here.
         """
@@ -71,18 +77,20 @@ class GroupCommit:
         deadline = time.monotonic() + self._timeout
         with self._changed:
             self._queue.append(write)
-            while self._committing and not write.done:
+            while self._committing or write.taken:
+                if write.done:
+                    return write.outcome()
                 left = deadline - time.monotonic()
-                if left <= 0 and write in self._queue:  # nobody took it: give up on it
+                if left <= 0 and not write.taken:  # nobody took it: give up on it
                     self._queue.remove(write)
                     raise self._busy()
                 # Once taken, a write is finished by the batch that took it: wait for that.
-                self._changed.wait(left if left > 0 else None)
-            if write.done:
-                return write.outcome()
+                self._changed.wait(None if write.taken else left)
             # Ours is still queued and nobody is committing: run everything queued.
             self._committing = True
             batch, self._queue = self._queue, []
+            for queued in batch:
+                queued.taken = True
         try:
             if self._lock.acquire(timeout=self._timeout):
                 try:
@@ -90,53 +98,56 @@ class GroupCommit:
                 finally:
                     self._lock.release()
             else:  # a reader (or a stuck statement) holds the connection
-                self._finish(batch, self._busy())
+                self._fail(batch, self._busy())
         finally:
             with self._changed:
-                self._committing = False
+                self._committing = False  # the next batch may commit while this one syncs
+                self._changed.notify_all()
+        try:
+            if any(w.applied and w.error is None for w in batch):
+                self._durable()
+        except Exception as exc:  # committed, but not known to be on disk
+            self._fail(batch, self._translate(exc))
+        finally:
+            with self._changed:
+                # Nobody may wait for a write that will never be finished.
+                self._fail(batch, RuntimeError("the write was interrupted"), applied_too=False)
+                for queued in batch:
+                    queued.done = True
                 self._changed.notify_all()
         return write.outcome()
 
     def _commit(self, batch: list[_Write[Any]]) -> None:
-        """Run `batch` in one transaction; every write in it is done when this returns."""
+        """Run `batch` in one transaction and commit it (it is not durable yet)."""
         try:
             self._run(batch)
         except Exception as exc:  # the connection failed between the writes' own statements
             if self._db.in_transaction:
                 with suppress(sqlite3.Error):
                     self._db.execute("ROLLBACK")
-            self._finish(batch, self._translate(exc))
-        finally:
-            # Nobody may wait for a write that will never be finished.
-            self._finish(batch, RuntimeError("the write was interrupted"))
+            self._fail(batch, self._translate(exc))
 
     def _run(self, batch: list[_Write[Any]]) -> None:
         db = self._db
         db.execute("BEGIN IMMEDIATE")
-        applied: list[_Write[Any]] = []
         for write in batch:
             db.execute("SAVEPOINT write")
             try:
                 write.result = write.work(db)
+                write.applied = True
             except Exception as exc:
-                write.error = self._translate(exc)
+                write.error = self._translate(exc)  # undone alone; the others go on
                 if not db.in_transaction:  # SQLite rolled the whole transaction back itself
                     raise
                 db.execute("ROLLBACK TO write")
-                db.execute("RELEASE write")
-                write.done = True  # undone alone; the others go on
-                continue
             db.execute("RELEASE write")
-            applied.append(write)
         db.execute("COMMIT")
-        for write in applied:
-            write.done = True
 
     @staticmethod
-    def _finish(writes: list[_Write[Any]], error: Exception) -> None:
-        """Fail every write of `writes` that is not done yet with `error`."""
+    def _fail(writes: list[_Write[Any]], error: Exception, *, applied_too: bool = True) -> None:
+        """Give `error` to every write without an error of its own: those applied (when
+        `applied_too`: their commit failed or is not known to be on disk) and those not run."""
         for write in writes:
-            if not write.done:
+            if write.error is None and (applied_too or not write.applied):
                 write.error = error
                 write.result = None
-                write.done = True

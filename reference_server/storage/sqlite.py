@@ -1,23 +1,29 @@
-"""SQLite storage: one file, WAL journal, `synchronous=FULL`, one transaction per write.
+"""SQLite storage: one file, WAL journal, one transaction per write, on disk before it returns.
 
-With WAL and FULL, a commit is on disk before the method returns, so a write the server has
-acknowledged survives a `kill -9` (and a power cut). One connection is shared by the server's
-worker threads behind a lock; `BEGIN IMMEDIATE` makes each write hold the write lock from its
-first read, so a merge cannot interleave with another process's write either.
+The WAL is written with `synchronous=NORMAL` (COMMIT appends to the WAL without waiting for the
+disk) and every write method returns only after an fsync of the WAL that started after its
+commit (`file_sync`): a write the server has acknowledged survives a `kill -9` and a power cut,
+as with `synchronous=FULL`, but the database's write lock is held for the statements alone, not
+for the flush. Several processes can write to one file this way (each waits for its own fsync;
+the kernel's journal serves them together) without queueing behind each other's disk flushes.
 
-Writes that arrive together share one transaction and one fsync (`group_commit`); each
-returns only once the commit holding it is on disk.
+One connection is shared by the process's threads behind a lock; `BEGIN IMMEDIATE` makes each
+write hold the write lock from its first read, so a merge cannot interleave with another
+process's write either. Writes that arrive together share one transaction (`group_commit`), and
+writers whose commits come while an fsync runs share the next fsync.
 
 Every wait is bounded by `timeout` (the URL's `?timeout=SECONDS`, default 5): for the lock
-between threads and for SQLite's busy wait on another process's lock. A file that stays locked
-or cannot be written raises `UnavailableError` (the HTTP layer's 503) instead of hanging.
+between threads, for SQLite's busy wait on another process's lock, and for the fsync. A file
+that stays locked or cannot be written raises `UnavailableError` (the HTTP layer's 503) instead
+of hanging.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
@@ -32,6 +38,7 @@ from reference_server.storage.base import (
     fields_json,
     link_outside_flow,
 )
+from reference_server.storage.file_sync import FileSync, SyncFailedError
 from reference_server.storage.group_commit import GroupCommit
 from reference_server.storage.sql import SQLITE, Sql
 
@@ -94,6 +101,13 @@ def busy() -> Exception:
     return UnavailableError("The storage is busy.")
 
 
+def not_confirmed(exc: SyncFailedError) -> UnavailableError:
+    """The error for a write that was committed but is not known to be on disk."""
+    error = UnavailableError("The storage could not confirm the change (the disk did not sync).")
+    error.__cause__ = exc
+    return error
+
+
 def parse_url(url: str) -> tuple[Path, float]:
     """As SQLAlchemy spells them: `sqlite:///relative/path`, `sqlite:////absolute/path`, with an
     optional `?timeout=SECONDS`."""
@@ -119,7 +133,12 @@ def parse_url(url: str) -> tuple[Path, float]:
 class SqliteStore(RunStore):
     """`RunStore` on one SQLite file."""
 
-    def __init__(self, path: Path, timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+    def __init__(
+        self,
+        path: Path,
+        timeout: float = DEFAULT_TIMEOUT_SECONDS,
+        fsync: Callable[[int], None] = os.fsync,
+    ) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.timeout = timeout
@@ -128,10 +147,11 @@ class SqliteStore(RunStore):
             path, isolation_level=None, check_same_thread=False, timeout=timeout
         )
         self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute("PRAGMA synchronous=FULL")
+        self._db.execute("PRAGMA synchronous=NORMAL")  # the fsync is `_durable`'s, after COMMIT
         self._db.execute("PRAGMA foreign_keys=ON")
+        self._wal = FileSync(path.with_name(path.name + "-wal"), timeout, fsync)
         self._create_schema()
-        self._writes = GroupCommit(self._db, self._lock, timeout, translated, busy)
+        self._writes = GroupCommit(self._db, self._lock, timeout, translated, busy, self._durable)
 
     @classmethod
     def from_url(cls, url: str) -> SqliteStore:
@@ -176,6 +196,13 @@ class SqliteStore(RunStore):
     def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._transaction("BEGIN IMMEDIATE")
 
+    def _durable(self) -> None:
+        """Return once every commit made so far is on disk."""
+        try:
+            self._wal.sync()
+        except SyncFailedError as exc:
+            raise not_confirmed(exc) from exc
+
     def _read(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._transaction("BEGIN")
 
@@ -215,6 +242,7 @@ class SqliteStore(RunStore):
                             added += db.execute(SQL.load_link, (flow.id, run.id, linked)).rowcount
                         except sqlite3.IntegrityError:  # the foreign key: no such run in the flow
                             raise link_outside_flow(flow.id, run.id, linked) from None
+        self._durable()
         return added
 
     def create_linked_run(
@@ -243,3 +271,4 @@ class SqliteStore(RunStore):
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._wal.close()

@@ -19,8 +19,8 @@ from tooling.paths import ROOT
 
 SECTIONS = ("Generation", "Server", "Fuzzing", "Client", "Proxy", "Suite")
 # Verdicts with a ratio and a goal, per section; the others state a value against a goal.
-RATIO_VERDICTS = {"Generation": 1, "Server": 4, "Fuzzing": 1, "Client": 1, "Proxy": 1, "Suite": 0}
-VALUE_VERDICTS = {"Generation": 1, "Server": 0, "Fuzzing": 1, "Client": 0, "Proxy": 0, "Suite": 1}
+RATIO_VERDICTS = {"Generation": 1, "Server": 6, "Fuzzing": 1, "Client": 1, "Proxy": 1, "Suite": 0}
+VALUE_VERDICTS = {"Generation": 1, "Server": 2, "Fuzzing": 1, "Client": 0, "Proxy": 0, "Suite": 1}
 NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 
 
@@ -109,11 +109,19 @@ def test_the_smoke_run_reports_every_section_with_well_formed_figures(tmp_path: 
         goals = re.findall(r"\*\*[^*]+\*\* \(goal [≤≥] ([^)]+)\): \*\*(?:met|not met)\*\*", body)
         values = [goal for goal in goals if not re.fullmatch(rf"{NUMBER}x", goal)]
         assert len(values) == VALUE_VERDICTS[name], (name, values)
+    # The server section: Update run and Add run against both Prisms and the fastest
+    # ceiling, and their p99 in milliseconds.
+    server_units = re.findall(rf"\*\*{NUMBER}( ?x| ms)\*\* \(goal", sections["Server"])
+    assert server_units.count("x") == 3 * 2, server_units
+    assert server_units.count(" ms") == 2, server_units
     # Every target measured: requests per second, p50 and p99 are numbers, and none failed.
-    for target in ("reference server (this tree)", "Prism mock (default logging)", "ceiling"):
+    stacks = ("uvicorn-uvloop", "granian", "uvicorn-asyncio")
+    servers = [f"reference server, {stack}," for stack in stacks]
+    ceilings = [f"bare ASGI echo, {stack}," for stack in stacks]
+    for target in [*servers, "reference server, default stack, 1 worker", *ceilings, "Prism"]:
         figures = rf"\| ({NUMBER}) \| ({NUMBER}) \| ({NUMBER}) \| 0 \|$"
         rows = re.findall(rf"^\| [^|]*{re.escape(target)}[^|]* {figures}", text, re.MULTILINE)
-        assert len(rows) == 2, target  # Update run and Add run
+        assert len(rows) == (4 if target == "Prism" else 2), target  # Update run and Add run
     assert re.search(rf"^\| plain `st run`, test cases per second \| {NUMBER} \|$", text, re.M)
     assert "generated/ untouched" in text
     assert re.search(r"^\| passed \| 1 \|$", sections["Suite"], re.MULTILINE)

@@ -1,4 +1,5 @@
-"""`kill -9` in the middle of a load, then a restart: every acknowledged write is there."""
+"""`kill -9` of the server and its two workers in the middle of a load, then a restart: every
+acknowledged write is there."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ def test_acknowledged_writes_survive_kill_9_under_load(
     engine: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     url = fresh_database_url(engine, request, tmp_path)
-    with ServerProcess(env={"DATABASE_URL": url}) as server:
+    with ServerProcess(env={"DATABASE_URL": url}, workers=2) as server:
         # Dropped connections are expected here: their writes count as "maybe applied".
         load = Soak([server.base_url], server.token(), clients=8, seed=9, tolerate_drops=True)
         load.prepare()

@@ -128,7 +128,10 @@ def test_over_the_burst_is_429_and_a_restart_hands_out_no_fresh_burst(
     engine: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     url = fresh_database_url(engine, request, tmp_path)
-    with ServerProcess(env={"DATABASE_URL": url, **SLOW}) as server, server.client() as client:
+    with (
+        ServerProcess(env={"DATABASE_URL": url, **SLOW}, workers=2) as server,
+        server.client() as client,
+    ):
         alice, bob = server.token(sub="alice"), server.token(sub="bob")
         assert [_read(client, alice).status_code for _ in range(3)] == [200] * 3
         refused = _read(client, alice)
@@ -148,7 +151,7 @@ def test_over_the_burst_is_429_and_a_restart_hands_out_no_fresh_burst(
 
 @pytest.mark.slow
 def test_requests_that_fail_auth_are_not_counted() -> None:
-    with ServerProcess(env=SLOW) as server, server.client() as client:
+    with ServerProcess(env=SLOW, workers=2) as server, server.client() as client:
         for _ in range(5):
             assert _read(client, "not-a-token").status_code == 401
         assert _read(client, server.token(sub="carol")).status_code == 200

@@ -1,5 +1,6 @@
-"""Several server processes on one PostgreSQL database: parallel writes through all of them leave
-every run consistent, If-Match works across processes, and the rate limit is shared."""
+"""Several server processes on one database (PostgreSQL, and SQLite's WAL file, as `WORKERS` runs
+them): parallel writes through all of them leave every run consistent and lose no acknowledged
+write, If-Match decides across processes, and the rate limit is shared."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from reference_server.storage import open_store
 from soak import Soak
 from tests.support.api import ODATA_TYPE, add_run, assert_odata_error, read_run, run_path
-from tests.support.postgres import PostgresCluster
+from tests.support.postgres import ENGINES, fresh_database_url
 from tests.support.server_process import ServerProcess
 
 PROCESSES = 3
@@ -31,9 +32,9 @@ def _start(
     ]
 
 
-@pytest.fixture(scope="module")
-def database(postgres: PostgresCluster) -> str:
-    return postgres.create_database()
+@pytest.fixture(scope="module", params=ENGINES)
+def database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    return fresh_database_url(request.param, request, tmp_path_factory.mktemp("sqlite"))
 
 
 @pytest.fixture(scope="module")
@@ -109,8 +110,11 @@ def read_run_etag(client: httpx.Client, run_id: str) -> str:
 
 
 @pytest.mark.slow
-def test_the_rate_limit_is_shared_by_the_servers(postgres: PostgresCluster, tmp_path: Path) -> None:
-    url = postgres.create_database()
+@pytest.mark.parametrize("engine", ENGINES)
+def test_the_rate_limit_is_shared_by_the_servers(
+    engine: str, request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    url = fresh_database_url(engine, request, tmp_path)
     with ExitStack() as stack:
         first, second = _start(
             stack, url, tmp_path / "state", 2, RATE_LIMIT_PER_MINUTE="0.5", RATE_LIMIT_BURST="3"

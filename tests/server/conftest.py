@@ -19,7 +19,8 @@ from tests.support.server_process import ServerProcess
 def server(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[ServerProcess]:
-    """One reference server per storage engine for the whole session (see tests/conftest.py)."""
+    """One reference server per storage engine for the whole session (see tests/conftest.py), with
+    two worker processes: parallel requests (If-Match races, merges) land on both."""
     url = fresh_database_url(request.param, request, tmp_path_factory.mktemp("sqlite"))
-    with ServerProcess(env={"DATABASE_URL": url}) as process:
+    with ServerProcess(env={"DATABASE_URL": url}, workers=2) as process:
         yield process

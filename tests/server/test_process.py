@@ -30,8 +30,11 @@ from tests.support.server_process import ServerProcess
 
 
 @pytest.mark.slow
-def test_acknowledged_writes_survive_kill_9(fresh_server: ServerProcess) -> None:
-    with fresh_server.client(headers=fresh_server.auth_headers()) as api:
+def test_acknowledged_writes_survive_kill_9() -> None:
+    with (
+        ServerProcess(workers=2) as fresh_server,
+        fresh_server.client(headers=fresh_server.auth_headers()) as api,
+    ):
         patched = api.patch(run_path(), json={"displayName": "Survives", "status": "completed"})
         assert patched.status_code == 200
         new_id = add_run(api, {}, displayName="Created before the crash")

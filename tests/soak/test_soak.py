@@ -18,13 +18,14 @@ def test_make_soak_passes_on_each_engine(
     engine: str, request: pytest.FixtureRequest, tmp_path: Path
 ) -> None:
     env = environment(
-        without=("DATABASE_URL", "SOAK_URL"), extra={"SOAK_CLIENTS": "6", "SOAK_SECONDS": "3"}
+        without=("DATABASE_URL", "SOAK_URL"),
+        extra={"SOAK_CLIENTS": "6", "SOAK_SECONDS": "3", "WORKERS": "2"},
     )
     if engine == "postgresql":
         env["DATABASE_URL"] = fresh_database_url(engine, request, tmp_path)
     result = run_module("scripts.soak", env=env, timeout=180)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert f"local server on {engine}" in result.stdout
+    assert f"local server on {engine}, workers: 2" in result.stdout
     assert "soak passed" in result.stdout
     assert "counter increments" in result.stdout
 

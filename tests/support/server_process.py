@@ -45,6 +45,7 @@ class ServerProcess:
         env: Mapping[str, str] | None = None,
         state_dir: Path | None = None,
         port: int | None = None,
+        workers: int = 1,
     ) -> None:
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
         if state_dir is None:
@@ -54,7 +55,9 @@ class ServerProcess:
         self.dev = dev
         self.validate_responses = validate_responses
         self.extra_args = list(args)
-        self.extra_env = dict(env or {})
+        # One worker unless a test asks for more: each one more is a process to start, and the
+        # tests that are about several workers (durability, If-Match, rate limits) ask for two.
+        self.extra_env = {"WORKERS": str(workers), **(env or {})}
         self.port = port or free_port()
         self.log_path = self.state_dir.parent / f"server-{self.port}.log"
         self._service = reference_service(

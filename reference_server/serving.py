@@ -1,0 +1,170 @@
+"""Serving the app: which HTTP server runs it (`SERVER_STACK`), in how many processes (`WORKERS`).
+
+Whatever the stack, the parent process first builds the app once, as a worker would: every
+setting, the spec, the key set and the database are checked there, so a bad start stops with
+one line and status 2 before any worker exists, and the data file is loaded once rather than
+by every worker. Then the workers (one process each, all on one listening port) build their own
+app with their own database connections: nothing opened is shared across a fork.
+
+The stacks (docs/decisions.md says which is the default and why, with the figures):
+
+- `uvicorn-asyncio`: uvicorn on asyncio's event loop with the pure-Python h11 parser;
+- `uvicorn-uvloop`: uvicorn on uvloop with the httptools (llhttp) parser;
+- `granian`: granian's Rust HTTP server (hyper) calling the app on uvloop.
+
+With one worker, uvicorn runs the app in this process; with more, `workers.Supervisor` forks them,
+each listening on the port with `SO_REUSEPORT` (and replaces one that dies). Granian always serves
+from worker processes that it supervises, also one socket each.
+A worker whose parent dies, even by `kill -9`, gets SIGTERM from the kernel and stops as on
+`make serve`'s Ctrl-C: nothing is left behind serving on the port.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import functools
+import logging
+import multiprocessing
+import os
+import signal
+import sys
+import threading
+import time
+from collections.abc import Callable
+
+from starlette.applications import Starlette
+
+from reference_server.app import create_app
+from reference_server.settings import STACKS, Settings
+from reference_server.workers import Supervisor, listener
+
+log = logging.getLogger("reference_server")
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
+GRACEFUL_SECONDS = 10
+PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def configure_logging() -> None:
+    """One line per event on stderr, in every process (a spawned worker starts with none)."""
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
+
+
+def prepare(settings: Settings) -> str:
+    """Build the app once in this process and close it again: every start-up error surfaces
+    here, and the data file is loaded here, once, before any worker starts. Returns the API's
+    base path."""
+    app = create_app(settings)
+    app.state.close()
+    base_path: str = app.state.spec.base_path
+    return base_path
+
+
+def worker_settings(settings: Settings) -> Settings:
+    """What a worker builds its app from: as given, but the data file is already loaded."""
+    return dataclasses.replace(settings, demo_data=None)
+
+
+def _die_with_parent(parent: int | None) -> None:
+    """Stop when the supervisor `parent` dies, however it dies: the kernel sends SIGTERM at once
+    (Linux), the worker finishes what it accepted; a watchdog ends it if that takes longer than
+    the grace period."""
+    if parent is None:
+        return
+    linux = sys.platform.startswith("linux")
+    if linux:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        if not linux:  # on Linux the kernel has sent it already; a second one cuts the grace
+            os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(GRACEFUL_SECONDS + 2)
+        log.error("supervisor %d is gone and this worker did not stop; exiting", parent)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="supervisor watchdog", daemon=True).start()
+
+
+def worker_app(settings: Settings, parent: int | None = None) -> Starlette:
+    """The app a worker process serves; `parent` is its supervisor's pid (by default the
+    multiprocessing parent's, as granian starts them; none when the app runs in this process)."""
+    configure_logging()
+    if parent is None:
+        spawner = multiprocessing.parent_process()
+        parent = spawner.pid if spawner is not None else None
+    _die_with_parent(parent)
+    return create_app(settings)
+
+
+def run(settings: Settings) -> None:
+    """Serve on `settings.stack` with `settings.workers` processes until SIGTERM or SIGINT."""
+    RUNNERS[settings.stack](settings)
+
+
+def _uvicorn(settings: Settings, loop: str, http: str) -> None:
+    import uvicorn
+
+    def config(app: Starlette) -> uvicorn.Config:
+        return uvicorn.Config(
+            app,
+            host=settings.host,
+            port=settings.port,
+            loop=loop,
+            http=http,
+            access_log=False,  # the app logs one line per request itself
+            log_config=None,
+            server_header=False,
+            timeout_graceful_shutdown=GRACEFUL_SECONDS,
+        )
+
+    if settings.workers == 1:
+        uvicorn.Server(config(worker_app(settings))).run()
+        return
+    held = listener(settings.host, settings.port, listen=False)  # a port in use fails here
+    parent = os.getpid()
+
+    def work(index: int) -> None:
+        held.close()
+        app = worker_app(settings, parent)
+        sockets = [listener(settings.host, settings.port)]
+        uvicorn.Server(config(app)).run(sockets=sockets)
+
+    try:
+        status = Supervisor(settings.workers, work, GRACEFUL_SECONDS).run()
+    finally:
+        held.close()
+    if status:
+        raise SystemExit(status)
+
+
+def _granian(settings: Settings) -> None:
+    from granian.constants import HTTPModes, Interfaces, Loops
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    server = Server(
+        "reference_server",  # a name for its log lines; the loader below builds the app
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGI,
+        workers=settings.workers,
+        loop=Loops.uvloop,
+        http=HTTPModes.http1,
+        websockets=False,
+        log_level=LogLevels.warning,
+        respawn_failed_workers=True,
+        workers_kill_timeout=GRACEFUL_SECONDS,
+    )
+    loader: Callable[[], Starlette] = functools.partial(worker_app, settings)
+    server.serve(target_loader=loader, wrap_loader=False)
+
+
+RUNNERS: dict[str, Callable[[Settings], None]] = {
+    "uvicorn-asyncio": lambda settings: _uvicorn(settings, "asyncio", "h11"),
+    "uvicorn-uvloop": lambda settings: _uvicorn(settings, "uvloop", "httptools"),
+    "granian": _granian,
+}
+assert set(RUNNERS) == set(STACKS)

@@ -1,0 +1,132 @@
+"""The compiled validators never pass a value that jsonschema refuses, so every outcome and every
+400's wording stays jsonschema's; and they do serve the requests (the fast path is in use)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from reference_server.checker import Checker
+from reference_server.settings import DEFAULT_SPEC
+from reference_server.spec import Spec
+
+RUN = {
+    "@odata.type": "#microsoft.graph.industryData.run",
+    "displayName": "Import",
+    "startDateTime": "2026-11-24T02:00:00.1234567Z",
+    "endDateTime": None,
+    "status": "running",
+    "blockingError": None,
+    "statistics": {"recordsRead": 5},
+}
+VALUES: list[Any] = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    1.0,
+    1.5,
+    2**31,
+    -(2**31) - 1,
+    2**63,
+    10**40,
+    "",
+    "x",
+    "x" * 256,
+    "x" * 257,
+    "x" * 1025,
+    "abc\n",
+    "\t",
+    "é",
+    "a/b",
+    "*",
+    '"3"',
+    'W/"3"',
+    '"3", "4"',
+    '"a"b',
+    "Bearer abc",
+    "running",
+    "completedWithWarnings",
+    "nope",
+    "2026-11-24T02:00:00Z",
+    "2026-11-24T02:00:00+14:00",
+    "2026-11-24T02:00:00.12345678Z",
+    "2026-02-30T00:00:00Z",
+    "2026-11-24 02:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "0999-01-01T00:00:00Z",
+    "urn:x",
+    "https://example.org/a b",
+    "8a0b4c6e-2f1d-4e3a-9b5c-7d8e9f0a1b2c",
+    "8a0b4c6e2f1d4e3a9b5c7d8e9f0a1b2c",
+    [],
+    [1],
+    {},
+    {"a": 1},
+    {"code": "x", "message": "y"},
+    {"code": "x", "message": "y", "target": "z", "extra": 1},
+]
+
+
+def checkers(spec: Spec) -> Iterator[tuple[str, Checker]]:
+    """Every validator the server builds from the spec: requests, responses, errors."""
+    for op in spec.operations.values():
+        if op.body is not None:
+            yield f"{op.operation_id} body", op.body
+        for param in op.parameters:
+            yield f"{op.operation_id} {param.name}", param.validator
+        for status, response in op.responses.items():
+            if response.body is not None:
+                yield f"{op.operation_id} {status} body", response.body
+            for name, header in response.headers.items():
+                yield f"{op.operation_id} {status} {name}", header.validator
+    yield "ODataError", spec.error_body
+
+
+def instances() -> Iterator[Any]:
+    """Plain values, and a valid run with each property replaced, alone, added or left out."""
+    yield from VALUES
+    yield RUN
+    for name in [*RUN, "id", "unknownProperty"]:
+        yield {k: v for k, v in RUN.items() if k != name}
+        for value in VALUES:
+            yield {**RUN, name: value}
+            yield {name: value}
+            yield {"statistics": {name: value}}
+            yield {"blockingError": {"code": "x", "message": "y", name: value}}
+
+
+@pytest.fixture(scope="module")
+def spec() -> Spec:
+    return Spec.load(DEFAULT_SPEC)
+
+
+def test_the_compiled_validator_never_passes_what_jsonschema_refuses(spec: Spec) -> None:
+    problems = []
+    for where, checker in checkers(spec):
+        for instance in instances():
+            if checker._passes(instance) and not checker.full.is_valid(instance):
+                problems.append(f"{where}: {instance!r}")
+    assert problems == []
+
+
+def test_the_request_checks_take_the_fast_path(spec: Spec) -> None:
+    for op in spec.operations.values():
+        assert op.body is not None
+        assert op.body.fast is not None, op.operation_id
+        assert all(p.validator.fast is not None for p in op.parameters), op.operation_id
+    update = spec.operations["updateRun"]
+    assert update.body is not None
+    assert update.body._passes({k: v for k, v in RUN.items() if k != "startDateTime"})
+    assert not update.body._passes({"status": "nope"})
+
+
+def test_a_value_the_compiled_validator_cannot_read_falls_back_to_jsonschema(spec: Spec) -> None:
+    update = spec.operations["updateRun"]
+    assert update.body is not None
+    huge = {"statistics": {"rows": 10**400}}
+    assert not update.body._passes(huge) or update.body.full.is_valid(huge)
+    assert list(update.body.iter_errors(huge)) == list(update.body.full.iter_errors(huge))
