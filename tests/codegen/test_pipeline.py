@@ -15,7 +15,7 @@ from tooling.paths import SPEC
 
 pytestmark = pytest.mark.slow
 
-RUN_DESCRIPTION = "A run of an inbound flow, as the service returns it."
+RUN_DESCRIPTION = "A run of an inbound flow, as the service returns it"
 # Valid for the generator, which ignores examples; the examples stage refuses it.
 EXAMPLE_TIME = "'2026-11-23T22:15:04+01:00'"
 MODEL = f"{PACKAGE}/models/run.py"
