@@ -40,6 +40,10 @@ def diff_schema(
     if visit in ctx.seen or len(ctx.seen) > MAX_DEPTH:
         return
     ctx = replace(ctx, seen=ctx.seen | {visit})
+    wrapped = _wrapped(ctx, b, r)
+    if wrapped is not None:
+        yield from wrapped
+        return
     yield from _nullable_changes(ctx, b, r)
     yield from _type_changes(ctx, b, r)
     yield from _enum_changes(ctx, b, r)
@@ -221,6 +225,56 @@ def _variants(doc: Spec, schema: Mapping[str, Any], key: str, pointer: str) -> d
         name = ref if isinstance(ref, str) else f"#{index}"
         found[name] = (member, f"{pointer}/{key}/{index}")
     return found
+
+
+def _wrapped(ctx: SchemaContext, b: Node, r: Node) -> Iterator[Change] | None:
+    """A schema that became one alternative of a oneOf/anyOf, or stopped being one.
+
+    Compared with that alternative, the other alternatives named as added (or removed): the values
+    the schema accepted are still accepted, which comparing it with the wrapper's (absent)
+    properties would report as every property removed. None when neither side is such a wrapper.
+    """
+    for key in ("oneOf", "anyOf"):
+        stem = "one-of" if key == "oneOf" else "any-of"
+        if key in r.schema and key not in b.schema:
+            members, plain, suffix, spec = (
+                _variants(ctx.rev, r.schema, key, r.pointer),
+                b,
+                "added",
+                ctx.rev,
+            )
+        elif key in b.schema and key not in r.schema:
+            members, plain, suffix, spec = (
+                _variants(ctx.base, b.schema, key, b.pointer),
+                r,
+                "removed",
+                ctx.base,
+            )
+        else:
+            continue
+        same = next(
+            (
+                name
+                for name, (member, pointer) in members.items()
+                if node(spec, member, pointer).pointer == plain.pointer
+            ),
+            None,
+        )
+        if same is None:
+            continue
+        member, pointer = members[same]
+        changes = [
+            ctx.change(f"{stem}-{suffix}", r.pointer, f"{key} member {name} {suffix}")
+            for name in sorted(members.keys() - {same})
+        ]
+        changes += description_changes(ctx.where, b.schema, r.schema, r.pointer)
+        changes += _nullable_changes(ctx, b, r)
+        if suffix == "added":
+            inner = diff_schema(ctx, plain.schema, member, plain.pointer, pointer)
+        else:
+            inner = diff_schema(ctx, member, plain.schema, pointer, plain.pointer)
+        return iter([*changes, *inner])
+    return None
 
 
 def _variant_changes(ctx: SchemaContext, b: Node, r: Node, key: str) -> Iterator[Change]:

@@ -125,6 +125,34 @@ def test_one_of_member_removed_from_request_is_breaking() -> None:
     assert [(c.rule, c.level) for c in changes] == [("request-body-one-of-removed", BREAKING)]
 
 
+def test_a_body_that_became_one_alternative_of_a_one_of_is_compared_with_it() -> None:
+    # Add run in 2.0.0: the run body became one shape of a oneOf beside a reference body. Old
+    # bodies are still valid, so this is one alternative added, not every property removed.
+    item = {"type": "object", "properties": {"a": {"type": "string", "maxLength": 9}}}
+    schemas = {
+        "item": item,
+        "ref": {"type": "object"},
+        "body": {"$ref": "#/components/schemas/item"},
+    }
+    base = _tiny(schemas)
+    rev = copy.deepcopy(base)
+    rev["components"]["schemas"]["body"] = {
+        "oneOf": [{"$ref": "#/components/schemas/item"}, {"$ref": "#/components/schemas/ref"}]
+    }
+    rev["components"]["schemas"]["item"]["properties"]["a"]["maxLength"] = 5
+    changes = diff_specs(base, rev)
+    assert sorted((c.rule, c.level) for c in changes) == [
+        ("request-body-one-of-added", NON_BREAKING),
+        ("request-property-max-length-decreased", BREAKING),
+    ]
+    # And back: the alternative that stays is compared, the other one named as removed.
+    back = diff_specs(rev, base)
+    assert sorted((c.rule, c.level) for c in back) == [
+        ("request-body-one-of-removed", BREAKING),
+        ("request-property-max-length-increased", NON_BREAKING),
+    ]
+
+
 def test_additional_property_values_are_compared() -> None:
     values = {"type": "string", "maxLength": 10}
     base = _tiny({"body": {"type": "object", "additionalProperties": values}})
