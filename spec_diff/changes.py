@@ -96,6 +96,20 @@ RULES: Final[Mapping[str, Level]] = {
     "api-global-security-removed": B,
     "api-global-security-scope-added": B,
     "api-global-security-scope-removed": N,
+    # security schemes (components). oasdiff rates these INFO; a client set up from the spec keeps
+    # the token it has, so a moved URL or a changed scope list is named, not breaking. A flow
+    # removed leaves the clients that used it no documented way to get a token.
+    "api-security-component-added": N,
+    "api-security-component-removed": B,
+    "api-security-component-type-changed": B,
+    "api-security-component-oauth-url-changed": N,
+    "api-security-component-oauth-token-url-changed": N,
+    "local-api-security-component-oauth-refresh-url-changed": N,
+    "api-security-component-oauth-scope-added": N,
+    "api-security-component-oauth-scope-removed": N,
+    "api-security-component-oauth-scope-changed": N,
+    "local-api-security-component-oauth-flow-added": N,
+    "local-api-security-component-oauth-flow-removed": B,
     # components, documentation
     "api-schema-removed": N,
     "local-description-changed": N,  # oasdiff's checker has no rule for text changes

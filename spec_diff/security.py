@@ -1,4 +1,6 @@
-"""Security requirements, global and per operation: alternatives and scopes added or removed.
+"""Security: requirements, global and per operation, and the schemes they name.
+
+Requirements: alternatives and scopes added or removed.
 
 A requirement list holds alternatives: a client meets one of them. Each alternative is known by
 its set of scheme names, so that a changed scope list is a change inside one alternative. An
@@ -11,7 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import replace
 from typing import Any
 
-from spec_diff.changes import NON_BREAKING, Change, Spec, fixed
+from contract.refs import escape
+from spec_diff.changes import NON_BREAKING, Change, Spec, description_changes, fixed
 from spec_diff.resolve import as_list, as_mapping
 
 _Requirements = dict[frozenset[str], dict[str, frozenset[str]]]
@@ -81,3 +84,76 @@ def _security_changes(
 
 def _rated(change: Change, locks_out: bool) -> Change:
     return change if locks_out else replace(change, level=NON_BREAKING)
+
+
+# Where a flow sends its client, compared one by one: (key, rule id, words).
+_FLOW_URLS = (
+    ("authorizationUrl", "api-security-component-oauth-url-changed", "authorization URL"),
+    ("tokenUrl", "api-security-component-oauth-token-url-changed", "token URL"),
+    ("refreshUrl", "local-api-security-component-oauth-refresh-url-changed", "refresh URL"),
+)
+
+
+def scheme_changes(base: Spec, rev: Spec) -> Iterator[Change]:
+    """Compare `components.securitySchemes`: schemes, their type, OAuth flows, URLs and scopes.
+
+    A client configured from the spec follows these, so a moved token URL or a flow removed is
+    named like any other change, with oasdiff's rule ids where it has one.
+    """
+    old = _schemes(base)
+    new = _schemes(rev)
+    for name in sorted(old.keys() - new.keys()):
+        text = f"security scheme '{name}' removed"
+        yield fixed("api-security-component-removed", "components", _pointer(name), text)
+    for name in sorted(new.keys() - old.keys()):
+        text = f"security scheme '{name}' added"
+        yield fixed("api-security-component-added", "components", _pointer(name), text)
+    for name in sorted(old.keys() & new.keys()):
+        before, after, pointer = old[name], new[name], _pointer(name)
+        if before.get("type") != after.get("type"):
+            text = f"type changed from {before.get('type')!r} to {after.get('type')!r}"
+            yield fixed("api-security-component-type-changed", "components", pointer, text)
+        yield from description_changes("components", before, after, pointer)
+        yield from _flows_changes(
+            as_mapping(before.get("flows")), as_mapping(after.get("flows")), f"{pointer}/flows"
+        )
+
+
+def _schemes(doc: Spec) -> dict[str, Mapping[str, Any]]:
+    schemes = as_mapping(as_mapping(doc.get("components")).get("securitySchemes"))
+    return {str(name): as_mapping(scheme) for name, scheme in schemes.items()}
+
+
+def _pointer(name: str) -> str:
+    return f"/components/securitySchemes/{escape(name)}"
+
+
+def _flows_changes(
+    old: Mapping[str, Any], new: Mapping[str, Any], pointer: str
+) -> Iterator[Change]:
+    for flow in sorted(old.keys() - new.keys()):
+        text = f"OAuth flow '{flow}' removed"
+        yield fixed("local-api-security-component-oauth-flow-removed", "components", pointer, text)
+    for flow in sorted(new.keys() - old.keys()):
+        text = f"OAuth flow '{flow}' added"
+        yield fixed("local-api-security-component-oauth-flow-added", "components", pointer, text)
+    for flow in sorted(old.keys() & new.keys()):
+        before, after = as_mapping(old[flow]), as_mapping(new[flow])
+        at = f"{pointer}/{escape(flow)}"
+        for key, rule, words in _FLOW_URLS:
+            if before.get(key) != after.get(key):
+                was, now = before.get(key) or "none", after.get(key) or "none"
+                text = f"{words} of '{flow}' changed from {was} to {now}"
+                yield fixed(rule, "components", f"{at}/{key}", text)
+        scopes_before = as_mapping(before.get("scopes"))
+        scopes_after = as_mapping(after.get("scopes"))
+        for scope in sorted(scopes_before.keys() - scopes_after.keys()):
+            text = f"scope '{scope}' removed from '{flow}'"
+            yield fixed("api-security-component-oauth-scope-removed", "components", at, text)
+        for scope in sorted(scopes_after.keys() - scopes_before.keys()):
+            text = f"scope '{scope}' added to '{flow}'"
+            yield fixed("api-security-component-oauth-scope-added", "components", at, text)
+        for scope in sorted(scopes_before.keys() & scopes_after.keys()):
+            if scopes_before[scope] != scopes_after[scope]:
+                text = f"description of scope '{scope}' of '{flow}' changed"
+                yield fixed("api-security-component-oauth-scope-changed", "components", at, text)

@@ -269,7 +269,14 @@ def lower_request_max_properties(base: Doc, rev: Doc) -> None:
     first(schemas, "request maxProperties", lambda s: "maxProperties" in s)["maxProperties"] //= 2
 
 
+def remove_oauth_flow(base: Doc, rev: Doc) -> None:
+    name, _ = scheme(rev)
+    flows = rev["components"]["securitySchemes"][name]["flows"]
+    del flows[next(iter(flows))]
+
+
 BREAKING_EDITS: list[tuple[Mutation, str]] = [
+    (remove_oauth_flow, "local-api-security-component-oauth-flow-removed"),
     (remove_request_enum_value, "request-property-enum-value-removed"),
     (add_required_property_to_add_run, "new-required-request-property"),
     (remove_200_response, "response-success-status-removed"),

@@ -132,7 +132,25 @@ def lower_request_min_properties(base: Doc, rev: Doc) -> None:
     del request_only_min_properties(rev)["minProperties"]
 
 
+def move_token_url(base: Doc, rev: Doc) -> None:
+    for flow in _flows(rev).values():
+        flow["tokenUrl"] = "https://login.example.com/tenant/oauth2/v2.0/token"
+
+
+def add_oauth_scope(base: Doc, rev: Doc) -> None:
+    for flow in _flows(rev).values():
+        flow["scopes"]["Extra.Read"] = "Read extra things."
+
+
+def _flows(doc: Doc) -> dict[str, dict[str, object]]:
+    name, _ = scheme(doc)
+    flows: dict[str, dict[str, object]] = doc["components"]["securitySchemes"][name]["flows"]
+    return flows
+
+
 NON_BREAKING_EDITS: list[tuple[Mutation, str]] = [
+    (move_token_url, "api-security-component-oauth-token-url-changed"),
+    (add_oauth_scope, "api-security-component-oauth-scope-added"),
     (add_optional_request_property, "new-optional-request-property"),
     (raise_request_max_length, "request-property-max-length-increased"),
     (edit_description, "local-description-changed"),
