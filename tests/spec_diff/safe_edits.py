@@ -142,9 +142,9 @@ def add_oauth_scope(base: Doc, rev: Doc) -> None:
         flow["scopes"]["Extra.Read"] = "Read extra things."
 
 
-def _flows(doc: Doc) -> dict[str, dict[str, object]]:
+def _flows(doc: Doc) -> dict[str, Doc]:
     name, _ = scheme(doc)
-    flows: dict[str, dict[str, object]] = doc["components"]["securitySchemes"][name]["flows"]
+    flows: dict[str, Doc] = doc["components"]["securitySchemes"][name]["flows"]
     return flows
 
 
