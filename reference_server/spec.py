@@ -23,6 +23,7 @@ from referencing import Registry
 from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
 
 from contract.loading import load_document
+from contract.patterns import EcmaValidator
 from contract.refs import Pointer, UnresolvableRefError, registry, resolve, uri_of
 from reference_server.schema_inline import NotInlinableError, inlined
 from reference_server.violations import Violation, clip, finished, reason_of, short, violations_of
@@ -35,7 +36,10 @@ def _format_checker() -> FormatChecker:
 
     @checker.checks("date-time")
     def _date_time(value: object) -> bool:
-        return not isinstance(value, str) or bool(validate_rfc3339(value))
+        # rfc3339_validator's `$` lets a final newline through, like Python's (contract.patterns).
+        return not isinstance(value, str) or (
+            bool(validate_rfc3339(value)) and not value.endswith("\n")
+        )
 
     @checker.checks("uuid", raises=ValueError)
     def _uuid(value: object) -> bool:
@@ -139,7 +143,7 @@ class Spec:
             schema = inlined(self.document, pointer)
         except NotInlinableError:
             schema = {"$ref": uri_of(pointer)}
-        return Draft202012Validator(schema, registry=self._registry, format_checker=self._checker)
+        return EcmaValidator(schema, registry=self._registry, format_checker=self._checker)
 
     def _deref(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:
         """Follow `$ref`s of non-schema objects (parameters, bodies, responses, headers)."""
