@@ -56,6 +56,12 @@ class Route:
             return (self.flow, self.process_run)
         return (self.flow, self.run)
 
+    @property
+    def canonical(self) -> Route:
+        """Update run of the target at its path in the flow, where it is found whatever links it."""
+        flow, run = self.target
+        return Route(UPDATE_RUN, flow, run, None, self.base_url)
+
 
 def route_of(url: str) -> Route | None:
     """Which of the API's paths `url` names, or None for any other URL."""

@@ -17,6 +17,7 @@ import schemathesis
 from schemathesis.openapi.checks import RejectedPositiveData
 
 from fuzzing import checks  # noqa: F401 (importing it registers the custom checks)
+from fuzzing.checks.runs import created_route
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, exchange_of, route_of
 from fuzzing.ledger import LEDGER
 from fuzzing.spec import contract
@@ -111,11 +112,12 @@ def after_call(context: HookContext, case: Case[Any], response: Response) -> Non
             # A created run updated by schemathesis itself: the add-then-update chain ran.
             chained = LEDGER.was_created(route.base_url, route.target)
             if exchange.status == 200 and isinstance(run, dict):
-                LEDGER.record(route.base_url, route.target, run)
+                LEDGER.record(route.base_url, route.target, run, exchange.response_header("etag"))
         elif route.operation == ADD_RUN and exchange.status == 204:
-            created = exchange.location_route
-            if created is not None and created.operation == UPDATE_RUN:
+            created, _ = created_route(exchange, route)
+            if created is not None:
                 LEDGER.note_created(route.base_url, route.target, created.target)
+    LEDGER.finish(case.id)
     _log_status(case, exchange.status, chained)
 
 

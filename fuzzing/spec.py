@@ -90,8 +90,52 @@ class Contract:
 
     @property
     def run_odata_type(self) -> str:
-        value: str = self.schema("run")["properties"]["@odata.type"]["const"]
+        """The `@odata.type` of a run in responses (a `const`, or the `default` when optional)."""
+        schema = self.schema("run")["properties"]["@odata.type"]
+        value: str = schema.get("const", schema.get("default"))
         return value
+
+    def _operation(self, operation_id: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+        for path, item in self.document["paths"].items():
+            for method, operation in item.items():
+                if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                    return operation, ("paths", path, method)
+        raise KeyError(operation_id)
+
+    def response(self, operation_id: str, status: int) -> dict[str, Any] | None:
+        """The response `operation_id` documents for `status` (`$ref`s followed), or None."""
+        operation, pointer = self._operation(operation_id)
+        declared = operation.get("responses", {}).get(str(status))
+        if declared is None:
+            return None
+        target: dict[str, Any] = resolve(
+            self.document, declared, (*pointer, "responses", str(status)), strict=True
+        )[0]
+        return target
+
+    def response_validator(
+        self, operation_id: str, status: int
+    ) -> jsonschema.protocols.Validator | None:
+        """A validator of the JSON body `operation_id` documents for `status`, or None."""
+        operation, pointer = self._operation(operation_id)
+        declared = operation.get("responses", {}).get(str(status))
+        if declared is None:
+            return None
+        response, at = resolve(
+            self.document, declared, (*pointer, "responses", str(status)), strict=True
+        )
+        if "application/json" not in response.get("content", {}):
+            return None
+        return jsonschema.Draft202012Validator(
+            {"$ref": uri_of((*at, "content", "application/json", "schema"))},
+            registry=registry(self.document),
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+        )
+
+    def header_schema(self, name: str) -> dict[str, Any]:
+        """The schema of response header `name` (a component of `components.headers`)."""
+        schema: dict[str, Any] = self.document["components"]["headers"][name].get("schema", {})
+        return schema
 
     def validator(self, schema_name: str) -> jsonschema.protocols.Validator:
         """A validator for one of the spec's component schemas, `$ref`s resolved in the spec."""

@@ -8,12 +8,16 @@ supply it (a passive observer cannot read a run) reports the check as skipped.
 
 The decorator registers the check with schemathesis and in `CHECKS`, where the probes find it.
 Rules live in a module per family: `runs` (what requests do to runs), `values` (what a request
-may set), `responses` (what every response keeps); importing this package registers them all.
+may set), `responses` (what every response keeps), `answers` (what a successful answer holds),
+`refusals` (what a refusal says), `versions` (`ETag`s across requests); importing this package
+registers them all.
 """
 
 from __future__ import annotations
 
+from fuzzing.checks.answers import run_odata_type, updated_run_matches_schema
 from fuzzing.checks.evidence import Evidence, Need, NeedUnmetError, Reader
+from fuzzing.checks.refusals import auth_challenges, retry_after_given
 from fuzzing.checks.registry import CHECKS, ContractCheck, Verdict, contract_check, runnable
 from fuzzing.checks.responses import (
     errors_are_odata,
@@ -29,6 +33,7 @@ from fuzzing.checks.runs import (
     unknown_id_not_upserted,
 )
 from fuzzing.checks.values import sentinel_status_rejected, unknown_properties_rejected
+from fuzzing.checks.versions import etag_tracks_changes
 
 __all__ = [
     "CHECKS",
@@ -38,17 +43,22 @@ __all__ = [
     "NeedUnmetError",
     "Reader",
     "Verdict",
+    "auth_challenges",
     "contract_check",
     "created_run_holds_request",
     "errors_are_odata",
+    "etag_tracks_changes",
     "no_body_on_204",
     "no_internal_leaks",
     "patch_echoes_request",
     "patch_keeps_unsent",
     "rejected_request_changed_nothing",
     "request_ids",
+    "retry_after_given",
+    "run_odata_type",
     "runnable",
     "sentinel_status_rejected",
     "unknown_id_not_upserted",
     "unknown_properties_rejected",
+    "updated_run_matches_schema",
 ]

@@ -13,7 +13,7 @@ import schemathesis
 
 from fuzzing.checks.evidence import Evidence, NeedUnmetError, Reader
 from fuzzing.exchange import Exchange, Route, exchange_of
-from fuzzing.ledger import LEDGER, Reading, read_run
+from fuzzing.ledger import LEDGER, Reading, read_url, route_url
 
 if TYPE_CHECKING:
     from schemathesis import CheckContext, Response
@@ -26,10 +26,10 @@ def _reader(exchange: Exchange) -> Reader:
     """Read a run where its route says, and remember it under the base URL being fuzzed."""
 
     def read(route: Route) -> Reading:
-        reading = read_run(route.base_url, route.target)
+        reading = read_url(route_url(route))
         fuzzed = exchange.route
         if reading.run is not None and fuzzed is not None:
-            LEDGER.record(fuzzed.base_url, route.target, reading.run)
+            LEDGER.record(fuzzed.base_url, route.target, reading.run, reading.etag)
         return reading
 
     return read
