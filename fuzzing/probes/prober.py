@@ -1,15 +1,20 @@
 """What every probe does: send a request, judge the answer, read a run, report a finding.
 
-A probe is a function of a `Prober`. Each request it sends goes through the checks of
-`fuzzing.checks` that need nothing but the exchange, as well as the probe's own expectations.
-The prober supplies what the other checks need: the run as it read it before a request, and its
-own reads after (a refused update that addresses a run is followed by one, to see that nothing
-changed).
+A probe is a function of a `Prober` under `@probe(covers=...)`. Each request it sends goes
+through the checks of `fuzzing.checks` that need nothing but the exchange, as well as the probe's
+own expectations. The prober supplies what the other checks need: the run as it read it before a
+request, and its own reads after (a refused update that addresses a run is followed by one, to
+see that nothing changed).
+
+The probes change runs of their own (a `Workspace`: two runs they add, one linked into the
+other's process), so that they can run while schemathesis changes the pinned runs without either
+seeing the other's changes. A `stop` event ends them between two requests (`FUZZ_FAIL_FAST`).
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -22,7 +27,7 @@ import httpx
 from fuzzing.checks import ContractCheck, Evidence, rejected_request_changed_nothing, runnable
 from fuzzing.curl import curl_line
 from fuzzing.exchange import Exchange, Route, RunKey
-from fuzzing.ledger import Reading, Snapshot, read_run
+from fuzzing.ledger import Reading, Snapshot, read_url, route_url
 from fuzzing.retry import patiently
 from fuzzing.target import Target
 
@@ -53,12 +58,13 @@ def new_run(**extra: Any) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Finding:
-    """A contract rule a probe saw broken, with the request that shows it."""
+    """A contract rule a probe saw broken, with the request that shows it, and when (epoch s)."""
 
     probe: str
     check: str
     message: str
     curl: str
+    at: float = field(default_factory=time.time)
 
 
 @dataclass
@@ -71,6 +77,8 @@ class ProbeOutcome:
     seconds: float = 0.0
     findings: list[Finding] = field(default_factory=list)
     skipped: str | None = None
+    stopped: bool = False
+    """Ended early: the run stopped at a failure found elsewhere (`FUZZ_FAIL_FAST`)."""
 
 
 class SkipError(Exception):
@@ -81,15 +89,40 @@ class UnreadableError(Exception):
     """A run the probe relies on cannot be read; the probe cannot go on."""
 
 
-class Prober:
-    """Sends the probes to one target and collects what they find."""
+class StoppedError(Exception):
+    """The run is stopping (a failure was found elsewhere under `FUZZ_FAIL_FAST`)."""
 
-    def __init__(self, target: Target, client: httpx.Client, body_dir: Path) -> None:
+
+@dataclass(frozen=True)
+class Workspace:
+    """The runs the probes change: `run_id`, and `process_run_id` linked into its process."""
+
+    run_id: str
+    process_run_id: str
+
+
+class Prober:
+    """Sends the probes to one target and collects what they find.
+
+    Until `workspace` is set, the probes use the target's pinned runs.
+    """
+
+    def __init__(
+        self,
+        target: Target,
+        client: httpx.Client,
+        body_dir: Path,
+        stop: threading.Event | None = None,
+    ) -> None:
         self.target = target
         self.client = client
         self.body_dir = body_dir
+        self.stop = stop or threading.Event()
+        self.workspace = Workspace(target.run_id, target.process_run_id)
         self._outcome: ProbeOutcome | None = None
         self._counter = 0
+        # The last read of each run, while no request since can have changed it.
+        self._latest: dict[RunKey, Reading] = {}
 
     @property
     def outcome(self) -> ProbeOutcome:
@@ -99,20 +132,20 @@ class Prober:
 
     @property
     def runs(self) -> list[tuple[str, RunKey]]:
-        """The update URLs of the pinned runs, each with the run it changes."""
-        target = self.target
+        """The update URLs of the workspace's runs, each with the run it changes."""
+        target, space = self.target, self.workspace
         return [
-            (target.run_url(target.run_id), (target.flow_id, target.run_id)),
+            (target.run_url(space.run_id), (target.flow_id, space.run_id)),
             (
-                target.process_run_url(target.run_id, target.process_run_id),
-                (target.flow_id, target.process_run_id),
+                target.process_run_url(space.run_id, space.process_run_id),
+                (target.flow_id, space.process_run_id),
             ),
         ]
 
     @property
     def add_url(self) -> str:
-        """Where Add run links a new run into the pinned run's process."""
-        return self.target.add_run_url(self.target.run_id)
+        """Where Add run links a new run into the process of the workspace's first run."""
+        return self.target.add_run_url(self.workspace.run_id)
 
     def send(
         self,
@@ -125,6 +158,8 @@ class Prober:
         headers: dict[str, str] | None = None,
     ) -> Exchange:
         """Send one request and judge it; `authorization=""` is the target's token, None none."""
+        if self.stop.is_set():
+            raise StoppedError
         self._counter += 1
         sent_headers = {"client-request-id": f"probe-{self._counter}-{uuid.uuid4().hex[:8]}"}
         if authorization == "":
@@ -158,15 +193,19 @@ class Prober:
             response_body=response.content,
         )
         self.outcome.requests += 1
+        if exchange.status < 400:
+            self._latest.clear()
         for check in runnable():
             self.judge(check, exchange)
         return exchange
 
     def judge(
-        self, check: ContractCheck, exchange: Exchange, before: dict[str, Any] | None = None
+        self, check: ContractCheck, exchange: Exchange, before: Reading | None = None
     ) -> None:
         """Apply `check` to `exchange` (`before`: the run as read just before); report a failure."""
-        snapshot = Snapshot(known=True, state=before) if before is not None else None
+        snapshot = None
+        if before is not None and before.run is not None:
+            snapshot = Snapshot(known=True, state=before.run, etag=before.etag)
         evidence = Evidence(exchange, before=snapshot, reader=self._read_route)
         verdict = check.judge(evidence)
         if verdict.failure is not None:
@@ -201,23 +240,29 @@ class Prober:
         )
         return False
 
-    def read(self, key: RunKey) -> Reading:
-        """Read a run with a PATCH that changes nothing (not judged: the probes judge it)."""
-        reading = read_run(self.target.base_url, key, self.target.token, client=self.client)
+    def read(self, key: RunKey, url: str | None = None) -> Reading:
+        """Read a run with a PATCH that changes nothing (not judged: the probes judge it), at
+        `url` when given, else at its path in the flow."""
+        if self.stop.is_set():
+            raise StoppedError
+        url = url or self.target.run_url(key[1], key[0])
+        reading = read_url(url, self.target.token, client=self.client)
         self.outcome.requests += 1
+        self._latest[key] = reading
         return reading
 
     def _read_route(self, route: Route) -> Reading:
-        return self.read(route.target)
+        return self.read(route.target, route_url(route))
 
-    def state(self, key: RunKey) -> dict[str, Any]:
-        """The run as it is now; `UnreadableError` if it cannot be read."""
-        reading = self.read(key)
+    def state(self, key: RunKey) -> Reading:
+        """The run as it is now (a read, or the last one if nothing since can have changed it);
+        `UnreadableError` if it cannot be read."""
+        reading = self._latest.get(key) or self.read(key)
         if reading.run is None:
             raise UnreadableError(
                 f"run {key[1]!r} of flow {key[0]!r} answered {reading.status} to a read"
             )
-        return reading.run
+        return reading
 
     def refused(
         self,
@@ -251,21 +296,22 @@ class Prober:
 
     def run(self, probe: Probe) -> ProbeOutcome:
         """Run one probe; its name and the first line of its docstring name the outcome."""
-        doc = (probe.__doc__ or "").strip().splitlines()[0]
-        self._outcome = outcome = ProbeOutcome(name=probe.__name__, summary=doc)
+        self._outcome = outcome = ProbeOutcome(name=probe.name, summary=probe.summary)
         started = time.monotonic()
         try:
             probe(self)
         except SkipError as skip:
             outcome.skipped = str(skip)
+        except StoppedError:
+            outcome.stopped = True
         except UnreadableError as error:
             outcome.findings.append(
-                Finding(probe=probe.__name__, check="run_readable", message=str(error), curl="")
+                Finding(probe=probe.name, check="run_readable", message=str(error), curl="")
             )
         except httpx.HTTPError as error:
             outcome.findings.append(
                 Finding(
-                    probe=probe.__name__,
+                    probe=probe.name,
                     check="transport",
                     message=f"{type(error).__name__}: {error}",
                     curl="",
@@ -275,5 +321,29 @@ class Prober:
         return outcome
 
 
-Probe = Callable[[Prober], None]
-"""A probe: its name names it in reports, the first line of its docstring says what it checks."""
+ProbeFunction = Callable[[Prober], None]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A probe: its function's name names it in reports, the first line of its docstring says
+    what it checks, and `covers` names the rules of the rule table it would fail on."""
+
+    function: ProbeFunction
+    covers: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+    @property
+    def summary(self) -> str:
+        return (self.function.__doc__ or "").strip().splitlines()[0]
+
+    def __call__(self, prober: Prober) -> None:
+        self.function(prober)
+
+
+def probe(*, covers: Iterable[str]) -> Callable[[ProbeFunction], Probe]:
+    """Make the decorated function a `Probe` that covers the rules `covers` names."""
+    return lambda function: Probe(function, tuple(covers))
