@@ -19,7 +19,7 @@ from types import FrameType
 import uvicorn
 from starlette.types import ASGIApp
 
-from bug_zoo.catalog import CONTROL, NAMES, Context, load
+from bug_zoo.catalog import CONFORMING, CONTROL, NAMES, Context, load
 from reference_server.app import create_app
 from reference_server.settings import from_args
 from reference_server.storage import open_store
@@ -52,7 +52,7 @@ def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bug_zoo.serve", description=__doc__)
-    parser.add_argument("variant", choices=(*NAMES, CONTROL))
+    parser.add_argument("variant", choices=(*NAMES, CONTROL, *CONFORMING))
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--state-dir", type=Path, required=True)
     args = parser.parse_args(argv)

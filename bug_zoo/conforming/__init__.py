@@ -1,0 +1,1 @@
+"""One module per conforming variant; `bug_zoo.catalog.CONFORMING` lists them."""
