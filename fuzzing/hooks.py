@@ -12,10 +12,10 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import schemathesis
 from schemathesis.openapi.checks import RejectedPositiveData
 
+from contract.patterns import EcmaValidator
 from fuzzing import checks  # noqa: F401 (importing it registers the custom checks)
 from fuzzing.checks.runs import created_route
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, exchange_of, route_of
@@ -95,7 +95,7 @@ def filter_failure(
     declared = contract().header_parameters(operation_id)
     for name, value in (case.headers or {}).items():
         schema = declared.get(name.lower())
-        if schema is not None and not jsonschema.Draft202012Validator(schema).is_valid(str(value)):
+        if schema is not None and not EcmaValidator(schema).is_valid(str(value)):
             return False
     return True
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 
 from contract.loading import load_document
+from contract.patterns import EcmaValidator
 from contract.refs import registry, resolve, uri_of
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
@@ -33,6 +34,11 @@ class Contract:
     """The parts of the spec the checks need, read once."""
 
     document: dict[str, Any]
+    # Validators are costly to build (a registry of the whole document each); checks ask for
+    # the same few on every response.
+    _validators: dict[tuple[str, ...], jsonschema.protocols.Validator] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def schema(self, name: str) -> dict[str, Any]:
         schema: dict[str, Any] = self.document["components"]["schemas"][name]
@@ -117,6 +123,17 @@ class Contract:
         self, operation_id: str, status: int
     ) -> jsonschema.protocols.Validator | None:
         """A validator of the JSON body `operation_id` documents for `status`, or None."""
+        key = ("response", operation_id, str(status))
+        if key not in self._validators:
+            found = self._response_validator(operation_id, status)
+            if found is None:
+                return None
+            self._validators[key] = found
+        return self._validators[key]
+
+    def _response_validator(
+        self, operation_id: str, status: int
+    ) -> jsonschema.protocols.Validator | None:
         operation, pointer = self._operation(operation_id)
         declared = operation.get("responses", {}).get(str(status))
         if declared is None:
@@ -126,7 +143,7 @@ class Contract:
         )
         if "application/json" not in response.get("content", {}):
             return None
-        return jsonschema.Draft202012Validator(
+        return EcmaValidator(
             {"$ref": uri_of((*at, "content", "application/json", "schema"))},
             registry=registry(self.document),
             format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
@@ -139,7 +156,13 @@ class Contract:
 
     def validator(self, schema_name: str) -> jsonschema.protocols.Validator:
         """A validator for one of the spec's component schemas, `$ref`s resolved in the spec."""
-        return jsonschema.Draft202012Validator(
+        key = ("schema", schema_name)
+        if key not in self._validators:
+            self._validators[key] = self._schema_validator(schema_name)
+        return self._validators[key]
+
+    def _schema_validator(self, schema_name: str) -> jsonschema.protocols.Validator:
+        return EcmaValidator(
             {"$ref": uri_of(("components", "schemas", schema_name))},
             registry=registry(self.document),
             format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
