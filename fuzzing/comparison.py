@@ -56,6 +56,15 @@ def unchanged(name: str, before: Any, after: Any) -> bool:
     return False
 
 
+def properties(run: dict[str, Any]) -> dict[str, Any]:
+    """A run's properties: its members less OData control information and annotations.
+
+    Names holding `@` (`@odata.etag`, `@odata.type`, `status@odata.type`) describe the run or
+    the response rather than hold its data: OData may leave them out or change them freely.
+    """
+    return {name: value for name, value in run.items() if "@" not in name}
+
+
 def mismatches(expected: dict[str, Any], run: dict[str, Any], missing: str) -> list[str]:
     """Why `run` does not hold each property of `expected` (its `@odata.type` aside).
 

@@ -57,10 +57,15 @@ class Route:
         return (self.flow, self.run)
 
     @property
-    def canonical(self) -> Route:
-        """Update run of the target at its path in the flow, where it is found whatever links it."""
+    def own(self) -> Route:
+        """Update run of the target, at the run's own URL (not through a process)."""
         flow, run = self.target
         return Route(UPDATE_RUN, flow, run, None, self.base_url)
+
+    @property
+    def process_of(self) -> str | None:
+        """The run whose process this route goes through (Update process run), or None."""
+        return self.run if self.operation == UPDATE_PROCESS_RUN else None
 
 
 def route_of(url: str) -> Route | None:

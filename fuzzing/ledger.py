@@ -14,14 +14,13 @@ import threading
 from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import quote
 
 import httpx
 
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Route, RunKey
 from fuzzing.retry import patiently
 from fuzzing.spec import contract
-from fuzzing.target import run_url
+from fuzzing.target import process_run_url, run_url
 
 TOKEN_ENV = "TARGET_TOKEN"  # noqa: S105 (the name of a variable, not a secret)
 _TIMEOUT = 10.0
@@ -41,25 +40,20 @@ class Reading:
     etag: str | None = None
 
 
-def route_url(route: Route) -> str:
-    """Where `route` reads its run: through the process when it names one, else in the flow."""
-    url = run_url(route.base_url, (route.flow, route.run))
-    if route.process_run is None:
-        return url
-    return f"{url}/process/runs/{quote(route.process_run, safe='')}"
-
-
 def read_run(
-    base_url: str, key: RunKey, token: str | None = None, client: httpx.Client | None = None
+    base_url: str,
+    key: RunKey,
+    token: str | None = None,
+    client: httpx.Client | None = None,
+    process_of: str | None = None,
 ) -> Reading:
-    """Read a run through a PATCH that changes nothing, on `client` (and its timeout) if given."""
-    return read_url(run_url(base_url, key), token, client)
-
-
-def read_url(url: str, token: str | None = None, client: httpx.Client | None = None) -> Reading:
-    """Read the run at `url` (an Update run URL) with a PATCH that changes nothing."""
+    """Read a run through a PATCH that changes nothing, on `client` (and its timeout) if given;
+    with `process_of`, through the process of that run (404 if it is not linked there)."""
     token = token if token is not None else os.environ.get(TOKEN_ENV, "")
     patch = client.patch if client is not None else functools.partial(httpx.patch, timeout=_TIMEOUT)
+    url = (
+        run_url(base_url, key) if process_of is None else process_run_url(base_url, key, process_of)
+    )
     response = patiently(
         lambda: patch(
             url,

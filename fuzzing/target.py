@@ -24,6 +24,12 @@ def run_url(base_url: str, key: RunKey) -> str:
     return f"{base_url}/industryData/incomingFlows/{_segment(flow)}/runs/{_segment(run)}"
 
 
+def process_run_url(base_url: str, key: RunKey, process_of: str) -> str:
+    """Where run `key` is updated through the process of run `process_of` of its flow."""
+    flow, run = key
+    return f"{run_url(base_url, (flow, process_of))}/process/runs/{_segment(run)}"
+
+
 @dataclass(frozen=True)
 class Target:
     """A server to fuzz, with the ids of a run and of a run linked into its process."""
@@ -64,7 +70,7 @@ class Target:
         return run_url(self.base_url, (flow_id if flow_id is not None else self.flow_id, run_id))
 
     def process_run_url(self, run_id: str, process_run_id: str) -> str:
-        return f"{self.run_url(run_id)}/process/runs/{_segment(process_run_id)}"
+        return process_run_url(self.base_url, (self.flow_id, process_run_id), run_id)
 
     def add_run_url(self, run_id: str, flow_id: str | None = None) -> str:
         return f"{self.run_url(run_id, flow_id)}/process/runs/$ref"

@@ -15,20 +15,6 @@ READ_NOTE = (
 )
 
 
-def is_annotation(name: str) -> bool:
-    """OData control information (`@odata.etag`) or an annotation (`@ns.term`, `name@ns.term`).
-
-    Responses may carry them beside the properties (OData JSON format, minimal metadata), and
-    they may change from one response to the next: rules about properties leave them out.
-    """
-    return "@" in name
-
-
-def properties(run: dict[str, Any]) -> dict[str, Any]:
-    """The run's properties, without its annotations."""
-    return {name: value for name, value in run.items() if not is_annotation(name)}
-
-
 def fail(title: str, exchange: Exchange, problems: list[str], note: str = "") -> None:
     """Fail the rule if there are `problems`, saying what was sent and what came back."""
     if problems:

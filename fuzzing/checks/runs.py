@@ -10,10 +10,10 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from fuzzing.checks.base import READ_NOTE, fail, properties, sent_object, update_route
+from fuzzing.checks.base import READ_NOTE, fail, sent_object, update_route
 from fuzzing.checks.evidence import Evidence, Need
 from fuzzing.checks.registry import contract_check
-from fuzzing.comparison import mismatches, short, unchanged
+from fuzzing.comparison import mismatches, properties, short, unchanged
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Exchange, Route
 from fuzzing.retry import TRANSIENT
 
@@ -84,7 +84,7 @@ def rejected_request_changed_nothing(evidence: Evidence) -> None:
     before = evidence.ledger().state
     if before is None:
         return
-    after = evidence.read(route.canonical)
+    after = evidence.read(route.own)  # at its own URL: a refused process update may be a 404
     if after.status in TRANSIENT:
         return  # Rate-limited or unavailable even after waiting: nothing to compare.
     if after.run is None:

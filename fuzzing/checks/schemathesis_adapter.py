@@ -13,7 +13,7 @@ import schemathesis
 
 from fuzzing.checks.evidence import Evidence, NeedUnmetError, Reader
 from fuzzing.exchange import Exchange, Route, exchange_of
-from fuzzing.ledger import LEDGER, Reading, read_url, route_url
+from fuzzing.ledger import LEDGER, Reading, read_run
 
 if TYPE_CHECKING:
     from schemathesis import CheckContext, Response
@@ -26,7 +26,7 @@ def _reader(exchange: Exchange) -> Reader:
     """Read a run where its route says, and remember it under the base URL being fuzzed."""
 
     def read(route: Route) -> Reading:
-        reading = read_url(route_url(route))
+        reading = read_run(route.base_url, route.target, process_of=route.process_of)
         fuzzed = exchange.route
         if reading.run is not None and fuzzed is not None:
             LEDGER.record(fuzzed.base_url, route.target, reading.run, reading.etag)

@@ -7,10 +7,10 @@ strong validator changes with the representation; D12). A run that did not chang
 
 from __future__ import annotations
 
-from fuzzing.checks.base import fail, properties, update_route
+from fuzzing.checks.base import fail, update_route
 from fuzzing.checks.evidence import Evidence, Need
 from fuzzing.checks.registry import contract_check
-from fuzzing.comparison import short, unchanged
+from fuzzing.comparison import properties, short, unchanged
 
 
 @contract_check(Need.LEDGER, covers=("D12", "header:ETag"))

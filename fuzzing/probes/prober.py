@@ -27,7 +27,7 @@ import httpx
 from fuzzing.checks import ContractCheck, Evidence, rejected_request_changed_nothing, runnable
 from fuzzing.curl import curl_line
 from fuzzing.exchange import Exchange, Route, RunKey
-from fuzzing.ledger import Reading, Snapshot, read_url, route_url
+from fuzzing.ledger import Reading, Snapshot, read_run
 from fuzzing.retry import patiently
 from fuzzing.target import Target
 
@@ -200,12 +200,15 @@ class Prober:
         return exchange
 
     def judge(
-        self, check: ContractCheck, exchange: Exchange, before: Reading | None = None
+        self,
+        check: ContractCheck,
+        exchange: Exchange,
+        before: dict[str, Any] | None = None,
+        etag: str | None = None,
     ) -> None:
-        """Apply `check` to `exchange` (`before`: the run as read just before); report a failure."""
-        snapshot = None
-        if before is not None and before.run is not None:
-            snapshot = Snapshot(known=True, state=before.run, etag=before.etag)
+        """Apply `check` to `exchange` (`before`: the run as read just before, `etag` with it);
+        report a failure."""
+        snapshot = Snapshot(known=True, state=before, etag=etag) if before is not None else None
         evidence = Evidence(exchange, before=snapshot, reader=self._read_route)
         verdict = check.judge(evidence)
         if verdict.failure is not None:
@@ -240,29 +243,37 @@ class Prober:
         )
         return False
 
-    def read(self, key: RunKey, url: str | None = None) -> Reading:
-        """Read a run with a PATCH that changes nothing (not judged: the probes judge it), at
-        `url` when given, else at its path in the flow."""
+    def read(self, key: RunKey, process_of: str | None = None) -> Reading:
+        """Read a run with a PATCH that changes nothing (not judged: the probes judge it); with
+        `process_of`, through the process of that run."""
         if self.stop.is_set():
             raise StoppedError
-        url = url or self.target.run_url(key[1], key[0])
-        reading = read_url(url, self.target.token, client=self.client)
+        reading = read_run(
+            self.target.base_url, key, self.target.token, client=self.client, process_of=process_of
+        )
         self.outcome.requests += 1
-        self._latest[key] = reading
+        if process_of is None:
+            self._latest[key] = reading
         return reading
 
     def _read_route(self, route: Route) -> Reading:
-        return self.read(route.target, route_url(route))
+        return self.read(route.target, route.process_of)
 
-    def state(self, key: RunKey) -> Reading:
-        """The run as it is now (a read, or the last one if nothing since can have changed it);
-        `UnreadableError` if it cannot be read."""
+    def reading(self, key: RunKey) -> Reading:
+        """The run as it is now, with its `ETag` (a read, or the last one if nothing since can
+        have changed it); `UnreadableError` if it cannot be read."""
         reading = self._latest.get(key) or self.read(key)
         if reading.run is None:
             raise UnreadableError(
                 f"run {key[1]!r} of flow {key[0]!r} answered {reading.status} to a read"
             )
         return reading
+
+    def state(self, key: RunKey) -> dict[str, Any]:
+        """The run as it is now; `UnreadableError` if it cannot be read."""
+        run = self.reading(key).run
+        assert run is not None
+        return run
 
     def refused(
         self,
@@ -294,8 +305,11 @@ class Prober:
         for body, what in bodies:
             self.refused("POST", self.add_url, body, {status}, check, what)
 
-    def run(self, probe: Probe) -> ProbeOutcome:
-        """Run one probe; its name and the first line of its docstring name the outcome."""
+    def run(self, probe: Probe | ProbeFunction) -> ProbeOutcome:
+        """Run one probe (a plain function is a probe that declares no rules); its name and the
+        first line of its docstring name the outcome."""
+        if not isinstance(probe, Probe):
+            probe = Probe(probe)
         self._outcome = outcome = ProbeOutcome(name=probe.name, summary=probe.summary)
         started = time.monotonic()
         try:

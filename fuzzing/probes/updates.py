@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fuzzing.checks import created_run_holds_request, etag_tracks_changes, patch_keeps_unsent
-from fuzzing.checks.base import properties
-from fuzzing.comparison import short, unchanged
+from fuzzing.comparison import properties, short, unchanged
 from fuzzing.exchange import Exchange
 from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, as_json, new_run, probe
 
@@ -63,14 +62,14 @@ def round_trip(prober: Prober) -> None:
     for url, key in prober.runs:
         answered: Exchange | None = None
         for update in _UPDATES:
-            before = prober.state(key)
+            before = prober.reading(key)
             if answered is not None and before.run is not None:
                 _judge_stored(prober, answered, before.run)
             exchange = prober.send("PATCH", url, as_json(update))
             answered = None
             if prober.expect(exchange, {200}, "patch_applied", "a valid update"):
-                prober.judge(patch_keeps_unsent, exchange, before)
-                prober.judge(etag_tracks_changes, exchange, before)
+                prober.judge(patch_keeps_unsent, exchange, before.run)
+                prober.judge(etag_tracks_changes, exchange, before.run, before.etag)
                 answered = exchange
 
 
@@ -102,8 +101,8 @@ def add_then_update(prober: Prober) -> None:
     if created is None:
         return
     # The check read the run to judge it; this read is the state the next update must keep.
-    before = prober.read(created.target)
-    if before.run is None:
+    before = prober.read(created.target).run
+    if before is None:
         return
     new_id = created.target[1]
     update = prober.send("PATCH", target.run_url(new_id), as_json({"status": "completed"}))

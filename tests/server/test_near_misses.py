@@ -38,9 +38,7 @@ def test_a_value_with_a_final_newline_is_400(
     assert error.get("target") == name
 
 
-def test_an_encoded_slash_in_an_id_names_no_run(
-    server: ServerProcess, api: httpx.Client
-) -> None:
+def test_an_encoded_slash_in_an_id_names_no_run(server: ServerProcess, api: httpx.Client) -> None:
     headers = server.auth_headers()
     before = read_run(api, headers, PROCESS_RUN)
     slashed = quote(f"{RUN}/process/runs/{PROCESS_RUN}", safe="")

@@ -33,8 +33,8 @@ from fuzzing.checks import (
     runnable,
 )
 from fuzzing.exchange import Exchange, route_of
-from fuzzing.ledger import LEDGER, Reading, Snapshot
-from fuzzing.probes.prober import Prober, probe
+from fuzzing.ledger import LEDGER, Snapshot
+from fuzzing.probes.prober import Prober
 from fuzzing.target import Target
 
 # A base URL no server of the tests answers on: nothing here may send a request.
@@ -107,10 +107,9 @@ def test_schemathesis_and_the_probes_report_a_check_by_one_name(tmp_path: Path) 
     with httpx.Client() as client:
         prober = Prober(Target(base_url=BASE, token="unused"), client, tmp_path)
 
-        @probe(covers=())
         def judge_the_reset(prober: Prober) -> None:
             """Judge an update that reset what it was not sent."""
-            prober.judge(patch_keeps_unsent, reset, Reading(200, RUN))
+            prober.judge(patch_keeps_unsent, reset, RUN)
 
         outcome = prober.run(judge_the_reset)
     [finding] = outcome.findings
