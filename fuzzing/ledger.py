@@ -189,6 +189,16 @@ class RunLedger:
             if noted is not None and self._under_way[noted[1]] > 0:
                 self._under_way[noted[1]] -= 1
 
+    def disturbed(self, request_id: str, base_url: str, key: RunKey) -> bool:
+        """Whether another request to run `key` was under way while request `request_id` was,
+        or began since (up to now: a check's read after the answer counts too)."""
+        with self._lock:
+            noted = self._snapshots.get(request_id)
+            if noted is None or noted[1] != (base_url, key):
+                return False
+            snapshot, place, started = noted
+            return snapshot.contended or self._started[place] != started
+
     def snapshot(self, request_id: str) -> Snapshot | None:
         """What was known before request `request_id`; no state if another request to the same
         run was under way meanwhile (its changes and this one's cannot be told apart)."""

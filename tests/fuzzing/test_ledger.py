@@ -94,3 +94,18 @@ def _noted(ledger: RunLedger, case: str) -> Snapshot:
     snapshot = ledger.snapshot(case)
     assert snapshot is not None
     return snapshot
+
+
+def test_a_request_to_the_run_after_the_answer_disturbs_its_check() -> None:
+    ledger = RunLedger()
+    run = route_of(f"{BASE}/industryData/incomingFlows/demo-flow/runs/demo-run")
+    assert run is not None
+    ledger.record(BASE, run.target, {"displayName": "x"})
+    ledger.take_snapshot("refused", run)
+    ledger.finish("refused")
+    assert not ledger.disturbed("refused", BASE, run.target)
+    # Another worker's update of the same run, while the check reads it.
+    ledger.take_snapshot("meanwhile", run)
+    assert ledger.disturbed("refused", BASE, run.target)
+    assert not ledger.disturbed("refused", BASE, ("demo-flow", "another-run"))
+    assert not ledger.disturbed("never-sent", BASE, run.target)
