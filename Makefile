@@ -11,11 +11,13 @@ PY := $(BIN)/python
 PORT ?= 8000
 TOKEN_FLAGS ?=
 PYTEST_ARGS ?=
+PROXY_PORT ?= 8010
 # Debian packages the targets rely on; installed with apt-get when missing.
 APT_PACKAGES ?= chromium chromium-driver postgresql wrk
 
 .PHONY: all help install apt-packages validate generate check-generated lint serve token \
-	fuzz fuzz-zoo fuzz-conforming rules publish breaking bench soak test clean
+	fuzz fuzz-zoo fuzz-conforming rules proxy check-traffic publish breaking bench soak test \
+	clean
 
 ## all: validate the spec, generate the client, fuzz the reference server, publish dist/
 all: validate generate fuzz publish
@@ -82,6 +84,15 @@ fuzz-conforming: install
 ## rules: write the rule table of fuzzing/README.md from openapi.yaml and docs/decisions.md
 rules: install
 	$(PY) -m bug_zoo.rule_table --write
+
+## proxy: a checking reverse proxy on 127.0.0.1:$(PROXY_PORT) in front of TARGET_URL
+##        (default make serve's); PROXY_MAX_TIME=seconds to stop by itself (traffic/README.md)
+proxy: install
+	$(PY) -m scripts.proxy --port $(PROXY_PORT)
+
+## check-traffic: the proxy's checks over a recorded HAR 1.2 file: make check-traffic HAR=file.har
+check-traffic: install
+	$(PY) -m scripts.check_traffic $(HAR)
 
 ## publish: bundle the spec, build the offline docs page and the client, write dist/
 publish: generate apt-packages

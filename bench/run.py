@@ -20,6 +20,7 @@ from bench import client as bench_client
 from bench import fuzzing as bench_fuzzing
 from bench import generation as bench_generation
 from bench import machine as bench_machine
+from bench import proxy as bench_proxy
 from bench import server as bench_server
 from bench.budget import Budget
 from bench.report import Section, Table, render
@@ -32,6 +33,7 @@ SECTIONS: dict[str, Callable[[Budget, Path], Section]] = {
     "server": bench_server.measure,
     "fuzzing": bench_fuzzing.measure,
     "client": bench_client.measure,
+    "proxy": bench_proxy.measure,
 }
 
 

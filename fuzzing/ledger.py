@@ -88,6 +88,7 @@ class Snapshot:
     known: bool
     state: dict[str, Any] | None
     etag: str | None = None
+    """The run's `ETag` as last seen, where the mode keeps it (the passive observer does)."""
     contended: bool = False
 
 

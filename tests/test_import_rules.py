@@ -23,6 +23,7 @@ FORBIDDEN = [
     ("soak/run.py", "import reference_server.settings", "The soak drives"),
     ("tooling/processes.py", "import fuzzing.target", "The shared helpers"),
     ("reference_server/app.py", "import contract.rules", "The reference server stands alone"),
+    ("traffic/observer.py", "import reference_server.auth", "Traffic checks judge"),
 ]
 
 

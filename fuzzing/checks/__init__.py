@@ -9,8 +9,8 @@ supply it (a passive observer cannot read a run) reports the check as skipped.
 The decorator registers the check with schemathesis and in `CHECKS`, where the probes find it.
 Rules live in a module per family: `runs` (what requests do to runs), `values` (what a request
 may set), `responses` (what every response keeps), `answers` (what a successful answer holds),
-`refusals` (what a refusal says), `versions` (`ETag`s across requests); importing this package
-registers them all.
+`refusals` (what a refusal says), `versions` (`ETag`s and `If-Match` across requests); importing
+this package registers them all.
 """
 
 from __future__ import annotations
@@ -27,13 +27,14 @@ from fuzzing.checks.responses import (
 )
 from fuzzing.checks.runs import (
     created_run_holds_request,
+    location_names_new_run,
     patch_echoes_request,
     patch_keeps_unsent,
     rejected_request_changed_nothing,
     unknown_id_not_upserted,
 )
 from fuzzing.checks.values import sentinel_status_rejected, unknown_properties_rejected
-from fuzzing.checks.versions import etag_tracks_changes
+from fuzzing.checks.versions import etag_tracks_changes, if_match_honoured
 
 __all__ = [
     "CHECKS",
@@ -48,6 +49,8 @@ __all__ = [
     "created_run_holds_request",
     "errors_are_odata",
     "etag_tracks_changes",
+    "if_match_honoured",
+    "location_names_new_run",
     "no_body_on_204",
     "no_internal_leaks",
     "patch_echoes_request",

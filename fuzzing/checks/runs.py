@@ -185,3 +185,19 @@ def unknown_id_not_upserted(evidence: Evidence) -> None:
         exchange,
         [f"{what} in flow {route.flow!r} was never created; the contract answers 404"],
     )
+
+
+@contract_check(covers=("D1", "header:Location"))
+def location_names_new_run(evidence: Evidence) -> None:
+    """A 204 to Add run names in `Location` the run it added, never the run whose process grew."""
+    exchange = evidence.exchange
+    route = exchange.route
+    if route is None or route.operation != ADD_RUN or exchange.status != 204:
+        return
+    created = exchange.location_route
+    if created is not None and created.target == (route.flow, route.run):
+        fail(
+            "Add run named the run it was sent to",
+            exchange,
+            [f"`Location` is {exchange.location!r}: the run whose process grew, not the one added"],
+        )

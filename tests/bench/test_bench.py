@@ -17,7 +17,7 @@ from bench.stats import Goal, Summary, pair_ratios
 from tests.support.commands import run_module
 from tooling.paths import ROOT
 
-SECTIONS = ("Generation", "Server", "Fuzzing", "Client")
+SECTIONS = ("Generation", "Server", "Fuzzing", "Client", "Proxy")
 NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 
 
@@ -95,7 +95,7 @@ def test_the_smoke_run_reports_every_section_with_well_formed_figures(tmp_path: 
     ratios = re.findall(
         rf"\*\*({NUMBER})x\*\* \(goal ([≤≥]) ({NUMBER})x\): \*\*(met|not met)\*\*", text
     )
-    assert len(ratios) == 1 + 4 + 1, ratios
+    assert len(ratios) == 1 + 4 + 1 + 1, ratios
     assert all(float(ratio) > 0 for ratio, *_ in ratios)
     # Every target measured: requests per second, p50 and p99 are numbers, and none failed.
     for target in ("reference server (this tree)", "Prism mock (default logging)", "ceiling"):

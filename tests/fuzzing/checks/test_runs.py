@@ -7,6 +7,7 @@ import pytest
 from fuzzing.checks import (
     Evidence,
     created_run_holds_request,
+    location_names_new_run,
     patch_echoes_request,
     patch_keeps_unsent,
     rejected_request_changed_nothing,
@@ -233,3 +234,29 @@ def test_a_location_that_names_no_run_added_here_fails(location: str, why: str) 
     with pytest.raises(AssertionError, match="did not name a run") as failed:
         created_run_holds_request(evidence(_added(location), after=Reading(200, NEW_RUN)))
     assert why in str(failed.value)
+
+
+# Add run names the run it added, never the one it was sent to.
+
+
+def test_location_naming_the_parent_run_fails() -> None:
+    parent = exchange(
+        method="POST",
+        path=ADD_PATH,
+        sent={"displayName": "x"},
+        status=204,
+        response_headers={"location": BASE + "/industryData/incomingFlows/demo-flow/runs/demo-run"},
+    )
+    with pytest.raises(AssertionError, match="named the run it was sent to"):
+        location_names_new_run(evidence(parent))
+    for location in ("runs/new-run", "runs/demo-run/process/runs/new-run"):
+        added = exchange(
+            method="POST",
+            path=ADD_PATH,
+            sent={"displayName": "x"},
+            status=204,
+            response_headers={
+                "location": f"{BASE}/industryData/incomingFlows/demo-flow/{location}"
+            },
+        )
+        location_names_new_run(evidence(added))

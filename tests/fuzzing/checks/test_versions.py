@@ -1,12 +1,48 @@
-"""A run that changed has a new `ETag`; one that did not may keep it or not."""
+"""ETags and If-Match: a conditional update applies only to the version it names, and a run that
+changed has a new `ETag` (one that did not may keep it or not)."""
 
 from __future__ import annotations
 
 import pytest
 
-from fuzzing.checks import etag_tracks_changes
-from fuzzing.checks.evidence import Evidence
+from fuzzing.checks import Evidence, etag_tracks_changes, if_match_honoured, runnable
+from fuzzing.checks.evidence import Need
+from fuzzing.ledger import Snapshot
 from tests.fuzzing.checks.exchanges import RUN, evidence, exchange
+
+
+def judged(if_match: str, status: int, etag: str | None) -> None:
+    sent = {"displayName": "x"}
+    value = exchange(
+        sent=sent, status=status, answer={**RUN, **sent}, request_headers={"If-Match": if_match}
+    )
+    if_match_honoured(Evidence(value, before=Snapshot(known=True, state=RUN, etag=etag)))
+
+
+def test_a_stale_if_match_that_was_applied_fails() -> None:
+    with pytest.raises(AssertionError, match="stale If-Match was applied"):
+        judged('"2"', 200, '"3"')
+
+
+@pytest.mark.parametrize(
+    ("if_match", "status", "etag"),
+    [
+        ('"3"', 200, '"3"'),  # the current version
+        ('"1", "3"', 200, '"3"'),  # one of a list
+        ("*", 200, '"3"'),  # any version
+        ('W/"3"', 200, '"3"'),  # a weak form: no server is faulted for its comparison
+        ('"2"', 412, '"3"'),  # refused, as the contract says
+        ('"2"', 200, None),  # the version before is not known: nothing to judge
+    ],
+)
+def test_what_the_contract_allows_passes(if_match: str, status: int, etag: str | None) -> None:
+    judged(if_match, status, etag)
+
+
+def test_it_needs_the_ledger_and_no_read() -> None:
+    assert if_match_honoured.needs == frozenset({Need.LEDGER})
+    assert if_match_honoured in runnable([Need.LEDGER])
+
 
 CHANGED = {**RUN, "displayName": "new"}
 

@@ -1,0 +1,162 @@
+"""What a traffic check leaves: a JUnit XML file, a JSON summary, and the table it prints.
+
+The proxy writes `proxy-junit.xml` and `proxy-summary.json`, `make check-traffic` writes
+`traffic-junit.xml` and `traffic-summary.json`, both under `reports/` (`TRAFFIC_REPORTS_DIR`).
+Exit status 1 when any finding is a failure of the server (the kit's or drift's), else 0.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from traffic.drift import DriftRun
+from traffic.findings import FAILURE, Finding, Tally
+from traffic.observer import Observer
+
+
+@dataclass(frozen=True)
+class ReportPaths:
+    """Where one check writes; `prefix` is `proxy` or `traffic`."""
+
+    directory: Path
+    prefix: str
+
+    @property
+    def junit(self) -> Path:
+        return self.directory / f"{self.prefix}-junit.xml"
+
+    @property
+    def summary(self) -> Path:
+        return self.directory / f"{self.prefix}-summary.json"
+
+    @property
+    def har(self) -> Path:
+        return self.directory / f"{self.prefix}.har"
+
+    @property
+    def bodies(self) -> Path:
+        return self.directory / f"{self.prefix}-bodies"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Everything one check found: the observer's findings and drift's."""
+
+    observer: Observer
+    drift: DriftRun
+    source: str
+
+    @property
+    def findings(self) -> list[Finding]:
+        return [*self.observer.findings, *self.drift.findings]
+
+    @property
+    def failures(self) -> list[Finding]:
+        return [finding for finding in self.findings if finding.severity == FAILURE]
+
+    @property
+    def exit_status(self) -> int:
+        return 1 if self.failures else 0
+
+    def tally(self) -> Tally:
+        """The observer's tally with drift's findings counted in."""
+        tally = Tally(
+            judged=Counter(self.observer.tally.judged),
+            failed=Counter(self.observer.tally.failed),
+            noted=Counter(self.observer.tally.noted),
+            skipped=self.observer.tally.skipped,
+        )
+        for finding in self.drift.findings:
+            tally.add(finding)
+        return tally
+
+    def summary(self) -> dict[str, Any]:
+        observer = self.observer
+        return {
+            "source": self.source,
+            "exchanges": observer.exchanges,
+            "documented": len(observer.operations),
+            "undocumented": dict(observer.undocumented),
+            "unchecked": {str(index): why for index, why in sorted(observer.unchecked.items())},
+            "failures": len(self.failures),
+            "notes": len(self.findings) - len(self.failures),
+            "rules": self.tally().rows(),
+            "findings": [finding.to_json() for finding in self.findings],
+            "drift": {
+                "command": self.drift.command,
+                "error": self.drift.error,
+                "findings": len(self.drift.findings),
+            },
+        }
+
+
+def write_junit(outcome: Outcome, path: Path) -> None:
+    """One test case per operation and rule; its failures hold each finding's message."""
+    by_key: dict[tuple[str, str], list[Finding]] = {}
+    for finding in outcome.failures:
+        by_key.setdefault((finding.operation, finding.rule), []).append(finding)
+    rows = outcome.tally().rows()
+    suite = ET.Element(
+        "testsuite",
+        name=f"contract checks on {outcome.source}",
+        tests=str(len(rows)),
+        failures=str(len(by_key)),
+        skipped=str(sum(1 for row in rows if not row["judged"] and not row["failed"])),
+    )
+    for row in rows:
+        key = (row["operation"], row["rule"])
+        case = ET.SubElement(suite, "testcase", classname=row["operation"], name=row["rule"])
+        found = by_key.get(key)
+        if found:
+            failure = ET.SubElement(
+                case, "failure", message=f"{len(found)} exchange(s) broke {row['rule']}"
+            )
+            failure.text = "\n\n".join(f"#{f.index}: {f.message}\n{f.curl}" for f in found)
+        elif not row["judged"] and not row["notes"]:
+            reasons = ", ".join(f"{why} ({n})" for why, n in row["skipped"].items())
+            ET.SubElement(case, "skipped", message=f"skipped in passive mode: {reasons}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    root = ET.Element("testsuites", name="traffic")
+    root.append(suite)
+    tree = ET.ElementTree(root)
+    ET.indent(tree)
+    tree.write(path, encoding="utf-8", xml_declaration=True)
+
+
+def table(outcome: Outcome) -> str:
+    """The closing table: per operation and rule, exchanges judged, failures, notes, skips."""
+    lines = [f"{'operation':58} {'rule':34} {'judged':>6} {'failed':>6} {'notes':>5} skipped"]
+    for row in outcome.tally().rows():
+        skipped = sum(row["skipped"].values())
+        lines.append(
+            f"{row['operation'][:58]:58} {row['rule'][:34]:34} {row['judged']:>6} "
+            f"{row['failed']:>6} {row['notes']:>5} {skipped or ''}"
+        )
+    observer = outcome.observer
+    lines.append("")
+    lines.append(
+        f"{observer.exchanges} exchange(s): {len(observer.operations)} documented, "
+        f"{sum(observer.undocumented.values())} undocumented, {len(observer.unchecked)} unchecked; "
+        f"{len(outcome.failures)} failure(s), "
+        f"{len(outcome.findings) - len(outcome.failures)} note(s)"
+    )
+    for where, count in sorted(observer.undocumented.items()):
+        lines.append(f"  undocumented: {where} ({count})")
+    for index, why in sorted(observer.unchecked.items()):
+        lines.append(f"  unchecked #{index}: {why}")
+    if outcome.drift.error:
+        lines.append(f"  redocly drift did not run: {outcome.drift.error}")
+    else:
+        lines.append(f"  redocly drift: {len(outcome.drift.findings)} finding(s), merged above")
+    return "\n".join(lines)
+
+
+def write(outcome: Outcome, paths: ReportPaths) -> None:
+    paths.directory.mkdir(parents=True, exist_ok=True)
+    paths.summary.write_text(json.dumps(outcome.summary(), indent=2) + "\n", encoding="utf-8")
+    write_junit(outcome, paths.junit)

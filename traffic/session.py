@@ -1,0 +1,44 @@
+"""The end of every traffic check, live or recorded: drift over the HAR, the reports, the table."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+from fuzzing.spec import spec_path
+from traffic import drift, reports
+from traffic.findings import FAILURE, Finding, console
+from traffic.observer import Observer
+from traffic.reports import Outcome, ReportPaths
+
+
+def printer(finding: Finding, count: int) -> None:
+    """Print a finding as it is made (the proxy's and the checker's live output)."""
+    print(console(finding, count), flush=True)
+
+
+def drift_server(observer: Observer) -> str | None:
+    """The one base URL the documented traffic used, for drift's `--server`; None if several."""
+    bases = list(observer.bases)
+    return bases[0] if len(bases) == 1 else None
+
+
+def conclude(
+    observer: Observer,
+    har: Path,
+    paths: ReportPaths,
+    source: str,
+    indices: list[int] | None = None,
+) -> Outcome:
+    """Run drift over `har`, print its findings, write the reports and print the table."""
+    ran = drift.run(har, spec_path(), drift_server(observer), observer.operations, indices)
+    counts = Counter((f.operation, f.rule, f.severity == FAILURE) for f in observer.findings)
+    for finding in ran.findings:
+        key = (finding.operation, finding.rule, finding.severity == FAILURE)
+        counts[key] += 1
+        printer(finding, counts[key])
+    outcome = Outcome(observer, ran, source)
+    reports.write(outcome, paths)
+    print(reports.table(outcome), flush=True)
+    print(f"reports: {paths.summary}, {paths.junit}", flush=True)
+    return outcome
