@@ -2,7 +2,8 @@
 public server URL: `https://graph.microsoft.com/beta/.../runs/{runId}/process/runs/{newId}`.
 
 "The URL of the run that was created" allows both of a run's URLs, and a service behind a
-gateway names itself by its public host.
+gateway names itself by its public host. A linked run is named by its canonical URL at this
+service, as D17 says, so the answer to a reference body is left as it is.
 """
 
 from __future__ import annotations
@@ -19,7 +20,9 @@ ADD_RUN = "/process/runs/$ref"
 async def handle(request: Request, call: Call) -> Response:
     response = await call(request)
     location = response.header("location")
-    if response.status != 204 or not location or not request.path.endswith(ADD_RUN):
+    body = request.json()
+    linking = isinstance(body, dict) and "@odata.id" in body
+    if response.status != 204 or not location or not request.path.endswith(ADD_RUN) or linking:
         return response
     # The request path is {base}/industryData/incomingFlows/{flow}/runs/{runId}/process/runs/$ref.
     parent_path = request.path.removesuffix(ADD_RUN)

@@ -79,7 +79,7 @@ def media_types(prober: Prober) -> None:
     prober.expect(accepted, {200}, "json_media_type_accepted", charset)
 
 
-@probe(covers=("D10", "request:body:size", "status:*:413"))
+@probe(covers=("D10", "body:size", "status:*:413"))
 def body_size(prober: Prober) -> None:
     """A body of the size limit is taken; one byte more is 413, streamed or not."""
     limit = contract().max_body_bytes

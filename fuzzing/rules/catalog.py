@@ -122,12 +122,20 @@ class _SchemaWalk:
         for combiner in _COMBINERS:
             members = node.get(combiner, [])
             if combiner != "allOf" and len(self._alternatives(members)) > 1:
-                # Alternatives bind together, not each: one rule says what any of them allows.
+                # Alternatives bind together: one rule says what any of them allows. The rules
+                # of an object shape bind within it (Add run's run, or its reference), so they
+                # are walked; a scalar's (an enum beside a free string) bind nothing alone.
                 shown = " or ".join(self._alternatives(members))
                 self.add(f"{prefix}:one-of", "enum", f"one of: {shown}", origin)
-                continue
+                members = [member for member in members if self._is_object(member, source)]
             for index, member in enumerate(members):
                 self.walk(member, direction, owner, path, (*source, combiner, str(index)))
+
+    def _is_object(self, member: Any, source: Pointer) -> bool:
+        resolved, _ = resolve(self.document, member, source, strict=True)
+        return isinstance(resolved, Mapping) and (
+            resolved.get("type") == "object" or "properties" in resolved
+        )
 
     def _alternatives(self, members: list[Any]) -> list[str]:
         """How each member of an `anyOf`/`oneOf` that is not `null` reads, in a few words."""
@@ -181,7 +189,7 @@ def spec_rules(document: Mapping[str, Any]) -> list[Rule]:
     limit = document.get("info", {}).get("x-max-request-body-bytes")
     if limit is not None:
         walk.add(
-            "request:body:size", "length", f"a body of at most {limit} bytes", "openapi.yaml info"
+            "body:size", "length", f"a request body of at most {limit} bytes", "openapi.yaml info"
         )
     for _, operation_id, operation, pointer in _operations(document):
         for index, parameter in enumerate(operation["parameters"]):

@@ -22,7 +22,7 @@ def test_a_run_as_the_schema_has_it_passes() -> None:
     [
         ({**RUN, "startDateTime": "2026-11-24T02:00:00+00:00"}, ETAG, "startDateTime"),
         ({k: v for k, v in RUN.items() if k != "statistics"}, ETAG, "'statistics' is a required"),
-        ({**RUN, "extra": 1}, ETAG, "Additional properties"),
+        ({**RUN, "extra": 1}, ETAG, "'extra'"),
         (RUN, {}, "no `ETag` header"),
         (RUN, {"etag": "3"}, "does not match"),
         (RUN, {**ETAG, "content-type": "text/plain"}, "not application/json"),
