@@ -13,7 +13,7 @@ TOKEN_FLAGS ?=
 PYTEST_ARGS ?=
 PROXY_PORT ?= 8010
 # Debian packages the targets rely on; installed with apt-get when missing.
-APT_PACKAGES ?= chromium chromium-driver postgresql wrk
+APT_PACKAGES ?= chromium chromium-driver postgresql wrk curl
 
 .PHONY: all help install apt-packages validate generate check-generated lint serve token \
 	fuzz fuzz-zoo fuzz-conforming rules proxy check-traffic publish breaking bench soak test \
@@ -38,7 +38,7 @@ node_modules/.installed: package-lock.json package.json
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	touch $@
 
-## apt-packages: install Chromium, PostgreSQL and wrk from Debian when missing (needs root)
+## apt-packages: install Chromium, PostgreSQL, wrk and curl from Debian when missing (needs root)
 apt-packages:
 	@scripts/ensure-apt-packages $(APT_PACKAGES)
 

@@ -51,17 +51,22 @@ NAMES = (
     "etag_frozen",
     "update_not_persisted",
     "no_challenge_on_403",
+    "link_not_stored",
+    "link_ignores_flow",
+    "wrong_odata_type",
 )
 CONTROL = "none"
 """The reference server with no bug, served like the variants: the harness must pass it."""
 
-# One module per variant under bug_zoo/conforming/, each defining `VARIANT`.
+# One module per conforming variant under bug_zoo/conforming/, each defining `VARIANT`: the
+# reference server changed in a way the contract allows, which the harness must pass too.
 CONFORMING = (
     "location_by_process_path",
     "not_found_first",
     "opaque_etags",
     "weak_etags",
     "open_errors",
+    "odata_annotations",
 )
 
 
@@ -104,10 +109,11 @@ def is_conforming(name: str, spec: Mapping[str, Any] | None = None) -> bool:
 def load(name: str) -> Variant:
     """The variant called `name` (a bug, the control or a conforming one); `KeyError` if none."""
     if name in CONFORMING:
-        module = importlib.import_module(f"bug_zoo.conforming.{name}")
+        package = "conforming"
     elif name in (*NAMES, CONTROL):
-        module = importlib.import_module(f"bug_zoo.variants.{name}")
+        package = "variants"
     else:
         raise KeyError(name)
+    module = importlib.import_module(f"bug_zoo.{package}.{name}")
     variant: Variant = module.VARIANT
     return variant

@@ -46,6 +46,9 @@ class DelegatingStore(RunStore):
     ) -> StoredRun:
         return self.inner.create_linked_run(flow_id, parent_run_id, new_run_id, fields)
 
+    def link_run(self, flow_id: str, run_id: str, linked_run_id: str) -> StoredRun:
+        return self.inner.link_run(flow_id, run_id, linked_run_id)
+
     def update_run(
         self,
         flow_id: str,

@@ -78,9 +78,28 @@ def check_examples(spec: Mapping[str, Any]) -> ExampleReport:
             registry=schemas,
             format_checker=checker,
         )
-        errors = sorted(validator.iter_errors(example.value), key=lambda e: list(e.path))
+        errors = [e for error in validator.iter_errors(example.value) for e in _closest(error)]
+        errors.sort(key=lambda e: list(e.path))
         report.problems.extend(_problem(example, error) for error in errors)
     return report
+
+
+def _closest(error: ValidationError) -> list[ValidationError]:
+    """An object that fits none of a `oneOf`'s shapes (Add run's body: a run or a reference), as
+    the errors of the shape it comes closest to: the one with the fewest that takes an object."""
+    if error.validator != "oneOf" or not error.context or not isinstance(error.instance, dict):
+        return [error]
+    branches: dict[object, list[ValidationError]] = {}
+    for inner in error.context:
+        branches.setdefault(inner.relative_schema_path[0], []).append(inner)
+    objects = [
+        found
+        for found in branches.values()
+        if not any(e.validator == "type" and not e.relative_path for e in found)
+    ]
+    if not objects:
+        return [error]
+    return [e for inner in min(objects, key=len) for e in _closest(inner)]
 
 
 def _problem(example: Example, error: ValidationError) -> Problem:

@@ -17,10 +17,10 @@ from schemathesis.openapi.checks import RejectedPositiveData
 
 from contract.patterns import EcmaValidator
 from fuzzing import checks  # noqa: F401 (importing it registers the custom checks)
-from fuzzing.checks.runs import created_route
+from fuzzing.checks.runs import created_route, reference_refusal
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, exchange_of, route_of
 from fuzzing.ledger import LEDGER
-from fuzzing.spec import contract
+from fuzzing.spec import REFERENCE, contract
 from fuzzing.workers import serialize_ast_parsing
 
 if TYPE_CHECKING:
@@ -85,15 +85,22 @@ def before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -
 def filter_failure(
     context: HookContext, failure: Failure, case: Case[Any], response: Response
 ) -> bool:
-    """Drop "schema-valid request rejected" when the request was not schema-valid after all.
+    """Drop "schema-valid request rejected" when the contract refuses the request after all.
 
     The coverage phase of schemathesis 4.32 can label a case positive while a header in it breaks
     the header's schema (seen: `If-Match: 0`, an integer where a quoted ETag is required); a 400
-    is then the right answer, not a failure. Any other failure is kept.
+    is then the right answer, not a failure. Likewise a reference body whose URL names no run
+    that may be linked (another host or flow, the parent itself: D17's 400s, which JSON Schema
+    cannot state). Any other failure is kept.
     """
     if not isinstance(failure, RejectedPositiveData):
         return True
     operation_id = case.operation.definition.raw.get("operationId", "")
+    body = case.body
+    if operation_id == "addRun" and isinstance(body, dict) and response.status_code == 400:
+        url, route = body.get(REFERENCE), route_of(_base_url(case) + case.formatted_path)
+        if isinstance(url, str) and route is not None and reference_refusal(route, url):
+            return False
     declared = contract().header_parameters(operation_id)
     for name, value in (case.headers or {}).items():
         schema = declared.get(name.lower())

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -20,8 +21,14 @@ from contract.patterns import EcmaValidator
 from contract.refs import registry, resolve, uri_of
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
-# Which schema each operation's request body follows; the operation ids are the spec's own.
-_BODY_SCHEMAS = {"addRun": "runCreate", "updateRun": "runUpdate", "updateProcessRun": "runUpdate"}
+# Which schemas each operation's request body follows (Add run: a run or a reference to link); the
+# operation ids are the spec's own.
+_BODY_SCHEMAS = {
+    "addRun": ("runCreate", "runReference"),
+    "updateRun": ("runUpdate",),
+    "updateProcessRun": ("runUpdate",),
+}
+REFERENCE = "@odata.id"
 
 
 def spec_path() -> Path:
@@ -44,9 +51,24 @@ class Contract:
         schema: dict[str, Any] = self.document["components"]["schemas"][name]
         return schema
 
-    def body_properties(self, operation_id: str) -> frozenset[str]:
-        """The properties a request body of `operation_id` may carry."""
-        return frozenset(self.schema(_BODY_SCHEMAS[operation_id]).get("properties", {}))
+    def body_properties(
+        self, operation_id: str, body: Mapping[str, Any] | None = None
+    ) -> frozenset[str]:
+        """The properties a request body of `operation_id` may carry.
+
+        Where the body may take one of several shapes (Add run: a run or a reference), `body`
+        picks them: the shapes whose required properties it has (all shapes when it has none's).
+        A property is allowed only if each picked shape names it: a run body that also names
+        `@odata.id` has one property too many whichever way it is read.
+        """
+        shapes = [self.schema(name) for name in _BODY_SCHEMAS[operation_id]]
+        if body is not None:
+            fitting = [s for s in shapes if set(s.get("required", ())) <= set(body)]
+            if fitting:
+                return frozenset.intersection(
+                    *(frozenset(s.get("properties", {})) for s in fitting)
+                )
+        return frozenset(name for s in shapes for name in s.get("properties", {}))
 
     def _resolve(self, item: dict[str, Any]) -> dict[str, Any]:
         target: dict[str, Any] = resolve(self.document, item, (), strict=True)[0]
@@ -96,10 +118,20 @@ class Contract:
 
     @property
     def run_odata_type(self) -> str:
-        """The `@odata.type` of a run in responses (a `const`, or the `default` when optional)."""
+        """A run's `@odata.type`: may be left out, and when present is this (its `default`; a
+        `const` in specs before 2.0.0)."""
         schema = self.schema("run")["properties"]["@odata.type"]
         value: str = schema.get("const", schema.get("default"))
         return value
+
+    def is_entity_id(self, value: str) -> bool:
+        """Whether `value` is an id the spec accepts in a path (`entityId`, no dot segment)."""
+        return all(self.validator(name).is_valid(value) for name in ("entityId", "notDotSegment"))
+
+    def server_urls(self) -> list[str]:
+        """The absolute URLs of the spec's `servers`: a reference may name a run at any of them."""
+        urls = [str(server.get("url", "")) for server in self.document.get("servers", [])]
+        return [url.rstrip("/") for url in urls if "://" in url]
 
     def _operation(self, operation_id: str) -> tuple[dict[str, Any], tuple[str, ...]]:
         for path, item in self.document["paths"].items():

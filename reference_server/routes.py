@@ -29,11 +29,24 @@ from starlette.types import Receive, Scope, Send
 from reference_server.errors import bad_request, odata_error, service_unavailable
 from reference_server.middleware import BodyTooLargeError, within_deadline
 from reference_server.payload import PayloadError, content_type_problem, parse_json
-from reference_server.resource import run_odata_type, run_resource
+from reference_server.references import (
+    MalformedReferenceError,
+    RunReference,
+    parse_reference,
+    server_bases,
+)
+from reference_server.resource import (
+    INCLUDE_UNKNOWN_ENUM_MEMBERS,
+    evolvable_statuses,
+    preferences,
+    run_odata_type,
+    run_resource,
+)
 from reference_server.settings import DIST_DIR
 from reference_server.spec import Operation, Spec
 from reference_server.storage.base import (
     RUN_FIELDS,
+    LinkedRunMissingError,
     NotFoundError,
     Precondition,
     PreconditionFailedError,
@@ -46,6 +59,7 @@ from reference_server.violations import Violation
 
 log = logging.getLogger("reference_server")
 TIME_FIELDS = ("startDateTime", "endDateTime")
+REFERENCE = "@odata.id"
 _HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
 _ENTITY_TAG = re.compile(r'(W/)?"([^"]*)"')
 
@@ -76,6 +90,8 @@ class RunsApi:
         self.spec = spec
         self.store = store
         self.odata_type = run_odata_type(spec)
+        self.evolvable = evolvable_statuses(spec)
+        self.server_bases = server_bases(spec.document)
 
     async def _accept(self, request: Request, operation_id: str) -> Accepted | Response:
         op: Operation = self.spec.operations[operation_id]
@@ -113,7 +129,8 @@ class RunsApi:
         try:
             return await within_deadline(call, self.store.deadline)
         except NotFoundError as exc:
-            return odata_error(request.scope, 404, "ResourceNotFound", exc.message)
+            target = REFERENCE if isinstance(exc, LinkedRunMissingError) else None
+            return odata_error(request.scope, 404, "ResourceNotFound", exc.message, target=target)
         except PreconditionFailedError as exc:
             return odata_error(
                 request.scope, 412, "PreconditionFailed", exc.message, target="If-Match"
@@ -127,6 +144,8 @@ class RunsApi:
         if isinstance(accepted, Response):
             return accepted
         flow_id, parent_id = accepted.path["incomingFlowId"], accepted.path["runId"]
+        if REFERENCE in accepted.body:
+            return await self._link(request, flow_id, parent_id, str(accepted.body[REFERENCE]))
         new_id = str(uuid.uuid4())
         fields = {name: accepted.body.get(name) for name in RUN_FIELDS}
         stored = await self._store(
@@ -134,9 +153,46 @@ class RunsApi:
         )
         if isinstance(stored, Response):
             return stored
+        return self._added(request, flow_id, stored.id)
+
+    async def _link(self, request: Request, flow_id: str, parent_id: str, url: str) -> Response:
+        """Add run with a reference body: link the run `url` names (decision D17)."""
+        scope = request.scope
+        own = f"{_origin(request)}{self.spec.base_path}"
+        try:
+            named = parse_reference(url, [own, *self.server_bases])
+        except MalformedReferenceError as exc:
+            return odata_error(scope, 400, "BadRequest", exc.message, target=REFERENCE)
+        problem = self._reference_problem(named, flow_id, parent_id)
+        if problem is not None:
+            return odata_error(scope, 400, "BadRequest", problem, target=REFERENCE)
+        stored = await self._store(
+            request, lambda: self.store.link_run(flow_id, parent_id, named.run_id)
+        )
+        if isinstance(stored, Response):
+            return stored
+        return self._added(request, flow_id, stored.id)
+
+    def _reference_problem(self, named: RunReference, flow_id: str, parent_id: str) -> str | None:
+        """Why the run a well-formed reference names cannot be linked here, or None."""
+        ids = {"incomingFlowId": named.flow_id, "runId": named.run_id}
+        violations = self.spec.check_parameters(self.spec.operations["addRun"], ids, {})
+        if violations:
+            return f"'@odata.id' names an id the service does not accept: {violations[0].message}"
+        if named.flow_id != flow_id:
+            return (
+                f"'@odata.id' names a run of inbound flow '{named.flow_id}'; a run is linked only "
+                f"into the process of a run of its own flow ('{flow_id}')."
+            )
+        if named.run_id == parent_id:
+            return f"Run '{parent_id}' cannot be linked into its own process."
+        return None
+
+    def _added(self, request: Request, flow_id: str, run_id: str) -> Response:
+        """204 with `Location`: the canonical URL of the run created or linked."""
         location = (
             f"{_origin(request)}{self.spec.base_path}/industryData/incomingFlows/"
-            f"{quote(flow_id, safe='')}/runs/{stored.id}"
+            f"{quote(flow_id, safe='')}/runs/{quote(run_id, safe='')}"
         )
         return Response(status_code=204, headers={"Location": location})
 
@@ -162,9 +218,14 @@ class RunsApi:
         )
         if isinstance(stored, Response):
             return stored
-        return JSONResponse(
-            run_resource(stored, self.odata_type), headers={"ETag": f'"{stored.version}"'}
+        wanted = INCLUDE_UNKNOWN_ENUM_MEMBERS in preferences(request.headers.getlist("prefer"))
+        resource = run_resource(
+            stored, self.odata_type, evolvable=self.evolvable, include_unknown_enum_members=wanted
         )
+        headers = {"ETag": f'"{stored.version}"'}
+        if wanted:
+            headers["Preference-Applied"] = INCLUDE_UNKNOWN_ENUM_MEMBERS
+        return JSONResponse(resource, headers=headers)
 
     async def update_run(self, request: Request) -> Response:
         return await self._update(request, "updateRun", process=False)

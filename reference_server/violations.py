@@ -103,6 +103,15 @@ def violations_of(error: ValidationError, subject: str, prefix: str) -> list[Vio
         ]
         if inner and not any(e.validator == "type" and not e.relative_path for e in inner):
             return [v for e in inner for v in violations_of(e, subject, prefix)]
+    if error.validator == "oneOf" and error.context and isinstance(error.instance, dict):
+        # An object that may take one of several shapes (Add run's body: a run to create or a
+        # reference to link): report what is wrong against the shape it comes closest to, the
+        # one with the fewest problems (the first of those on a tie).
+        branches: dict[object, list[ValidationError]] = {}
+        for inner_error in error.context:
+            branches.setdefault(inner_error.relative_schema_path[0], []).append(inner_error)
+        closest = min(branches.values(), key=len)
+        return [v for e in closest for v in violations_of(e, subject, prefix)]
     if error.validator == "additionalProperties" and isinstance(error.instance, dict):
         known = set(error.schema.get("properties", {})) if isinstance(error.schema, dict) else set()
         extra = sorted(k for k in error.instance if k not in known)

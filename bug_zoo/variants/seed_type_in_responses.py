@@ -21,5 +21,5 @@ VARIANT = Variant(
     name="seed_type_in_responses",
     bug="runs come back as `#microsoft.industryData.run`, the seed page's spelling",
     middleware=rewriting(handle),
-    covers=("D4", "response:run.@odata.type:enum"),
+    covers=("D4", "D18"),
 )

@@ -8,14 +8,14 @@ supply it (a passive observer cannot read a run) reports the check as skipped.
 
 The decorator registers the check with schemathesis and in `CHECKS`, where the probes find it.
 Rules live in a module per family: `runs` (what requests do to runs), `values` (what a request
-may set), `responses` (what every response keeps), `answers` (what a successful answer holds),
-`refusals` (what a refusal says), `versions` (`ETag`s and `If-Match` across requests); importing
-this package registers them all.
+may set), `responses` (what every response keeps, a run's type among it), `answers` (what a
+successful answer holds), `refusals` (what a refusal says), `versions` (`ETag`s and `If-Match`
+across requests); importing this package registers them all.
 """
 
 from __future__ import annotations
 
-from fuzzing.checks.answers import run_odata_type, updated_run_matches_schema
+from fuzzing.checks.answers import updated_run_matches_schema
 from fuzzing.checks.evidence import Evidence, Need, NeedUnmetError, Reader
 from fuzzing.checks.refusals import auth_challenges, retry_after_given
 from fuzzing.checks.registry import CHECKS, ContractCheck, Verdict, contract_check, runnable
@@ -24,9 +24,11 @@ from fuzzing.checks.responses import (
     no_body_on_204,
     no_internal_leaks,
     request_ids,
+    run_odata_type_valid,
 )
 from fuzzing.checks.runs import (
     created_run_holds_request,
+    linked_run_reachable,
     location_names_new_run,
     patch_echoes_request,
     patch_keeps_unsent,
@@ -50,6 +52,7 @@ __all__ = [
     "errors_are_odata",
     "etag_tracks_changes",
     "if_match_honoured",
+    "linked_run_reachable",
     "location_names_new_run",
     "no_body_on_204",
     "no_internal_leaks",
@@ -58,7 +61,7 @@ __all__ = [
     "rejected_request_changed_nothing",
     "request_ids",
     "retry_after_given",
-    "run_odata_type",
+    "run_odata_type_valid",
     "runnable",
     "sentinel_status_rejected",
     "unknown_id_not_upserted",

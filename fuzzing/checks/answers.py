@@ -57,19 +57,3 @@ def updated_run_matches_schema(evidence: Evidence) -> None:
             for error in validator.iter_errors(body)
         )
     fail("The updated run breaks the spec's schema", exchange, problems)
-
-
-@contract_check(covers=("D4", "response:run.@odata.type:*"))
-def run_odata_type(evidence: Evidence) -> None:
-    """A run in a response names its type, when it does, in the one namespace of responses."""
-    exchange = evidence.exchange
-    run = exchange.response_json
-    if update_route(exchange) is None or exchange.status != 200 or not isinstance(run, dict):
-        return
-    expected = contract().run_odata_type
-    if "@odata.type" in run and run["@odata.type"] != expected:
-        fail(
-            "The run's `@odata.type` is not the one of responses",
-            exchange,
-            [f"`@odata.type` is {run['@odata.type']!r}, the spec says {expected!r}"],
-        )

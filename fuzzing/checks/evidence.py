@@ -25,7 +25,8 @@ class Need(Enum):
 
 
 Reader = Callable[[Route], Reading]
-"""Reads the run a route addresses (with a PATCH that changes nothing), at that route's base."""
+"""Reads the run a route addresses (with a PATCH that changes nothing) at the route's URL: an
+Update process run route reads through the process, so a run not linked there is 404."""
 
 
 class NeedUnmetError(Exception):

@@ -1,7 +1,7 @@
 """Rules every response keeps, whatever was asked.
 
-No body on a 204, errors as OData errors, request ids, and nothing of the server's internals in
-what an error says.
+No body on a 204, errors as OData errors, request ids, a run's type annotation as the contract
+names it, and nothing of the server's internals in what an error says.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 from urllib.parse import unquote
 
-from fuzzing.checks.base import fail
+from fuzzing.checks.base import fail, update_route
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
 from fuzzing.comparison import short
@@ -95,6 +95,26 @@ def request_ids(evidence: Evidence) -> None:
         if echoed != sent:
             problems.append(f"`client-request-id` {sent!r} was sent, {echoed!r} came back")
     fail("Request ids missing", exchange, problems)
+
+
+@contract_check(covers=("D4", "D18", "response:run.@odata.type:*"))
+def run_odata_type_valid(evidence: Evidence) -> None:
+    """A run in a response has no `@odata.type` (OData's minimal metadata), or the run type.
+
+    The response schema says only "a string" there, so that a client reads any spelling (D18);
+    the contract still names one value, and this holds a server to it.
+    """
+    exchange = evidence.exchange
+    run = exchange.response_json
+    if update_route(exchange) is None or exchange.status != 200 or not isinstance(run, dict):
+        return
+    expected = contract().run_odata_type
+    if "@odata.type" in run and run["@odata.type"] != expected:
+        fail(
+            "The run's @odata.type is not the run type",
+            exchange,
+            [f"`@odata.type` is {short(run['@odata.type'])}, not {expected!r} (or absent)"],
+        )
 
 
 def _strings(value: Any) -> list[str]:

@@ -1,8 +1,10 @@
 """Rules about what requests do to runs, judged against the run before and after the request.
 
 An update holds what was sent and keeps the rest; a refused update changes nothing; Add run
-creates a run that holds what it was sent, where `Location` says; an id never created is never
-created on the fly.
+creates a run that holds what it was sent, where `Location` says, or links the run a reference
+names, which its parent's process then reaches; an id never created is never created on the fly.
+OData control information and annotations (names holding `@`) are not properties: they may come
+and go (`@odata.etag` changes with every update), so only properties are compared.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from fuzzing.checks.base import READ_NOTE, fail, sent_object, update_route
 from fuzzing.checks.evidence import Evidence, Need
 from fuzzing.checks.registry import contract_check
 from fuzzing.comparison import mismatches, properties, short, unchanged
-from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Exchange, Route
+from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, Exchange, Route, route_of
 from fuzzing.retry import TRANSIENT
+from fuzzing.spec import REFERENCE, contract
 
 
 @contract_check(covers=("D9", "D15", "status:update*:200", "request:runUpdate.*:nullability"))
@@ -142,6 +145,8 @@ def created_run_holds_request(evidence: Evidence) -> None:
     sent = sent_object(exchange)
     if route is None or route.operation != ADD_RUN or exchange.status != 204 or sent is None:
         return
+    if REFERENCE in sent:
+        return  # a link, not a creation: `linked_run_reachable` judges it
     location = exchange.location
     created, why = created_route(exchange, route)
     if location is None or created is None:
@@ -167,6 +172,70 @@ def created_run_holds_request(evidence: Evidence) -> None:
         expected, reading.run, missing="`{name}` is missing from the created run"
     )
     fail("The created run does not hold what was sent", exchange, problems, READ_NOTE)
+
+
+@contract_check(Need.ACTIVE_READ, covers=("D17", "status:addRun:204", "header:Location"))
+def linked_run_reachable(evidence: Evidence) -> None:
+    """A 204 to Add run with a reference linked the run it names: a run of the same flow at this
+    service, not the parent itself, named again by `Location`, and now in the parent's process.
+
+    Which run the reference names, and whether it may be linked, is judged from the exchange
+    alone; only whether the parent's process reaches it needs a read.
+    """
+    exchange = evidence.exchange
+    route = exchange.route
+    sent = sent_object(exchange)
+    if route is None or route.operation != ADD_RUN or exchange.status != 204 or sent is None:
+        return
+    url = sent.get(REFERENCE)
+    if not isinstance(url, str):
+        return
+    refusal = reference_refusal(route, url)
+    if refusal is not None:
+        fail("Add run linked what the contract refuses (400)", exchange, [refusal])
+    named = route_of(url)
+    assert named is not None
+    located = exchange.location_route
+    if located is None or (located.flow, located.run) != (named.flow, named.run):
+        fail(
+            "Add run's `Location` does not name the linked run",
+            exchange,
+            [f"`Location` is {exchange.location!r}; the reference named {url!r}"],
+        )
+        return
+    through = replace(route, operation=UPDATE_PROCESS_RUN, process_run=named.run)
+    reading = evidence.read(through)
+    if reading.run is None or reading.run.get("id") != named.run:
+        found = reading.status if reading.run is None else f"run {reading.run.get('id')!r}"
+        fail(
+            "The linked run is not in the parent's process",
+            exchange,
+            [f"updating run {named.run!r} through the process of {route.run!r} answered {found}"],
+            READ_NOTE,
+        )
+
+
+def reference_refusal(route: Route, url: str) -> str | None:
+    """Why the contract refuses (400) to link the run `url` names into `route`'s process, or None.
+
+    The URL must name a run of the same flow at this service (the request's base URL or one of
+    the spec's servers), with no query or fragment and ids the spec accepts, and not the parent.
+    """
+    named = route_of(url)
+    parts = urlsplit(url)
+    if named is None or named.operation != UPDATE_RUN:
+        return f"`{REFERENCE}` {url!r} names no run"
+    if named.base_url not in {route.base_url, *contract().server_urls()}:
+        return f"`{REFERENCE}` {url!r} names a run at another service"
+    if parts.query or parts.fragment:
+        return f"`{REFERENCE}` {url!r} has a query or fragment"
+    if not all(map(contract().is_entity_id, (named.flow, named.run))):
+        return f"`{REFERENCE}` {url!r} has an id the spec refuses"
+    if named.flow != route.flow:
+        return f"`{REFERENCE}` names a run of flow {named.flow!r}, not {route.flow!r}"
+    if named.run == route.run:
+        return f"`{REFERENCE}` names run {route.run!r} itself"
+    return None
 
 
 @contract_check(Need.LEDGER, covers=("status:*:404",))

@@ -16,7 +16,7 @@ def unknown_properties_rejected(evidence: Evidence) -> None:
     sent = sent_object(exchange)
     if route is None or sent is None or not 200 <= exchange.status < 300:
         return
-    unknown = sorted(set(sent) - contract().body_properties(route.operation))
+    unknown = sorted(set(sent) - contract().body_properties(route.operation, sent))
     error = sent.get("blockingError")
     if isinstance(error, dict):
         nested = set(error) - contract().nested_error_properties

@@ -5,10 +5,11 @@ add two runs of their own (`workspace`), then send broken and truncated JSON, ot
 bodies over the size limit (`bodies`), the sentinel status, unknown properties and invalid
 values (`values`), values a character away from valid ones (`near_misses`), ids that were never
 created (`ids`), missing, forged and under-privileged tokens (`auth`), full-precision times and
-Add run followed by Update run (`updates`), stale `If-Match` values (`preconditions`) and methods
-a path lacks (`methods`). `prober` is what they share: every exchange goes through the custom
-checks of `fuzzing.checks`, and every refused update is followed by a read of the run to see that
-nothing changed.
+Add run followed by Update run (`updates`), references that link a run and those the contract
+refuses (`links`), stale `If-Match` values (`preconditions`) and methods a path lacks
+(`methods`). `prober` is what they share: every exchange goes through the custom checks of
+`fuzzing.checks`, and every refused update is followed by a read of the run to see that nothing
+changed.
 
 The order puts the probes of few requests first, so that under `FUZZ_FAIL_FAST` no bug waits
 long behind another probe's hundred requests.
@@ -26,6 +27,7 @@ from fuzzing.probes import (
     auth,
     bodies,
     ids,
+    links,
     methods,
     near_misses,
     preconditions,
@@ -54,6 +56,7 @@ PROBES: tuple[Probe, ...] = (
     bodies.media_types,
     bodies.body_size,
     updates.round_trip,
+    links.references,
     near_misses.near_misses,
 )
 """Every probe after `SETUP`, in the order they run and are reported."""

@@ -1,5 +1,6 @@
-"""Contains some shared types for properties"""
+"""Contains some shared types for properties, and the checks every operation shares"""
 
+import re
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
@@ -43,12 +44,60 @@ T = TypeVar("T")
 
 @define
 class Response(Generic[T]):
-    """A response from an endpoint"""
+    """A response from an endpoint
 
-    status_code: HTTPStatus
+    `parsed` is the documented model for the status, or None when the status is not documented or
+    the body cannot be read as its model (HTML from a proxy, a body that breaks the model): then
+    `content` holds the body as it came. `status_code` is an `HTTPStatus`, or a plain `int` for a
+    code `HTTPStatus` does not know (such as 599).
+    """
+
+    status_code: HTTPStatus | int
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+def status_of(code: int) -> HTTPStatus | int:
+    """The `HTTPStatus` of `code`, or `code` itself when `HTTPStatus` has no member for it"""
+    try:
+        return HTTPStatus(code)
+    except ValueError:
+        return code
+
+
+# An entity id as the spec's `entityId` and `notDotSegment` schemas say (tests/client compares
+# them): 1 to 128 characters, no `/` or control character, no leading `$`, and not `.` or `..`.
+ENTITY_ID_PATTERN = r"^[^/$\x00-\x1f\x7f-\x9f][^/\x00-\x1f\x7f-\x9f]*$"
+ENTITY_ID_MAX_LENGTH = 128
+DOT_SEGMENTS = frozenset({".", ".."})
+_ENTITY_ID = re.compile(ENTITY_ID_PATTERN)
+
+
+def checked_id(value: str, name: str) -> str:
+    """`value` if it is an id the service accepts in a path; a ValueError naming `name` if not.
+
+    Checked before sending: a URL library removes the dot segments `.` and `..`, so the request
+    would address another resource, and a leading `$` names one of OData's system resources.
+    """
+    if len(value) > ENTITY_ID_MAX_LENGTH or value in DOT_SEGMENTS or not _ENTITY_ID.fullmatch(value):
+        raise ValueError(
+            f"{name} {value!r} is not a valid id: 1 to {ENTITY_ID_MAX_LENGTH} characters, no '/' "
+            "or control character, not starting with '$', and not '.' or '..'"
+        )
+    return value
+
+
+__all__ = [
+    "DOT_SEGMENTS",
+    "ENTITY_ID_MAX_LENGTH",
+    "ENTITY_ID_PATTERN",
+    "UNSET",
+    "File",
+    "FileTypes",
+    "RequestFiles",
+    "Response",
+    "Unset",
+    "checked_id",
+    "status_of",
+]

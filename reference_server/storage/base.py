@@ -40,6 +40,10 @@ class NotFoundError(StoreError):
     """The flow, the run, or the process link does not exist."""
 
 
+class LinkedRunMissingError(NotFoundError):
+    """The run to link into a process does not exist (the parent and the flow do)."""
+
+
 class PreconditionFailedError(StoreError):
     """The run's version is not one the caller named; nothing was changed."""
 
@@ -127,6 +131,12 @@ def run_missing(flow_id: str, run_id: str) -> NotFoundError:
     return NotFoundError(f"Run '{run_id}' was not found in inbound flow '{flow_id}'.")
 
 
+def linked_run_missing(flow_id: str, run_id: str) -> LinkedRunMissingError:
+    return LinkedRunMissingError(
+        f"Run '{run_id}' was not found in inbound flow '{flow_id}'; nothing was linked."
+    )
+
+
 def link_missing(flow_id: str, run_id: str, linked_run_id: str) -> NotFoundError:
     return NotFoundError(
         f"Run '{linked_run_id}' is not linked into the process of run '{run_id}' "
@@ -172,6 +182,16 @@ class RunStore(ABC):
 
         Raises `NotFoundError` when the flow or the parent run does not exist; then nothing is
         stored.
+        """
+
+    @abstractmethod
+    def link_run(self, flow_id: str, run_id: str, linked_run_id: str) -> StoredRun:
+        """Link run `linked_run_id` of the flow into the process of `run_id`; return it unchanged.
+
+        Idempotent: a link that exists already is left as it is (no second link). Raises
+        `NotFoundError` when the flow or `run_id` does not exist, `LinkedRunMissingError` when
+        `linked_run_id` does not; then nothing is stored. A run is never linked into its own
+        process (`ValueError`).
         """
 
     @abstractmethod

@@ -37,6 +37,7 @@ from reference_server.storage.base import (
     fields_json,
     flow_missing,
     link_outside_flow,
+    linked_run_missing,
     run_missing,
 )
 from reference_server.storage.sql import POSTGRES, Sql
@@ -338,6 +339,15 @@ class PostgresStore(RunStore):
         return self._db.transaction(
             lambda conn: SQL.create_linked_run(conn, flow_id, parent_run_id, new_run_id, fields)
         )
+
+    def link_run(self, flow_id: str, run_id: str, linked_run_id: str) -> StoredRun:
+        if not _storable(flow_id):
+            raise flow_missing(flow_id)
+        if not _storable(run_id):
+            raise run_missing(flow_id, run_id)
+        if not _storable(linked_run_id):
+            raise linked_run_missing(flow_id, linked_run_id)
+        return self._db.transaction(lambda conn: SQL.link_run(conn, flow_id, run_id, linked_run_id))
 
     def update_run(
         self,

@@ -31,6 +31,7 @@ from reference_server.storage.base import (
     fields_json,
     flow_missing,
     link_missing,
+    linked_run_missing,
     merged_fields,
     run_missing,
 )
@@ -93,6 +94,7 @@ class Sql:
             "UPDATE runs SET fields = ?, version = version + 1 WHERE flow_id = ? AND id = ?"
         )
         # Loading adds what is missing and never overwrites; both engines know ON CONFLICT.
+        # Linking a run that is linked already leaves the one link there is (a retry is safe).
         self.load_flow = sql("INSERT INTO incoming_flows (id) VALUES (?) ON CONFLICT DO NOTHING")
         self.load_run = self.add_run + " ON CONFLICT DO NOTHING"
         self.load_link = self.add_link + " ON CONFLICT DO NOTHING"
@@ -167,6 +169,20 @@ class Sql:
         db.execute(self.add_run, (flow_id, new_run_id, fields_json(fields)))
         db.execute(self.add_link, (flow_id, parent_run_id, new_run_id))
         return StoredRun(flow_id=flow_id, id=new_run_id, fields=dict(fields), version=1)
+
+    def link_run(self, db: Connection, flow_id: str, run_id: str, linked_run_id: str) -> StoredRun:
+        """As `RunStore.link_run`."""
+        if run_id == linked_run_id:
+            raise ValueError(f"run '{run_id}' cannot be linked into its own process")
+        if not self.has_flow(db, flow_id):
+            raise flow_missing(flow_id)
+        if self.read_run(db, flow_id, run_id) is None:
+            raise run_missing(flow_id, run_id)
+        linked = self.read_run(db, flow_id, linked_run_id)
+        if linked is None:
+            raise linked_run_missing(flow_id, linked_run_id)
+        db.execute(self.load_link, (flow_id, run_id, linked_run_id))
+        return linked
 
     def update_run(
         self,

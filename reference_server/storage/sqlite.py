@@ -224,6 +224,9 @@ class SqliteStore(RunStore):
             lambda db: SQL.create_linked_run(db, flow_id, parent_run_id, new_run_id, fields)
         )
 
+    def link_run(self, flow_id: str, run_id: str, linked_run_id: str) -> StoredRun:
+        return self._writes.run(lambda db: SQL.link_run(db, flow_id, run_id, linked_run_id))
+
     def update_run(
         self,
         flow_id: str,

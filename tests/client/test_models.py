@@ -41,7 +41,7 @@ def test_a_status_the_client_does_not_know_parses_as_a_plain_string() -> None:
     assert run.status == "pausedForMaintenance"
     assert not isinstance(run.status, RunStatus)
     assert Run.from_dict(recorded_run(status="unknownFutureValue")).status is (
-        RunStatus.UNKNOWNFUTUREVALUE
+        RunStatus.UNKNOWN_FUTURE_VALUE
     )
 
 

@@ -17,6 +17,7 @@ import pytest
 from industrydata_runs_client import AuthenticatedClient, Client
 from industrydata_runs_client.api.industry_data_run import add_run, update_process_run, update_run
 from industrydata_runs_client.models import (
+    BlockingError,
     ODataError,
     PublicError,
     Run,
@@ -90,7 +91,7 @@ def test_update_run_sets_and_clears_nullable_properties(client: AuthenticatedCli
     )
     assert isinstance(failed, Run), failed
     assert failed.end_date_time == END
-    assert isinstance(failed.blocking_error, PublicError)
+    assert isinstance(failed.blocking_error, BlockingError)
     assert failed.blocking_error.code == "SourceUnavailable"
 
     cleared = update_run.sync(

@@ -36,6 +36,8 @@ def test_without_a_weak_token_the_403_probe_is_skipped(fuzz_target: Target, tmp_
         ("if_match_ignored", "if_match", "if_match_honoured"),
         ("body_limit_missing", "body_size", "body_size_limit"),
         ("malformed_json_500", "malformed_json", "malformed_json_rejected"),
+        ("link_ignores_flow", "references", "reference_linked"),
+        ("link_not_stored", "references", "linked_run_reachable"),
     ],
 )
 def test_probes_catch_what_schemathesis_never_sends(

@@ -260,7 +260,7 @@ def _examples(body: str) -> list[tuple[str, dict[str, Any]]]:
     return [(name, example["value"]) for name, example in examples.items()]
 
 
-@pytest.mark.parametrize(("name", "body"), _examples("runCreate"))
+@pytest.mark.parametrize(("name", "body"), _examples("addRun"))
 def test_add_run_accepts_the_spec_examples(
     api: httpx.Client, name: str, body: dict[str, Any]
 ) -> None:
@@ -279,3 +279,18 @@ def test_update_accepts_the_spec_examples(
     for key, value in body.items():
         if key not in ("@odata.type", "startDateTime", "endDateTime"):
             assert run[key] == value, key
+
+
+def test_prefer_include_unknown_enum_members_is_applied_and_said(api: httpx.Client) -> None:
+    run_id = add_run(api, {})
+    prefer = {"Prefer": "return=minimal, Include-Unknown-Enum-Members"}
+    asked = api.patch(process_run_path(RUN, run_id), headers=prefer, json={"displayName": "p"})
+    assert asked.status_code == 200, asked.text
+    assert asked.headers["Preference-Applied"] == "include-unknown-enum-members"
+    other = {"Prefer": "return=minimal"}
+    plain = api.patch(run_path(run_id), headers=other, json={"displayName": "q"})
+    assert plain.status_code == 200, plain.text
+    assert "preference-applied" not in plain.headers
+    added = api.post(add_run_path(), headers=prefer, json=new_run_body())
+    assert added.status_code == 204, added.text
+    assert "preference-applied" not in added.headers

@@ -14,6 +14,7 @@ import pytest
 from reference_server.storage import open_store
 from reference_server.storage.base import (
     FlowRecord,
+    LinkedRunMissingError,
     NotFoundError,
     Precondition,
     PreconditionFailedError,
@@ -104,6 +105,40 @@ def test_create_linked_run_stores_and_links(store: RunStore) -> None:
     assert store.process_runs("flow", "parent") == ["child", "new"]
     assert store.is_linked("flow", "parent", "new")
     assert not store.is_linked("flow", "loner", "new")
+
+
+def test_link_run_links_an_existing_run_once_and_changes_nothing_else(store: RunStore) -> None:
+    before = store.get_run("flow", "loner")
+    linked = store.link_run("flow", "parent", "loner")
+    assert linked == before
+    assert store.link_run("flow", "parent", "loner") == before  # a retry: the same, no 2nd link
+    assert store.process_runs("flow", "parent") == ["child", "loner"]
+    assert store.get_run("flow", "loner") == before
+    assert store.update_run("flow", "loner", {"status": "failed"}, process_of="parent").version == 2
+
+
+@pytest.mark.parametrize(
+    ("flow", "run", "linked", "error"),
+    [
+        ("nope", "parent", "loner", NotFoundError),
+        ("flow", "nope", "loner", NotFoundError),
+        ("flow", "parent", "ghost", LinkedRunMissingError),
+    ],
+)
+def test_link_run_to_or_of_a_missing_run_stores_nothing(
+    store: RunStore, flow: str, run: str, linked: str, error: type[Exception]
+) -> None:
+    with pytest.raises(error) as raised:
+        store.link_run(flow, run, linked)
+    assert (type(raised.value) is LinkedRunMissingError) == (error is LinkedRunMissingError)
+    assert store.process_runs("flow", "parent") == ["child"]
+    assert store.get_run("flow", "ghost") is None
+
+
+def test_a_run_is_never_linked_into_its_own_process(store: RunStore) -> None:
+    with pytest.raises(ValueError, match="own process"):
+        store.link_run("flow", "loner", "loner")
+    assert store.process_runs("flow", "loner") == []
 
 
 def test_precondition_guards_the_update(store: RunStore) -> None:

@@ -234,13 +234,18 @@ def add_request_const(base: Doc, rev: Doc) -> None:
     string_prop(rev, body_schema(rev, "patch"))["const"] = "fixed"
 
 
+def _response_const(doc: Doc, value: str) -> None:
+    # The run's @odata.type: a const in 1.0.0, a default since 2.0.0 (D18); pinned here again.
+    string_prop(doc, success_schema(doc), lambda p: "default" in p)["const"] = value
+
+
 def change_response_const(base: Doc, rev: Doc) -> None:
-    prop = string_prop(rev, success_schema(rev), lambda p: "const" in p)
-    prop["const"] = "#microsoft.graph.other"
+    _response_const(base, "#microsoft.graph.industryData.run")
+    _response_const(rev, "#microsoft.graph.other")
 
 
 def remove_response_const(base: Doc, rev: Doc) -> None:
-    del string_prop(rev, success_schema(rev), lambda p: "const" in p)["const"]
+    _response_const(base, "#microsoft.graph.industryData.run")
 
 
 def lower_request_exclusive_maximum(base: Doc, rev: Doc) -> None:

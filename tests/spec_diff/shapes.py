@@ -37,8 +37,11 @@ def body(doc: Doc, method: str) -> Doc:
 
 
 def body_schema(doc: Doc, method: str) -> Doc:
+    """The request body's object schema (of a `oneOf`, such as Add run's, the first shape)."""
     media = next(iter(body(doc, method)["content"].values()))
     schema = deref(doc, media["schema"])
+    if "oneOf" in schema:
+        schema = deref(doc, schema["oneOf"][0])
     assert isinstance(schema, dict)
     return schema
 

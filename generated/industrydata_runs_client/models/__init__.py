@@ -1,5 +1,8 @@
 """Contains all the data models used in inputs/outputs"""
 
+from .blocking_error import BlockingError
+from .blocking_error_detail import BlockingErrorDetail
+from .blocking_inner_error import BlockingInnerError
 from .o_data_error import ODataError
 from .o_data_error_detail import ODataErrorDetail
 from .o_data_inner_error import ODataInnerError
@@ -13,12 +16,16 @@ from .public_inner_error import PublicInnerError
 from .public_inner_error_odata_type import PublicInnerErrorOdataType
 from .run import Run
 from .run_create import RunCreate
+from .run_reference import RunReference
 from .run_statistics import RunStatistics
 from .run_status import RunStatus
 from .run_status_input import RunStatusInput
 from .run_update import RunUpdate
 
 __all__ = (
+    "BlockingError",
+    "BlockingErrorDetail",
+    "BlockingInnerError",
     "ODataError",
     "ODataErrorDetail",
     "ODataInnerError",
@@ -32,6 +39,7 @@ __all__ = (
     "PublicInnerErrorOdataType",
     "Run",
     "RunCreate",
+    "RunReference",
     "RunStatistics",
     "RunStatus",
     "RunStatusInput",

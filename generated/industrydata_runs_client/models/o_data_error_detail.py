@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -12,27 +13,32 @@ T = TypeVar("T", bound="ODataErrorDetail")
 
 @_attrs_define
 class ODataErrorDetail:
-    """One further error of an OData error response.
+    """One further error of an OData error response (open, as `ODataError`).
 
     Attributes:
         code (str):
         message (str):
-        target (str | Unset):
+        target (None | str | Unset):
     """
 
     code: str
     message: str
-    target: str | Unset = UNSET
+    target: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code
 
         message = self.message
 
-        target = self.target
+        target: None | str | Unset
+        if isinstance(self.target, Unset):
+            target = UNSET
+        else:
+            target = self.target
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "code": code,
@@ -51,7 +57,14 @@ class ODataErrorDetail:
 
         message = d.pop("message")
 
-        target = d.pop("target", UNSET)
+        def _parse_target(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        target = _parse_target(d.pop("target", UNSET))
 
         o_data_error_detail = cls(
             code=code,
@@ -59,4 +72,21 @@ class ODataErrorDetail:
             target=target,
         )
 
+        o_data_error_detail.additional_properties = d
         return o_data_error_detail
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

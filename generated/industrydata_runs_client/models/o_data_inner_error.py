@@ -1,11 +1,10 @@
 from __future__ import annotations
 
-import datetime
 from collections.abc import Mapping
 from typing import Any, TypeVar
-from uuid import UUID
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -14,31 +13,30 @@ T = TypeVar("T", bound="ODataInnerError")
 
 @_attrs_define
 class ODataInnerError:
-    """Diagnostics of an OData error response.
+    """Diagnostics of an OData error response. Service-specific, as in Graph: it may carry members
+    it does not name, such as a nested `innerError`.
 
-    Attributes:
-        request_id (UUID | Unset): The `request-id` of the response.
-        client_request_id (str | Unset): The caller's `client-request-id`, when it sent one.
-        date (datetime.datetime | Unset): When the error happened, in UTC.
+        Attributes:
+            request_id (str | Unset): The `request-id` of the response (the `request-id` header is a UUID).
+            client_request_id (str | Unset): The caller's `client-request-id`, when it sent one.
+            date (str | Unset): When the error happened, in UTC. Graph writes it without an offset
+                (`2026-11-24T02:00:01`); this service writes `Z`.
     """
 
-    request_id: UUID | Unset = UNSET
+    request_id: str | Unset = UNSET
     client_request_id: str | Unset = UNSET
-    date: datetime.datetime | Unset = UNSET
+    date: str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        request_id: str | Unset = UNSET
-        if not isinstance(self.request_id, Unset):
-            request_id = str(self.request_id)
+        request_id = self.request_id
 
         client_request_id = self.client_request_id
 
-        date: str | Unset = UNSET
-        if not isinstance(self.date, Unset):
-            date = self.date.isoformat()
+        date = self.date
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update({})
         if request_id is not UNSET:
             field_dict["request-id"] = request_id
@@ -52,21 +50,11 @@ class ODataInnerError:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        _request_id = d.pop("request-id", UNSET)
-        request_id: UUID | Unset
-        if isinstance(_request_id, Unset):
-            request_id = UNSET
-        else:
-            request_id = UUID(_request_id)
+        request_id = d.pop("request-id", UNSET)
 
         client_request_id = d.pop("client-request-id", UNSET)
 
-        _date = d.pop("date", UNSET)
-        date: datetime.datetime | Unset
-        if isinstance(_date, Unset):
-            date = UNSET
-        else:
-            date = datetime.datetime.fromisoformat(_date)
+        date = d.pop("date", UNSET)
 
         o_data_inner_error = cls(
             request_id=request_id,
@@ -74,4 +62,21 @@ class ODataInnerError:
             date=date,
         )
 
+        o_data_inner_error.additional_properties = d
         return o_data_inner_error
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

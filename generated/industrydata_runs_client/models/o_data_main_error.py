@@ -1,9 +1,10 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
+from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
@@ -17,28 +18,35 @@ T = TypeVar("T", bound="ODataMainError")
 
 @_attrs_define
 class ODataMainError:
-    """The main error of an OData error response.
+    """The main error of an OData error response (open, as `ODataError`).
 
     Attributes:
         code (str): A service-defined error code, such as `BadRequest`.
         message (str): A description of the error for people.
-        target (str | Unset): The target of the error, such as the property at fault.
+        target (None | str | Unset): The target of the error, such as the property at fault.
         details (list[ODataErrorDetail] | Unset): Further errors, one per problem found.
-        inner_error (ODataInnerError | Unset): Diagnostics of an OData error response.
+        inner_error (ODataInnerError | Unset): Diagnostics of an OData error response. Service-specific, as in Graph: it
+            may carry members
+            it does not name, such as a nested `innerError`.
     """
 
     code: str
     message: str
-    target: str | Unset = UNSET
+    target: None | str | Unset = UNSET
     details: list[ODataErrorDetail] | Unset = UNSET
     inner_error: ODataInnerError | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         code = self.code
 
         message = self.message
 
-        target = self.target
+        target: None | str | Unset
+        if isinstance(self.target, Unset):
+            target = UNSET
+        else:
+            target = self.target
 
         details: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.details, Unset):
@@ -52,7 +60,7 @@ class ODataMainError:
             inner_error = self.inner_error.to_dict()
 
         field_dict: dict[str, Any] = {}
-
+        field_dict.update(self.additional_properties)
         field_dict.update(
             {
                 "code": code,
@@ -78,7 +86,14 @@ class ODataMainError:
 
         message = d.pop("message")
 
-        target = d.pop("target", UNSET)
+        def _parse_target(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        target = _parse_target(d.pop("target", UNSET))
 
         _details = d.pop("details", UNSET)
         details: list[ODataErrorDetail] | Unset = UNSET
@@ -104,4 +119,21 @@ class ODataMainError:
             inner_error=inner_error,
         )
 
+        o_data_main_error.additional_properties = d
         return o_data_main_error
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

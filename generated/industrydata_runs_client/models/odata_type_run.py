@@ -2,9 +2,9 @@ from enum import StrEnum
 
 
 class OdataTypeRun(StrEnum):
-    VALUE_0 = "#microsoft.graph.industryData.run"
-    VALUE_1 = "#microsoft.industryData.run"
-    VALUE_2 = "#microsoft.graph.run"
+    MICROSOFT_GRAPH_INDUSTRY_DATA_RUN = "#microsoft.graph.industryData.run"
+    MICROSOFT_GRAPH_RUN = "#microsoft.graph.run"
+    MICROSOFT_INDUSTRY_DATA_RUN = "#microsoft.industryData.run"
 
     def __str__(self) -> str:
         return str(self.value)

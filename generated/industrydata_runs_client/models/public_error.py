@@ -18,7 +18,7 @@ T = TypeVar("T", bound="PublicError")
 
 @_attrs_define
 class PublicError:
-    """An error that blocked a run.
+    """An error that blocked a run, as a request sets it.
 
     Attributes:
         odata_type (PublicErrorOdataType | Unset): The OData type annotation, in one of the spellings of Graph's

@@ -13,13 +13,13 @@ T = TypeVar("T", bound="PublicErrorDetail")
 
 @_attrs_define
 class PublicErrorDetail:
-    """One detail of a publicError.
+    """One detail of a publicError, as a request sets it.
 
     Attributes:
         odata_type (PublicErrorDetailOdataType | Unset):
-        code (None | str | Unset):
-        message (None | str | Unset):
-        target (None | str | Unset):
+        code (None | str | Unset): The error code.
+        message (None | str | Unset): A description of the error for people.
+        target (None | str | Unset): The target of the error.
     """
 
     odata_type: PublicErrorDetailOdataType | Unset = UNSET

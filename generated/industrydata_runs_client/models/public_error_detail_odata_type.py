@@ -2,8 +2,8 @@ from enum import StrEnum
 
 
 class PublicErrorDetailOdataType(StrEnum):
-    MICROSOFT_GRAPH_PUBLICERRORDETAIL = "microsoft.graph.publicErrorDetail"
-    VALUE_1 = "#microsoft.graph.publicErrorDetail"
+    HASH_MICROSOFT_GRAPH_PUBLIC_ERROR_DETAIL = "#microsoft.graph.publicErrorDetail"
+    MICROSOFT_GRAPH_PUBLIC_ERROR_DETAIL = "microsoft.graph.publicErrorDetail"
 
     def __str__(self) -> str:
         return str(self.value)

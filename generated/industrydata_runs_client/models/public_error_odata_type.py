@@ -2,10 +2,10 @@ from enum import StrEnum
 
 
 class PublicErrorOdataType(StrEnum):
-    MICROSOFT_GRAPH_PUBLICERROR = "microsoft.graph.publicError"
-    MICROSOFT_INDUSTRYDATA_PUBLICERROR = "microsoft.industryData.publicError"
-    VALUE_1 = "#microsoft.graph.publicError"
-    VALUE_3 = "#microsoft.industryData.publicError"
+    HASH_MICROSOFT_GRAPH_PUBLIC_ERROR = "#microsoft.graph.publicError"
+    HASH_MICROSOFT_INDUSTRY_DATA_PUBLIC_ERROR = "#microsoft.industryData.publicError"
+    MICROSOFT_GRAPH_PUBLIC_ERROR = "microsoft.graph.publicError"
+    MICROSOFT_INDUSTRY_DATA_PUBLIC_ERROR = "microsoft.industryData.publicError"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -17,13 +17,13 @@ T = TypeVar("T", bound="PublicInnerError")
 
 @_attrs_define
 class PublicInnerError:
-    """More specific information about a publicError.
+    """More specific information about a publicError, as a request sets it.
 
     Attributes:
         odata_type (PublicInnerErrorOdataType | Unset):
-        code (None | str | Unset):
-        message (None | str | Unset):
-        target (None | str | Unset):
+        code (None | str | Unset): The error code.
+        message (None | str | Unset): A description of the error for people.
+        target (None | str | Unset): The target of the error.
         details (list[PublicErrorDetail] | None | Unset):
     """
 

@@ -2,8 +2,8 @@ from enum import StrEnum
 
 
 class PublicInnerErrorOdataType(StrEnum):
-    MICROSOFT_GRAPH_PUBLICINNERERROR = "microsoft.graph.publicInnerError"
-    VALUE_1 = "#microsoft.graph.publicInnerError"
+    HASH_MICROSOFT_GRAPH_PUBLIC_INNER_ERROR = "#microsoft.graph.publicInnerError"
+    MICROSOFT_GRAPH_PUBLIC_INNER_ERROR = "microsoft.graph.publicInnerError"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..models.run_status import RunStatus
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
-    from ..models.public_error import PublicError
+    from ..models.blocking_error import BlockingError
     from ..models.run_statistics import RunStatistics
 
 
@@ -18,45 +19,62 @@ T = TypeVar("T", bound="Run")
 
 @_attrs_define
 class Run:
-    """A run of an inbound flow, as the service returns it.
+    """A run of an inbound flow, as the service returns it: every property below but
+    `@odata.type`, which OData's minimal metadata leaves out for the declared type, and when
+    present is `#microsoft.graph.industryData.run` (its `default`). Besides its properties a
+    run may carry OData control information and annotations, whose names hold `@` (such as
+    `@odata.context`, `@odata.etag`, `@microsoft.graph.tips`, `status@odata.type`); no other
+    member.
 
-    Attributes:
-        odata_type (Literal['#microsoft.graph.industryData.run']):
-        id (str): The run's id, assigned by the service.
-        display_name (str): The name of the run.
-        start_date_time (datetime.datetime): An instant in UTC (`Z`), with the fractional digits that were sent (up to
-            7).
-        end_date_time (datetime.datetime | None): When the run finished, in UTC; `null` while the run is in progress.
-        status (RunStatus | str): The run's status. A client should accept values it does not know: Graph may add
-            members
-            after `unknownFutureValue`.
-        blocking_error (None | PublicError): The error that blocked the run, or `null`.
-        statistics (RunStatistics): The weakly typed statistics log of a run; any JSON object. Example: {'recordsRead':
-            1250, 'recordsWritten': 1248}.
+        Attributes:
+            id (str): The run's id, assigned by the service.
+            display_name (str): The name of the run.
+            start_date_time (datetime.datetime): An instant in UTC (`Z`), with the fractional digits that were sent (up to
+                7).
+            end_date_time (datetime.datetime | None): When the run finished, in UTC; `null` while the run is in progress.
+            status (RunStatus | str): The run's status. A client should accept values it does not know: Graph may add
+                members
+                after `unknownFutureValue`.
+            blocking_error (BlockingError | None): The error that blocked the run, or `null`.
+            statistics (RunStatistics): The weakly typed statistics log of a run; any JSON object. Example: {'recordsRead':
+                1250, 'recordsWritten': 1248}.
+            odata_type (str | Unset): The OData type annotation: `#microsoft.graph.industryData.run` when present. A client
+                should accept another spelling, or none.
+                 Default: '#microsoft.graph.industryData.run'.
     """
 
-    odata_type: Literal["#microsoft.graph.industryData.run"]
     id: str
     display_name: str
     start_date_time: datetime.datetime
     end_date_time: datetime.datetime | None
     status: RunStatus | str
-    blocking_error: None | PublicError
+    blocking_error: BlockingError | None
     statistics: RunStatistics
+    odata_type: str | Unset = "#microsoft.graph.industryData.run"
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.public_error import PublicError  # noqa: PLC0415
-
-        odata_type = self.odata_type
+        from ..models.blocking_error import BlockingError  # noqa: PLC0415
 
         id = self.id
 
         display_name = self.display_name
 
+        if self.start_date_time.utcoffset() is None:
+            raise ValueError(
+                "startDateTime: a naive datetime (no tzinfo) is ambiguous; "
+                "pass an aware one, such as datetime.datetime.now(datetime.UTC)"
+            )
+
         start_date_time = self.start_date_time.isoformat()
 
         end_date_time: None | str
         if isinstance(self.end_date_time, datetime.datetime):
+            if self.end_date_time.utcoffset() is None:
+                raise ValueError(
+                    "endDateTime: a naive datetime (no tzinfo) is ambiguous; "
+                    "pass an aware one, such as datetime.datetime.now(datetime.UTC)"
+                )
+
             end_date_time = self.end_date_time.isoformat()
         else:
             end_date_time = self.end_date_time
@@ -68,18 +86,19 @@ class Run:
             status = self.status
 
         blocking_error: dict[str, Any] | None
-        if isinstance(self.blocking_error, PublicError):
+        if isinstance(self.blocking_error, BlockingError):
             blocking_error = self.blocking_error.to_dict()
         else:
             blocking_error = self.blocking_error
 
         statistics = self.statistics.to_dict()
 
+        odata_type = self.odata_type
+
         field_dict: dict[str, Any] = {}
 
         field_dict.update(
             {
-                "@odata.type": odata_type,
                 "id": id,
                 "displayName": display_name,
                 "startDateTime": start_date_time,
@@ -89,19 +108,17 @@ class Run:
                 "statistics": statistics,
             }
         )
+        if odata_type is not UNSET:
+            field_dict["@odata.type"] = odata_type
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.public_error import PublicError  # noqa: PLC0415
+        from ..models.blocking_error import BlockingError  # noqa: PLC0415
         from ..models.run_statistics import RunStatistics  # noqa: PLC0415
 
         d = dict(src_dict)
-        odata_type = cast(Literal["#microsoft.graph.industryData.run"], d.pop("@odata.type"))
-        if odata_type != "#microsoft.graph.industryData.run":
-            raise ValueError(f"@odata.type must match const '#microsoft.graph.industryData.run', got '{odata_type}'")
-
         id = d.pop("id")
 
         display_name = d.pop("displayName")
@@ -136,25 +153,26 @@ class Run:
 
         status = _parse_status(d.pop("status"))
 
-        def _parse_blocking_error(data: object) -> None | PublicError:
+        def _parse_blocking_error(data: object) -> BlockingError | None:
             if data is None:
                 return data
             try:
                 if not isinstance(data, dict):
                     raise TypeError()
-                blocking_error_type_0 = PublicError.from_dict(data)
+                blocking_error_type_0 = BlockingError.from_dict(data)
 
                 return blocking_error_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | PublicError, data)
+            return cast(BlockingError | None, data)
 
         blocking_error = _parse_blocking_error(d.pop("blockingError"))
 
         statistics = RunStatistics.from_dict(d.pop("statistics"))
 
+        odata_type = d.pop("@odata.type", UNSET)
+
         run = cls(
-            odata_type=odata_type,
             id=id,
             display_name=display_name,
             start_date_time=start_date_time,
@@ -162,6 +180,7 @@ class Run:
             status=status,
             blocking_error=blocking_error,
             statistics=statistics,
+            odata_type=odata_type,
         )
 
         return run

@@ -33,9 +33,9 @@ class RunCreate:
             excluded).
         statistics (RunStatistics): The weakly typed statistics log of a run; any JSON object. Example: {'recordsRead':
             1250, 'recordsWritten': 1248}.
-        odata_type (OdataTypeRun | Unset): The OData type annotation of a run. The service returns
-            `#microsoft.graph.industryData.run`;
-            requests may omit it or send one of the spellings of Graph's documentation pages.
+        odata_type (OdataTypeRun | Unset): The OData type annotation of a run in a request: omit it, or send one of the
+            spellings of
+            Graph's documentation pages.
         end_date_time (datetime.datetime | None | Unset): When the run finished; `null` or absent while the run is in
             progress.
         blocking_error (None | PublicError | Unset): The error that blocked the run, or `null`.
@@ -54,6 +54,12 @@ class RunCreate:
 
         display_name = self.display_name
 
+        if self.start_date_time.utcoffset() is None:
+            raise ValueError(
+                "startDateTime: a naive datetime (no tzinfo) is ambiguous; "
+                "pass an aware one, such as datetime.datetime.now(datetime.UTC)"
+            )
+
         start_date_time = self.start_date_time.isoformat()
 
         status = self.status.value
@@ -68,6 +74,12 @@ class RunCreate:
         if isinstance(self.end_date_time, Unset):
             end_date_time = UNSET
         elif isinstance(self.end_date_time, datetime.datetime):
+            if self.end_date_time.utcoffset() is None:
+                raise ValueError(
+                    "endDateTime: a naive datetime (no tzinfo) is ambiguous; "
+                    "pass an aware one, such as datetime.datetime.now(datetime.UTC)"
+                )
+
             end_date_time = self.end_date_time.isoformat()
         else:
             end_date_time = self.end_date_time

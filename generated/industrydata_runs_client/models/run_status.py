@@ -3,11 +3,11 @@ from enum import StrEnum
 
 class RunStatus(StrEnum):
     COMPLETED = "completed"
-    COMPLETEDWITHERRORS = "completedWithErrors"
-    COMPLETEDWITHWARNINGS = "completedWithWarnings"
+    COMPLETED_WITH_ERRORS = "completedWithErrors"
+    COMPLETED_WITH_WARNINGS = "completedWithWarnings"
     FAILED = "failed"
     RUNNING = "running"
-    UNKNOWNFUTUREVALUE = "unknownFutureValue"
+    UNKNOWN_FUTURE_VALUE = "unknownFutureValue"
 
     def __str__(self) -> str:
         return str(self.value)

@@ -3,8 +3,8 @@ from enum import StrEnum
 
 class RunStatusInput(StrEnum):
     COMPLETED = "completed"
-    COMPLETEDWITHERRORS = "completedWithErrors"
-    COMPLETEDWITHWARNINGS = "completedWithWarnings"
+    COMPLETED_WITH_ERRORS = "completedWithErrors"
+    COMPLETED_WITH_WARNINGS = "completedWithWarnings"
     FAILED = "failed"
     RUNNING = "running"
 

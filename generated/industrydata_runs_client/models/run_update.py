@@ -24,9 +24,9 @@ class RunUpdate:
     `endDateTime` and `blockingError`; no other property may be `null`.
 
         Attributes:
-            odata_type (OdataTypeRun | Unset): The OData type annotation of a run. The service returns
-                `#microsoft.graph.industryData.run`;
-                requests may omit it or send one of the spellings of Graph's documentation pages.
+            odata_type (OdataTypeRun | Unset): The OData type annotation of a run in a request: omit it, or send one of the
+                spellings of
+                Graph's documentation pages.
             display_name (str | Unset): The name of the run.
             start_date_time (datetime.datetime | Unset): An instant with its UTC offset (ISO 8601 / RFC 3339), with up to 7
                 fractional digits of a
@@ -60,12 +60,24 @@ class RunUpdate:
 
         start_date_time: str | Unset = UNSET
         if not isinstance(self.start_date_time, Unset):
+            if self.start_date_time.utcoffset() is None:
+                raise ValueError(
+                    "startDateTime: a naive datetime (no tzinfo) is ambiguous; "
+                    "pass an aware one, such as datetime.datetime.now(datetime.UTC)"
+                )
+
             start_date_time = self.start_date_time.isoformat()
 
         end_date_time: None | str | Unset
         if isinstance(self.end_date_time, Unset):
             end_date_time = UNSET
         elif isinstance(self.end_date_time, datetime.datetime):
+            if self.end_date_time.utcoffset() is None:
+                raise ValueError(
+                    "endDateTime: a naive datetime (no tzinfo) is ambiguous; "
+                    "pass an aware one, such as datetime.datetime.now(datetime.UTC)"
+                )
+
             end_date_time = self.end_date_time.isoformat()
         else:
             end_date_time = self.end_date_time

@@ -7,7 +7,13 @@ from typing import Any
 
 import pytest
 
-from fuzzing.checks import errors_are_odata, no_body_on_204, no_internal_leaks, request_ids
+from fuzzing.checks import (
+    errors_are_odata,
+    no_body_on_204,
+    no_internal_leaks,
+    request_ids,
+    run_odata_type_valid,
+)
 from fuzzing.exchange import Exchange
 from tests.fuzzing.checks.exchanges import ADD_PATH, RUN, evidence, exchange
 
@@ -32,6 +38,24 @@ def test_204_announcing_a_body_fails(headers: dict[str, str], problem: str) -> N
         )
 
 
+# A run's @odata.type, when present, is the run type.
+
+
+def test_a_run_without_or_with_the_run_type_passes() -> None:
+    run_odata_type_valid(evidence(exchange(answer=RUN)))
+    minimal = {name: value for name, value in RUN.items() if name != "@odata.type"}
+    run_odata_type_valid(evidence(exchange(answer={**minimal, "@odata.context": "c"})))
+    run_odata_type_valid(evidence(exchange(status=400, answer={"@odata.type": "#x"})))
+
+
+@pytest.mark.parametrize(
+    "odata_type", ["#microsoft.graph.run", "microsoft.graph.industryData.run", None]
+)
+def test_a_run_with_another_type_fails(odata_type: object) -> None:
+    with pytest.raises(AssertionError, match="is not the run type"):
+        run_odata_type_valid(evidence(exchange(answer={**RUN, "@odata.type": odata_type})))
+
+
 # Errors are OData errors.
 
 
@@ -39,6 +63,19 @@ def test_odata_errors_pass() -> None:
     errors_are_odata(
         evidence(exchange(status=404, answer={"error": {"code": "NotFound", "message": "No."}}))
     )
+    # Open as Graph's: members they do not name, a null target, service-specific innerError.
+    graph_style = {
+        "error": {
+            "code": "NotFound",
+            "message": "No.",
+            "target": None,
+            "@odata.context": "x",
+            "innerError": {"date": "2026-11-24T02:00:01", "request-id": "abc", "innerError": {}},
+            "details": [{"code": "c", "message": "m", "target": None, "severity": "e"}],
+        },
+        "traceId": "t",
+    }
+    errors_are_odata(evidence(exchange(status=404, answer=graph_style)))
     errors_are_odata(evidence(exchange(status=200, raw_answer=b"not checked")))
 
 

@@ -7,6 +7,7 @@ import pytest
 from fuzzing.checks import (
     Evidence,
     created_run_holds_request,
+    linked_run_reachable,
     location_names_new_run,
     patch_echoes_request,
     patch_keeps_unsent,
@@ -15,7 +16,15 @@ from fuzzing.checks import (
 )
 from fuzzing.exchange import Exchange, Route
 from fuzzing.ledger import Reading
-from tests.fuzzing.checks.exchanges import ADD_PATH, BASE, ERROR, RUN, evidence, exchange
+from tests.fuzzing.checks.exchanges import (
+    ADD_PATH,
+    BASE,
+    ERROR,
+    RUN,
+    RUN_PATH,
+    evidence,
+    exchange,
+)
 
 # The PATCH response holds what was sent.
 
@@ -83,6 +92,20 @@ def test_unsent_properties_that_change_or_vanish_fail() -> None:
     gone = {name: value for name, value in RUN.items() if name != "blockingError"}
     with pytest.raises(AssertionError, match="`blockingError` was not sent, and is now missing"):
         patch_keeps_unsent(evidence(exchange(sent={"status": "running"}, answer=gone), before=RUN))
+
+
+def test_annotations_may_come_go_and_change_between_updates() -> None:
+    # OData control information is not a property: an ETag changes with every update, a context
+    # may be left out, a minimal-metadata answer drops @odata.type.
+    before = {**RUN, "@odata.etag": '"1"', "@odata.context": "c", "@microsoft.graph.tips": "t"}
+    answer = {k: v for k, v in RUN.items() if k != "@odata.type"}
+    answer = {**answer, "displayName": "new", "@odata.etag": '"2"', "status@odata.type": "#x"}
+    patch_keeps_unsent(
+        evidence(exchange(sent={"displayName": "new"}, answer=answer), before=before)
+    )
+    refused = exchange(sent={"status": "bad"}, status=400, answer=ERROR)
+    after = Reading(status=200, run={**RUN, "@odata.etag": '"9"', "@odata.context": "c2"})
+    rejected_request_changed_nothing(evidence(refused, before=before, after=after))
 
 
 def test_unsent_times_compare_as_instants() -> None:
@@ -260,3 +283,63 @@ def test_location_naming_the_parent_run_fails() -> None:
             },
         )
         location_names_new_run(evidence(added))
+
+
+# Add run with a reference links the run it names, which the parent's process then reaches.
+
+OTHER = f"{BASE}/industryData/incomingFlows/demo-flow/runs/other-run"
+LINKED = {**RUN, "id": "other-run"}
+
+
+def _linked(url: str, location: str | None = OTHER) -> Exchange:
+    headers = {"location": location} if location is not None else {}
+    return exchange(
+        method="POST", path=ADD_PATH, sent={"@odata.id": url}, status=204, response_headers=headers
+    )
+
+
+def test_a_link_to_a_run_of_the_flow_that_the_process_reaches_passes() -> None:
+    reads: list[Route] = []
+
+    def reader(route: Route) -> Reading:
+        reads.append(route)
+        return Reading(200, LINKED)
+
+    linked_run_reachable(Evidence(_linked(OTHER), reader=reader))
+    graph = "https://graph.microsoft.com/beta/industryData/incomingFlows/demo-flow/runs/other-run"
+    linked_run_reachable(Evidence(_linked(graph), reader=reader))
+    [route, _] = reads
+    assert (route.operation, route.run, route.process_run) == (
+        "updateProcessRun",
+        "demo-run",
+        "other-run",
+    )
+    # A create body is `created_run_holds_request`'s to judge.
+    linked_run_reachable(evidence(_added(OTHER)))
+    created_run_holds_request(evidence(_linked(OTHER)))
+
+
+@pytest.mark.parametrize(
+    ("url", "why"),
+    [
+        ("https://example.com/beta/industryData/incomingFlows/demo-flow/runs/other-run", "another"),
+        (
+            f"{BASE}/industryData/incomingFlows/another-flow/runs/other-run",
+            "of flow 'another-flow'",
+        ),
+        (f"{BASE}/industryData/incomingFlows/demo-flow/runs/demo-run", "itself"),
+        (f"{OTHER}?x=1", "query or fragment"),
+        (f"{BASE}/industryData/incomingFlows/demo-flow/runs/%2E%2E", "refuses"),
+        (f"{BASE}/industryData/incomingFlows/demo-flow", "names no run"),
+    ],
+)
+def test_a_link_the_contract_refuses_fails_without_a_read(url: str, why: str) -> None:
+    with pytest.raises(AssertionError, match=why):
+        linked_run_reachable(evidence(_linked(url)))
+
+
+def test_a_link_that_location_or_the_process_misses_fails() -> None:
+    with pytest.raises(AssertionError, match="does not name the linked run"):
+        linked_run_reachable(evidence(_linked(OTHER, location=f"{BASE}{RUN_PATH}")))
+    with pytest.raises(AssertionError, match="not in the parent's process"):
+        linked_run_reachable(evidence(_linked(OTHER), after=Reading(404, None)))

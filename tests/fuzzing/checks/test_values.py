@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fuzzing.checks import sentinel_status_rejected, unknown_properties_rejected
-from tests.fuzzing.checks.exchanges import ERROR, RUN, evidence, exchange
+from tests.fuzzing.checks.exchanges import ADD_PATH, BASE, ERROR, RUN, evidence, exchange
 
 # Unknown properties and the sentinel are refused.
 
@@ -21,6 +21,24 @@ def test_accepted_unknown_properties_fail() -> None:
         unknown_properties_rejected(
             evidence(exchange(sent={"blockingError": {"trace": "x"}}, answer=RUN))
         )
+
+
+def test_add_run_takes_a_run_or_a_reference_never_both() -> None:
+    reference = {"@odata.id": f"{BASE}/industryData/incomingFlows/demo-flow/runs/x"}
+    run: dict[str, object] = {"displayName": "x", "startDateTime": "2026-11-24T02:00:00Z"}
+    run.update(status="running", statistics={})
+    for sent in (reference, run):
+        unknown_properties_rejected(
+            evidence(exchange(method="POST", path=ADD_PATH, sent=sent, status=204))
+        )
+    for sent, extra in (
+        ({**run, **reference}, "@odata.id"),
+        ({**reference, "status": "x"}, "status"),
+    ):
+        with pytest.raises(AssertionError, match=f"`{extra}` was accepted"):
+            unknown_properties_rejected(
+                evidence(exchange(method="POST", path=ADD_PATH, sent=sent, status=204))
+            )
 
 
 def test_refused_unknown_properties_pass() -> None:

@@ -1,4 +1,3 @@
-from http import HTTPStatus
 from typing import Any, cast
 from urllib.parse import quote
 
@@ -8,29 +7,37 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.o_data_error import ODataError
 from ...models.run_create import RunCreate
-from ...types import UNSET, Response, Unset
+from ...models.run_reference import RunReference
+from ...types import UNSET, Response, Unset, checked_id, status_of
 
 
 def _get_kwargs(
     incoming_flow_id: str,
     run_id: str,
     *,
-    body: RunCreate,
+    body: RunCreate | RunReference,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
+    if not isinstance(prefer, Unset):
+        headers["Prefer"] = prefer
+
     if not isinstance(client_request_id, Unset):
         headers["client-request-id"] = client_request_id
 
     _kwargs: dict[str, Any] = {
         "method": "post",
         "url": "/industryData/incomingFlows/{incoming_flow_id}/runs/{run_id}/process/runs/$ref".format(
-            incoming_flow_id=quote(str(incoming_flow_id), safe=""),
-            run_id=quote(str(run_id), safe=""),
+            incoming_flow_id=quote(checked_id(str(incoming_flow_id), "incomingFlowId"), safe=""),
+            run_id=quote(checked_id(str(run_id), "runId"), safe=""),
         ),
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, RunCreate):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/json"
 
@@ -39,6 +46,15 @@ def _get_kwargs(
 
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ODataError | None:
+    # A body that cannot be read as the documented model (not JSON, HTML from a proxy, a member
+    # of the wrong type) is no reason to raise: `parsed` is then None and `content` keeps it.
+    try:
+        return _parse_documented(client=client, response=response)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+        return None
+
+
+def _parse_documented(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ODataError | None:
     if response.status_code == 204:
         response_204 = cast(Any, None)
         return response_204
@@ -96,7 +112,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ODataError]:
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=status_of(response.status_code),
         content=response.content,
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
@@ -108,24 +124,36 @@ def sync_detailed(
     run_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RunCreate,
+    body: RunCreate | RunReference,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> Response[Any | ODataError]:
     """Add run
 
-     Add a run to the process of run `{runId}`: the service creates a new run in the flow's runs
-    collection, assigns its `id`, and links it into `process/runs` of run `{runId}`.
+     Add a run to the process of run `{runId}`, in one of two ways:
 
-    Returns `204 No Content` with no body; the `Location` header holds the URL of the new run,
-    whose last segment is its `id`.
+    - **Create** (a run body): the service creates a new run in the flow's runs collection,
+      assigns its `id`, and links it into `process/runs` of run `{runId}`.
+    - **Link** (a reference body, `{"@odata.id": "<URL of a run>"}`, as OData's `$ref` and
+      Graph's SDKs send it): the service links an existing run of the same flow into
+      `process/runs` of run `{runId}` and changes nothing else. The URL is absolute and names
+      the run at this service (`.../industryData/incomingFlows/{incomingFlowId}/runs/{id}`).
+      A malformed URL, a run of another flow, or run `{runId}` itself is `400`; a run that does
+      not exist is `404`. Linking a run that is already linked changes nothing and answers `204`
+      again, so a retried request is safe.
+
+    Returns `204 No Content` with no body; the `Location` header holds the URL of the run that
+    was created or linked, whose last segment is its `id`.
 
     Args:
-        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
-            new runs.
-        client_request_id (str | Unset):
-        body (RunCreate): The body of *Add run*. The service assigns `id`; sending it is an error.
+        incoming_flow_id (str): The id of the inbound flow.
+        run_id (str): The id of the run.
+        prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
+            enum-members`.
+        client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
+            response to correlate logs.
+        body (RunCreate | RunReference): A run to create (`runCreate`), or a reference to a run to
+            link (`runReference`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,6 +167,7 @@ def sync_detailed(
         incoming_flow_id=incoming_flow_id,
         run_id=run_id,
         body=body,
+        prefer=prefer,
         client_request_id=client_request_id,
     )
 
@@ -154,24 +183,36 @@ def sync(
     run_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RunCreate,
+    body: RunCreate | RunReference,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> Any | ODataError | None:
     """Add run
 
-     Add a run to the process of run `{runId}`: the service creates a new run in the flow's runs
-    collection, assigns its `id`, and links it into `process/runs` of run `{runId}`.
+     Add a run to the process of run `{runId}`, in one of two ways:
 
-    Returns `204 No Content` with no body; the `Location` header holds the URL of the new run,
-    whose last segment is its `id`.
+    - **Create** (a run body): the service creates a new run in the flow's runs collection,
+      assigns its `id`, and links it into `process/runs` of run `{runId}`.
+    - **Link** (a reference body, `{"@odata.id": "<URL of a run>"}`, as OData's `$ref` and
+      Graph's SDKs send it): the service links an existing run of the same flow into
+      `process/runs` of run `{runId}` and changes nothing else. The URL is absolute and names
+      the run at this service (`.../industryData/incomingFlows/{incomingFlowId}/runs/{id}`).
+      A malformed URL, a run of another flow, or run `{runId}` itself is `400`; a run that does
+      not exist is `404`. Linking a run that is already linked changes nothing and answers `204`
+      again, so a retried request is safe.
+
+    Returns `204 No Content` with no body; the `Location` header holds the URL of the run that
+    was created or linked, whose last segment is its `id`.
 
     Args:
-        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
-            new runs.
-        client_request_id (str | Unset):
-        body (RunCreate): The body of *Add run*. The service assigns `id`; sending it is an error.
+        incoming_flow_id (str): The id of the inbound flow.
+        run_id (str): The id of the run.
+        prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
+            enum-members`.
+        client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
+            response to correlate logs.
+        body (RunCreate | RunReference): A run to create (`runCreate`), or a reference to a run to
+            link (`runReference`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -186,6 +227,7 @@ def sync(
         run_id=run_id,
         client=client,
         body=body,
+        prefer=prefer,
         client_request_id=client_request_id,
     ).parsed
 
@@ -195,24 +237,36 @@ async def asyncio_detailed(
     run_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RunCreate,
+    body: RunCreate | RunReference,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> Response[Any | ODataError]:
     """Add run
 
-     Add a run to the process of run `{runId}`: the service creates a new run in the flow's runs
-    collection, assigns its `id`, and links it into `process/runs` of run `{runId}`.
+     Add a run to the process of run `{runId}`, in one of two ways:
 
-    Returns `204 No Content` with no body; the `Location` header holds the URL of the new run,
-    whose last segment is its `id`.
+    - **Create** (a run body): the service creates a new run in the flow's runs collection,
+      assigns its `id`, and links it into `process/runs` of run `{runId}`.
+    - **Link** (a reference body, `{"@odata.id": "<URL of a run>"}`, as OData's `$ref` and
+      Graph's SDKs send it): the service links an existing run of the same flow into
+      `process/runs` of run `{runId}` and changes nothing else. The URL is absolute and names
+      the run at this service (`.../industryData/incomingFlows/{incomingFlowId}/runs/{id}`).
+      A malformed URL, a run of another flow, or run `{runId}` itself is `400`; a run that does
+      not exist is `404`. Linking a run that is already linked changes nothing and answers `204`
+      again, so a retried request is safe.
+
+    Returns `204 No Content` with no body; the `Location` header holds the URL of the run that
+    was created or linked, whose last segment is its `id`.
 
     Args:
-        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
-            new runs.
-        client_request_id (str | Unset):
-        body (RunCreate): The body of *Add run*. The service assigns `id`; sending it is an error.
+        incoming_flow_id (str): The id of the inbound flow.
+        run_id (str): The id of the run.
+        prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
+            enum-members`.
+        client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
+            response to correlate logs.
+        body (RunCreate | RunReference): A run to create (`runCreate`), or a reference to a run to
+            link (`runReference`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -226,6 +280,7 @@ async def asyncio_detailed(
         incoming_flow_id=incoming_flow_id,
         run_id=run_id,
         body=body,
+        prefer=prefer,
         client_request_id=client_request_id,
     )
 
@@ -239,24 +294,36 @@ async def asyncio(
     run_id: str,
     *,
     client: AuthenticatedClient | Client,
-    body: RunCreate,
+    body: RunCreate | RunReference,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> Any | ODataError | None:
     """Add run
 
-     Add a run to the process of run `{runId}`: the service creates a new run in the flow's runs
-    collection, assigns its `id`, and links it into `process/runs` of run `{runId}`.
+     Add a run to the process of run `{runId}`, in one of two ways:
 
-    Returns `204 No Content` with no body; the `Location` header holds the URL of the new run,
-    whose last segment is its `id`.
+    - **Create** (a run body): the service creates a new run in the flow's runs collection,
+      assigns its `id`, and links it into `process/runs` of run `{runId}`.
+    - **Link** (a reference body, `{"@odata.id": "<URL of a run>"}`, as OData's `$ref` and
+      Graph's SDKs send it): the service links an existing run of the same flow into
+      `process/runs` of run `{runId}` and changes nothing else. The URL is absolute and names
+      the run at this service (`.../industryData/incomingFlows/{incomingFlowId}/runs/{id}`).
+      A malformed URL, a run of another flow, or run `{runId}` itself is `400`; a run that does
+      not exist is `404`. Linking a run that is already linked changes nothing and answers `204`
+      again, so a retried request is safe.
+
+    Returns `204 No Content` with no body; the `Location` header holds the URL of the run that
+    was created or linked, whose last segment is its `id`.
 
     Args:
-        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
-            new runs.
-        client_request_id (str | Unset):
-        body (RunCreate): The body of *Add run*. The service assigns `id`; sending it is an error.
+        incoming_flow_id (str): The id of the inbound flow.
+        run_id (str): The id of the run.
+        prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
+            enum-members`.
+        client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
+            response to correlate logs.
+        body (RunCreate | RunReference): A run to create (`runCreate`), or a reference to a run to
+            link (`runReference`).
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -272,6 +339,7 @@ async def asyncio(
             run_id=run_id,
             client=client,
             body=body,
+            prefer=prefer,
             client_request_id=client_request_id,
         )
     ).parsed

@@ -1,4 +1,3 @@
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
@@ -9,7 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.o_data_error import ODataError
 from ...models.run import Run
 from ...models.run_update import RunUpdate
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, checked_id, status_of
 
 
 def _get_kwargs(
@@ -19,11 +18,15 @@ def _get_kwargs(
     *,
     body: RunUpdate,
     if_match: str | Unset = UNSET,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(if_match, Unset):
         headers["If-Match"] = if_match
+
+    if not isinstance(prefer, Unset):
+        headers["Prefer"] = prefer
 
     if not isinstance(client_request_id, Unset):
         headers["client-request-id"] = client_request_id
@@ -31,9 +34,9 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/industryData/incomingFlows/{incoming_flow_id}/runs/{run_id}/process/runs/{process_run_id}".format(
-            incoming_flow_id=quote(str(incoming_flow_id), safe=""),
-            run_id=quote(str(run_id), safe=""),
-            process_run_id=quote(str(process_run_id), safe=""),
+            incoming_flow_id=quote(checked_id(str(incoming_flow_id), "incomingFlowId"), safe=""),
+            run_id=quote(checked_id(str(run_id), "runId"), safe=""),
+            process_run_id=quote(checked_id(str(process_run_id), "processRunId"), safe=""),
         ),
     }
 
@@ -46,6 +49,15 @@ def _get_kwargs(
 
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ODataError | Run | None:
+    # A body that cannot be read as the documented model (not JSON, HTML from a proxy, a member
+    # of the wrong type) is no reason to raise: `parsed` is then None and `content` keeps it.
+    try:
+        return _parse_documented(client=client, response=response)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+        return None
+
+
+def _parse_documented(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ODataError | Run | None:
     if response.status_code == 200:
         response_200 = Run.from_dict(response.json())
 
@@ -109,7 +121,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ODataError | Run]:
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=status_of(response.status_code),
         content=response.content,
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
@@ -124,6 +136,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: RunUpdate,
     if_match: str | Unset = UNSET,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> Response[ODataError | Run]:
     """Update a run in a run's process
@@ -133,14 +146,15 @@ def sync_detailed(
     Otherwise the same as *Update run*.
 
     Args:
-        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
-            new runs.
-        process_run_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        if_match (str | Unset):
-        client_request_id (str | Unset):
+        incoming_flow_id (str): The id of the inbound flow.
+        run_id (str): The id of the run.
+        process_run_id (str): The id of a run linked into the process of run `{runId}`.
+        if_match (str | Unset): Apply the update only if the run's current `ETag` is one of these
+            (or `*`).
+        prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
+            enum-members`.
+        client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
+            response to correlate logs.
         body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
             clears
             `endDateTime` and `blockingError`; no other property may be `null`.
@@ -159,6 +173,7 @@ def sync_detailed(
         process_run_id=process_run_id,
         body=body,
         if_match=if_match,
+        prefer=prefer,
         client_request_id=client_request_id,
     )
 
@@ -177,6 +192,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: RunUpdate,
     if_match: str | Unset = UNSET,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> ODataError | Run | None:
     """Update a run in a run's process
@@ -186,14 +202,15 @@ def sync(
     Otherwise the same as *Update run*.
 
     Args:
-        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
-            new runs.
-        process_run_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        if_match (str | Unset):
-        client_request_id (str | Unset):
+        incoming_flow_id (str): The id of the inbound flow.
+        run_id (str): The id of the run.
+        process_run_id (str): The id of a run linked into the process of run `{runId}`.
+        if_match (str | Unset): Apply the update only if the run's current `ETag` is one of these
+            (or `*`).
+        prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
+            enum-members`.
+        client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
+            response to correlate logs.
         body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
             clears
             `endDateTime` and `blockingError`; no other property may be `null`.
@@ -213,6 +230,7 @@ def sync(
         client=client,
         body=body,
         if_match=if_match,
+        prefer=prefer,
         client_request_id=client_request_id,
     ).parsed
 
@@ -225,6 +243,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: RunUpdate,
     if_match: str | Unset = UNSET,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> Response[ODataError | Run]:
     """Update a run in a run's process
@@ -234,14 +253,15 @@ async def asyncio_detailed(
     Otherwise the same as *Update run*.
 
     Args:
-        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
-            new runs.
-        process_run_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        if_match (str | Unset):
-        client_request_id (str | Unset):
+        incoming_flow_id (str): The id of the inbound flow.
+        run_id (str): The id of the run.
+        process_run_id (str): The id of a run linked into the process of run `{runId}`.
+        if_match (str | Unset): Apply the update only if the run's current `ETag` is one of these
+            (or `*`).
+        prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
+            enum-members`.
+        client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
+            response to correlate logs.
         body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
             clears
             `endDateTime` and `blockingError`; no other property may be `null`.
@@ -260,6 +280,7 @@ async def asyncio_detailed(
         process_run_id=process_run_id,
         body=body,
         if_match=if_match,
+        prefer=prefer,
         client_request_id=client_request_id,
     )
 
@@ -276,6 +297,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: RunUpdate,
     if_match: str | Unset = UNSET,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> ODataError | Run | None:
     """Update a run in a run's process
@@ -285,14 +307,15 @@ async def asyncio(
     Otherwise the same as *Update run*.
 
     Args:
-        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
-            new runs.
-        process_run_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        if_match (str | Unset):
-        client_request_id (str | Unset):
+        incoming_flow_id (str): The id of the inbound flow.
+        run_id (str): The id of the run.
+        process_run_id (str): The id of a run linked into the process of run `{runId}`.
+        if_match (str | Unset): Apply the update only if the run's current `ETag` is one of these
+            (or `*`).
+        prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
+            enum-members`.
+        client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
+            response to correlate logs.
         body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
             clears
             `endDateTime` and `blockingError`; no other property may be `null`.
@@ -313,6 +336,7 @@ async def asyncio(
             client=client,
             body=body,
             if_match=if_match,
+            prefer=prefer,
             client_request_id=client_request_id,
         )
     ).parsed

@@ -1,4 +1,3 @@
-from http import HTTPStatus
 from typing import Any
 from urllib.parse import quote
 
@@ -9,7 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.o_data_error import ODataError
 from ...models.run import Run
 from ...models.run_update import RunUpdate
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, checked_id, status_of
 
 
 def _get_kwargs(
@@ -18,11 +17,15 @@ def _get_kwargs(
     *,
     body: RunUpdate,
     if_match: str | Unset = UNSET,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(if_match, Unset):
         headers["If-Match"] = if_match
+
+    if not isinstance(prefer, Unset):
+        headers["Prefer"] = prefer
 
     if not isinstance(client_request_id, Unset):
         headers["client-request-id"] = client_request_id
@@ -30,8 +33,8 @@ def _get_kwargs(
     _kwargs: dict[str, Any] = {
         "method": "patch",
         "url": "/industryData/incomingFlows/{incoming_flow_id}/runs/{run_id}".format(
-            incoming_flow_id=quote(str(incoming_flow_id), safe=""),
-            run_id=quote(str(run_id), safe=""),
+            incoming_flow_id=quote(checked_id(str(incoming_flow_id), "incomingFlowId"), safe=""),
+            run_id=quote(checked_id(str(run_id), "runId"), safe=""),
         ),
     }
 
@@ -44,6 +47,15 @@ def _get_kwargs(
 
 
 def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ODataError | Run | None:
+    # A body that cannot be read as the documented model (not JSON, HTML from a proxy, a member
+    # of the wrong type) is no reason to raise: `parsed` is then None and `content` keeps it.
+    try:
+        return _parse_documented(client=client, response=response)
+    except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError):
+        return None
+
+
+def _parse_documented(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ODataError | Run | None:
     if response.status_code == 200:
         response_200 = Run.from_dict(response.json())
 
@@ -107,7 +119,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ODataError | Run]:
     return Response(
-        status_code=HTTPStatus(response.status_code),
+        status_code=status_of(response.status_code),
         content=response.content,
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
@@ -121,6 +133,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: RunUpdate,
     if_match: str | Unset = UNSET,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> Response[ODataError | Run]:
     """Update run
@@ -132,12 +145,14 @@ def sync_detailed(
     Returns `200 OK` with the whole updated run.
 
     Args:
-        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
-            new runs.
-        if_match (str | Unset):
-        client_request_id (str | Unset):
+        incoming_flow_id (str): The id of the inbound flow.
+        run_id (str): The id of the run.
+        if_match (str | Unset): Apply the update only if the run's current `ETag` is one of these
+            (or `*`).
+        prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
+            enum-members`.
+        client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
+            response to correlate logs.
         body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
             clears
             `endDateTime` and `blockingError`; no other property may be `null`.
@@ -155,6 +170,7 @@ def sync_detailed(
         run_id=run_id,
         body=body,
         if_match=if_match,
+        prefer=prefer,
         client_request_id=client_request_id,
     )
 
@@ -172,6 +188,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: RunUpdate,
     if_match: str | Unset = UNSET,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> ODataError | Run | None:
     """Update run
@@ -183,12 +200,14 @@ def sync(
     Returns `200 OK` with the whole updated run.
 
     Args:
-        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
-            new runs.
-        if_match (str | Unset):
-        client_request_id (str | Unset):
+        incoming_flow_id (str): The id of the inbound flow.
+        run_id (str): The id of the run.
+        if_match (str | Unset): Apply the update only if the run's current `ETag` is one of these
+            (or `*`).
+        prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
+            enum-members`.
+        client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
+            response to correlate logs.
         body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
             clears
             `endDateTime` and `blockingError`; no other property may be `null`.
@@ -207,6 +226,7 @@ def sync(
         client=client,
         body=body,
         if_match=if_match,
+        prefer=prefer,
         client_request_id=client_request_id,
     ).parsed
 
@@ -218,6 +238,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: RunUpdate,
     if_match: str | Unset = UNSET,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> Response[ODataError | Run]:
     """Update run
@@ -229,12 +250,14 @@ async def asyncio_detailed(
     Returns `200 OK` with the whole updated run.
 
     Args:
-        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
-            new runs.
-        if_match (str | Unset):
-        client_request_id (str | Unset):
+        incoming_flow_id (str): The id of the inbound flow.
+        run_id (str): The id of the run.
+        if_match (str | Unset): Apply the update only if the run's current `ETag` is one of these
+            (or `*`).
+        prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
+            enum-members`.
+        client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
+            response to correlate logs.
         body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
             clears
             `endDateTime` and `blockingError`; no other property may be `null`.
@@ -252,6 +275,7 @@ async def asyncio_detailed(
         run_id=run_id,
         body=body,
         if_match=if_match,
+        prefer=prefer,
         client_request_id=client_request_id,
     )
 
@@ -267,6 +291,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: RunUpdate,
     if_match: str | Unset = UNSET,
+    prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> ODataError | Run | None:
     """Update run
@@ -278,12 +303,14 @@ async def asyncio(
     Returns `200 OK` with the whole updated run.
 
     Args:
-        incoming_flow_id (str): The id of an entity. Any characters but `/`; the service assigns
-            GUIDs to new runs.
-        run_id (str): The id of an entity. Any characters but `/`; the service assigns GUIDs to
-            new runs.
-        if_match (str | Unset):
-        client_request_id (str | Unset):
+        incoming_flow_id (str): The id of the inbound flow.
+        run_id (str): The id of the run.
+        if_match (str | Unset): Apply the update only if the run's current `ETag` is one of these
+            (or `*`).
+        prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
+            enum-members`.
+        client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
+            response to correlate logs.
         body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
             clears
             `endDateTime` and `blockingError`; no other property may be `null`.
@@ -303,6 +330,7 @@ async def asyncio(
             client=client,
             body=body,
             if_match=if_match,
+            prefer=prefer,
             client_request_id=client_request_id,
         )
     ).parsed

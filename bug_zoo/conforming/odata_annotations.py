@@ -1,0 +1,56 @@
+"""Runs as an OData stack returns them: `@odata.context`, `@odata.etag` and an instance annotation.
+
+OData JSON at minimal metadata puts the context URL on every entity response, the entity's ETag
+in `@odata.etag` where it has one, and may add instance annotations (Graph sends
+`@microsoft.graph.tips`). The contract allows all three (D18); the fuzzer must not object.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from bug_zoo.asgi import Call, Request, Response, rewriting
+from bug_zoo.catalog import Variant
+
+_RUN = re.compile(r"^(?P<base>.*)/industryData/incomingFlows/(?P<flow>[^/]+)/runs/")
+TIPS = (
+    "Use $select to choose only the properties your app needs, as this can lead to performance "
+    "improvements."
+)
+
+
+async def handle(request: Request, call: Call) -> Response:
+    response = await call(request)
+    run = response.json()
+    found = _RUN.match(request.path)
+    if response.status != 200 or not isinstance(run, dict) or "id" not in run or not found:
+        return response
+    host = request.header("host") or "localhost"
+    scheme = request.scope.get("scheme", "http")
+    flow = found.group("flow").replace("'", "''")
+    context = (
+        f"{scheme}://{host}{found.group('base')}/$metadata"
+        f"#industryData/incomingFlows('{flow}')/runs/$entity"
+    )
+    annotations = {"@odata.context": context, "@microsoft.graph.tips": TIPS}
+    etag = response.header("etag")
+    if etag is not None:
+        annotations["@odata.etag"] = etag
+    return response.with_json({**annotations, **run})
+
+
+def annotations_allowed(spec: Mapping[str, Any]) -> bool:
+    """Whether `spec`'s run takes members whose names hold `@` beside its properties."""
+    run = spec["components"]["schemas"]["run"]
+    return run.get("additionalProperties", True) is not False or bool(run.get("patternProperties"))
+
+
+VARIANT = Variant(
+    name="odata_annotations",
+    bug="none: runs carry @odata.context, @odata.etag and @microsoft.graph.tips",
+    middleware=rewriting(handle),
+    covers=("D18", "response:run:closed"),
+    conforms_to=annotations_allowed,
+)

@@ -1,0 +1,203 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.blocking_error_detail import BlockingErrorDetail
+    from ..models.blocking_inner_error import BlockingInnerError
+
+
+T = TypeVar("T", bound="BlockingError")
+
+
+@_attrs_define
+class BlockingError:
+    """The error that blocked a run, as the service returns it: the `publicError` a request set.
+    Like Graph's error types it is open in responses: it may carry members it does not name,
+    and `@odata.type` in any spelling.
+
+        Attributes:
+            odata_type (str | Unset): The OData type annotation, in the spelling the request used.
+            code (None | str | Unset): The error code.
+            message (None | str | Unset): A description of the error for people.
+            target (None | str | Unset): The target of the error.
+            details (list[BlockingErrorDetail] | None | Unset): Details of the error.
+            inner_error (BlockingInnerError | None | Unset): More specific information about the error, or `null`.
+    """
+
+    odata_type: str | Unset = UNSET
+    code: None | str | Unset = UNSET
+    message: None | str | Unset = UNSET
+    target: None | str | Unset = UNSET
+    details: list[BlockingErrorDetail] | None | Unset = UNSET
+    inner_error: BlockingInnerError | None | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.blocking_inner_error import BlockingInnerError  # noqa: PLC0415
+
+        odata_type = self.odata_type
+
+        code: None | str | Unset
+        if isinstance(self.code, Unset):
+            code = UNSET
+        else:
+            code = self.code
+
+        message: None | str | Unset
+        if isinstance(self.message, Unset):
+            message = UNSET
+        else:
+            message = self.message
+
+        target: None | str | Unset
+        if isinstance(self.target, Unset):
+            target = UNSET
+        else:
+            target = self.target
+
+        details: list[dict[str, Any]] | None | Unset
+        if isinstance(self.details, Unset):
+            details = UNSET
+        elif isinstance(self.details, list):
+            details = []
+            for details_type_0_item_data in self.details:
+                details_type_0_item = details_type_0_item_data.to_dict()
+                details.append(details_type_0_item)
+
+        else:
+            details = self.details
+
+        inner_error: dict[str, Any] | None | Unset
+        if isinstance(self.inner_error, Unset):
+            inner_error = UNSET
+        elif isinstance(self.inner_error, BlockingInnerError):
+            inner_error = self.inner_error.to_dict()
+        else:
+            inner_error = self.inner_error
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if odata_type is not UNSET:
+            field_dict["@odata.type"] = odata_type
+        if code is not UNSET:
+            field_dict["code"] = code
+        if message is not UNSET:
+            field_dict["message"] = message
+        if target is not UNSET:
+            field_dict["target"] = target
+        if details is not UNSET:
+            field_dict["details"] = details
+        if inner_error is not UNSET:
+            field_dict["innerError"] = inner_error
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.blocking_error_detail import BlockingErrorDetail  # noqa: PLC0415
+        from ..models.blocking_inner_error import BlockingInnerError  # noqa: PLC0415
+
+        d = dict(src_dict)
+        odata_type = d.pop("@odata.type", UNSET)
+
+        def _parse_code(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        code = _parse_code(d.pop("code", UNSET))
+
+        def _parse_message(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        message = _parse_message(d.pop("message", UNSET))
+
+        def _parse_target(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        target = _parse_target(d.pop("target", UNSET))
+
+        def _parse_details(data: object) -> list[BlockingErrorDetail] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                details_type_0 = []
+                _details_type_0 = data
+                for details_type_0_item_data in _details_type_0:
+                    details_type_0_item = BlockingErrorDetail.from_dict(details_type_0_item_data)
+
+                    details_type_0.append(details_type_0_item)
+
+                return details_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[BlockingErrorDetail] | None | Unset, data)
+
+        details = _parse_details(d.pop("details", UNSET))
+
+        def _parse_inner_error(data: object) -> BlockingInnerError | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                inner_error_type_0 = BlockingInnerError.from_dict(data)
+
+                return inner_error_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(BlockingInnerError | None | Unset, data)
+
+        inner_error = _parse_inner_error(d.pop("innerError", UNSET))
+
+        blocking_error = cls(
+            odata_type=odata_type,
+            code=code,
+            message=message,
+            target=target,
+            details=details,
+            inner_error=inner_error,
+        )
+
+        blocking_error.additional_properties = d
+        return blocking_error
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

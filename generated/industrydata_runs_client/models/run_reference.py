@@ -1,0 +1,49 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+from attrs import define as _attrs_define
+
+T = TypeVar("T", bound="RunReference")
+
+
+@_attrs_define
+class RunReference:
+    """The body of *Add run* that links an existing run: an OData entity reference, as Graph's
+    SDKs send it to every `$ref` endpoint.
+
+        Example:
+            {'@odata.id': 'https://graph.microsoft.com/beta/industryData/incomingFlows/demo-flow/runs/demo-unlinked-run'}
+
+        Attributes:
+            odata_id (str): The absolute URL of a run of the same flow, at this service:
+                `https://graph.microsoft.com/beta/industryData/incomingFlows/{incomingFlowId}/runs/{id}`
+                (the scheme and host the request was sent to, or one of the spec's servers).
+    """
+
+    odata_id: str
+
+    def to_dict(self) -> dict[str, Any]:
+        odata_id = self.odata_id
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "@odata.id": odata_id,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        odata_id = d.pop("@odata.id")
+
+        run_reference = cls(
+            odata_id=odata_id,
+        )
+
+        return run_reference

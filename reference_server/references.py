@@ -1,0 +1,98 @@
+"""The `@odata.id` of Add run's reference body: which run of which flow the URL names.
+
+An OData entity reference is the absolute URL of the entity, as Graph's SDKs send it to every
+`$ref` endpoint. Here it names a run when its scheme and authority are this service's (as the
+request reached it) or those of one of the spec's servers, and its path is that base path followed
+by `/industryData/incomingFlows/{flow}/runs/{id}`. Anything else is malformed (decision D17): a
+relative URL, another host or base path, a query or fragment, any other path, an empty or dot
+segment. Whether each id is one the service accepts is the caller's to check, with the same path
+parameter schemas as every other request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+COLLECTION = ("industryData", "incomingFlows")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+@dataclass(frozen=True)
+class RunReference:
+    """The run a reference names: its flow's id and its own id, percent-decoded."""
+
+    flow_id: str
+    run_id: str
+
+
+class MalformedReferenceError(ValueError):
+    """The URL names no run at this service; `message` says why, for the caller."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def server_bases(document: Mapping[str, Any]) -> list[str]:
+    """The absolute URLs of the spec's `servers` (a relative one names no other host)."""
+    bases = []
+    for server in document.get("servers") or []:
+        url = server.get("url") if isinstance(server, Mapping) else None
+        if isinstance(url, str) and urlsplit(url).netloc:
+            bases.append(url)
+    return bases
+
+
+def _origin(scheme: str, netloc: str) -> tuple[str, str, int | None] | None:
+    """Scheme, host and port, compared as URLs compare them: case-insensitive, default port."""
+    scheme = scheme.lower()
+    try:
+        parts = urlsplit(f"{scheme}://{netloc}")
+        host, port = parts.hostname, parts.port
+    except ValueError:  # a port that is not a number, or out of range
+        return None
+    if host is None or parts.username is not None or parts.password is not None:
+        return None
+    return scheme, host, port if port is not None else _DEFAULT_PORTS.get(scheme)
+
+
+def parse_reference(url: str, bases: Iterable[str]) -> RunReference:
+    """The run `url` names under one of `bases` (absolute base URLs, such as `.../beta`).
+
+    Raises `MalformedReferenceError` for a URL that names no run at any of the bases.
+    """
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        raise MalformedReferenceError("'@odata.id' must be the absolute URL of a run.")
+    if parts.query or parts.fragment or "?" in url or "#" in url:
+        raise MalformedReferenceError("'@odata.id' names a run: it has no query or fragment.")
+    origin = _origin(parts.scheme, parts.netloc)
+    for base in bases:
+        base_parts = urlsplit(base)
+        if origin is None or origin != _origin(base_parts.scheme, base_parts.netloc):
+            continue
+        prefix = base_parts.path.rstrip("/") + "/"
+        if parts.path.startswith(prefix):
+            return _run_path(parts.path[len(prefix) :].split("/"))
+    raise MalformedReferenceError(
+        "'@odata.id' must name a run at this service (its scheme, host and base path, such as "
+        "https://graph.microsoft.com/beta)."
+    )
+
+
+def _run_path(segments: list[str]) -> RunReference:
+    """`industryData/incomingFlows/{flow}/runs/{id}`, each segment percent-decoded."""
+    shape = len(segments) == 5 and tuple(segments[:2]) == COLLECTION and segments[3] == "runs"
+    if not shape or any(segment in ("", ".", "..") for segment in segments):
+        raise MalformedReferenceError(
+            "'@odata.id' must be the URL of a run: "
+            ".../industryData/incomingFlows/{incomingFlowId}/runs/{id}."
+        )
+    try:
+        flow_id, run_id = (unquote(segments[i], errors="strict") for i in (2, 4))
+    except UnicodeDecodeError:
+        raise MalformedReferenceError("'@odata.id' has an id that is not UTF-8.") from None
+    return RunReference(flow_id=flow_id, run_id=run_id)
