@@ -54,6 +54,7 @@ NAMES = (
     "link_not_stored",
     "link_ignores_flow",
     "wrong_odata_type",
+    "prefer_read_whole",
 )
 CONTROL = "none"
 """The reference server with no bug, served like the variants: the harness must pass it."""

@@ -112,6 +112,14 @@ class Contract:
         return frozenset(self.schema("runStatus")["enum"]) - self.input_statuses
 
     @property
+    def response_statuses_up_to_sentinel(self) -> frozenset[str]:
+        """The `runStatus` members up to `unknownFutureValue`: what a caller that did not send
+        `Prefer: include-unknown-enum-members` may get (D5, D20)."""
+        members = [str(member) for member in self.schema("runStatus")["enum"]]
+        sentinels = sorted(self.sentinel_statuses, key=members.index)
+        return frozenset(members[: members.index(sentinels[-1]) + 1] if sentinels else members)
+
+    @property
     def max_body_bytes(self) -> int:
         value: int = self.document["info"]["x-max-request-body-bytes"]
         return value

@@ -10,13 +10,15 @@ The decorator registers the check with schemathesis and in `CHECKS`, where the p
 Rules live in a module per family: `runs` (what requests do to runs), `values` (what a request
 may set), `responses` (what every response keeps, a run's type among it), `answers` (what a
 successful answer holds), `refusals` (what a refusal says), `versions` (`ETag`s and `If-Match`
-across requests); importing this package registers them all.
+across requests), `preferences` (`Prefer` and `Preference-Applied`); importing this package
+registers them all.
 """
 
 from __future__ import annotations
 
 from fuzzing.checks.answers import updated_run_matches_schema
 from fuzzing.checks.evidence import Evidence, Need, NeedUnmetError, Reader
+from fuzzing.checks.preferences import preferences_honoured
 from fuzzing.checks.refusals import auth_challenges, retry_after_given
 from fuzzing.checks.registry import CHECKS, ContractCheck, Verdict, contract_check, runnable
 from fuzzing.checks.responses import (
@@ -58,6 +60,7 @@ __all__ = [
     "no_internal_leaks",
     "patch_echoes_request",
     "patch_keeps_unsent",
+    "preferences_honoured",
     "rejected_request_changed_nothing",
     "request_ids",
     "retry_after_given",

@@ -22,12 +22,13 @@ _JSON_MEDIA_TYPE = re.compile(r"^application/json\s*(;.*)?$", re.IGNORECASE)
     covers=(
         "D4",
         "D9",
+        "D18",
         "status:update*:200",
         "header:ETag",
         "response:run*",
         "response:dateTimeOffsetUtc:*",
-        "response:publicError*",
-        "response:publicInnerError*",
+        "response:blockingError*",
+        "response:blockingInnerError*",
     )
 )
 def updated_run_matches_schema(evidence: Evidence) -> None:

@@ -6,10 +6,10 @@ bodies over the size limit (`bodies`), the sentinel status, unknown properties a
 values (`values`), values a character away from valid ones (`near_misses`), ids that were never
 created (`ids`), missing, forged and under-privileged tokens (`auth`), full-precision times and
 Add run followed by Update run (`updates`), references that link a run and those the contract
-refuses (`links`), stale `If-Match` values (`preconditions`) and methods a path lacks
-(`methods`). `prober` is what they share: every exchange goes through the custom checks of
-`fuzzing.checks`, and every refused update is followed by a read of the run to see that nothing
-changed.
+refuses (`links`), `Prefer` with and without the preference the service knows (`preferences`),
+stale `If-Match` values (`preconditions`) and methods a path lacks (`methods`). `prober` is what
+they share: every exchange goes through the custom checks of `fuzzing.checks`, and every refused
+update is followed by a read of the run to see that nothing changed.
 
 The order puts the probes of few requests first, so that under `FUZZ_FAIL_FAST` no bug waits
 long behind another probe's hundred requests.
@@ -31,6 +31,7 @@ from fuzzing.probes import (
     methods,
     near_misses,
     preconditions,
+    preferences,
     updates,
     values,
     workspace,
@@ -49,6 +50,7 @@ PROBES: tuple[Probe, ...] = (
     values.sentinel_status,
     ids.unknown_ids,
     preconditions.if_match,
+    preferences.preferences,
     updates.add_then_update,
     values.unknown_properties,
     bodies.malformed_json,
