@@ -27,7 +27,7 @@ def _added(prober: Prober, parent: str, name: str) -> str | None:
     located = add.location_route
     if not prober.expect(add, {204}, "add_run_created", "a valid new run") or located is None:
         return None
-    return located.run
+    return located.target[1]  # `Location` may name it by its flow path or through the process
 
 
 def _link(prober: Prober, parent: str, url: str) -> Exchange:
