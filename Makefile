@@ -18,7 +18,8 @@ PYTEST_WORKERS ?= auto
 APT_PACKAGES ?= chromium chromium-driver postgresql wrk curl
 
 .PHONY: all help install apt-packages validate generate check-generated lint serve token \
-	fuzz fuzz-zoo proxy check-traffic publish breaking bench soak test clean
+	fuzz fuzz-zoo fuzz-conforming rules proxy check-traffic publish breaking bench soak test \
+	clean
 
 ## all: validate the spec, generate the client, fuzz the reference server, publish dist/
 all: validate generate fuzz publish
@@ -73,13 +74,21 @@ serve: install
 token: install
 	@$(PY) -m reference_server.token $(TOKEN_FLAGS)
 
-## fuzz: schemathesis against TARGET_URL, or the embedded reference server when unset
+## fuzz: pre-flight, then schemathesis and the probes against TARGET_URL (or an embedded server)
 fuzz: install
 	$(PY) -m fuzzing
 
 ## fuzz-zoo: run the harness against every bug-zoo variant; every one must be caught
 fuzz-zoo: install
 	$(PY) -m bug_zoo
+
+## fuzz-conforming: run the harness against every conforming variant; every one must pass
+fuzz-conforming: install
+	$(PY) -m bug_zoo conforming
+
+## rules: write the rule table of fuzzing/README.md from openapi.yaml and docs/decisions.md
+rules: install
+	$(PY) -m bug_zoo.rule_table --write
 
 ## proxy: a checking reverse proxy on 127.0.0.1:$(PROXY_PORT) in front of TARGET_URL
 ##        (default make serve's); PROXY_MAX_TIME=seconds to stop by itself (traffic/README.md)

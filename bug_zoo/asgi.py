@@ -10,8 +10,13 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import quote
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+
+def _not_json(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
 
 
 @dataclass(frozen=True)
@@ -47,10 +52,15 @@ class Request:
             headers.append((wanted, value.encode("latin-1")))
         return replace(self, scope={**self.scope, "headers": headers})
 
+    def with_path(self, path: str) -> Request:
+        """This request sent to `path` (decoded; its raw form is re-encoded from it)."""
+        raw = quote(path, safe="/$").encode("latin-1")
+        return replace(self, scope={**self.scope, "path": path, "raw_path": raw})
+
     def json(self) -> Any:
-        """The body as JSON, or None when it is not JSON."""
+        """The body as JSON, or None when it is not JSON (`NaN` and `Infinity` are not)."""
         try:
-            return json.loads(self.body)
+            return json.loads(self.body, parse_constant=_not_json)
         except ValueError:
             return None
 

@@ -1,13 +1,17 @@
-"""`python -m bug_zoo` (`make fuzz-zoo`): the fuzzing harness against every variant.
+"""`python -m bug_zoo [bugs|conforming|all]`: the fuzzing harness against every variant.
 
-Each variant runs in a server of its own (`python -m bug_zoo.serve`), fuzzed by `python -m
-fuzzing` with `TARGET_URL` pointed at it and a fail-fast budget; two at a time by default. The
-table says, per variant, whether it was caught, by which check, and how many seconds after the
-harness started. Exit 1 if any variant survives or the control (no bug) fails.
+`bugs` (the default, `make fuzz-zoo`) fuzzes each bug variant, which must be caught, and the
+control; `conforming` (`make fuzz-conforming`) each conforming variant, which must pass; `all`
+both. Each variant runs in a server of its own (`python -m bug_zoo.serve`), fuzzed by `python -m
+fuzzing` with `TARGET_URL` pointed at it and `FUZZ_FAIL_FAST=1`; two at a time by default. The
+table says, per variant, whether it was caught, by which check, and how many seconds after
+`python -m fuzzing` started. Exit 1 if a bug survives or a conforming server (the control too)
+fails.
 
-Settings: `FUZZ_ZOO_VARIANTS` (comma-separated names; all by default), `FUZZ_ZOO_WORKERS` (2),
-`FUZZ_ZOO_CONTROL` (1: also run the control), `FUZZ_SEED` (1), `FUZZ_MAX_EXAMPLES` (10),
-`FUZZ_MAX_TIME` (120 s per variant), `FUZZ_REPORTS_DIR` (`reports/`).
+Settings: `FUZZ_ZOO_VARIANTS` (comma-separated names; all of the suite by default),
+`FUZZ_ZOO_WORKERS` (2), `FUZZ_ZOO_CONTROL` (1: also run the control with the bugs),
+`FUZZ_SEED` (1), `FUZZ_MAX_EXAMPLES` (10), `FUZZ_MAX_TIME` (120 s per variant),
+`FUZZ_REPORTS_DIR` (`reports/`).
 """
 
 from __future__ import annotations
@@ -23,11 +27,17 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from bug_zoo.catalog import CONTROL, NAMES, load
+from bug_zoo.catalog import CONFORMING, CONTROL, NAMES, is_conforming, load
 from fuzzing.server import local_target
+from fuzzing.spec import contract
 from tooling.processes import ProcessError
 
 SERVE = (sys.executable, "-m", "bug_zoo.serve")
+SUMMARIES = {
+    "bugs": "zoo-summary.json",
+    "conforming": "conforming-summary.json",
+    "all": "zoo-all-summary.json",
+}
 REPOSITORY = Path(__file__).resolve().parent.parent
 
 
@@ -42,17 +52,19 @@ class ZooSettings:
     reports: Path
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> ZooSettings:
+    def from_env(cls, env: Mapping[str, str] = os.environ, suite: str = "bugs") -> ZooSettings:
+        known = {"bugs": NAMES, "conforming": CONFORMING, "all": (*NAMES, *CONFORMING)}[suite]
         chosen = tuple(
             name.strip() for name in env.get("FUZZ_ZOO_VARIANTS", "").split(",") if name.strip()
         )
-        unknown = sorted(set(chosen) - set(NAMES))
+        unknown = sorted(set(chosen) - set(known))
         if unknown:
-            raise SystemExit(f"unknown variant(s): {', '.join(unknown)}; known: {', '.join(NAMES)}")
+            raise SystemExit(f"unknown variant(s): {', '.join(unknown)}; known: {', '.join(known)}")
         return cls(
-            variants=chosen or NAMES,
+            variants=chosen or known,
             workers=int(env.get("FUZZ_ZOO_WORKERS") or 2),
-            control=env.get("FUZZ_ZOO_CONTROL", "1") not in ("0", "false", ""),
+            control=suite != "conforming"
+            and env.get("FUZZ_ZOO_CONTROL", "1") not in ("0", "false", ""),
             seed=env.get("FUZZ_SEED") or "1",
             max_examples=env.get("FUZZ_MAX_EXAMPLES") or "10",
             max_time=int(env.get("FUZZ_MAX_TIME") or 120),
@@ -75,8 +87,12 @@ class Outcome:
     error: str | None = None
 
     @property
+    def conforming(self) -> bool:
+        return is_conforming(self.variant, contract().document)
+
+    @property
     def as_expected(self) -> bool:
-        return self.error is None and self.caught == (self.variant != CONTROL)
+        return self.error is None and self.caught != self.conforming
 
 
 def fuzz_variant(name: str, settings: ZooSettings) -> Outcome:
@@ -87,6 +103,7 @@ def fuzz_variant(name: str, settings: ZooSettings) -> Outcome:
     summary_path.unlink(missing_ok=True)
     started = time.monotonic()
     bug = load(name).bug
+    launched = 0.0
     try:
         with local_target([*SERVE, name], directory / "server.log") as target:
             env = {
@@ -99,6 +116,7 @@ def fuzz_variant(name: str, settings: ZooSettings) -> Outcome:
                 "FUZZ_REPORTS_DIR": str(directory),
             }
             with (directory / "fuzz-output.txt").open("wb") as output:
+                launched = time.time()
                 subprocess.run(
                     [sys.executable, "-m", "fuzzing"],
                     cwd=REPOSITORY,
@@ -116,14 +134,19 @@ def fuzz_variant(name: str, settings: ZooSettings) -> Outcome:
     if not summary_path.exists():
         return Outcome(name, bug, False, None, None, None, 0, wall, f"no summary; see {directory}")
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    if "setup_error" in summary:
+        problem = f"set-up: {summary['setup_error'][:300]}"
+        return Outcome(name, bug, False, None, None, None, 0, wall, problem)
     first: dict[str, Any] | None = summary.get("first_failure")
+    # From the start of `python -m fuzzing` (its launch), as a user waits for it.
+    seconds = round(first["at"] - launched, 3) if first and first.get("at") else None
     return Outcome(
         variant=name,
         bug=bug,
         caught=not summary["passed"],
         check=first["check"] if first else None,
         source=first["source"] if first else None,
-        seconds=first["seconds"] if first else None,
+        seconds=seconds,
         test_cases=summary["schemathesis"]["test_cases"],
         wall_seconds=wall,
     )
@@ -134,8 +157,10 @@ def render(outcomes: list[Outcome]) -> str:
     for outcome in outcomes:
         if outcome.error:
             verdict = "ERROR"
-        elif outcome.variant == CONTROL:
+        elif outcome.conforming:
             verdict = "FAILED" if outcome.caught else "passed"
+        elif outcome.variant in CONFORMING:
+            verdict = "yes (this spec does not grant its freedom)" if outcome.caught else "NO"
         else:
             verdict = "yes" if outcome.caught else "NO"
         check = outcome.check or outcome.error or "-"
@@ -151,12 +176,18 @@ def render(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def main() -> int:
-    settings = ZooSettings.from_env()
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    suite = args[0] if args else "bugs"
+    if suite not in ("bugs", "conforming", "all") or len(args) > 1:
+        print("usage: python -m bug_zoo [bugs|conforming|all]", file=sys.stderr)
+        return 2
+    settings = ZooSettings.from_env(suite=suite)
     names = [*settings.variants, *([CONTROL] if settings.control else [])]
     print(
-        f"Fuzzing {len(names)} server(s), {settings.workers} at a time: seed {settings.seed}, "
-        f"{settings.max_examples} examples per operation, stop at the first failure ...",
+        f"Fuzzing {len(names)} server(s) ({suite}), {settings.workers} at a time: seed "
+        f"{settings.seed}, {settings.max_examples} examples per operation, stop at the first "
+        "failure ...",
         flush=True,
     )
     started = time.monotonic()
@@ -178,16 +209,23 @@ def main() -> int:
         "seed": settings.seed,
         "max_examples": settings.max_examples,
         "variants": [asdict(outcome) for outcome in outcomes],
-        "caught": sum(1 for outcome in outcomes if outcome.caught and outcome.variant != CONTROL),
-        "total": len(settings.variants),
+        "suite": suite,
+        "caught": sum(1 for outcome in outcomes if outcome.caught and not outcome.conforming),
+        "total": sum(1 for outcome in outcomes if not outcome.conforming),
+        "conforming_passed": sum(
+            1 for outcome in outcomes if outcome.conforming and outcome.as_expected
+        ),
+        "conforming_total": sum(1 for outcome in outcomes if outcome.conforming),
         "not_as_expected": missed,
     }
-    path = settings.reports / "zoo-summary.json"
+    path = settings.reports / SUMMARIES[suite]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    caught = document["caught"]
-    total = len(settings.variants)
-    print(f"\n{caught} of {total} variants caught in {seconds:.0f} s; reports in {path}")
+    print(
+        f"\n{document['caught']} of {document['total']} bug variants caught, "
+        f"{document['conforming_passed']} of {document['conforming_total']} conforming servers "
+        f"passed, in {seconds:.0f} s; reports in {path}"
+    )
     if missed:
         print(f"NOT AS EXPECTED: {', '.join(missed)} (see {settings.reports / 'zoo'}/<variant>/)")
         return 1

@@ -12,15 +12,16 @@ import threading
 import time
 from typing import TYPE_CHECKING, Any
 
-import jsonschema
 import schemathesis
 from schemathesis.openapi.checks import RejectedPositiveData
 
+from contract.patterns import EcmaValidator
 from fuzzing import checks  # noqa: F401 (importing it registers the custom checks)
-from fuzzing.checks.runs import reference_refusal
+from fuzzing.checks.runs import created_route, reference_refusal
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, exchange_of, route_of
 from fuzzing.ledger import LEDGER
 from fuzzing.spec import REFERENCE, contract
+from fuzzing.workers import serialize_ast_parsing
 
 if TYPE_CHECKING:
     from schemathesis import HookContext, Response
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 
 STATUS_LOG_ENV = "FUZZ_STATUS_LOG"
 _log_lock = threading.Lock()
+serialize_ast_parsing()  # several workers share this process (fuzzing.workers)
 # Add run names the new run only in `Location`, and schemathesis infers links from `Location`
 # only towards GET operations, which this API lacks. This link, added to the harness's copy of
 # the spec (openapi.yaml stays as it is), lets the stateful phase update the run it just added.
@@ -102,7 +104,7 @@ def filter_failure(
     declared = contract().header_parameters(operation_id)
     for name, value in (case.headers or {}).items():
         schema = declared.get(name.lower())
-        if schema is not None and not jsonschema.Draft202012Validator(schema).is_valid(str(value)):
+        if schema is not None and not EcmaValidator(schema).is_valid(str(value)):
             return False
     return True
 
@@ -119,11 +121,12 @@ def after_call(context: HookContext, case: Case[Any], response: Response) -> Non
             # A created run updated by schemathesis itself: the add-then-update chain ran.
             chained = LEDGER.was_created(route.base_url, route.target)
             if exchange.status == 200 and isinstance(run, dict):
-                LEDGER.record(route.base_url, route.target, run)
+                LEDGER.record(route.base_url, route.target, run, exchange.response_header("etag"))
         elif route.operation == ADD_RUN and exchange.status == 204:
-            created = exchange.location_route
-            if created is not None and created.operation == UPDATE_RUN:
+            created, _ = created_route(exchange, route)
+            if created is not None:
                 LEDGER.note_created(route.base_url, route.target, created.target)
+    LEDGER.finish(case.id)
     _log_status(case, exchange.status, chained)
 
 

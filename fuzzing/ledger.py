@@ -11,7 +11,8 @@ import functools
 import json
 import os
 import threading
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 from typing import Any
 
 import httpx
@@ -32,10 +33,11 @@ def read_body() -> bytes:
 
 @dataclass(frozen=True)
 class Reading:
-    """The answer to a no-op PATCH: the status and, on 200, the run."""
+    """The answer to a no-op PATCH: the status and, on 200, the run and its `ETag`."""
 
     status: int
     run: dict[str, Any] | None
+    etag: str | None = None
 
 
 def read_run(
@@ -66,7 +68,7 @@ def read_run(
         except ValueError:
             parsed = None
         run = parsed if isinstance(parsed, dict) else None
-    return Reading(status=response.status_code, run=run)
+    return Reading(status=response.status_code, run=run, etag=response.headers.get("etag"))
 
 
 LinkKey = tuple[str, str, str]
@@ -76,37 +78,54 @@ _SNAPSHOTS_KEPT = 4096
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What the ledger knew of a request's target just before the request was sent."""
+    """What the ledger knew of a request's target just before the request was sent.
+
+    `etag` is the `ETag` that came with `state`, when one did. `contended`: another request to
+    the same run was under way while this one was (several workers), so `state` may not be
+    what this request changed; rules that compare with it skip.
+    """
 
     known: bool
     state: dict[str, Any] | None
     etag: str | None = None
     """The run's `ETag` as last seen, where the mode keeps it (the passive observer does)."""
+    contended: bool = False
 
 
 class RunLedger:
     """Last known state of each run and the runs known to exist; safe to share between threads.
 
-    Everything is kept per base URL, so that one process can fuzz several servers in turn.
+    Everything is kept per base URL, so that one process can fuzz several servers in turn. With
+    several workers, two requests may change one run at once: each request's snapshot notes
+    whether another to the same run was under way meanwhile, and then holds no state to compare.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._states: dict[tuple[str, RunKey], dict[str, Any]] = {}
+        self._etags: dict[tuple[str, RunKey], str] = {}
         self._known: set[tuple[str, RunKey]] = set()
         self._created: set[tuple[str, RunKey]] = set()
         self._links: set[tuple[str, LinkKey]] = set()
-        self._snapshots: dict[str, Snapshot] = {}
+        self._snapshots: dict[str, tuple[Snapshot, tuple[str, RunKey], int]] = {}
+        self._started: Counter[tuple[str, RunKey]] = Counter()
+        self._under_way: Counter[tuple[str, RunKey]] = Counter()
 
     def state(self, base_url: str, key: RunKey) -> dict[str, Any] | None:
         with self._lock:
             state = self._states.get((base_url, key))
             return dict(state) if state is not None else None
 
-    def record(self, base_url: str, key: RunKey, state: dict[str, Any]) -> None:
-        """Remember the state a 200 answer showed; a run seen is a run that exists."""
+    def record(
+        self, base_url: str, key: RunKey, state: dict[str, Any], etag: str | None = None
+    ) -> None:
+        """Remember the state (and `ETag`) a 200 answer showed; a run seen is one that exists."""
         with self._lock:
             self._states[(base_url, key)] = dict(state)
+            if etag is None:
+                self._etags.pop((base_url, key), None)
+            else:
+                self._etags[(base_url, key)] = etag
             self._known.add((base_url, key))
 
     def note_created(self, base_url: str, parent: RunKey, key: RunKey) -> None:
@@ -144,27 +163,60 @@ class RunLedger:
         that creates runs on PATCH would create it, and hide the very bug looked for.
         """
         known = self.target_is_known(route)
+        place = (route.base_url, route.target)
         state = None
         if known and route.operation != ADD_RUN:
-            state = self.state(route.base_url, route.target)
+            state = self.state(*place)
             if state is None:
-                state = self.refresh(route.base_url, route.target).run
-        snapshot = Snapshot(known=known, state=state)
+                state = self.refresh(*place).run
         with self._lock:
+            snapshot = Snapshot(
+                known=known,
+                state=state,
+                etag=self._etags.get(place) if state is not None else None,
+                contended=self._under_way[place] > 0,
+            )
+            self._started[place] += 1
+            self._under_way[place] += 1
             if len(self._snapshots) >= _SNAPSHOTS_KEPT:
                 self._snapshots.pop(next(iter(self._snapshots)))
-            self._snapshots[request_id] = snapshot
+            self._snapshots[request_id] = (snapshot, place, self._started[place])
         return snapshot
 
-    def snapshot(self, request_id: str) -> Snapshot | None:
+    def finish(self, request_id: str) -> None:
+        """Request `request_id` was answered: it no longer contends with later ones."""
         with self._lock:
-            return self._snapshots.get(request_id)
+            noted = self._snapshots.get(request_id)
+            if noted is not None and self._under_way[noted[1]] > 0:
+                self._under_way[noted[1]] -= 1
+
+    def disturbed(self, request_id: str, base_url: str, key: RunKey) -> bool:
+        """Whether another request to run `key` was under way while request `request_id` was,
+        or began since (up to now: a check's read after the answer counts too)."""
+        with self._lock:
+            noted = self._snapshots.get(request_id)
+            if noted is None or noted[1] != (base_url, key):
+                return False
+            snapshot, place, started = noted
+            return snapshot.contended or self._started[place] != started
+
+    def snapshot(self, request_id: str) -> Snapshot | None:
+        """What was known before request `request_id`; no state if another request to the same
+        run was under way meanwhile (its changes and this one's cannot be told apart)."""
+        with self._lock:
+            noted = self._snapshots.get(request_id)
+            if noted is None:
+                return None
+            snapshot, place, started = noted
+            if snapshot.contended or self._started[place] != started:
+                return replace(snapshot, state=None, etag=None, contended=True)
+            return snapshot
 
     def refresh(self, base_url: str, key: RunKey) -> Reading:
         """Read `key` from the target and remember what came back."""
         reading = read_run(base_url, key)
         if reading.run is not None:
-            self.record(base_url, key, reading.run)
+            self.record(base_url, key, reading.run, reading.etag)
         return reading
 
 

@@ -170,8 +170,8 @@ def schemathesis_failures(paths: ReportPaths, started: float) -> list[Failure]:
     return list(failures.values())
 
 
-def probe_failures(outcomes: list[ProbeOutcome], offsets: dict[str, float]) -> list[Failure]:
-    """The probes' findings as failures; `offsets`: each probe's end, in seconds from the start."""
+def probe_failures(outcomes: list[ProbeOutcome], started: float) -> list[Failure]:
+    """The probes' findings as failures, each timed from `started` (epoch seconds)."""
     return [
         Failure(
             check=finding.check,
@@ -179,7 +179,7 @@ def probe_failures(outcomes: list[ProbeOutcome], offsets: dict[str, float]) -> l
             operation=finding.message.splitlines()[1] if "\n" in finding.message else "",
             message=finding.message,
             curl=finding.curl,
-            seconds=offsets.get(outcome.name),
+            seconds=max(0.0, finding.at - started),
         )
         for outcome in outcomes
         for finding in outcome.findings

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,9 +33,12 @@ def local_target(command: Sequence[str], log: Path) -> Iterator[Target]:
         # Any answer under `/beta` will do: the server is listening and routing (a zoo variant
         # may break any other page).
         service = Service("server", full, port=port, log_path=log, env=env, ready_path="/beta")
-        with service as server:
+        with service as server, ThreadPoolExecutor(max_workers=2) as pool:
+            # Each token is a process of its own; minted side by side, they cost one start.
+            token = pool.submit(mint_token, state_dir)
+            weak = pool.submit(mint_token, state_dir, permission=False)
             yield Target(
                 base_url=f"{server.root_url}/beta",
-                token=mint_token(state_dir),
-                token_no_permission=mint_token(state_dir, permission=False),
+                token=token.result(),
+                token_no_permission=weak.result(),
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import jsonschema
 
 from contract.loading import load_document
+from contract.patterns import EcmaValidator
 from contract.refs import registry, resolve, uri_of
 
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
@@ -40,6 +41,11 @@ class Contract:
     """The parts of the spec the checks need, read once."""
 
     document: dict[str, Any]
+    # Validators are costly to build (a registry of the whole document each); checks ask for
+    # the same few on every response.
+    _validators: dict[tuple[str, ...], jsonschema.protocols.Validator] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     def schema(self, name: str) -> dict[str, Any]:
         schema: dict[str, Any] = self.document["components"]["schemas"][name]
@@ -106,14 +112,24 @@ class Contract:
         return frozenset(self.schema("runStatus")["enum"]) - self.input_statuses
 
     @property
+    def response_statuses_up_to_sentinel(self) -> frozenset[str]:
+        """The `runStatus` members up to `unknownFutureValue`: what a caller that did not send
+        `Prefer: include-unknown-enum-members` may get (D5, D20)."""
+        members = [str(member) for member in self.schema("runStatus")["enum"]]
+        sentinels = sorted(self.sentinel_statuses, key=members.index)
+        return frozenset(members[: members.index(sentinels[-1]) + 1] if sentinels else members)
+
+    @property
     def max_body_bytes(self) -> int:
         value: int = self.document["info"]["x-max-request-body-bytes"]
         return value
 
     @property
     def run_odata_type(self) -> str:
-        """A run's `@odata.type`: may be left out, and when present is this (its `default`)."""
-        value: str = self.schema("run")["properties"]["@odata.type"]["default"]
+        """A run's `@odata.type`: may be left out, and when present is this (its `default`; a
+        `const` in specs before 2.0.0)."""
+        schema = self.schema("run")["properties"]["@odata.type"]
+        value: str = schema.get("const", schema.get("default"))
         return value
 
     def is_entity_id(self, value: str) -> bool:
@@ -125,9 +141,68 @@ class Contract:
         urls = [str(server.get("url", "")) for server in self.document.get("servers", [])]
         return [url.rstrip("/") for url in urls if "://" in url]
 
+    def _operation(self, operation_id: str) -> tuple[dict[str, Any], tuple[str, ...]]:
+        for path, item in self.document["paths"].items():
+            for method, operation in item.items():
+                if isinstance(operation, dict) and operation.get("operationId") == operation_id:
+                    return operation, ("paths", path, method)
+        raise KeyError(operation_id)
+
+    def response(self, operation_id: str, status: int) -> dict[str, Any] | None:
+        """The response `operation_id` documents for `status` (`$ref`s followed), or None."""
+        operation, pointer = self._operation(operation_id)
+        declared = operation.get("responses", {}).get(str(status))
+        if declared is None:
+            return None
+        target: dict[str, Any] = resolve(
+            self.document, declared, (*pointer, "responses", str(status)), strict=True
+        )[0]
+        return target
+
+    def response_validator(
+        self, operation_id: str, status: int
+    ) -> jsonschema.protocols.Validator | None:
+        """A validator of the JSON body `operation_id` documents for `status`, or None."""
+        key = ("response", operation_id, str(status))
+        if key not in self._validators:
+            found = self._response_validator(operation_id, status)
+            if found is None:
+                return None
+            self._validators[key] = found
+        return self._validators[key]
+
+    def _response_validator(
+        self, operation_id: str, status: int
+    ) -> jsonschema.protocols.Validator | None:
+        operation, pointer = self._operation(operation_id)
+        declared = operation.get("responses", {}).get(str(status))
+        if declared is None:
+            return None
+        response, at = resolve(
+            self.document, declared, (*pointer, "responses", str(status)), strict=True
+        )
+        if "application/json" not in response.get("content", {}):
+            return None
+        return EcmaValidator(
+            {"$ref": uri_of((*at, "content", "application/json", "schema"))},
+            registry=registry(self.document),
+            format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,
+        )
+
+    def header_schema(self, name: str) -> dict[str, Any]:
+        """The schema of response header `name` (a component of `components.headers`)."""
+        schema: dict[str, Any] = self.document["components"]["headers"][name].get("schema", {})
+        return schema
+
     def validator(self, schema_name: str) -> jsonschema.protocols.Validator:
         """A validator for one of the spec's component schemas, `$ref`s resolved in the spec."""
-        return jsonschema.Draft202012Validator(
+        key = ("schema", schema_name)
+        if key not in self._validators:
+            self._validators[key] = self._schema_validator(schema_name)
+        return self._validators[key]
+
+    def _schema_validator(self, schema_name: str) -> jsonschema.protocols.Validator:
+        return EcmaValidator(
             {"$ref": uri_of(("components", "schemas", schema_name))},
             registry=registry(self.document),
             format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER,

@@ -12,7 +12,7 @@ import re
 _PATTERN = re.compile(
     r"^(?P<year>[0-9]{4})-(?P<month>[0-9]{2})-(?P<day>[0-9]{2})"
     r"T(?P<hour>[0-9]{2}):(?P<minute>[0-9]{2}):(?P<second>[0-9]{2})"
-    r"(?:[.](?P<fraction>[0-9]+))?(?P<offset>Z|[+-][0-9]{2}:[0-9]{2})$"
+    r"(?:[.](?P<fraction>[0-9]+))?(?P<offset>Z|[+-][0-9]{2}:[0-9]{2})"
 )
 _TICKS_PER_SECOND = 10_000_000
 _MAX_FRACTION_DIGITS = 7
@@ -39,7 +39,7 @@ def ticks(value: str) -> int | None:
     More than seven fractional digits cannot be kept exactly, so such a value counts as invalid
     rather than being rounded.
     """
-    match = _PATTERN.match(value)
+    match = _PATTERN.fullmatch(value)
     if match is None:
         return None
     year, month, day = (int(match.group(name)) for name in ("year", "month", "day"))
@@ -66,5 +66,5 @@ def ticks(value: str) -> int | None:
 
 def is_utc(value: str) -> bool:
     """Whether `value` is written in UTC with a `Z`, as the service returns times."""
-    match = _PATTERN.match(value)
+    match = _PATTERN.fullmatch(value)
     return match is not None and match.group("offset") == "Z"

@@ -267,6 +267,10 @@ class _PathEndpoint:
         self.allow = ", ".join(sorted(by_method))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if b"%2f" in (scope.get("raw_path") or b"").lower():
+            # Ids hold no `/` (D11). Routing reads the decoded path, where an encoded one would
+            # split an id and name another resource: such a path names none.
+            raise HTTPException(404)
         request = Request(scope, receive)
         handler = self.by_method.get(request.method)
         if handler is None:

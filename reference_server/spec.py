@@ -19,11 +19,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import FormatChecker
 from referencing import Registry
 from rfc3339_validator import validate_rfc3339  # type: ignore[import-untyped]
 
 from contract.loading import load_document
+from contract.patterns import EcmaValidator
 from contract.refs import Pointer, UnresolvableRefError, registry, resolve, uri_of
 from reference_server.checker import Checker, compiled
 from reference_server.schema_inline import NotInlinableError, inlined
@@ -37,7 +38,10 @@ def _format_checker() -> FormatChecker:
 
     @checker.checks("date-time")
     def _date_time(value: object) -> bool:
-        return not isinstance(value, str) or bool(validate_rfc3339(value))
+        # rfc3339_validator's `$` lets a final newline through, like Python's (contract.patterns).
+        return not isinstance(value, str) or (
+            bool(validate_rfc3339(value)) and not value.endswith("\n")
+        )
 
     @checker.checks("uuid", raises=ValueError)
     def _uuid(value: object) -> bool:
@@ -141,7 +145,7 @@ class Spec:
             schema = inlined(self.document, pointer)
         except NotInlinableError:
             schema = {"$ref": uri_of(pointer)}
-        full = Draft202012Validator(schema, registry=self._registry, format_checker=self._checker)
+        full = EcmaValidator(schema, registry=self._registry, format_checker=self._checker)
         return Checker(full, compiled(schema, self._checker))
 
     def _deref(self, node: Any, pointer: Pointer) -> tuple[Any, Pointer]:

@@ -8,6 +8,8 @@ in `@odata.etag` where it has one, and may add instance annotations (Graph sends
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from bug_zoo.asgi import Call, Request, Response, rewriting
 from bug_zoo.catalog import Variant
@@ -39,8 +41,16 @@ async def handle(request: Request, call: Call) -> Response:
     return response.with_json({**annotations, **run})
 
 
+def annotations_allowed(spec: Mapping[str, Any]) -> bool:
+    """Whether `spec`'s run takes members whose names hold `@` beside its properties."""
+    run = spec["components"]["schemas"]["run"]
+    return run.get("additionalProperties", True) is not False or bool(run.get("patternProperties"))
+
+
 VARIANT = Variant(
     name="odata_annotations",
-    bug="none (conforming): runs carry @odata.context, @odata.etag and @microsoft.graph.tips",
+    bug="none: runs carry @odata.context, @odata.etag and @microsoft.graph.tips",
     middleware=rewriting(handle),
+    covers=("D18", "response:run:closed"),
+    conforms_to=annotations_allowed,
 )

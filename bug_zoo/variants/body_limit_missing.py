@@ -25,4 +25,5 @@ VARIANT = Variant(
     name="body_limit_missing",
     bug="bodies over 64 KiB are accepted (no 413)",
     settings=build,
+    covers=("D10", "body:size", "status:*:413"),
 )

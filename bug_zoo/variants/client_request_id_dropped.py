@@ -15,4 +15,5 @@ VARIANT = Variant(
     name="client_request_id_dropped",
     bug="`client-request-id` is not echoed",
     middleware=rewriting(handle),
+    covers=("header:client-request-id",),
 )

@@ -20,4 +20,9 @@ VARIANT = Variant(
     name="drops_null_properties",
     bug="null properties (required ones too) are left out of the run",
     middleware=rewriting(handle),
+    covers=(
+        "response:run:required",
+        "response:run.endDateTime:nullability",
+        "response:run.blockingError:nullability",
+    ),
 )

@@ -18,4 +18,5 @@ VARIANT = Variant(
     name="if_match_ignored",
     bug="a stale `If-Match` is applied (lost update), not 412",
     store=IgnoringStore,
+    covers=("D12", "status:update*:412"),
 )

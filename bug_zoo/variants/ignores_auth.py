@@ -12,4 +12,5 @@ VARIANT = Variant(
     name="ignores_auth",
     bug="requests without a valid token are served",
     middleware=served_as_dev_user(401),
+    covers=("D6", "status:*:401"),
 )

@@ -18,4 +18,5 @@ VARIANT = Variant(
     name="invalid_enum_accepted",
     bug="a `status` outside the enum is accepted",
     middleware=rewriting(status_accepted(_outside_the_enum)),
+    covers=("request:runStatusInput:enum",),
 )

@@ -25,4 +25,5 @@ VARIANT = Variant(
     name="link_ignores_flow",
     bug="a reference to a run of another flow links this flow's run of that id (204, not 400)",
     middleware=rewriting(handle),
+    covers=("D17", "status:addRun:400"),
 )

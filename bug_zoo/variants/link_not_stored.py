@@ -19,4 +19,5 @@ VARIANT = Variant(
     name="link_not_stored",
     bug="a reference is answered 204 but the run is never linked",
     store=ForgetfulStore,
+    covers=("D17", "status:addRun:204"),
 )

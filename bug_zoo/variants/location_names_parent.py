@@ -21,4 +21,5 @@ VARIANT = Variant(
     name="location_names_parent",
     bug="`Location` names the parent run, not the one created",
     middleware=rewriting(handle),
+    covers=("D1", "header:Location"),
 )

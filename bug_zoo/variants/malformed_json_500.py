@@ -23,4 +23,5 @@ VARIANT = Variant(
     name="malformed_json_500",
     bug="malformed JSON answers 500 (plain text), not 400",
     middleware=rewriting(handle),
+    covers=("D15", "status:*:400"),
 )

@@ -44,4 +44,5 @@ VARIANT = Variant(
     name="no_content_with_body",
     bug="204 No Content announces a JSON body",
     middleware=build,
+    covers=("D1", "status:addRun:204"),
 )

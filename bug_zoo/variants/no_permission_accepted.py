@@ -12,4 +12,5 @@ VARIANT = Variant(
     name="no_permission_accepted",
     bug="a token without the permission may write",
     middleware=served_as_dev_user(403),
+    covers=("D6", "status:*:403"),
 )

@@ -24,4 +24,5 @@ VARIANT = Variant(
     name="partial_apply",
     bug="a refused PATCH still writes its valid properties",
     middleware=rewriting(handle),
+    covers=("status:update*:400",),
 )

@@ -19,4 +19,5 @@ VARIANT = Variant(
     name="patch_resets_unsent",
     bug="PATCH resets `endDateTime` and `blockingError` when they are not sent",
     middleware=rewriting(handle),
+    covers=("D3",),
 )

@@ -15,4 +15,5 @@ VARIANT = Variant(
     name="sentinel_accepted",
     bug="`unknownFutureValue` is accepted in requests",
     middleware=rewriting(status_accepted(_is_sentinel)),
+    covers=("D5", "request:runStatusInput:enum"),
 )

@@ -27,4 +27,5 @@ VARIANT = Variant(
     name="stack_trace_in_errors",
     bug="400 messages carry a stack trace and server paths",
     middleware=rewriting(handle),
+    covers=("D8",),
 )

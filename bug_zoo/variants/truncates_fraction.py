@@ -30,4 +30,5 @@ VARIANT = Variant(
     name="truncates_fraction",
     bug="times keep 6 fractional digits, not 7",
     middleware=rewriting(handle),
+    covers=("D9",),
 )

@@ -36,4 +36,5 @@ VARIANT = Variant(
     name="unknown_id_upserted",
     bug="PATCH on an id never created creates it (200, not 404)",
     store=UpsertingStore,
+    covers=("status:*:404",),
 )

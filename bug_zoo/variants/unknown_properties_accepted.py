@@ -20,4 +20,5 @@ VARIANT = Variant(
     name="unknown_properties_accepted",
     bug="unknown properties (and `id`) are ignored, not refused",
     middleware=rewriting(handle),
+    covers=("D7", "request:runCreate:closed", "request:runUpdate:closed"),
 )

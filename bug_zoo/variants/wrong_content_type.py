@@ -17,4 +17,5 @@ VARIANT = Variant(
     name="wrong_content_type",
     bug="200 responses say `Content-Type: text/plain`",
     middleware=rewriting(handle),
+    covers=("status:update*:200",),
 )

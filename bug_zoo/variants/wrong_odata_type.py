@@ -22,4 +22,5 @@ VARIANT = Variant(
     name="wrong_odata_type",
     bug="runs come back as `#microsoft.graph.run`, not `#microsoft.graph.industryData.run`",
     middleware=rewriting(handle),
+    covers=("D4", "D18"),
 )

@@ -40,11 +40,13 @@ class Verdict:
 
 @dataclass(frozen=True)
 class ContractCheck:
-    """A registered rule, its name, and what it needs besides the exchange."""
+    """A registered rule, its name, what it needs besides the exchange, and the contract rules
+    (ids of the rule table, `fnmatch` patterns allowed) it would fail on if a server broke them."""
 
     name: str
     rule: Rule
     needs: frozenset[Need]
+    covers: tuple[str, ...] = ()
 
     @property
     def summary(self) -> str:
@@ -70,16 +72,17 @@ CHECKS: dict[str, ContractCheck] = {}
 """Every registered check by name, in the order they were registered (and so run)."""
 
 
-def contract_check(*needs: Need) -> Callable[[Rule], ContractCheck]:
+def contract_check(*needs: Need, covers: Iterable[str] = ()) -> Callable[[Rule], ContractCheck]:
     """Register the decorated rule under its function's name; `needs`: what it uses beyond the
-    exchange (none, `Need.LEDGER`, `Need.ACTIVE_READ`), so each mode knows whether it can run it.
+    exchange (none, `Need.LEDGER`, `Need.ACTIVE_READ`), so each mode knows whether it can run it;
+    `covers`: the ids of the rule table it judges (`python -m bug_zoo.rule_table`).
     """
 
     def register(rule: Rule) -> ContractCheck:
         name = rule.__name__
         if name in CHECKS and CHECKS[name].rule.__module__ != rule.__module__:
             raise ValueError(f"a check named {name!r} is already registered")
-        check = ContractCheck(name=name, rule=rule, needs=frozenset(needs))
+        check = ContractCheck(name=name, rule=rule, needs=frozenset(needs), covers=tuple(covers))
         register_with_schemathesis(check)
         CHECKS[name] = check
         return check

@@ -32,7 +32,7 @@ _LEAK_PATTERNS = (
 )
 
 
-@contract_check()
+@contract_check(covers=("D1", "status:addRun:204"))
 def no_body_on_204(evidence: Evidence) -> None:
     """A 204 carries no content (RFC 9110 §15.3.5), and so no length or media type of one."""
     exchange = evidence.exchange
@@ -50,7 +50,7 @@ def no_body_on_204(evidence: Evidence) -> None:
     fail("204 No Content with a body", exchange, problems)
 
 
-@contract_check()
+@contract_check(covers=("D8", "status:*:4*", "status:*:5*", "response:OData*"))
 def errors_are_odata(evidence: Evidence) -> None:
     """Every 4xx and 5xx is a Graph OData error, sent as JSON."""
     exchange = evidence.exchange
@@ -74,7 +74,7 @@ def errors_are_odata(evidence: Evidence) -> None:
     fail(f"{exchange.status} is not an OData error", exchange, problems)
 
 
-@contract_check()
+@contract_check(covers=("D8", "header:request-id", "header:client-request-id"))
 def request_ids(evidence: Evidence) -> None:
     """Every response has a `request-id` (a UUID) and echoes the caller's `client-request-id`."""
     exchange = evidence.exchange
@@ -97,7 +97,7 @@ def request_ids(evidence: Evidence) -> None:
     fail("Request ids missing", exchange, problems)
 
 
-@contract_check()
+@contract_check(covers=("D4", "D18", "response:run.@odata.type:*"))
 def run_odata_type_valid(evidence: Evidence) -> None:
     """A run in a response has no `@odata.type` (OData's minimal metadata), or the run type.
 
@@ -128,7 +128,7 @@ def _strings(value: Any) -> list[str]:
     return []
 
 
-@contract_check()
+@contract_check(covers=("D8", "status:*:500"))
 def no_internal_leaks(evidence: Evidence) -> None:
     """No error body shows a stack trace, an exception name or a path on the server.
 

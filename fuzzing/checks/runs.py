@@ -16,12 +16,12 @@ from fuzzing.checks.base import READ_NOTE, fail, sent_object, update_route
 from fuzzing.checks.evidence import Evidence, Need
 from fuzzing.checks.registry import contract_check
 from fuzzing.comparison import mismatches, properties, short, unchanged
-from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, Route, route_of
+from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, Exchange, Route, route_of
 from fuzzing.retry import TRANSIENT
 from fuzzing.spec import REFERENCE, contract
 
 
-@contract_check()
+@contract_check(covers=("D9", "D15", "status:update*:200", "request:runUpdate.*:nullability"))
 def patch_echoes_request(evidence: Evidence) -> None:
     """A 200 to Update run holds every property as it was sent: nothing dropped or altered."""
     exchange = evidence.exchange
@@ -40,9 +40,12 @@ def patch_echoes_request(evidence: Evidence) -> None:
     fail("The updated run does not hold what was sent", exchange, problems)
 
 
-@contract_check(Need.LEDGER)
+@contract_check(Need.LEDGER, covers=("D3", "status:update*:200"))
 def patch_keeps_unsent(evidence: Evidence) -> None:
-    """A 200 to Update run leaves every property it was not sent as it was before."""
+    """A 200 to Update run leaves every property it was not sent as it was before.
+
+    Annotations (`@odata.etag` and the like) are not properties: they may change with any answer.
+    """
     exchange = evidence.exchange
     sent = sent_object(exchange)
     run = exchange.response_json
@@ -70,9 +73,13 @@ def patch_keeps_unsent(evidence: Evidence) -> None:
     fail("Update run changed properties it was not sent", exchange, problems)
 
 
-@contract_check(Need.LEDGER, Need.ACTIVE_READ)
+@contract_check(
+    Need.LEDGER,
+    Need.ACTIVE_READ,
+    covers=("D12", "status:update*:400", "status:update*:412", "status:update*:413"),
+)
 def rejected_request_changed_nothing(evidence: Evidence) -> None:
-    """A refused update leaves the run exactly as it was: nothing is partly applied."""
+    """A refused update leaves the run's properties exactly as they were: nothing partly applied."""
     exchange = evidence.exchange
     route = update_route(exchange)
     if route is None or exchange.status < 400:
@@ -90,25 +97,48 @@ def rejected_request_changed_nothing(evidence: Evidence) -> None:
             [f"the run answered {after.status} afterwards, 200 before"],
         )
         return
-    before, now = properties(before), properties(after.run)
     problems = []
-    for name in sorted(set(before) | set(now)):
+    was, now = properties(before), properties(after.run)
+    for name in sorted(set(was) | set(now)):
         if name not in now:
-            problems.append(f"`{name}` is gone (was {short(before[name])})")
-        elif name not in before:
+            problems.append(f"`{name}` is gone (was {short(was[name])})")
+        elif name not in was:
             problems.append(f"`{name}` appeared: {short(now[name])}")
-        elif not unchanged(name, before[name], now[name]):
-            problems.append(f"`{name}` changed from {short(before[name])} to {short(now[name])}")
+        elif not unchanged(name, was[name], now[name]):
+            problems.append(f"`{name}` changed from {short(was[name])} to {short(now[name])}")
     title = f"The request was refused with {exchange.status}, yet changed the run"
     fail(title, exchange, problems, READ_NOTE)
 
 
-@contract_check(Need.ACTIVE_READ)
+def created_route(exchange: Exchange, added: Route) -> tuple[Route | None, str]:
+    """The run that Add run's `Location` names, to be read at the base the request used; or
+    None and why `Location` names no run that Add run can have created.
+
+    `Location` may name the run by its path in the flow or through the process it was added to
+    (`.../runs/{runId}/process/runs/{newId}`), absolute under any host (the spec's own example
+    names graph.microsoft.com), but under the base path the request used.
+    """
+    named = exchange.location_route
+    if named is None or named.operation == ADD_RUN:
+        return None, "it names no run"
+    if named.flow != added.flow:
+        return None, f"it names a run of flow {named.flow!r}, not of {added.flow!r}"
+    if named.operation == UPDATE_PROCESS_RUN and named.run != added.run:
+        return None, (
+            f"it names the run through the process of run {named.run!r}, while the run was "
+            f"added to the process of run {added.run!r}"
+        )
+    if urlsplit(named.base_url).path != urlsplit(added.base_url).path:
+        return None, f"it is not under the base path of the request ({added.base_url})"
+    return replace(named, base_url=added.base_url), ""
+
+
+@contract_check(Need.ACTIVE_READ, covers=("D1", "status:addRun:204", "header:Location"))
 def created_run_holds_request(evidence: Evidence) -> None:
     """A 204 to Add run names the new run in `Location`, and that run holds what was sent.
 
-    Whether `Location` names a run in the same flow is judged from the exchange alone; only what
-    the run holds needs a read.
+    Whether `Location` names a run of the same flow is judged from the exchange alone; only what
+    the run holds needs a read (through the path `Location` gives).
     """
     exchange = evidence.exchange
     route = exchange.route
@@ -118,12 +148,13 @@ def created_run_holds_request(evidence: Evidence) -> None:
     if REFERENCE in sent:
         return  # a link, not a creation: `linked_run_reachable` judges it
     location = exchange.location
-    created = exchange.location_route
-    if location is None or created is None or created.operation != UPDATE_RUN:
-        fail("Add run did not name a run", exchange, [f"`Location` is {location!r}"])
-        return
-    if created.flow != route.flow:
-        fail("Add run named a run elsewhere", exchange, [f"`Location` is {location!r}"])
+    created, why = created_route(exchange, route)
+    if location is None or created is None:
+        fail(
+            "Add run did not name a run",
+            exchange,
+            [f"`Location` is {location!r}: {why or 'none'}"],
+        )
         return
     reading = evidence.read(created)
     if reading.run is None:
@@ -134,7 +165,7 @@ def created_run_holds_request(evidence: Evidence) -> None:
         )
         return
     problems = []
-    if reading.run.get("id") != created.run:
+    if reading.run.get("id") != created.target[1]:
         problems.append(f"the run at {location!r} has id {reading.run.get('id')!r}")
     expected = {"endDateTime": None, "blockingError": None, **sent}
     problems += mismatches(
@@ -143,7 +174,7 @@ def created_run_holds_request(evidence: Evidence) -> None:
     fail("The created run does not hold what was sent", exchange, problems, READ_NOTE)
 
 
-@contract_check(Need.ACTIVE_READ)
+@contract_check(Need.ACTIVE_READ, covers=("D17", "status:addRun:204", "header:Location"))
 def linked_run_reachable(evidence: Evidence) -> None:
     """A 204 to Add run with a reference linked the run it names: a run of the same flow at this
     service, not the parent itself, named again by `Location`, and now in the parent's process.
@@ -207,7 +238,7 @@ def reference_refusal(route: Route, url: str) -> str | None:
     return None
 
 
-@contract_check(Need.LEDGER)
+@contract_check(Need.LEDGER, covers=("status:*:404",))
 def unknown_id_not_upserted(evidence: Evidence) -> None:
     """A run (or process link) that was never created is 404: never created on the fly."""
     exchange = evidence.exchange
@@ -225,7 +256,7 @@ def unknown_id_not_upserted(evidence: Evidence) -> None:
     )
 
 
-@contract_check()
+@contract_check(covers=("D1", "header:Location"))
 def location_names_new_run(evidence: Evidence) -> None:
     """A 204 to Add run names in `Location` the run it added, never the run whose process grew."""
     exchange = evidence.exchange

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import schemathesis
 
-from fuzzing.checks.evidence import Evidence, NeedUnmetError, Reader
+from fuzzing.checks.evidence import Evidence, Need, NeedUnmetError, Reader
 from fuzzing.exchange import Exchange, Route, exchange_of
 from fuzzing.ledger import LEDGER, Reading, read_run
 
@@ -22,14 +22,20 @@ if TYPE_CHECKING:
     from fuzzing.checks.registry import ContractCheck
 
 
-def _reader(exchange: Exchange) -> Reader:
-    """Read a run where its route says, and remember it under the base URL being fuzzed."""
+def _reader(exchange: Exchange, request_id: str) -> Reader:
+    """Read a run where its route says, and remember it under the base URL being fuzzed.
+
+    With several workers, another request to the same run may land while this one's check
+    reads it: then the read shows that request's changes too, and the check is skipped.
+    """
 
     def read(route: Route) -> Reading:
         reading = read_run(route.base_url, route.target, process_of=route.process_of)
         fuzzed = exchange.route
+        if fuzzed is not None and LEDGER.disturbed(request_id, fuzzed.base_url, route.target):
+            raise NeedUnmetError(Need.LEDGER)
         if reading.run is not None and fuzzed is not None:
-            LEDGER.record(fuzzed.base_url, route.target, reading.run)
+            LEDGER.record(fuzzed.base_url, route.target, reading.run, reading.etag)
         return reading
 
     return read
@@ -38,7 +44,7 @@ def _reader(exchange: Exchange) -> Reader:
 def evidence_of(response: Response, case: Case[Any]) -> Evidence:
     """The exchange schemathesis recorded, the ledger's snapshot before it, and a reader."""
     exchange = exchange_of(response)
-    return Evidence(exchange, before=LEDGER.snapshot(case.id), reader=_reader(exchange))
+    return Evidence(exchange, before=LEDGER.snapshot(case.id), reader=_reader(exchange, case.id))
 
 
 def register_with_schemathesis(check: ContractCheck) -> None:

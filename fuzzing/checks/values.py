@@ -8,7 +8,7 @@ from fuzzing.checks.registry import contract_check
 from fuzzing.spec import contract
 
 
-@contract_check()
+@contract_check(covers=("D7", "request:*:closed"))
 def unknown_properties_rejected(evidence: Evidence) -> None:
     """A body with properties the schema does not name (the read-only `id` too) is refused."""
     exchange = evidence.exchange
@@ -25,7 +25,7 @@ def unknown_properties_rejected(evidence: Evidence) -> None:
     fail("Unknown properties accepted", exchange, problems)
 
 
-@contract_check()
+@contract_check(covers=("D5", "request:runStatusInput:enum"))
 def sentinel_status_rejected(evidence: Evidence) -> None:
     """The evolvable-enum sentinel (`unknownFutureValue`) may be returned, never set."""
     exchange = evidence.exchange

@@ -1,46 +1,113 @@
 """Hand-written requests that schemathesis never sends, each with the answer the contract wants.
 
-schemathesis sends only well-formed JSON, pinned ids and its configured token. The probes send
-broken and truncated JSON, other media types, bodies over the size limit (`bodies`), the
-sentinel status, unknown properties and invalid values (`values`), ids that were never created
-(`ids`), missing, forged and under-privileged tokens (`auth`), full-precision times and Add run
-followed by Update run (`updates`), references that link a run, and those the contract refuses
-(`links`), stale `If-Match` values (`preconditions`) and methods a path lacks (`methods`).
-`prober` is what they share: every exchange goes through the custom checks of `fuzzing.checks`,
-and every refused update is followed by a read of the run to see that nothing changed.
+schemathesis sends only well-formed JSON, pinned ids and its configured token. The probes first
+add two runs of their own (`workspace`), then send broken and truncated JSON, other media types,
+bodies over the size limit (`bodies`), the sentinel status, unknown properties and invalid
+values (`values`), values a character away from valid ones (`near_misses`), ids that were never
+created (`ids`), missing, forged and under-privileged tokens (`auth`), full-precision times and
+Add run followed by Update run (`updates`), references that link a run and those the contract
+refuses (`links`), `Prefer` with and without the preference the service knows (`preferences`),
+stale `If-Match` values (`preconditions`) and methods a path lacks (`methods`). `prober` is what
+they share: every exchange goes through the custom checks of `fuzzing.checks`, and every refused
+update is followed by a read of the run to see that nothing changed.
+
+The order puts the probes of few requests first, so that under `FUZZ_FAIL_FAST` no bug waits
+long behind another probe's hundred requests.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
 import httpx
 
-from fuzzing.probes import auth, bodies, ids, links, methods, preconditions, updates, values
+from fuzzing.probes import (
+    auth,
+    bodies,
+    ids,
+    links,
+    methods,
+    near_misses,
+    preconditions,
+    preferences,
+    updates,
+    values,
+    workspace,
+)
 from fuzzing.probes.prober import Finding, Probe, ProbeOutcome, Prober
 from fuzzing.target import Target
 
-__all__ = ["PROBES", "Finding", "ProbeOutcome", "run_probes"]
+__all__ = ["PROBES", "SETUP", "Finding", "Probe", "ProbeOutcome", "ProbeSession", "run_probes"]
+
+SETUP: Probe = workspace.own_runs
+"""Runs first: it makes the runs the other probes change."""
 
 PROBES: tuple[Probe, ...] = (
+    methods.methods,
+    auth.authorization,
+    values.sentinel_status,
+    ids.unknown_ids,
+    preconditions.if_match,
+    preferences.preferences,
+    updates.add_then_update,
+    values.unknown_properties,
     bodies.malformed_json,
+    values.invalid_values,
     bodies.media_types,
     bodies.body_size,
-    values.sentinel_status,
-    values.unknown_properties,
-    values.invalid_values,
-    ids.unknown_ids,
-    auth.authorization,
     updates.round_trip,
-    updates.add_then_update,
     links.references,
-    preconditions.if_match,
-    methods.methods,
+    near_misses.near_misses,
 )
-"""Every probe, in the order they run and are reported."""
+"""Every probe after `SETUP`, in the order they run and are reported."""
 
 _TIMEOUT = 30.0
+
+
+class ProbeSession:
+    """The probes against one target: `prepare()` makes their runs, `run()` sends the rest.
+
+    `stop` ends them between two requests; `on_outcome` hears of each probe as it ends.
+    """
+
+    def __init__(
+        self,
+        target: Target,
+        body_dir: Path,
+        *,
+        stop: threading.Event | None = None,
+        on_outcome: Callable[[ProbeOutcome], None] | None = None,
+    ) -> None:
+        self.client = httpx.Client(timeout=_TIMEOUT)
+        self.prober = Prober(target, self.client, body_dir, stop)
+        self.on_outcome = on_outcome
+        self.outcomes: list[ProbeOutcome] = []
+
+    def _run(self, probe: Probe) -> ProbeOutcome:
+        outcome = self.prober.run(probe)
+        self.outcomes.append(outcome)
+        if self.on_outcome is not None:
+            self.on_outcome(outcome)
+        return outcome
+
+    def prepare(self) -> bool:
+        """Add the probes' own runs; False when that failed (they then use the pinned runs)."""
+        outcome = self._run(SETUP)
+        return not (outcome.findings or outcome.skipped or outcome.stopped)
+
+    def run(self, *, stop_at_first: bool = False) -> list[ProbeOutcome]:
+        """Send every probe; `stop_at_first` stops after the first that finds."""
+        for probe in PROBES:
+            if stop_at_first and any(outcome.findings for outcome in self.outcomes):
+                break
+            if self._run(probe).stopped:
+                break
+        return self.outcomes
+
+    def close(self) -> None:
+        self.client.close()
 
 
 def run_probes(
@@ -50,15 +117,10 @@ def run_probes(
     stop_at_first: bool = False,
     on_outcome: Callable[[ProbeOutcome], None] | None = None,
 ) -> list[ProbeOutcome]:
-    """Run every probe against `target`; `stop_at_first` stops after the first that finds."""
-    outcomes = []
-    with httpx.Client(timeout=_TIMEOUT) as client:
-        prober = Prober(target, client, body_dir)
-        for probe in PROBES:
-            outcome = prober.run(probe)
-            outcomes.append(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
-            if stop_at_first and outcome.findings:
-                break
-    return outcomes
+    """Every probe against `target`, one after the other, nothing else running alongside."""
+    session = ProbeSession(target, body_dir, on_outcome=on_outcome)
+    try:
+        session.prepare()
+        return session.run(stop_at_first=stop_at_first)
+    finally:
+        session.close()

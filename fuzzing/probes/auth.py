@@ -6,7 +6,7 @@ these send the other kinds, and see that a refused update changed nothing.
 
 from __future__ import annotations
 
-from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, SkipError, as_json, new_run
+from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, SkipError, as_json, new_run, probe
 
 
 def _tampered(token: str) -> str:
@@ -18,6 +18,7 @@ def _tampered(token: str) -> str:
     return f"{head}.{swapped}{signature[1:]}"
 
 
+@probe(covers=("D6", "status:*:401", "status:*:403", "header:WWW-Authenticate"))
 def authorization(prober: Prober) -> None:
     """No token or a forged one is 401 with `WWW-Authenticate`; no permission is 403."""
     url, key = prober.runs[0]

@@ -14,7 +14,7 @@ from urllib.parse import quote, urlsplit
 from fuzzing.checks import linked_run_reachable
 from fuzzing.comparison import properties, short, unchanged
 from fuzzing.exchange import Exchange
-from fuzzing.probes.prober import Prober, as_json, new_run
+from fuzzing.probes.prober import Prober, as_json, new_run, probe
 from fuzzing.spec import REFERENCE, contract
 from fuzzing.target import run_url
 
@@ -27,7 +27,7 @@ def _added(prober: Prober, parent: str, name: str) -> str | None:
     located = add.location_route
     if not prober.expect(add, {204}, "add_run_created", "a valid new run") or located is None:
         return None
-    return located.run
+    return located.target[1]  # `Location` may name it by its flow path or through the process
 
 
 def _link(prober: Prober, parent: str, url: str) -> Exchange:
@@ -48,6 +48,7 @@ def _kept(prober: Prober, exchange: Exchange, before: dict[str, object], run: st
         prober.report(CHECK, exchange, f"{message}\n{exchange.describe()}")
 
 
+@probe(covers=("D11", "D17", "status:addRun:204", "status:addRun:400", "status:addRun:404"))
 def references(prober: Prober) -> None:
     """A reference links the run it names (204, again on a retry) and nothing else; the refused
     ones are 400 or 404 and link nothing."""

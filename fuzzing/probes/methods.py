@@ -6,19 +6,15 @@ run, and see that `Allow` names the method the path has.
 
 from __future__ import annotations
 
-from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober
+from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, probe
 
 _METHODS = ("GET", "PUT", "DELETE", "POST", "PATCH")
 
 
+@probe(covers=("D15",))
 def methods(prober: Prober) -> None:
     """Methods a path does not have are 405 with `Allow`, an OData error like any other."""
-    target = prober.target
-    paths = [
-        (prober.add_url, "POST"),
-        (target.run_url(target.run_id), "PATCH"),
-        (target.process_run_url(target.run_id, target.process_run_id), "PATCH"),
-    ]
+    paths = [(prober.add_url, "POST"), *((url, "PATCH") for url, _ in prober.runs)]
     for url, allowed in paths:
         for method in _METHODS:
             if method == allowed:

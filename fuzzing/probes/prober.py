@@ -1,15 +1,20 @@
 """What every probe does: send a request, judge the answer, read a run, report a finding.
 
-A probe is a function of a `Prober`. Each request it sends goes through the checks of
-`fuzzing.checks` that need nothing but the exchange, as well as the probe's own expectations.
-The prober supplies what the other checks need: the run as it read it before a request, and its
-own reads after (a refused update that addresses a run is followed by one, to see that nothing
-changed).
+A probe is a function of a `Prober` under `@probe(covers=...)`. Each request it sends goes
+through the checks of `fuzzing.checks` that need nothing but the exchange, as well as the probe's
+own expectations. The prober supplies what the other checks need: the run as it read it before a
+request, and its own reads after (a refused update that addresses a run is followed by one, to
+see that nothing changed).
+
+The probes change runs of their own (a `Workspace`: two runs they add, one linked into the
+other's process), so that they can run while schemathesis changes the pinned runs without either
+seeing the other's changes. A `stop` event ends them between two requests (`FUZZ_FAIL_FAST`).
 """
 
 from __future__ import annotations
 
 import json
+import threading
 import time
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -53,12 +58,13 @@ def new_run(**extra: Any) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Finding:
-    """A contract rule a probe saw broken, with the request that shows it."""
+    """A contract rule a probe saw broken, with the request that shows it, and when (epoch s)."""
 
     probe: str
     check: str
     message: str
     curl: str
+    at: float = field(default_factory=time.time)
 
 
 @dataclass
@@ -71,6 +77,8 @@ class ProbeOutcome:
     seconds: float = 0.0
     findings: list[Finding] = field(default_factory=list)
     skipped: str | None = None
+    stopped: bool = False
+    """Ended early: the run stopped at a failure found elsewhere (`FUZZ_FAIL_FAST`)."""
 
 
 class SkipError(Exception):
@@ -81,15 +89,40 @@ class UnreadableError(Exception):
     """A run the probe relies on cannot be read; the probe cannot go on."""
 
 
-class Prober:
-    """Sends the probes to one target and collects what they find."""
+class StoppedError(Exception):
+    """The run is stopping (a failure was found elsewhere under `FUZZ_FAIL_FAST`)."""
 
-    def __init__(self, target: Target, client: httpx.Client, body_dir: Path) -> None:
+
+@dataclass(frozen=True)
+class Workspace:
+    """The runs the probes change: `run_id`, and `process_run_id` linked into its process."""
+
+    run_id: str
+    process_run_id: str
+
+
+class Prober:
+    """Sends the probes to one target and collects what they find.
+
+    Until `workspace` is set, the probes use the target's pinned runs.
+    """
+
+    def __init__(
+        self,
+        target: Target,
+        client: httpx.Client,
+        body_dir: Path,
+        stop: threading.Event | None = None,
+    ) -> None:
         self.target = target
         self.client = client
         self.body_dir = body_dir
+        self.stop = stop or threading.Event()
+        self.workspace = Workspace(target.run_id, target.process_run_id)
         self._outcome: ProbeOutcome | None = None
         self._counter = 0
+        # The last read of each run, while no request since can have changed it.
+        self._latest: dict[RunKey, Reading] = {}
 
     @property
     def outcome(self) -> ProbeOutcome:
@@ -99,20 +132,20 @@ class Prober:
 
     @property
     def runs(self) -> list[tuple[str, RunKey]]:
-        """The update URLs of the pinned runs, each with the run it changes."""
-        target = self.target
+        """The update URLs of the workspace's runs, each with the run it changes."""
+        target, space = self.target, self.workspace
         return [
-            (target.run_url(target.run_id), (target.flow_id, target.run_id)),
+            (target.run_url(space.run_id), (target.flow_id, space.run_id)),
             (
-                target.process_run_url(target.run_id, target.process_run_id),
-                (target.flow_id, target.process_run_id),
+                target.process_run_url(space.run_id, space.process_run_id),
+                (target.flow_id, space.process_run_id),
             ),
         ]
 
     @property
     def add_url(self) -> str:
-        """Where Add run links a new run into the pinned run's process."""
-        return self.target.add_run_url(self.target.run_id)
+        """Where Add run links a new run into the process of the workspace's first run."""
+        return self.target.add_run_url(self.workspace.run_id)
 
     def send(
         self,
@@ -125,6 +158,8 @@ class Prober:
         headers: dict[str, str] | None = None,
     ) -> Exchange:
         """Send one request and judge it; `authorization=""` is the target's token, None none."""
+        if self.stop.is_set():
+            raise StoppedError
         self._counter += 1
         sent_headers = {"client-request-id": f"probe-{self._counter}-{uuid.uuid4().hex[:8]}"}
         if authorization == "":
@@ -158,15 +193,22 @@ class Prober:
             response_body=response.content,
         )
         self.outcome.requests += 1
+        if exchange.status < 400:
+            self._latest.clear()
         for check in runnable():
             self.judge(check, exchange)
         return exchange
 
     def judge(
-        self, check: ContractCheck, exchange: Exchange, before: dict[str, Any] | None = None
+        self,
+        check: ContractCheck,
+        exchange: Exchange,
+        before: dict[str, Any] | None = None,
+        etag: str | None = None,
     ) -> None:
-        """Apply `check` to `exchange` (`before`: the run as read just before); report a failure."""
-        snapshot = Snapshot(known=True, state=before) if before is not None else None
+        """Apply `check` to `exchange` (`before`: the run as read just before, `etag` with it);
+        report a failure."""
+        snapshot = Snapshot(known=True, state=before, etag=etag) if before is not None else None
         evidence = Evidence(exchange, before=snapshot, reader=self._read_route)
         verdict = check.judge(evidence)
         if verdict.failure is not None:
@@ -204,23 +246,34 @@ class Prober:
     def read(self, key: RunKey, process_of: str | None = None) -> Reading:
         """Read a run with a PATCH that changes nothing (not judged: the probes judge it); with
         `process_of`, through the process of that run."""
+        if self.stop.is_set():
+            raise StoppedError
         reading = read_run(
             self.target.base_url, key, self.target.token, client=self.client, process_of=process_of
         )
         self.outcome.requests += 1
+        if process_of is None:
+            self._latest[key] = reading
         return reading
 
     def _read_route(self, route: Route) -> Reading:
         return self.read(route.target, route.process_of)
 
-    def state(self, key: RunKey) -> dict[str, Any]:
-        """The run as it is now; `UnreadableError` if it cannot be read."""
-        reading = self.read(key)
+    def reading(self, key: RunKey) -> Reading:
+        """The run as it is now, with its `ETag` (a read, or the last one if nothing since can
+        have changed it); `UnreadableError` if it cannot be read."""
+        reading = self._latest.get(key) or self.read(key)
         if reading.run is None:
             raise UnreadableError(
                 f"run {key[1]!r} of flow {key[0]!r} answered {reading.status} to a read"
             )
-        return reading.run
+        return reading
+
+    def state(self, key: RunKey) -> dict[str, Any]:
+        """The run as it is now; `UnreadableError` if it cannot be read."""
+        run = self.reading(key).run
+        assert run is not None
+        return run
 
     def refused(
         self,
@@ -252,23 +305,27 @@ class Prober:
         for body, what in bodies:
             self.refused("POST", self.add_url, body, {status}, check, what)
 
-    def run(self, probe: Probe) -> ProbeOutcome:
-        """Run one probe; its name and the first line of its docstring name the outcome."""
-        doc = (probe.__doc__ or "").strip().splitlines()[0]
-        self._outcome = outcome = ProbeOutcome(name=probe.__name__, summary=doc)
+    def run(self, probe: Probe | ProbeFunction) -> ProbeOutcome:
+        """Run one probe (a plain function is a probe that declares no rules); its name and the
+        first line of its docstring name the outcome."""
+        if not isinstance(probe, Probe):
+            probe = Probe(probe)
+        self._outcome = outcome = ProbeOutcome(name=probe.name, summary=probe.summary)
         started = time.monotonic()
         try:
             probe(self)
         except SkipError as skip:
             outcome.skipped = str(skip)
+        except StoppedError:
+            outcome.stopped = True
         except UnreadableError as error:
             outcome.findings.append(
-                Finding(probe=probe.__name__, check="run_readable", message=str(error), curl="")
+                Finding(probe=probe.name, check="run_readable", message=str(error), curl="")
             )
         except httpx.HTTPError as error:
             outcome.findings.append(
                 Finding(
-                    probe=probe.__name__,
+                    probe=probe.name,
                     check="transport",
                     message=f"{type(error).__name__}: {error}",
                     curl="",
@@ -278,5 +335,29 @@ class Prober:
         return outcome
 
 
-Probe = Callable[[Prober], None]
-"""A probe: its name names it in reports, the first line of its docstring says what it checks."""
+ProbeFunction = Callable[[Prober], None]
+
+
+@dataclass(frozen=True)
+class Probe:
+    """A probe: its function's name names it in reports, the first line of its docstring says
+    what it checks, and `covers` names the rules of the rule table it would fail on."""
+
+    function: ProbeFunction
+    covers: tuple[str, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.function.__name__
+
+    @property
+    def summary(self) -> str:
+        return (self.function.__doc__ or "").strip().splitlines()[0]
+
+    def __call__(self, prober: Prober) -> None:
+        self.function(prober)
+
+
+def probe(*, covers: Iterable[str]) -> Callable[[ProbeFunction], Probe]:
+    """Make the decorated function a `Probe` that covers the rules `covers` names."""
+    return lambda function: Probe(function, tuple(covers))

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from fuzzing.checks import created_run_holds_request, patch_keeps_unsent
-from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, as_json, new_run
+from fuzzing.checks import created_run_holds_request, etag_tracks_changes, patch_keeps_unsent
+from fuzzing.comparison import properties, short, unchanged
+from fuzzing.exchange import Exchange
+from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, as_json, new_run, probe
 
 _UPDATES: list[dict[str, Any]] = [
     {
@@ -43,19 +45,54 @@ _UPDATES: list[dict[str, Any]] = [
 """Valid updates whose values a careless server would alter: offsets, the 7th digit, nulls."""
 
 
+@probe(
+    covers=(
+        "D3",
+        "D9",
+        "D15",
+        "status:update*:200",
+        "request:runUpdate.endDateTime:nullability",
+        "request:runUpdate.blockingError:nullability",
+        "request:publicError*:nullability",
+    )
+)
 def round_trip(prober: Prober) -> None:
-    """Updates come back exactly as sent, times to 100 ns in UTC, and leave the rest alone."""
+    """Updates come back exactly as sent, times to 100 ns in UTC, leave the rest alone, and stay:
+    the next read shows what the update answered."""
     for url, key in prober.runs:
+        answered: Exchange | None = None
         for update in _UPDATES:
-            before = prober.state(key)
+            before = prober.reading(key)
+            if answered is not None and before.run is not None:
+                _judge_stored(prober, answered, before.run)
             exchange = prober.send("PATCH", url, as_json(update))
+            answered = None
             if prober.expect(exchange, {200}, "patch_applied", "a valid update"):
-                prober.judge(patch_keeps_unsent, exchange, before)
+                prober.judge(patch_keeps_unsent, exchange, before.run)
+                prober.judge(etag_tracks_changes, exchange, before.run, before.etag)
+                answered = exchange
 
 
+def _judge_stored(prober: Prober, update: Exchange, read: dict[str, Any]) -> None:
+    """The run as read holds every property that `update` answered with (a 200)."""
+    run = update.response_json
+    if not isinstance(run, dict):
+        return
+    changed = [
+        f"`{name}` was answered as {short(value)}, then read as {short(read.get(name))}"
+        for name, value in properties(run).items()
+        if name not in read or not unchanged(name, value, read[name])
+    ]
+    if changed:
+        details = "\n".join(f"- {problem}" for problem in changed)
+        message = f"A read after this 200 does not show what it answered\n{details}"
+        prober.report("update_persisted", update, message)
+
+
+@probe(covers=("D1", "D2", "status:addRun:204", "status:updateProcessRun:404"))
 def add_then_update(prober: Prober) -> None:
     """Add run answers 204 and `Location`; the new run is updated there and via the process."""
-    target = prober.target
+    target, space = prober.target, prober.workspace
     add = prober.send("POST", prober.add_url, as_json(new_run()))
     if not prober.expect(add, {204}, "add_run_created", "a valid new run"):
         return
@@ -73,12 +110,12 @@ def add_then_update(prober: Prober) -> None:
         prober.judge(patch_keeps_unsent, update, before)
     through = prober.send(
         "PATCH",
-        target.process_run_url(target.run_id, new_id),
+        target.process_run_url(space.run_id, new_id),
         as_json({"displayName": "probe: via process"}),
     )
     what = "updating the new run through its parent's process"
     prober.expect(through, {200}, "add_then_update", what)
-    elsewhere = target.process_run_url(target.process_run_id, new_id)
+    elsewhere = target.process_run_url(space.process_run_id, new_id)
     what = "a run not linked into that process"
     key = (target.flow_id, new_id)
     prober.refused("PATCH", elsewhere, NEVER_APPLIED_BODY, {404}, "unknown_id_is_404", what, key)

@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 from fuzzing.exchange import UPDATE_RUN
-from fuzzing.probes.prober import NEVER_APPLIED, Prober, as_json, new_run
+from fuzzing.probes.prober import NEVER_APPLIED, Prober, as_json, new_run, probe
 from fuzzing.spec import contract
 
 
@@ -26,6 +26,7 @@ def _unknown_name(body: dict[str, Any]) -> str:
     return names[0] if names else "blockingError.stackTrace"
 
 
+@probe(covers=("D5", "request:runStatusInput:enum"))
 def sentinel_status(prober: Prober) -> None:
     """The sentinel status may come back from the service, but never be set by a client."""
     check = "sentinel_status_rejected"
@@ -34,6 +35,7 @@ def sentinel_status(prober: Prober) -> None:
         prober.refused_adds([(as_json(new_run(status=sentinel)), sentinel)], 400, check)
 
 
+@probe(covers=("D7", "request:*:closed"))
 def unknown_properties(prober: Prober) -> None:
     """Properties the schema does not name, the read-only `id` included, are 400."""
     bodies: list[dict[str, Any]] = [
@@ -49,6 +51,21 @@ def unknown_properties(prober: Prober) -> None:
     prober.refused_adds(adds, 400, check)
 
 
+@probe(
+    covers=(
+        "D3",
+        "D9",
+        "D10",
+        "status:*:400",
+        "request:runCreate:required",
+        "request:runUpdate:length",
+        "request:runUpdate.*:nullability",
+        "request:runStatusInput:enum",
+        "request:odataTypeRun:enum",
+        "request:dateTimeOffset:*",
+        "request:runUpdate.displayName:length",
+    )
+)
 def invalid_values(prober: Prober) -> None:
     """Values the schema forbids are 400, and a body half valid is not half applied."""
     bodies: list[dict[str, Any]] = [

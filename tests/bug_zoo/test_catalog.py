@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from bug_zoo.catalog import CONTROL, NAMES, Context, load
-from contract.loading import SpecLoadError
+from bug_zoo.catalog import CONFORMING, CONTROL, NAMES, Context, is_conforming, load
+from bug_zoo.conforming.open_errors import errors_are_open
+from contract.loading import SpecLoadError, load_document
 from reference_server.settings import from_args
 
 REPOSITORY = Path(__file__).resolve().parents[2]
@@ -26,6 +27,36 @@ def test_at_least_twelve_variants_each_in_its_own_module() -> None:
         assert (REPOSITORY / "bug_zoo" / "variants" / f"{name}.py").is_file()
         wrappers = (variant.middleware, variant.store, variant.settings)
         assert sum(wrapper is not None for wrapper in wrappers) == 1, name
+
+
+def test_conforming_variants_each_in_its_own_module_wrap_the_server_once() -> None:
+    assert len(CONFORMING) >= 5
+    assert not set(CONFORMING) & set(NAMES)
+    for name in CONFORMING:
+        variant = load(name)
+        assert variant.name == name
+        assert (REPOSITORY / "bug_zoo" / "conforming" / f"{name}.py").is_file()
+        wrappers = (variant.middleware, variant.store, variant.settings)
+        assert sum(wrapper is not None for wrapper in wrappers) == 1, name
+
+
+def test_a_conforming_variant_conforms_only_to_a_spec_that_grants_its_freedom() -> None:
+    spec = load_document(REPOSITORY / "openapi.yaml")
+    assert all(is_conforming(name, spec) for name in (CONTROL, *CONFORMING))
+    assert not any(is_conforming(name, spec) for name in NAMES)
+    closed = {"components": {"schemas": {"ODataMainError": {"additionalProperties": False}}}}
+    opened = {"components": {"schemas": {"ODataMainError": {"type": "object"}}}}
+    assert (errors_are_open(closed), errors_are_open(opened)) == (False, True)
+    assert is_conforming("open_errors", opened)
+    assert not is_conforming("open_errors", closed)
+    closed_run = {"components": {"schemas": {"run": {"additionalProperties": False}}}}
+    annotated_run = {
+        "components": {
+            "schemas": {"run": {"additionalProperties": False, "patternProperties": {"@": {}}}}
+        }
+    }
+    assert not is_conforming("odata_annotations", closed_run)
+    assert is_conforming("odata_annotations", annotated_run)
 
 
 def test_the_control_changes_nothing() -> None:
@@ -54,7 +85,7 @@ def test_serve_refuses_a_variant_the_catalog_does_not_list(tmp_path: Path) -> No
 
 def test_the_readme_lists_every_variant() -> None:
     readme = (REPOSITORY / "bug_zoo" / "README.md").read_text(encoding="utf-8")
-    assert [name for name in NAMES if f"| `{name}` |" not in readme] == []
+    assert [name for name in (*NAMES, *CONFORMING) if f"| `{name}` |" not in readme] == []
 
 
 def test_a_variant_that_copies_the_spec_reads_it_with_the_kits_loader(tmp_path: Path) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bug_zoo.catalog import CONFORMING
 from fuzzing.probes import run_probes
 from fuzzing.server import local_target
 from fuzzing.target import Target
@@ -38,6 +39,7 @@ def test_without_a_weak_token_the_403_probe_is_skipped(fuzz_target: Target, tmp_
         ("malformed_json_500", "malformed_json", "malformed_json_rejected"),
         ("link_ignores_flow", "references", "reference_linked"),
         ("link_not_stored", "references", "linked_run_reachable"),
+        ("prefer_read_whole", "preferences", "preferences_honoured"),
     ],
 )
 def test_probes_catch_what_schemathesis_never_sends(
@@ -51,3 +53,13 @@ def test_probes_catch_what_schemathesis_never_sends(
     curls = [finding.curl for outcome in outcomes for finding in outcome.findings if finding.curl]
     assert curls
     assert all(target.token not in curl for curl in curls)
+
+
+@pytest.mark.parametrize("variant", CONFORMING)
+def test_the_probes_pass_every_conforming_variant(variant: str, tmp_path: Path) -> None:
+    """What the contract leaves free (`Location` through the process, say) is no finding."""
+    command = [sys.executable, "-m", "bug_zoo.serve", variant]
+    with local_target(command, tmp_path / "server.log") as target:
+        outcomes = run_probes(target, tmp_path / "bodies")
+    findings = [f"{finding.check}: {finding.message}" for o in outcomes for finding in o.findings]
+    assert findings == []

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
 from fuzzing.reports import spec_operations
-from fuzzing.runner import DEFAULT_MAX_EXAMPLES, PHASES, Settings, schemathesis_command
+from fuzzing.session import schemathesis_command
+from fuzzing.settings import DEFAULT_MAX_EXAMPLES, PHASES, Settings, SettingsError
 from fuzzing.target import Target
 from tests.support.commands import environment, run_module
 
@@ -30,11 +32,13 @@ def test_a_spec_with_a_repeated_key_stops_the_run_before_any_request(tmp_path: P
 
 def test_settings_defaults_and_overrides(tmp_path: Path) -> None:
     defaults = Settings.from_env({})
-    assert (defaults.max_examples, defaults.phases, defaults.fail_fast) == (
+    assert (defaults.max_examples, defaults.phases, defaults.fail_fast, defaults.workers) == (
         DEFAULT_MAX_EXAMPLES,
         PHASES,
         False,
+        1,
     )
+    assert not defaults.preflight_only
     chosen = Settings.from_env(
         {
             "FUZZ_SEED": "42",
@@ -43,11 +47,20 @@ def test_settings_defaults_and_overrides(tmp_path: Path) -> None:
             "FUZZ_FAIL_FAST": "1",
             "FUZZ_REPORTS_DIR": str(tmp_path),
             "FUZZ_PHASES": "examples",
+            "FUZZ_WORKERS": "2",
+            "FUZZ_PREFLIGHT_ONLY": "1",
         }
     )
+    assert chosen.preflight_only
     command = schemathesis_command(Target(base_url="http://127.0.0.1:1/beta", token="t"), chosen)
     joined = " ".join(command)
-    for expected in ("--seed 42", "--max-examples 7", "--max-failures 1", "--phases examples"):
+    for expected in (
+        "--seed 42",
+        "--max-examples 7",
+        "--max-failures 1",
+        "--phases examples",
+        "--workers 2",
+    ):
         assert expected in joined
     assert "--generation-database none" in joined
     assert str(tmp_path / "fuzz-junit.xml") in command
@@ -76,6 +89,22 @@ def test_make_fuzz_passes_the_embedded_reference_server(tmp_path: Path) -> None:
     assert set(spec_operations()) <= set(summary["statuses"])
     assert summary["schemathesis"]["test_cases"] > 0
     assert all(probe["findings"] == 0 for probe in summary["probes"].values())
+    assert summary["probes_alongside_schemathesis"]
+    assert summary["first_failure"] is None
+    assert summary["rule_gaps"] == 0
+    assert "Rule table: 0 contract rule(s) no check or probe judges." in result.stdout
     for report in ("fuzz-junit.xml", "fuzz-probes-junit.xml", "fuzz-html/index.html"):
         assert (tmp_path / report).is_file()
     assert "statuses schemathesis saw, per operation" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("FUZZ_WORKERS", "0", "FUZZ_WORKERS=0 is below 1"),
+        ("FUZZ_MAX_EXAMPLES", "ten", "FUZZ_MAX_EXAMPLES='ten' is not a whole number"),
+    ],
+)
+def test_unusable_settings_name_their_variable(name: str, value: str, said: str) -> None:
+    with pytest.raises(SettingsError, match=re.escape(said)):
+        Settings.from_env({name: value})

@@ -80,7 +80,12 @@ def test_a_refused_update_that_changed_the_run_shows_at_the_next_update(tmp_path
         seen(0, update({"displayName": "a"})),
         seen(1, update({"displayName": "b", "status": "paused"}, status=400)),
         seen(
-            2, update({"status": "completed"}, {**RUN, "displayName": "b", "status": "completed"})
+            2,
+            update(
+                {"status": "completed"},
+                {**RUN, "displayName": "b", "status": "completed"},
+                etag='"3"',  # a run that changed has a new ETag (etag_tracks_changes)
+            ),
         ),
     )
     assert failures(observer) == [(2, "patch_keeps_unsent")]

@@ -60,10 +60,12 @@ def evidence(
     before: dict[str, Any] | None = None,
     known: bool = True,
     after: Reading | None = None,
+    etag: str | None = None,
 ) -> Evidence:
-    """`value` with what a ledger knew of its run (`known`, `before`) and what a read shows."""
+    """`value` with what a ledger knew of its run (`known`, `before` and its `etag`) and what a
+    read shows."""
     reader = _reading(after) if after is not None else None
-    return Evidence(value, before=Snapshot(known=known, state=before), reader=reader)
+    return Evidence(value, before=Snapshot(known=known, state=before, etag=etag), reader=reader)
 
 
 def _reading(answer: Reading) -> Reader:

@@ -201,6 +201,64 @@ def test_upserts_fail_and_known_ids_pass() -> None:
     )
 
 
+# Annotations are not properties; Location may take any of the forms the contract allows.
+
+ANNOTATED = {**RUN, "@odata.context": "$metadata#runs/$entity", "@odata.etag": 'W/"1"'}
+
+
+def test_annotations_may_change_with_any_answer() -> None:
+    answer = {**ANNOTATED, "displayName": "new", "@odata.etag": 'W/"2"', "status@ns.note": "x"}
+    patch_keeps_unsent(
+        evidence(exchange(sent={"displayName": "new"}, answer=answer), before=ANNOTATED)
+    )
+    refused = exchange(sent={"status": "bad"}, status=400, answer=ERROR)
+    read = {**ANNOTATED, "@odata.etag": 'W/"3"', "@odata.context": "$metadata#other"}
+    rejected_request_changed_nothing(evidence(refused, before=ANNOTATED, after=Reading(200, read)))
+    with pytest.raises(AssertionError, match="`status` changed"):
+        rejected_request_changed_nothing(
+            evidence(refused, before=ANNOTATED, after=Reading(200, {**read, "status": "failed"}))
+        )
+
+
+@pytest.mark.parametrize(
+    "location",
+    [
+        f"{BASE}/industryData/incomingFlows/demo-flow/runs/demo-run/process/runs/new-id",
+        "https://graph.microsoft.com/beta/industryData/incomingFlows/demo-flow/runs/new-id",
+        "HTTP://127.0.0.1:8000/beta/industryData/incomingFlows/demo-flow/runs/new%2Did",
+    ],
+)
+def test_created_run_may_be_named_by_either_url_under_any_host(location: str) -> None:
+    read: list[str] = []
+
+    def reader(route: Route) -> Reading:
+        read.append(f"{route.base_url} {route.operation} {route.target}")
+        return Reading(200, NEW_RUN)
+
+    created_run_holds_request(Evidence(_added(location), reader=reader))
+    # Read where the request went, through the path Location gave.
+    assert read[0].startswith(f"{BASE} ")
+    assert read[0].endswith("('demo-flow', 'new-id')")
+
+
+@pytest.mark.parametrize(
+    ("location", "why"),
+    [
+        (f"{BASE}/industryData/incomingFlows/other-flow/runs/new-id", "a run of flow 'other-flow'"),
+        (
+            f"{BASE}/industryData/incomingFlows/demo-flow/runs/other/process/runs/new-id",
+            "through the process of run 'other'",
+        ),
+        (f"{BASE}/industryData/incomingFlows/demo-flow/runs/new-id/process/runs/$ref", "no run"),
+        ("http://127.0.0.1:8000/v1.0/industryData/incomingFlows/demo-flow/runs/x", "base path"),
+    ],
+)
+def test_a_location_that_names_no_run_added_here_fails(location: str, why: str) -> None:
+    with pytest.raises(AssertionError, match="did not name a run") as failed:
+        created_run_holds_request(evidence(_added(location), after=Reading(200, NEW_RUN)))
+    assert why in str(failed.value)
+
+
 # Add run names the run it added, never the one it was sent to.
 
 

@@ -1,13 +1,14 @@
-"""ETags and If-Match: a conditional update applies only to the version it names."""
+"""ETags and If-Match: a conditional update applies only to the version it names, and a run that
+changed has a new `ETag` (one that did not may keep it or not)."""
 
 from __future__ import annotations
 
 import pytest
 
-from fuzzing.checks import Evidence, if_match_honoured, runnable
+from fuzzing.checks import Evidence, etag_tracks_changes, if_match_honoured, runnable
 from fuzzing.checks.evidence import Need
 from fuzzing.ledger import Snapshot
-from tests.fuzzing.checks.exchanges import RUN, exchange
+from tests.fuzzing.checks.exchanges import RUN, evidence, exchange
 
 
 def judged(if_match: str, status: int, etag: str | None) -> None:
@@ -41,3 +42,31 @@ def test_what_the_contract_allows_passes(if_match: str, status: int, etag: str |
 def test_it_needs_the_ledger_and_no_read() -> None:
     assert if_match_honoured.needs == frozenset({Need.LEDGER})
     assert if_match_honoured in runnable([Need.LEDGER])
+
+
+CHANGED = {**RUN, "displayName": "new"}
+
+
+def _update(answer: dict[str, object], etag: str) -> Evidence:
+    return evidence(
+        exchange(sent={"displayName": "new"}, answer=answer, response_headers={"etag": etag}),
+        before=RUN,
+        etag='"3"',
+    )
+
+
+def test_a_change_with_a_new_etag_passes_and_no_change_may_keep_it() -> None:
+    etag_tracks_changes(_update(CHANGED, '"4"'))
+    etag_tracks_changes(_update(RUN, '"3"'))
+    etag_tracks_changes(_update({**RUN, "@odata.etag": "x"}, '"3"'))
+
+
+def test_a_change_under_the_same_etag_fails() -> None:
+    with pytest.raises(AssertionError, match='its `ETag` stayed "3"') as failed:
+        etag_tracks_changes(_update(CHANGED, '"3"'))
+    assert "`displayName`: 'Nightly roster import' -> 'new'" in str(failed.value)
+
+
+def test_without_a_known_etag_nothing_is_judged() -> None:
+    answer = exchange(sent={"displayName": "new"}, answer=CHANGED, response_headers={"etag": "3"})
+    etag_tracks_changes(evidence(answer, before=RUN))

@@ -1,0 +1,40 @@
+"""Ids are looked up before the body is judged: an unknown run is 404 even when the body is
+invalid (the reference server answers 400 first; the contract leaves the order free).
+
+The lookup is a read of the run (a PATCH of only its `@odata.type`) with the caller's own
+credentials, before the request itself; any answer but 404 lets the request through as sent.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+from bug_zoo.asgi import Call, Request, Response, rewriting
+from bug_zoo.catalog import Variant
+
+ADD_RUN = re.compile(r"^(?P<run>.*/runs/[^/]+)/process/runs/\$ref$")
+READ = json.dumps({"@odata.type": "#microsoft.graph.industryData.run"}).encode()
+
+
+async def handle(request: Request, call: Call) -> Response:
+    if request.method not in ("PATCH", "POST") or "/runs/" not in request.path:
+        return await call(request)
+    adding = ADD_RUN.match(request.path)
+    lookup = request.with_body(READ).with_header("content-type", "application/json")
+    lookup = lookup.with_header("if-match", None)
+    if adding is not None:
+        lookup = lookup.with_path(adding.group("run"))
+    lookup = Request(scope={**lookup.scope, "method": "PATCH"}, body=lookup.body)
+    found = await call(lookup)
+    if found.status == 404:
+        return found
+    return await call(request)
+
+
+VARIANT = Variant(
+    name="not_found_first",
+    bug="none: unknown ids are 404 before the body is judged (400)",
+    middleware=rewriting(handle),
+    covers=("status:*:404", "status:*:400", "D15"),
+)

@@ -1,0 +1,156 @@
+"""schemathesis and the probes against one target, side by side, and stopped together.
+
+The probes are a few hundred cheap, decisive requests (broken JSON, tokens, `If-Match`, unknown
+ids); schemathesis is thousands of generated ones. Run after it, the probes found their bugs
+only minutes in; run alongside it, in seconds. They can run alongside because they change runs
+of their own (`fuzzing.probes.workspace`), never the pinned runs schemathesis changes; when Add
+run is too broken to give them runs, they fall back to the pinned runs and wait for
+schemathesis to finish. `FUZZ_FAIL_FAST` stops both at the first failure of either.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from fuzzing.config import CONFIG_PATH
+from fuzzing.probes import ProbeOutcome, ProbeSession
+from fuzzing.settings import Settings
+from fuzzing.spec import spec_path
+from fuzzing.target import Target
+from tooling.processes import stop
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+_INTERRUPT_GRACE = 60.0
+_FAIL_FAST_GRACE = 10.0
+_FAIL_FAST_NICENESS = 10
+
+
+def schemathesis_command(target: Target, settings: Settings) -> list[str]:
+    """The schemathesis CLI with the committed config and this run's budget and reports."""
+    reports = settings.reports
+    command = [
+        sys.executable, "-m", "schemathesis.cli",
+        "--config-file", str(CONFIG_PATH),
+        "run", str(spec_path()),
+        "--url", target.base_url,
+        "--phases", settings.phases,
+        "--seed", str(settings.seed),
+        "--max-examples", str(settings.max_examples),
+        "--workers", str(settings.workers),
+        "--generation-database", "none",
+        "--report", "junit,html,ndjson,json",
+        "--report-junit-path", str(reports.junit),
+        "--report-html-path", str(reports.html),
+        "--report-ndjson-path", str(reports.events),
+        "--report-json-path", str(reports.verdict),
+    ]  # fmt: skip
+    if settings.fail_fast:
+        command += ["--max-failures", "1"]
+    return command
+
+
+@dataclass
+class SchemathesisRun:
+    """How the schemathesis process ended."""
+
+    exit_code: int = 0
+    seconds: float = 0.0
+    stopped_at_time_limit: bool = False
+    stopped_at_a_probe_failure: bool = False
+
+
+@dataclass
+class SessionResult:
+    """What one session ran: schemathesis's ending and each probe's outcome."""
+
+    schemathesis: SchemathesisRun
+    outcomes: list[ProbeOutcome] = field(default_factory=list)
+    probes_alongside: bool = True
+
+
+class _Schemathesis:
+    """The schemathesis process, watched by a thread that enforces the time limit and tells
+    the probes to stop when it fails under `FUZZ_FAIL_FAST`."""
+
+    def __init__(self, target: Target, settings: Settings, stop_probes: threading.Event) -> None:
+        self.settings = settings
+        self.stop_probes = stop_probes
+        self.result = SchemathesisRun()
+        self.done = threading.Event()
+        env = {
+            **os.environ,
+            **target.environment(),
+            "FUZZ_STATUS_LOG": str(settings.reports.status_log.resolve()),
+            "PYTHONPATH": os.pathsep.join(
+                filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])
+            ),
+        }
+        self.started = time.monotonic()
+        # Stopping at the first failure, the probes usually find it first: they get the CPU
+        # before schemathesis's generation does, on a machine with few cores.
+        self.process = subprocess.Popen(
+            schemathesis_command(target, settings), cwd=REPOSITORY, env=env
+        )
+        if settings.fail_fast:
+            with contextlib.suppress(OSError):
+                os.setpriority(os.PRIO_PROCESS, self.process.pid, _FAIL_FAST_NICENESS)
+        self.watcher = threading.Thread(target=self._watch, name="schemathesis", daemon=True)
+        self.watcher.start()
+
+    def _watch(self) -> None:
+        try:
+            self.process.wait(timeout=self.settings.max_time)
+        except subprocess.TimeoutExpired:
+            # An interrupted run still writes its reports; only a hung one is killed.
+            self.result.stopped_at_time_limit = True
+            stop(self.process, signal.SIGINT, _INTERRUPT_GRACE)
+        self.result.exit_code = self.process.returncode
+        self.result.seconds = time.monotonic() - self.started
+        if self.settings.fail_fast and self.result.exit_code != 0:
+            self.stop_probes.set()
+        self.done.set()
+
+    def interrupt(self) -> None:
+        """Stop it early (a probe failed under `FUZZ_FAIL_FAST`); it still writes its reports."""
+        if self.process.poll() is None:
+            self.result.stopped_at_a_probe_failure = True
+            stop(self.process, signal.SIGINT, _FAIL_FAST_GRACE)
+
+    def wait(self) -> SchemathesisRun:
+        self.done.wait()
+        self.watcher.join()
+        return self.result
+
+
+def run_session(
+    target: Target, settings: Settings, on_outcome: Callable[[ProbeOutcome], None]
+) -> SessionResult:
+    """Start schemathesis, send the probes alongside it, and return once both have ended."""
+    stop_probes = threading.Event()
+    schemathesis = _Schemathesis(target, settings, stop_probes)
+    probes = ProbeSession(target, settings.reports.bodies, stop=stop_probes, on_outcome=on_outcome)
+    try:
+        alongside = probes.prepare()
+        if alongside:
+            probes.run(stop_at_first=settings.fail_fast)
+        found = any(outcome.findings for outcome in probes.outcomes)
+        if settings.fail_fast and found:
+            schemathesis.interrupt()
+        result = schemathesis.wait()
+        if not alongside and not (settings.fail_fast and (found or result.exit_code != 0)):
+            # Without runs of their own the probes share the pinned runs: only after schemathesis.
+            stop_probes.clear()
+            probes.run(stop_at_first=settings.fail_fast)
+    finally:
+        probes.close()
+        schemathesis.interrupt()
+    return SessionResult(result, probes.outcomes, alongside)

@@ -1,0 +1,36 @@
+"""The rule table of fuzzing/README.md is generated, current, and every family has a bug."""
+
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+
+from bug_zoo.catalog import CONFORMING, NAMES, load
+from bug_zoo.rule_table import FAMILIES, README, main, proofs, render, with_table
+from fuzzing.rules import rules
+
+
+def test_the_readme_holds_the_current_table() -> None:
+    assert main(["--check"]) == 0, "run python -m bug_zoo.rule_table --write"
+    readme = README.read_text(encoding="utf-8")
+    assert with_table(readme, render()) == readme
+    assert "**0 gap(s)**" in readme
+
+
+def test_a_stale_table_is_found() -> None:
+    readme = README.read_text(encoding="utf-8")
+    stale = readme.replace("| `D1` |", "| `D1 typed by hand` |")
+    assert with_table(stale, render()) != stale
+
+
+def test_every_variant_covers_rules_that_exist() -> None:
+    every = rules()
+    for name in (*NAMES, *CONFORMING):
+        variant = load(name)
+        assert variant.covers, name
+        for pattern in variant.covers:
+            assert any(fnmatchcase(rule.id, pattern) for rule in every), (name, pattern)
+
+
+def test_every_family_of_server_rules_has_a_bug_that_breaks_it() -> None:
+    proven = {rule.family for rule in rules() if rule.server and proofs(rule)}
+    assert proven == set(FAMILIES)
