@@ -46,7 +46,7 @@ def proofs(rule: Rule) -> list[str]:
 
 def _judged(rule: Rule, found: Sequence[Judge]) -> str:
     if not rule.server:
-        return "— (a rule of the generated client: `tests/client/`)"
+        return f"— ({rule.binds})"
     if not found:
         return "**GAP: nothing judges it**"
     return ", ".join(f"{_KINDS[judge.kind]}`{judge.name}`" for judge in found)

@@ -7,7 +7,8 @@ property path inside it, and the kind, like `request:runUpdate.displayName:nulla
 nullability, required, closed (objects that take no other member), status (one per documented
 status of each operation) and header (one per response header). Each decision heading
 `### D<n>. ...` is one rule more; the decisions of the "generated client" section are rules of
-the client, which no server can break, and say so.
+the client, which no server can break, and those of "how the kit is built and run" bind this
+repository's own implementation; both say so.
 """
 
 from __future__ import annotations
@@ -23,6 +24,12 @@ from contract.refs import Pointer, resolve
 DECISIONS_PATH = Path(__file__).resolve().parents[2] / "docs" / "decisions.md"
 CLIENT_SECTION = "The generated client"
 """The section of `docs/decisions.md` whose decisions bind the client, not the server."""
+KIT_SECTION = "How the kit is built and run"
+"""The section whose decisions bind this repository's implementation, not any server."""
+_NOT_SERVER = {
+    CLIENT_SECTION: "a rule of the generated client: `tests/client/`",
+    KIT_SECTION: "how this kit is built and run, not a rule for a server: its own tests",
+}
 
 _DECISION = re.compile(r"^### (D\d+)\. (.+?)\s*$")
 _SECTION = re.compile(r"^## (.+?)\s*$")
@@ -46,7 +53,9 @@ class Rule:
     text: str
     source: str
     server: bool = True
-    """False for a rule of the generated client, which no server can break."""
+    """False for a rule no server can break: the generated client's, or the kit's own."""
+    binds: str = ""
+    """For a rule that is not a server's: whom it binds, and where it is tested."""
 
 
 def _short(value: Any, limit: int = 60) -> str:
@@ -249,7 +258,7 @@ def spec_rules(document: Mapping[str, Any]) -> list[Rule]:
 
 
 def decision_rules(text: str) -> list[Rule]:
-    """One rule per `### D<n>. title` heading; those of the client section bind the client."""
+    """One rule per `### D<n>. title` heading; the client and kit sections bind no server."""
     rules = []
     section = ""
     for line in text.splitlines():
@@ -266,7 +275,8 @@ def decision_rules(text: str) -> list[Rule]:
                     "decision",
                     title,
                     f"docs/decisions.md {number}",
-                    server=section != CLIENT_SECTION,
+                    server=section not in _NOT_SERVER,
+                    binds=_NOT_SERVER.get(section, ""),
                 )
             )
     return rules

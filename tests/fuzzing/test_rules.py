@@ -46,13 +46,15 @@ def test_each_decision_heading_is_a_rule_and_the_clients_bind_no_server() -> Non
     text = (
         "## The contract\n\n### D1. Add run answers 204\n- text\n\n"
         "## The generated client\n\n### D13. Client requirements\n\n"
-        "## Later\n\n### D21. Something new\n"
+        "## How the kit is built and run\n\n### D21. Worker processes\n\n"
+        "## Later\n\n### D30. Something new\n"
     )
     found = {(rule.id, rule.text, rule.server) for rule in decision_rules(text)}
     assert found == {
         ("D1", "Add run answers 204", True),
         ("D13", "Client requirements", False),
-        ("D21", "Something new", True),
+        ("D21", "Worker processes", False),
+        ("D30", "Something new", True),
     }
 
 
