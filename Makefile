@@ -120,7 +120,7 @@ soak: install
 ## test: lint, validate, drift and breaking-change checks, then the whole pytest suite
 test: install apt-packages
 	$(MAKE) --no-print-directory lint validate check-generated breaking
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadgroup --no-loadscope-reorder $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 
 ## clean: remove build outputs, reports and local state (keeps .venv and node_modules)
 clean:

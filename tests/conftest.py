@@ -1,10 +1,9 @@
 """Fixtures shared by every test folder, and how the suite spreads over processes.
 
-`make test` runs pytest-xdist (`-n auto --dist loadgroup`): each test file goes to one worker as
-a whole, so its module fixtures (a publish, a server of its own) are built once; tests in several
-files that must not run at the same time share an `xdist_group` mark, which replaces the file's
-group. Fixtures keep to what is safe side by side: free ports, temporary folders, a PostgreSQL
-cluster and session servers per worker.
+`make test` runs pytest-xdist (`-n auto --dist loadfile`): each test file goes to one worker as
+a whole, so its module fixtures (a publish, a server of its own) are built once and see all of
+its tests. Fixtures keep to what is safe side by side: free ports, temporary folders, a
+PostgreSQL cluster and session servers per worker.
 """
 
 from __future__ import annotations
@@ -14,15 +13,13 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.order import group_by_file, heavy_first
+from tests.support.order import heavy_first
 from tests.support.postgres import ENGINES, PostgresCluster, cluster_or_skip, fresh_database_url
 from tests.support.server_process import ServerProcess
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist names the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller schedules its list
-        group_by_file(items)
         items[:] = heavy_first(items)
 
 

@@ -1,13 +1,23 @@
-"""How the suite is spread over pytest-xdist's workers (`tests/support/order.py`)."""
+"""How the suite is spread over pytest-xdist's workers (`tests/support/order.py`, the Makefile)."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
 
-from tests.support.order import group_by_file, heavy_first
+from tests.support.order import XDIST_ARGS, heavy_first
+from tooling.paths import ROOT
+
+RECORDER = """
+def test_{n}(request):
+    record = pathlib.Path(os.environ["SEEN_DIR"]) / f"{{__name__}}.{{request.node.name}}"
+    record.write_text(os.environ["PYTEST_XDIST_WORKER"])
+"""
 
 
 class FakeItem:
@@ -21,24 +31,41 @@ class FakeItem:
     def get_closest_marker(self, name: str) -> Any:
         return next((mark for mark in self.marks if mark.name == name), None)
 
-    def add_marker(self, marker: pytest.MarkDecorator) -> None:
-        self.marks.append(marker.mark)
-
 
 def _items(*items: FakeItem) -> list[pytest.Item]:
     return cast(list[pytest.Item], list(items))
 
 
-def test_each_file_is_a_group_unless_a_test_names_its_own() -> None:
-    items = _items(
-        FakeItem("tests/a.py::test_one"),
-        FakeItem("tests/a.py::test_two"),
-        FakeItem("tests/b.py::test_three", pytest.mark.xdist_group("postgres-crash")),
+def test_make_test_spreads_the_suite_as_this_module_says() -> None:
+    recipe = (ROOT / "Makefile").read_text(encoding="utf-8").split("\ntest:", 1)[1]
+    assert " ".join(XDIST_ARGS) in recipe
+
+
+@pytest.mark.slow
+def test_each_file_runs_whole_on_one_worker(tmp_path: Path) -> None:
+    # A file's module fixtures see all its tests: a proxy shared by a file counts its traffic.
+    suite, seen = tmp_path / "suite", tmp_path / "seen"
+    suite.mkdir()
+    seen.mkdir()
+    (suite / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    for name in ("test_a", "test_b", "test_c"):
+        tests = "".join(RECORDER.format(n=n) for n in range(8))
+        (suite / f"{name}.py").write_text("import os\nimport pathlib\n" + tests, "utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", *XDIST_ARGS, "-p", "no:cacheprovider", "-q"],
+        cwd=suite,
+        env={**os.environ, "SEEN_DIR": str(seen)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
-    group_by_file(items)
-    marks = [item.get_closest_marker("xdist_group") for item in items]
-    groups = [mark.args[0] if mark is not None else None for mark in marks]
-    assert groups == ["tests/a.py", "tests/a.py", "postgres-crash"]
+    assert done.returncode == 0, done.stdout + done.stderr
+    workers: dict[str, set[str]] = {}
+    for record in seen.iterdir():
+        workers.setdefault(record.name.split(".")[0], set()).add(record.read_text())
+    assert sorted(workers) == ["test_a", "test_b", "test_c"]
+    assert all(len(ran_on) == 1 for ran_on in workers.values()), workers
 
 
 def test_files_with_a_heavy_test_come_first_and_keep_their_order() -> None:

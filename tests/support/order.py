@@ -1,10 +1,12 @@
 """How the suite's tests are handed to pytest-xdist's workers.
 
-One worker per file (`--dist loadgroup`, each test marked with its file's group unless it names a
-group itself), and the files with a `heavy` test first: such a test runs a whole command (the
-zoo, `make fuzz`, the bench) for a minute or more, and one left for the end would keep the run
-waiting on a single worker. xdist hands work out in the order collected, so this order is the
-schedule (`--no-loadscope-reorder` keeps xdist from sorting groups by size instead).
+One worker per file (`--dist loadfile`), so that a file's module fixtures (a proxy that counts
+the traffic of the file's tests, a publish) serve all of its tests. Not `--dist loadgroup`: with
+pytest 9.2 its group names no longer reach the scheduler (pytest-xdist issue 1386), and the
+tests of a file went to both workers. The files with a `heavy` test come first: such a test runs
+a whole command (the zoo, `make fuzz`, the bench) for a minute or more, and one left for the end
+would keep the run waiting on a single worker. xdist hands work out in the order collected, so
+this order is the schedule (`--no-loadscope-reorder` keeps xdist from sorting files by size).
 """
 
 from __future__ import annotations
@@ -12,12 +14,8 @@ from __future__ import annotations
 import pytest
 
 HEAVY = "heavy"
-
-
-def group_by_file(items: list[pytest.Item]) -> None:
-    for item in items:
-        if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))
+XDIST_ARGS = ("--dist", "loadfile", "--no-loadscope-reorder")
+"""The options `make test` passes with `-n`."""
 
 
 def heavy_first(items: list[pytest.Item]) -> list[pytest.Item]:
