@@ -21,6 +21,7 @@ _ROUTE = re.compile(
     r"(?:/process/runs/(?:(?P<ref>\$ref)|(?P<process_run>[^/]+)))?$"
 )
 
+_JSON_MEDIA_TYPE = re.compile(r"^application/json\s*(;.*)?$", re.IGNORECASE)
 ADD_RUN = "addRun"
 UPDATE_RUN = "updateRun"
 UPDATE_PROCESS_RUN = "updateProcessRun"
@@ -163,6 +164,13 @@ class Exchange:
 
     def response_header(self, name: str) -> str | None:
         return self.response_headers.get(name.lower())
+
+    @property
+    def answered_json(self) -> bool:
+        """Whether the response's media type is `application/json`, with any parameters (OData
+        adds `odata.metadata=minimal` and others)."""
+        media_type = self.response_header("content-type")
+        return media_type is not None and _JSON_MEDIA_TYPE.match(media_type) is not None
 
     @property
     def location(self) -> str | None:

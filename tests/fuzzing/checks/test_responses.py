@@ -15,7 +15,7 @@ from fuzzing.checks import (
     run_odata_type_valid,
 )
 from fuzzing.exchange import Exchange
-from tests.fuzzing.checks.exchanges import ADD_PATH, RUN, evidence, exchange
+from tests.fuzzing.checks.exchanges import ADD_PATH, ERROR, RUN, evidence, exchange
 
 # 204 has no body.
 
@@ -77,6 +77,17 @@ def test_odata_errors_pass() -> None:
     }
     errors_are_odata(evidence(exchange(status=404, answer=graph_style)))
     errors_are_odata(evidence(exchange(status=200, raw_answer=b"not checked")))
+
+
+def test_json_with_odata_media_type_parameters_passes() -> None:
+    # What an OData stack such as Graph's sends: application/json with its parameters.
+    media_type = (
+        "application/json;odata.metadata=minimal;odata.streaming=true;"
+        "IEEE754Compatible=false;charset=utf-8"
+    )
+    errors_are_odata(
+        evidence(exchange(status=404, answer=ERROR, response_headers={"content-type": media_type}))
+    )
 
 
 @pytest.mark.parametrize(
