@@ -13,12 +13,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.order import heavy_first
+from tests.support.order import heavy_first, shared_ids
 from tests.support.postgres import ENGINES, PostgresCluster, cluster_or_skip, fresh_database_url
 from tests.support.server_process import ServerProcess
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    shared = shared_ids(items)
+    if shared:
+        raise pytest.UsageError(f"tests that share a node id would run once under xdist: {shared}")
     if hasattr(config, "workerinput"):  # a pytest-xdist worker: the controller schedules its list
         items[:] = heavy_first(items)
 

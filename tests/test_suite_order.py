@@ -10,7 +10,7 @@ from typing import Any, cast
 
 import pytest
 
-from tests.support.order import XDIST_ARGS, heavy_first
+from tests.support.order import XDIST_ARGS, heavy_first, shared_ids
 from tooling.paths import ROOT
 
 RECORDER = """
@@ -84,3 +84,14 @@ def test_files_with_a_heavy_test_come_first_and_keep_their_order() -> None:
         "tests/a.py::test_one",
         "tests/c.py::test_two",
     ]
+
+
+def test_tests_that_share_a_node_id_are_named() -> None:
+    items = _items(
+        FakeItem("tests/a.py::test_op"),
+        FakeItem("tests/a.py::test_op"),
+        FakeItem("tests/a.py::test_other"),
+        FakeItem("tests/a.py::test_op"),
+    )
+    assert shared_ids(items) == ["tests/a.py::test_op"]
+    assert shared_ids(items[2:3]) == []

@@ -18,6 +18,20 @@ XDIST_ARGS = ("--dist", "loadfile", "--no-loadscope-reorder")
 """The options `make test` passes with `-n`."""
 
 
+def shared_ids(items: list[pytest.Item]) -> list[str]:
+    """Node ids that more than one test has. pytest-xdist knows a test by its id and runs one of
+    them; pytest 9.2 builds a parametrized test's id from the function's name and its own
+    parameters only, so a plugin that names items itself (`schema.parametrize()` over several
+    operations) can give them one id."""
+    seen: set[str] = set()
+    shared: list[str] = []
+    for item in items:
+        if item.nodeid in seen and item.nodeid not in shared:
+            shared.append(item.nodeid)
+        seen.add(item.nodeid)
+    return shared
+
+
 def heavy_first(items: list[pytest.Item]) -> list[pytest.Item]:
     """`items` with the files that hold a heavy test ahead of the rest, in order otherwise."""
     heavy_files = {item.path for item in items if item.get_closest_marker(HEAVY) is not None}
