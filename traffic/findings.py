@@ -29,7 +29,8 @@ class Finding:
     operation: str
     rule: str
     source: str
-    """`check` (a registered contract check), `spec` (the spec's schemas) or `drift`."""
+    """`check` (a registered contract check), `spec` (the spec's schemas), `proxy` (an answer that
+    is not HTTP) or `drift`."""
     severity: str
     message: str
     curl: str = ""

@@ -20,11 +20,15 @@ from fuzzing.exchange import ADD_RUN
 from traffic import spec_check
 from traffic.findings import FAILURE, NOTE, Finding, Tally, masked_curl, received
 from traffic.ledger import PassiveLedger, may_have_written
-from traffic.record import Seen
+from traffic.record import NOT_HTTP, Seen
 
 UNDOCUMENTED_METHOD = "(undocumented method)"
 SPEC_VALIDATION = "spec validation"
 """The row that counts the exchanges the spec's schemas judged; breaches go by their own rule."""
+
+
+HTTP_FRAMING = "http_framing"
+"""The rule of an answer that is not valid HTTP, which no check can judge."""
 
 
 class Observer:
@@ -122,6 +126,12 @@ class Observer:
             self.bases[route.base_url] += 1
         if seen.unchecked is not None:
             self.unchecked[seen.index] = seen.unchecked
+            if seen.unchecked.startswith(NOT_HTTP):
+                message = f"{seen.unchecked}\n{exchange.describe()}"
+                command = masked_curl(exchange, self.body_dir)
+                self._add(
+                    Finding(seen.index, label, HTTP_FRAMING, "proxy", FAILURE, message, command)
+                )
             if route is not None and may_have_written(exchange):
                 self.ledger.forget(route)
             return

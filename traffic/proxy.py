@@ -25,6 +25,7 @@ from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
 from traffic.capture import Body, Captured, Headers
+from traffic.record import NOT_HTTP
 
 # RFC 9110 §7.6.1: the connection's own fields, plus those `Connection` names.
 HOP_BY_HOP = frozenset(
@@ -155,6 +156,10 @@ class Forwarder:
                     received.add(chunk)
                     await send({"type": "http.response.body", "body": chunk, "more_body": True})
                 await send({"type": "http.response.body", "body": b""})
+        except (aiohttp.ClientResponseError, aiohttp.ClientPayloadError) as error:
+            problem = f"{NOT_HTTP}: {type(error).__name__}: {error}"
+            if not response_headers:
+                await _bad_gateway(send, problem)
         except (aiohttp.ClientError, OSError, TimeoutError) as error:
             problem = f"the proxy could not complete the exchange: {type(error).__name__}: {error}"
             if not response_headers:

@@ -6,6 +6,10 @@ from dataclasses import dataclass
 
 from fuzzing.exchange import Exchange
 
+NOT_HTTP = "the target's answer is not valid HTTP"
+"""How an unchecked exchange starts when the target broke HTTP itself (bytes after a 204, a bad
+status line, a body shorter than its length): a breach to report, not a recording's limit."""
+
 
 @dataclass(frozen=True)
 class Seen:

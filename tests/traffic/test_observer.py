@@ -10,10 +10,10 @@ import pytest
 
 from fuzzing.checks import CHECKS, ContractCheck, Evidence
 from fuzzing.exchange import Exchange
-from tests.fuzzing.checks.exchanges import ERROR, RUN, exchange
+from tests.fuzzing.checks.exchanges import ERROR, RUN, RUN_PATH, exchange
 from traffic.findings import FAILURE, Finding
-from traffic.observer import Observer
-from traffic.record import Seen
+from traffic.observer import HTTP_FRAMING, Observer
+from traffic.record import NOT_HTTP, Seen
 
 UPDATE = "PATCH /industryData/incomingFlows/{incomingFlowId}/runs/{runId}"
 TOKEN = {"Authorization": "Bearer t"}
@@ -179,3 +179,24 @@ def test_a_check_that_breaks_is_counted_and_the_others_go_on(
         "the check failed: TypeError: an answer this check did not expect": 2
     }
     assert (1, "patch_keeps_unsent") in failures(observer)
+
+
+def test_an_answer_that_is_not_http_is_a_failure_not_only_unchecked(tmp_path: Path) -> None:
+    # A body after a 204 reads as the next answer's status line: the proxy could not forward the
+    # answer, and that is the target's breach, not a limit of the recording.
+    broken = Seen(
+        0,
+        exchange(method="POST", path=f"{RUN_PATH}/process/runs/$ref", sent=RUN, status=502),
+        0.0,
+        0.5,
+        "",
+        f"{NOT_HTTP}: ClientResponseError: 400, message='Bad status line'",
+    )
+    observer = judged(tmp_path, broken)
+    assert failures(observer) == [(0, HTTP_FRAMING)]
+    assert 0 in observer.unchecked
+    # A target that could not be reached stays unchecked, and is no finding of the target.
+    unreachable = Seen(
+        0, update({"displayName": "x"}), 0.0, 0.5, "", "the proxy could not complete the exchange"
+    )
+    assert failures(judged(tmp_path, unreachable)) == []
