@@ -39,6 +39,24 @@ UNREVEALED = {
         "observer nothing to call an upsert"
     ),
     "plain_text_405": "a client never sends a method the API does not have",
+    "no_challenge_on_403": "every call carries a token with the permission: no 403 to look at",
+    "lenient_times": "the client refuses naive datetimes: a time without an offset never goes out",
+    "impossible_dates_rolled": "a client's times are real dates: February 30 is never sent",
+    "length_counts_utf16": "ordinary names are far from the length limit",
+    "null_name_accepted": "the client's model has no `null` for `displayName`",
+    "slash_in_ids_decoded": "the client refuses ids with a `/` before sending",
+    "process_link_unchecked": (
+        "a client updates a run through the process that holds it; only a wrong pairing shows it"
+    ),
+    "link_not_stored": (
+        "it shows in a read of the linked run after the 204, and a proxy sends no requests of "
+        "its own (the fuzzer's links probe does)"
+    ),
+    "link_ignores_flow": "a client links runs of its own flow; only another flow's run shows it",
+    "prefer_read_whole": (
+        "ordinary calls send `Prefer: include-unknown-enum-members` alone or not at all, which "
+        "this variant honours"
+    ),
 }
 """Variants that ordinary client traffic cannot show, and why (the fuzzer's probes show them)."""
 
