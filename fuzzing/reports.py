@@ -92,15 +92,25 @@ class Failure:
     seconds: float | None = None
 
 
-def _iter_events(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+def _json_lines(path: Path) -> Iterator[Any]:
+    """Each line of a JSON Lines file that is whole: a run stopped at its first failure
+    (`FUZZ_FAIL_FAST`) may end while a line, or the whole file, is still being written."""
     if not path.exists():
         return
-    with path.open(encoding="utf-8") as events:
-        for line in events:
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
             if line.strip():
-                record = json.loads(line)
-                name = next(iter(record))
-                yield name, record[name]
+                try:
+                    yield json.loads(line)
+                except ValueError:
+                    continue
+
+
+def _iter_events(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    for record in _json_lines(path):
+        if isinstance(record, dict) and record:
+            name = next(iter(record))
+            yield name, record[name]
 
 
 def _body(recorded: Any) -> bytes | None:
@@ -187,10 +197,14 @@ def probe_failures(outcomes: list[ProbeOutcome], started: float) -> list[Failure
 
 
 def test_case_count(paths: ReportPaths) -> int:
-    if not paths.verdict.exists():
+    """How many test cases schemathesis generated; 0 when it was stopped before its report."""
+    try:
+        verdict = json.loads(paths.verdict.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return 0
-    verdict = json.loads(paths.verdict.read_text(encoding="utf-8"))
-    count: int = verdict.get("test_cases", {}).get("generated", 0)
+    count: int = (
+        verdict.get("test_cases", {}).get("generated", 0) if isinstance(verdict, dict) else 0
+    )
     return count
 
 
@@ -215,11 +229,9 @@ class StatusTable:
     @classmethod
     def read(cls, path: Path) -> StatusTable:
         table = cls()
-        if path.exists():
-            for line in path.read_text(encoding="utf-8").splitlines():
-                entry = json.loads(line)
-                table.statuses[entry["operation"]][int(entry["status"])] += 1
-                table.chained += bool(entry.get("chained"))
+        for entry in _json_lines(path):
+            table.statuses[entry["operation"]][int(entry["status"])] += 1
+            table.chained += bool(entry.get("chained"))
         return table
 
     @property

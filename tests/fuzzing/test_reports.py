@@ -15,6 +15,7 @@ from fuzzing.reports import (
     spec_operations,
     write_probes_junit,
 )
+from fuzzing.reports import test_case_count as count_test_cases  # not a test of pytest's
 
 ADD = "POST /industryData/incomingFlows/{incomingFlowId}/runs/{runId}/process/runs/$ref"
 UPDATE = "PATCH /industryData/incomingFlows/{incomingFlowId}/runs/{runId}"
@@ -105,3 +106,21 @@ def test_probes_junit_has_one_case_per_probe_and_a_failure_per_finding(tmp_path:
     assert failure is not None
     assert failure.get("message") == "c: first line"
     assert "curl x" in (failure.text or "")
+
+
+def test_reports_cut_off_by_a_stop_at_the_first_failure_are_read_as_far_as_they_are_whole(
+    tmp_path: Path,
+) -> None:
+    # FUZZ_FAIL_FAST stops schemathesis as soon as a probe fails: its reports may be empty or end
+    # in the middle of a line, and the summary must still be written.
+    paths = ReportPaths(tmp_path)
+    paths.verdict.write_text("", encoding="utf-8")
+    assert count_test_cases(paths) == 0
+    log = tmp_path / "statuses.jsonl"
+    _log(log, [(ADD, 204, False)])
+    with log.open("a", encoding="utf-8") as cut:
+        cut.write('{"operation": "PATCH /indus')
+    table = StatusTable.read(log)
+    assert table.requests == 1
+    paths.events.write_text('{"Initialize": {}}\n{"ScenarioFinished": {"id"', encoding="utf-8")
+    assert schemathesis_failures(paths, started=0.0) == []
