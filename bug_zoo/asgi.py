@@ -192,3 +192,22 @@ def is_json_write(request: Request) -> bool:
     """A PATCH or POST that says it carries JSON."""
     media_type = (request.header("content-type") or "").split(";")[0].strip().lower()
     return request.method in ("PATCH", "POST") and media_type == "application/json"
+
+
+TIMES = ("startDateTime", "endDateTime")
+"""The run's times, which a write may send."""
+
+
+def rewriting_times(change: Callable[[Any], Any]) -> Callable[[ASGIApp, object], ASGIApp]:
+    """A middleware factory that passes each time a write sends (`startDateTime`,
+    `endDateTime`) through `change` before the server reads it: the shape of a lenient parser."""
+
+    async def handle(request: Request, call: Call) -> Response:
+        body = request.json()
+        if is_json_write(request) and isinstance(body, dict) and any(n in body for n in TIMES):
+            request = request.with_json(
+                {name: change(value) if name in TIMES else value for name, value in body.items()}
+            )
+        return await call(request)
+
+    return rewriting(handle)

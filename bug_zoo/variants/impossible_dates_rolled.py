@@ -7,11 +7,10 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
-from bug_zoo.asgi import Call, Request, Response, is_json_write, rewriting
+from bug_zoo.asgi import rewriting_times
 from bug_zoo.catalog import Variant
 
 DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(T.*)$")
-TIMES = ("startDateTime", "endDateTime")
 
 
 def _rolled(value: Any) -> Any:
@@ -25,18 +24,9 @@ def _rolled(value: Any) -> Any:
     return f"{rolled.isoformat()}{found.group(4)}"
 
 
-async def handle(request: Request, call: Call) -> Response:
-    body = request.json()
-    if is_json_write(request) and isinstance(body, dict) and any(name in body for name in TIMES):
-        request = request.with_json(
-            {name: _rolled(value) if name in TIMES else value for name, value in body.items()}
-        )
-    return await call(request)
-
-
 VARIANT = Variant(
     name="impossible_dates_rolled",
     bug="an impossible date (February 30) is accepted and rolled into the next month",
-    middleware=rewriting(handle),
+    middleware=rewriting_times(_rolled),
     covers=("request:dateTimeOffset:format", "D9"),
 )
