@@ -124,19 +124,6 @@ class Observer:
         self.operations[seen.index] = label
         if route is not None:
             self.bases[route.base_url] += 1
-        if seen.unchecked is not None:
-            self.unchecked[seen.index] = seen.unchecked
-            if seen.unchecked.startswith(NOT_HTTP):
-                message = f"{seen.unchecked}\n{exchange.describe()}"
-                command = masked_curl(exchange, self.body_dir)
-                self._add(
-                    Finding(seen.index, label, HTTP_FRAMING, "proxy", FAILURE, message, command)
-                )
-            if route is not None and may_have_written(exchange):
-                self.ledger.forget(route)
-            return
-        before = None if ambiguous or route is None else self.ledger.snapshot(route)
-        evidence = Evidence(exchange, before=before)
         curl: str | None = None
 
         def finding(rule: str, source: str, severity: str, message: str) -> Finding:
@@ -146,6 +133,17 @@ class Observer:
             return Finding(
                 seen.index, label, rule, source, severity, message, curl, received(exchange)
             )
+
+        if seen.unchecked is not None:
+            self.unchecked[seen.index] = seen.unchecked
+            if seen.unchecked.startswith(NOT_HTTP):
+                message = f"{seen.unchecked}\n{exchange.describe()}"
+                self._add(finding(HTTP_FRAMING, "proxy", FAILURE, message))
+            if route is not None and may_have_written(exchange):
+                self.ledger.forget(route)
+            return
+        before = None if ambiguous or route is None else self.ledger.snapshot(route)
+        evidence = Evidence(exchange, before=before)
 
         for check in CHECKS.values():
             key = (label, check.name)
