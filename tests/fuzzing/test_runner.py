@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -67,21 +69,31 @@ def test_settings_defaults_and_overrides(tmp_path: Path) -> None:
     assert "t" not in command
 
 
-@pytest.mark.slow
-@pytest.mark.heavy
-def test_make_fuzz_passes_the_embedded_reference_server(tmp_path: Path) -> None:
+def _fuzz_embedded(
+    reports: Path, *, seed: int, examples: int, phases: str
+) -> tuple[subprocess.CompletedProcess[str], dict[str, Any]]:
+    """`make fuzz` against the embedded reference server on a small budget; it must pass."""
     env = environment(
         without_prefixes=("TARGET_",),
         extra={
-            "FUZZ_SEED": "3",
-            "FUZZ_MAX_EXAMPLES": "10",
-            "FUZZ_PHASES": "examples,fuzzing,stateful",
-            "FUZZ_REPORTS_DIR": str(tmp_path),
+            "FUZZ_SEED": str(seed),
+            "FUZZ_MAX_EXAMPLES": str(examples),
+            "FUZZ_PHASES": phases,
+            "FUZZ_REPORTS_DIR": str(reports),
         },
     )
     result = run_module("fuzzing", env=env, timeout=280)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    summary = json.loads((tmp_path / "fuzz-summary.json").read_text())
+    summary: dict[str, Any] = json.loads((reports / "fuzz-summary.json").read_text())
+    return result, summary
+
+
+@pytest.mark.slow
+@pytest.mark.heavy
+def test_make_fuzz_passes_the_embedded_reference_server(tmp_path: Path) -> None:
+    result, summary = _fuzz_embedded(
+        tmp_path, seed=3, examples=10, phases="examples,fuzzing,stateful"
+    )
     assert summary["passed"]
     assert summary["target"] == "embedded reference server"
     assert summary["operations_without_2xx"] == []
@@ -116,17 +128,6 @@ def test_a_run_narrowed_to_the_fuzzing_phase_is_not_held_to_reach_every_success(
 ) -> None:
     # Update run's ids come from Add run's links in the stateful phase; without that phase no
     # request of the run reaches Update run's 200, which is no failure of the target.
-    env = environment(
-        without_prefixes=("TARGET_",),
-        extra={
-            "FUZZ_SEED": "1",
-            "FUZZ_MAX_EXAMPLES": "5",
-            "FUZZ_PHASES": "fuzzing",
-            "FUZZ_REPORTS_DIR": str(tmp_path),
-        },
-    )
-    result = run_module("fuzzing", env=env, timeout=280)
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
-    summary = json.loads((tmp_path / "fuzz-summary.json").read_text())
+    _, summary = _fuzz_embedded(tmp_path, seed=1, examples=5, phases="fuzzing")
     assert summary["add_then_update_chains"] == 0
     assert summary["passed"]
