@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from bug_zoo.catalog import CONFORMING, CONTROL, NAMES, is_conforming, load
+from fuzzing.facts import contract
 from fuzzing.server import local_target
-from fuzzing.spec import contract
 from tooling.processes import ProcessError
 
 SERVE = (sys.executable, "-m", "bug_zoo.serve")

@@ -1,52 +1,23 @@
-"""Validate every example in the spec against its schema (JSON Schema 2020-12, formats checked).
+"""Validate every example in the spec against its schema, with the contract core's validators.
 
 Redocly checks media type examples only; parameter, header and schema examples go unchecked
 there, and a wrong example misleads readers of the docs and seeds the fuzzer with bad data.
-Schemas are validated in place: the whole spec is one `referencing` resource, so a schema is
-reached by its JSON pointer and its `#/components/...` references resolve as they are written.
+Each schema is reached by its JSON pointer and judged by `contract.api`'s validator for that
+place: the one format checker and ECMA-262 patterns, so an example passes here exactly when the
+server and the fuzzer would accept the same value.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
-from jsonschema import Draft202012Validator, FormatChecker
 from jsonschema.exceptions import ValidationError, best_match
 
-from contract.refs import Pointer, registry, render_pointer, resolve, uri_of
+from contract.api import ApiContract
+from contract.refs import Pointer, render_pointer, resolve
 from contract.rules import HTTP_METHODS, Problem, iter_subschemas
-
-_URI_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*$")
-
-
-def _is_uri(value: object) -> bool:
-    """RFC 3986 absolute URI, roughly: a scheme, no spaces (jsonschema needs an extra for this)."""
-    if not isinstance(value, str):
-        return True
-    parts = urlsplit(value)
-    return bool(_URI_SCHEME.match(parts.scheme)) and not any(c.isspace() for c in value)
-
-
-def _in_range(bits: int) -> Any:
-    low, high = -(2 ** (bits - 1)), 2 ** (bits - 1) - 1
-
-    def check(value: object) -> bool:
-        return not isinstance(value, int) or isinstance(value, bool) or low <= value <= high
-
-    return check
-
-
-def format_checker() -> FormatChecker:
-    """Draft 2020-12's format checks plus `uri` and OpenAPI's `int32` and `int64`."""
-    checker = FormatChecker(list(Draft202012Validator.FORMAT_CHECKER.checkers))
-    checker.checks("uri")(_is_uri)
-    checker.checks("int32")(_in_range(32))
-    checker.checks("int64")(_in_range(64))
-    return checker
 
 
 @dataclass(frozen=True)
@@ -68,16 +39,11 @@ class ExampleReport:
 
 def check_examples(spec: Mapping[str, Any]) -> ExampleReport:
     """Validate each example of a parameter, header, media type or schema against its schema."""
-    schemas = registry(spec)
-    checker = format_checker()
+    contract = ApiContract(dict(spec))
     report = ExampleReport()
     for example in iter_examples(spec):
         report.checked += 1
-        validator = Draft202012Validator(
-            {"$ref": uri_of(example.schema_at)},
-            registry=schemas,
-            format_checker=checker,
-        )
+        validator = contract.validator_for(example.schema_at)
         errors = [e for error in validator.iter_errors(example.value) for e in _closest(error)]
         errors.sort(key=lambda e: list(e.path))
         report.problems.extend(_problem(example, error) for error in errors)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fuzzing.spec import contract
+from fuzzing.facts import contract
 from fuzzing.times import is_utc, ticks
 
 

@@ -11,15 +11,12 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
+
+from fuzzing.facts import contract
 
 if TYPE_CHECKING:
     from schemathesis import Response
-
-_ROUTE = re.compile(
-    r"/industryData/incomingFlows/(?P<flow>[^/]+)/runs/(?P<run>[^/]+)"
-    r"(?:/process/runs/(?:(?P<ref>\$ref)|(?P<process_run>[^/]+)))?$"
-)
 
 _JSON_MEDIA_TYPE = re.compile(r"^application/json\s*(;.*)?$", re.IGNORECASE)
 ADD_RUN = "addRun"
@@ -70,25 +67,22 @@ class Route:
 
 
 def route_of(url: str) -> Route | None:
-    """Which of the API's paths `url` names, or None for any other URL."""
-    parts = urlsplit(url)
-    match = _ROUTE.search(parts.path)
-    if match is None:
+    """Which of the API's paths `url` names (at any base path), or None for any other URL.
+
+    The path is found by the contract core, as the server and the traffic checker find it; the
+    ids are the path's parameters by the names the spec gives them.
+    """
+    found = contract().locate(None, url)
+    if found is None or found.operation is None:
         return None
-    base_path = parts.path[: match.start()]
-    base_url = f"{parts.scheme}://{parts.netloc}{base_path}"
-    if match.group("ref"):
-        operation, process_run = ADD_RUN, None
-    elif match.group("process_run"):
-        operation, process_run = UPDATE_PROCESS_RUN, unquote(match.group("process_run"))
-    else:
-        operation, process_run = UPDATE_RUN, None
+    parts = urlsplit(url)
+    values = found.values
     return Route(
-        operation=operation,
-        flow=unquote(match.group("flow")),
-        run=unquote(match.group("run")),
-        process_run=process_run,
-        base_url=base_url,
+        operation=found.operation.operation_id,
+        flow=values["incomingFlowId"],
+        run=values["runId"],
+        process_run=values.get("processRunId"),
+        base_url=f"{parts.scheme}://{parts.netloc}{found.base}",
     )
 
 

@@ -15,12 +15,11 @@ from typing import TYPE_CHECKING, Any
 import schemathesis
 from schemathesis.openapi.checks import RejectedPositiveData
 
-from contract.patterns import EcmaValidator
 from fuzzing import checks  # noqa: F401 (importing it registers the custom checks)
 from fuzzing.checks.runs import created_route, reference_refusal
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, exchange_of, route_of
+from fuzzing.facts import REFERENCE, contract
 from fuzzing.ledger import LEDGER
-from fuzzing.spec import REFERENCE, contract
 from fuzzing.workers import serialize_ast_parsing
 
 if TYPE_CHECKING:
@@ -103,8 +102,8 @@ def filter_failure(
             return False
     declared = contract().header_parameters(operation_id)
     for name, value in (case.headers or {}).items():
-        schema = declared.get(name.lower())
-        if schema is not None and not EcmaValidator(schema).is_valid(str(value)):
+        validator = declared.get(name.lower())
+        if validator is not None and not validator.is_valid(str(value)):
             return False
     return True
 

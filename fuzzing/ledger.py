@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Route, RunKey
+from fuzzing.facts import contract
 from fuzzing.retry import patiently
-from fuzzing.spec import contract
 from fuzzing.target import process_run_url, run_url
 
 TOKEN_ENV = "TARGET_TOKEN"  # noqa: S105 (the name of a variable, not a secret)

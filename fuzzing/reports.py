@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from fuzzing.curl import curl_line
+from fuzzing.facts import contract
 from fuzzing.probes import ProbeOutcome
-from fuzzing.spec import contract
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from contract.loading import SpecLoadError
+from fuzzing.facts import contract
 from fuzzing.preflight import SetupError, preflight
 from fuzzing.reports import (
     Failure,
@@ -35,7 +36,6 @@ from fuzzing.rules import gaps
 from fuzzing.server import REFERENCE_SERVER, local_target
 from fuzzing.session import run_session
 from fuzzing.settings import Settings, SettingsError
-from fuzzing.spec import contract
 from fuzzing.summary import build, heading, print_failures, print_probe, print_verdict
 from fuzzing.target import Target
 from tooling.processes import ProcessError

@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from fuzzing.config import CONFIG_PATH
+from fuzzing.facts import spec_path
 from fuzzing.probes import ProbeOutcome, ProbeSession
 from fuzzing.settings import Settings
-from fuzzing.spec import spec_path
 from fuzzing.target import Target
 from tooling.processes import stop
 

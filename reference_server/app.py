@@ -13,6 +13,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 
 from reference_server.auth import Authenticator
+from reference_server.conformance import ServedContract
 from reference_server.dataset import read_dataset
 from reference_server.middleware import (
     AccessLogMiddleware,
@@ -25,7 +26,6 @@ from reference_server.middleware import (
 from reference_server.ratelimit import RateLimit, RateLimiter
 from reference_server.routes import Documents, RunsApi, http_error
 from reference_server.settings import Settings
-from reference_server.spec import Spec
 from reference_server.storage import open_store
 from reference_server.storage.base import RunStore
 from reference_server.storage.buckets import open_buckets
@@ -39,7 +39,7 @@ def create_app(settings: Settings, *, store: RunStore | None = None) -> Starlett
     Everything that can be wrong with the settings fails here, before the first request.
     """
     settings.check()
-    spec = Spec.load(settings.spec_path)
+    spec = ServedContract.load(settings.spec_path)
     authenticator = Authenticator(settings)
     # What is opened here is closed again if a later step fails (the database is down, the data
     # file is wrong), so a failed start leaves no pool or connection behind; once the app is

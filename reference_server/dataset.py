@@ -15,8 +15,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from reference_server.conformance import ServedContract
 from reference_server.resource import run_odata_type
-from reference_server.spec import Spec
 from reference_server.storage.base import RUN_FIELDS, FlowRecord, RunRecord
 
 
@@ -24,7 +24,7 @@ class DataFileError(ValueError):
     """The data file is not in the expected shape."""
 
 
-def read_dataset(path: Path, spec: Spec) -> list[FlowRecord]:
+def read_dataset(path: Path, spec: ServedContract) -> list[FlowRecord]:
     try:
         document: Any = json.loads(path.read_text("utf-8"))
     except (OSError, ValueError) as exc:

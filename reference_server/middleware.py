@@ -19,9 +19,9 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reference_server.auth import Authenticator, AuthError
+from reference_server.conformance import ServedContract
 from reference_server.errors import internal_error, odata_error, retry_later, service_unavailable
 from reference_server.ratelimit import RateLimiter, caller_key
-from reference_server.spec import Spec
 from reference_server.storage.base import UnavailableError
 
 access_log = logging.getLogger("reference_server.access")
@@ -266,7 +266,7 @@ class ResponseValidationMiddleware:
     """Check every API response against the spec; a response that breaks it is logged loudly and
     replaced by an OData 500 `ResponseValidationFailed`, so tests and the fuzzer cannot miss it."""
 
-    def __init__(self, app: ASGIApp, spec: Spec) -> None:
+    def __init__(self, app: ASGIApp, spec: ServedContract) -> None:
         self.app = app
         self.spec = spec
 
@@ -322,6 +322,6 @@ class ResponseValidationMiddleware:
             return [] if "request-id" in headers else ["required header request-id is missing"]
         relative = scope["path"][len(self.spec.base_path) :]
         matched = self.spec.match(scope["method"], relative)
-        if matched is not None:
-            return self.spec.check_response(matched[0], status, headers, body)
+        if matched is not None and matched.operation is not None:
+            return self.spec.check_response(matched.operation, status, headers, body)
         return self.spec.check_error_response(headers, body)

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from reference_server.spec import Spec
+from reference_server.conformance import ServedContract
 from reference_server.storage.base import RUN_FIELDS, StoredRun
 
 RUN_SCHEMA = ("components", "schemas", "run")
@@ -23,14 +23,14 @@ SENTINEL = "unknownFutureValue"
 INCLUDE_UNKNOWN_ENUM_MEMBERS = "include-unknown-enum-members"
 
 
-def _node(spec: Spec, pointer: tuple[str, ...]) -> Any:
+def _node(spec: ServedContract, pointer: tuple[str, ...]) -> Any:
     node: Any = spec.document
     for key in pointer:
         node = node.get(key) if isinstance(node, dict) else None
     return node
 
 
-def run_odata_type(spec: Spec) -> str:
+def run_odata_type(spec: ServedContract) -> str:
     """The `default` of the `run` schema's `@odata.type`; a `ValueError` (at start-up) if none."""
     node = _node(spec, (*RUN_SCHEMA, "properties", "@odata.type", "default"))
     if not isinstance(node, str):
@@ -41,7 +41,7 @@ def run_odata_type(spec: Spec) -> str:
     return node
 
 
-def evolvable_statuses(spec: Spec) -> frozenset[str]:
+def evolvable_statuses(spec: ServedContract) -> frozenset[str]:
     """The `runStatus` members after the sentinel: returned only to callers that prefer them."""
     members = _node(spec, (*STATUS_SCHEMA, "enum"))
     if not isinstance(members, list) or SENTINEL not in members:

@@ -26,6 +26,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.types import Receive, Scope, Send
 
+from contract.api import Operation
+from reference_server.conformance import ServedContract
 from reference_server.errors import bad_request, odata_error, service_unavailable
 from reference_server.middleware import BodyTooLargeError, within_deadline
 from reference_server.payload import PayloadError, content_type_problem, parse_json
@@ -43,7 +45,6 @@ from reference_server.resource import (
     run_resource,
 )
 from reference_server.settings import DIST_DIR
-from reference_server.spec import Operation, Spec
 from reference_server.storage.base import (
     RUN_FIELDS,
     LinkedRunMissingError,
@@ -86,7 +87,7 @@ class Accepted:
 class RunsApi:
     """The handlers of the spec's operations over a `RunStore`."""
 
-    def __init__(self, spec: Spec, store: RunStore) -> None:
+    def __init__(self, spec: ServedContract, store: RunStore) -> None:
         self.spec = spec
         self.store = store
         self.odata_type = run_odata_type(spec)
@@ -248,11 +249,11 @@ class RunsApi:
         if unknown:
             raise RuntimeError(f"spec operations and handlers differ: {sorted(unknown)}")
         routes: list[BaseRoute] = []
-        for template in self.spec.path_templates():
+        for template in self.spec.templates():
             by_method = {
                 op.method: handlers[op.operation_id]
                 for op in self.spec.operations.values()
-                if op.path == template
+                if op.template == template
             }
             routes.append(Route(template, _PathEndpoint(by_method)))
         return [Mount(self.spec.base_path, routes=routes)]
@@ -292,7 +293,7 @@ def _origin(request: Request) -> str:
 class Documents:
     """The spec as loaded (YAML and JSON) and the published HTML reference page."""
 
-    def __init__(self, spec: Spec, docs_html: Path | None) -> None:
+    def __init__(self, spec: ServedContract, docs_html: Path | None) -> None:
         self.spec_yaml = spec.source.read_bytes() if spec.source else b""
         self.spec_json = json.dumps(spec.document, ensure_ascii=False, default=str).encode("utf-8")
         if docs_html is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from fuzzing.spec import spec_path
+from fuzzing.facts import spec_path
 from traffic import drift, reports
 from traffic.findings import FAILURE, Finding, console
 from traffic.observer import Observer

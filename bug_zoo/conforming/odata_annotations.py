@@ -13,6 +13,7 @@ from typing import Any
 
 from bug_zoo.asgi import Call, Request, Response, rewriting
 from bug_zoo.catalog import Variant
+from bug_zoo.freedoms import members_accepted
 
 _RUN = re.compile(r"^(?P<base>.*)/industryData/incomingFlows/(?P<flow>[^/]+)/runs/")
 TIPS = (
@@ -42,9 +43,10 @@ async def handle(request: Request, call: Call) -> Response:
 
 
 def annotations_allowed(spec: Mapping[str, Any]) -> bool:
-    """Whether `spec`'s run takes members whose names hold `@` beside its properties."""
-    run = spec["components"]["schemas"]["run"]
-    return run.get("additionalProperties", True) is not False or bool(run.get("patternProperties"))
+    """Whether `spec`'s run takes the annotations this variant adds beside its properties."""
+    context = "http://127.0.0.1/beta/$metadata#industryData/incomingFlows('f')/runs/$entity"
+    annotations = {"@odata.context": context, "@microsoft.graph.tips": TIPS, "@odata.etag": '"1"'}
+    return members_accepted(spec, "run", annotations)
 
 
 VARIANT = Variant(

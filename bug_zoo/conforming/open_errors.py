@@ -12,6 +12,7 @@ from typing import Any
 
 from bug_zoo.asgi import Call, Request, Response, rewriting
 from bug_zoo.catalog import Variant
+from bug_zoo.freedoms import members_accepted
 
 
 def _graph_like(error: dict[str, Any]) -> dict[str, Any]:
@@ -32,9 +33,9 @@ async def handle(request: Request, call: Call) -> Response:
 
 
 def errors_are_open(spec: Mapping[str, Any]) -> bool:
-    """Whether `spec`'s main error object takes members it does not name."""
-    error = spec["components"]["schemas"]["ODataMainError"]
-    return error.get("additionalProperties", True) is not False
+    """Whether `spec`'s main error object takes the members this variant adds."""
+    sample = {"code": "BadRequest", "message": "m", "innerError": {"date": "2026-11-24T02:00:00Z"}}
+    return members_accepted(spec, "ODataMainError", _graph_like(sample))
 
 
 VARIANT = Variant(

@@ -13,7 +13,7 @@ from fuzzing.checks.base import fail, update_route
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
 from fuzzing.exchange import ADD_RUN
-from fuzzing.spec import contract
+from fuzzing.facts import contract
 
 INCLUDE_UNKNOWN = "include-unknown-enum-members"
 

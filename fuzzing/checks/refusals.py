@@ -12,7 +12,7 @@ import re
 from fuzzing.checks.base import fail
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
-from fuzzing.spec import contract
+from fuzzing.facts import contract
 
 _INSUFFICIENT_SCOPE = re.compile(r'\berror\s*=\s*"?insufficient_scope"?', re.IGNORECASE)
 
@@ -28,7 +28,7 @@ def auth_challenges(evidence: Evidence) -> None:
     pattern = contract().header_schema("WWW-Authenticate").get("pattern", "")
     if challenge is None:
         problems = ["no `WWW-Authenticate` header"]
-    elif pattern and not re.search(pattern, challenge):
+    elif not contract().header_validator("WWW-Authenticate").is_valid(challenge):
         problems = [f"`WWW-Authenticate` {challenge!r} does not match {pattern}"]
     elif exchange.status == 403 and not _INSUFFICIENT_SCOPE.search(challenge):
         problems = [f'`WWW-Authenticate` {challenge!r} lacks error="insufficient_scope"']

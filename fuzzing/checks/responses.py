@@ -16,7 +16,7 @@ from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
 from fuzzing.comparison import short
 from fuzzing.exchange import NOT_JSON
-from fuzzing.spec import contract
+from fuzzing.facts import contract
 
 _CLIENT_REQUEST_ID = re.compile(r"^[\x21-\x7e]{1,128}$")
 # What a stack trace, an exception or a server-side path looks like in a response body.

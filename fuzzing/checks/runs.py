@@ -17,8 +17,8 @@ from fuzzing.checks.evidence import Evidence, Need
 from fuzzing.checks.registry import contract_check
 from fuzzing.comparison import mismatches, properties, short, unchanged
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, Exchange, Route, route_of
+from fuzzing.facts import REFERENCE, contract
 from fuzzing.retry import TRANSIENT
-from fuzzing.spec import REFERENCE, contract
 
 
 @contract_check(covers=("D9", "D15", "status:update*:200", "request:runUpdate.*:nullability"))

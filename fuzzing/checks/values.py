@@ -5,7 +5,7 @@ from __future__ import annotations
 from fuzzing.checks.base import fail, sent_object
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
-from fuzzing.spec import contract
+from fuzzing.facts import contract
 
 
 @contract_check(covers=("D7", "request:*:closed"))

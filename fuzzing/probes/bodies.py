@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from fuzzing.facts import contract
 from fuzzing.probes.prober import (
     NEVER_APPLIED,
     NEVER_APPLIED_BODY,
@@ -16,7 +17,6 @@ from fuzzing.probes.prober import (
     new_run,
     probe,
 )
-from fuzzing.spec import contract
 
 _CHUNK = 8192
 

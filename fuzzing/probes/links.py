@@ -14,8 +14,8 @@ from urllib.parse import quote, urlsplit
 from fuzzing.checks import linked_run_reachable
 from fuzzing.comparison import properties, short, unchanged
 from fuzzing.exchange import Exchange
+from fuzzing.facts import REFERENCE, contract
 from fuzzing.probes.prober import Prober, as_json, new_run, probe
-from fuzzing.spec import REFERENCE, contract
 from fuzzing.target import run_url
 
 CHECK = "reference_linked"

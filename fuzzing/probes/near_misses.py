@@ -14,8 +14,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fuzzing.facts import contract
 from fuzzing.probes.prober import Prober, as_json, probe
-from fuzzing.spec import contract
 
 _TIME = "2026-11-24T02:00:00Z"
 _TIMES_REFUSED = (

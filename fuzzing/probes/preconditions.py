@@ -6,9 +6,9 @@ none is merely stale; these take the current `ETag` from the run, then make it s
 
 from __future__ import annotations
 
+from fuzzing.facts import contract
 from fuzzing.ledger import read_body
 from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, SkipError, as_json, probe
-from fuzzing.spec import contract
 
 
 @probe(covers=("D12", "status:update*:412", "header:ETag", "request:parameter.If-Match:*"))

@@ -9,8 +9,8 @@ comes back; an update here sends only `@odata.type`, so it changes nothing.
 from __future__ import annotations
 
 from fuzzing.checks.preferences import INCLUDE_UNKNOWN
+from fuzzing.facts import contract
 from fuzzing.probes.prober import Prober, as_json, new_run, probe
-from fuzzing.spec import contract
 
 _PREFERS = (
     (INCLUDE_UNKNOWN, "the preference alone"),

@@ -11,8 +11,8 @@ import json
 from typing import Any
 
 from fuzzing.exchange import UPDATE_RUN
+from fuzzing.facts import contract
 from fuzzing.probes.prober import NEVER_APPLIED, Prober, as_json, new_run, probe
-from fuzzing.spec import contract
 
 
 def _described(bodies: list[dict[str, Any]]) -> list[tuple[bytes, str]]:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bug_zoo.catalog import CONFORMING, NAMES, is_conforming
-from fuzzing.spec import contract
+from fuzzing.facts import contract
 from tests.support.commands import environment, run_module
 
 # The coverage phase is the slowest; the probes cover what it would add here.

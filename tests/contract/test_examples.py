@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from contract.examples import check_examples, format_checker, iter_examples
+from contract.examples import check_examples, iter_examples
+from contract.formats import format_checker
 from contract.loading import load_spec
 from contract.refs import Pointer
 from tooling.paths import SPEC

@@ -17,7 +17,7 @@ from schemathesis import Case
 
 from contract.loading import load_document
 from fuzzing.config import harness_config
-from fuzzing.spec import spec_path
+from fuzzing.facts import spec_path
 from fuzzing.target import Target
 
 pytestmark = [pytest.mark.slow, pytest.mark.heavy]

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from reference_server.conformance import ServedContract
 from reference_server.resource import (
     evolvable_statuses,
     preferences,
@@ -15,10 +16,9 @@ from reference_server.resource import (
     run_resource,
 )
 from reference_server.settings import DEFAULT_SPEC
-from reference_server.spec import Spec
 from reference_server.storage.base import RUN_FIELDS, StoredRun
 
-SHIPPED = Spec.load(DEFAULT_SPEC)
+SHIPPED = ServedContract.load(DEFAULT_SPEC)
 
 
 def _run_type(document: dict[str, Any]) -> dict[str, Any]:
@@ -32,14 +32,14 @@ def test_the_type_is_the_run_schemas_default() -> None:
     assert run_odata_type(SHIPPED) == _run_type(SHIPPED.document)["default"]
     document = copy.deepcopy(SHIPPED.document)
     _run_type(document)["default"] = "#example.renamed.run"
-    assert run_odata_type(Spec(document)) == "#example.renamed.run"
+    assert run_odata_type(ServedContract(document)) == "#example.renamed.run"
 
 
 def test_a_spec_without_the_default_fails_at_start_up() -> None:
     document = copy.deepcopy(SHIPPED.document)
     del _run_type(document)["default"]
     with pytest.raises(ValueError, match=r"/components/schemas/run/properties/@odata.type"):
-        run_odata_type(Spec(document))
+        run_odata_type(ServedContract(document))
 
 
 def test_the_resource_has_every_property_in_order_and_the_given_type() -> None:
@@ -51,10 +51,10 @@ def test_the_resource_has_every_property_in_order_and_the_given_type() -> None:
     assert resource["displayName"] is None
 
 
-def _with_status_after_the_sentinel(member: str) -> Spec:
+def _with_status_after_the_sentinel(member: str) -> ServedContract:
     document = copy.deepcopy(SHIPPED.document)
     document["components"]["schemas"]["runStatus"]["enum"].append(member)
-    return Spec(document)
+    return ServedContract(document)
 
 
 def test_members_after_the_sentinel_are_evolvable() -> None:

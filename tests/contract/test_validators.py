@@ -3,14 +3,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
 
-from reference_server.checker import Checker
+from contract.api import JSON, ApiContract
+from contract.validators import SchemaValidator
 from reference_server.settings import DEFAULT_SPEC
-from reference_server.spec import Spec
 
 RUN = {
     "@odata.type": "#microsoft.graph.industryData.run",
@@ -71,19 +71,25 @@ VALUES: list[Any] = [
 ]
 
 
-def checkers(spec: Spec) -> Iterator[tuple[str, Checker]]:
-    """Every validator the server builds from the spec: requests, responses, errors."""
+def checkers(spec: ApiContract) -> Iterator[tuple[str, SchemaValidator]]:
+    """Every validator the contract core builds: requests, responses, errors."""
     for op in spec.operations.values():
-        if op.body is not None:
-            yield f"{op.operation_id} body", op.body
+        if op.body is not None and op.body.media_types.get(JSON) is not None:
+            yield f"{op.operation_id} body", _json(op.body.media_types)
         for param in op.parameters:
             yield f"{op.operation_id} {param.name}", param.validator
         for status, response in op.responses.items():
-            if response.body is not None:
-                yield f"{op.operation_id} {status} body", response.body
+            if response.content is not None and response.content.media_types.get(JSON):
+                yield f"{op.operation_id} {status} body", _json(response.content.media_types)
             for name, header in response.headers.items():
                 yield f"{op.operation_id} {status} {name}", header.validator
-    yield "ODataError", spec.error_body
+    yield "ODataError", spec.schema_validator("ODataError")
+
+
+def _json(media_types: Mapping[str, SchemaValidator | None]) -> SchemaValidator:
+    validator = media_types[JSON]
+    assert validator is not None
+    return validator
 
 
 def instances() -> Iterator[Any]:
@@ -100,11 +106,11 @@ def instances() -> Iterator[Any]:
 
 
 @pytest.fixture(scope="module")
-def spec() -> Spec:
-    return Spec.load(DEFAULT_SPEC)
+def spec() -> ApiContract:
+    return ApiContract.load(DEFAULT_SPEC)
 
 
-def test_the_compiled_validator_never_passes_what_jsonschema_refuses(spec: Spec) -> None:
+def test_the_compiled_validator_never_passes_what_jsonschema_refuses(spec: ApiContract) -> None:
     problems = []
     for where, checker in checkers(spec):
         for instance in instances():
@@ -113,20 +119,24 @@ def test_the_compiled_validator_never_passes_what_jsonschema_refuses(spec: Spec)
     assert problems == []
 
 
-def test_the_request_checks_take_the_fast_path(spec: Spec) -> None:
+def test_the_request_checks_take_the_fast_path(spec: ApiContract) -> None:
     for op in spec.operations.values():
         assert op.body is not None
-        assert op.body.fast is not None, op.operation_id
+        assert _json(op.body.media_types).fast is not None, op.operation_id
         assert all(p.validator.fast is not None for p in op.parameters), op.operation_id
     update = spec.operations["updateRun"]
     assert update.body is not None
-    assert update.body._passes({k: v for k, v in RUN.items() if k != "startDateTime"})
-    assert not update.body._passes({"status": "nope"})
+    body = _json(update.body.media_types)
+    assert body._passes({k: v for k, v in RUN.items() if k != "startDateTime"})
+    assert not body._passes({"status": "nope"})
 
 
-def test_a_value_the_compiled_validator_cannot_read_falls_back_to_jsonschema(spec: Spec) -> None:
+def test_a_value_the_compiled_validator_cannot_read_falls_back_to_jsonschema(
+    spec: ApiContract,
+) -> None:
     update = spec.operations["updateRun"]
     assert update.body is not None
+    body = _json(update.body.media_types)
     huge = {"statistics": {"rows": 10**400}}
-    assert not update.body._passes(huge) or update.body.full.is_valid(huge)
-    assert list(update.body.iter_errors(huge)) == list(update.body.full.iter_errors(huge))
+    assert not body._passes(huge) or body.full.is_valid(huge)
+    assert list(body.iter_errors(huge)) == list(body.full.iter_errors(huge))

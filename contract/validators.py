@@ -1,29 +1,36 @@
-"""A schema's two validators: a compiled one that passes valid values quickly, and jsonschema's,
-which decides the rest and words every problem.
+"""One validator per schema of the contract, the same for every reader.
 
-jsonschema-rs only says whether a value is valid. A value it passes is valid; a value it refuses
-is checked again by jsonschema, whose errors `violations` turns into the 400's sentences. So the
-outcome and the words are jsonschema's as long as the compiled validator never passes a value
-that jsonschema refuses (tests/server/test_checker.py compares them value by value). It gets the
-same format functions, and a schema it would judge differently keeps jsonschema alone: one that
-still holds a `$ref` (not inlined), or uses a format it would not apply the same way (it checks
-formats on strings only; int32 applies to numbers).
+A `SchemaValidator` pairs two validators of one schema: a compiled one (jsonschema-rs) that
+passes valid values quickly, and jsonschema's (`EcmaValidator`: Draft 2020-12 with ECMA-262
+patterns, the one format checker of `contract.formats`), which decides the rest and words every
+problem. jsonschema-rs only says whether a value is valid, so the outcome and the words stay
+jsonschema's as long as the compiled validator never passes a value that jsonschema refuses
+(tests/contract/test_validators.py compares them value by value). It gets the same format
+functions, and a schema it would judge differently keeps jsonschema alone: one that still holds a
+`$ref` (not inlined), or uses a format it would not apply the same way (it checks formats on
+strings only; `int32` applies to numbers).
+
+`build` is the only place the kit makes a validator of the contract's schemas: the server, the
+fuzzer, the traffic checker and the example validator all reach it through `contract.api`.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import jsonschema_rs
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from referencing import Registry
 
-# The formats the compiled validator is given, as the same functions, all on strings.
-STRING_FORMATS = ("date-time", "uuid", "uri")
+from contract.formats import STRING_FORMATS, format_checker
+from contract.inlining import NotInlinableError, inlined
+from contract.patterns import EcmaValidator
+from contract.refs import Pointer, uri_of
 
 
-class Checker:
+class SchemaValidator:
     """One schema's validators: `fast` (compiled, or None) passes valid values quickly; `full`
     (jsonschema) decides the rest and gives the errors."""
 
@@ -48,6 +55,22 @@ class Checker:
 
     def is_valid(self, instance: object) -> bool:
         return self._passes(instance) or self.full.is_valid(instance)
+
+
+def build(document: Mapping[str, Any], schemas: Registry[Any], pointer: Pointer) -> SchemaValidator:
+    """The validator of the schema at `pointer` in `document` (registered in `schemas`).
+
+    The schema is inlined once here rather than resolved through the registry on every value; a
+    schema that cannot be inlined (recursive, say) keeps its `$ref` and the registry.
+    """
+    schema: Any
+    try:
+        schema = inlined(document, pointer)
+    except NotInlinableError:
+        schema = {"$ref": uri_of(pointer)}
+    checker = format_checker()
+    full = EcmaValidator(schema, registry=schemas, format_checker=checker)
+    return SchemaValidator(full, compiled(schema, checker))
 
 
 def compiled(schema: Any, checker: FormatChecker) -> Any | None:

@@ -1,0 +1,172 @@
+"""Every reader of the contract gives the same verdict on the same value.
+
+The server, the fuzzer, the traffic checker, the example validator and the bug zoo all read
+`openapi.yaml` through the contract core (`contract.api`). Before it, each built its validators
+its own way, and `"2026-11-24T02:00:00Z\\n"` passed the traffic checker while the server and the
+fuzzer refused it. Each tricky value here goes through every reader, as that reader meets it (a
+request body, a URL, an example in the spec), and the verdicts must agree, and be the right one.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Callable
+from functools import cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+
+from bug_zoo.freedoms import members_accepted
+from contract.examples import check_examples
+from contract.loading import load_document
+from fuzzing.exchange import Exchange, route_of
+from fuzzing.facts import contract
+from reference_server.conformance import ServedContract
+from traffic import spec_check
+
+SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
+BASE = "http://127.0.0.1:8000/beta"
+
+# A date-time property of Update run's body, with the verdict the contract gives.
+TIMES: dict[str, bool] = {
+    "2026-11-24T02:00:00Z": True,
+    "2026-11-24T02:00:00.1234567Z": True,
+    "2026-11-24T03:00:00+01:00": True,
+    "2026-11-24T02:00:00Z\n": False,  # ECMA-262's `$` is the end of the string
+    "2026-11-24T02:00:00Z\r\n": False,
+    "\n2026-11-24T02:00:00Z": False,
+    "2026-11-24T02:00:00.12345678Z": False,  # eight fractional digits
+    "2026-11-24T02:00:00": False,  # no offset
+    "2026-02-30T02:00:00Z": False,  # the pattern lets it by; RFC 3339 does not
+    "1000-01-01T00:00:00Z": True,  # years at the edges
+    "0999-12-31T23:59:59Z": False,
+    "9999-12-31T23:59:59Z": True,
+    "9999-12-31T23:59:59-01:00": False,  # past 9999 in UTC
+    "10000-01-01T00:00:00Z": False,
+    "2026-11-24T02:00:00\ud800Z": False,  # a lone surrogate
+    "\ud800": False,
+}
+# A path id (the inbound flow's), with the verdict the contract gives.
+IDS: dict[str, bool] = {
+    "demo-flow": True,
+    "$ref": False,  # `$`-led ids are OData's own segments
+    "$metadata": False,
+    "$count": False,
+    "a$b": True,
+    "..": False,
+    ".": False,
+    "flow\n": False,
+    "x" * 128: True,
+    "x" * 129: False,
+}
+
+
+@cache
+def _served() -> ServedContract:
+    return ServedContract.load(SPEC)
+
+
+@cache
+def _document() -> dict[str, Any]:
+    return load_document(SPEC)
+
+
+def server_accepts_time(value: str) -> bool:
+    spec = _served()
+    return not spec.check_body(spec.operations["updateRun"], {"startDateTime": value})
+
+
+def server_accepts_id(value: str) -> bool:
+    spec = _served()
+    ids = {"incomingFlowId": value, "runId": "demo-run"}
+    return not spec.check_parameters(spec.operations["addRun"], ids, {})
+
+
+def fuzzer_accepts_time(value: str) -> bool:
+    return contract().validator("runUpdate").is_valid({"startDateTime": value})
+
+
+def fuzzer_accepts_id(value: str) -> bool:
+    url = f"{BASE}/industryData/incomingFlows/{quote(value, safe='')}/runs/demo-run"
+    return contract().is_entity_id(value) and route_of(url) is not None
+
+
+def _update(flow: str, body: object) -> Exchange:
+    return Exchange.build(
+        method="PATCH",
+        url=f"{BASE}/industryData/incomingFlows/{quote(flow, safe='')}/runs/demo-run",
+        request_headers={"Authorization": "Bearer t", "Content-Type": "application/json"},
+        request_body=json.dumps(body).encode(),
+        status=400,
+        response_headers={},
+        response_body=b"",
+    )
+
+
+def _traffic_accepts(exchange: Exchange) -> bool:
+    operation, _, values = spec_check.match(exchange.method, exchange.url)
+    assert operation is not None
+    return not spec_check.request_breaches(operation, exchange, values)
+
+
+def traffic_accepts_time(value: str) -> bool:
+    return _traffic_accepts(_update("demo-flow", {"startDateTime": value}))
+
+
+def traffic_accepts_id(value: str) -> bool:
+    return _traffic_accepts(_update(value, {"displayName": "x"}))
+
+
+def _examples_accept(change: Callable[[dict[str, Any]], None]) -> bool:
+    document = copy.deepcopy(_document())
+    change(document)
+    return not check_examples(document).problems
+
+
+def examples_accept_time(value: str) -> bool:
+    def change(document: dict[str, Any]) -> None:
+        content = document["components"]["requestBodies"]["runUpdate"]["content"]
+        content["application/json"]["examples"] = {"tricky": {"value": {"startDateTime": value}}}
+
+    return _examples_accept(change)
+
+
+def examples_accept_id(value: str) -> bool:
+    def change(document: dict[str, Any]) -> None:
+        document["components"]["parameters"]["incomingFlowId"]["example"] = value
+
+    return _examples_accept(change)
+
+
+def zoo_accepts_time(value: str) -> bool:
+    return members_accepted(_document(), "runUpdate", {"startDateTime": value})
+
+
+TIME_READERS = {
+    "server": server_accepts_time,
+    "fuzzer": fuzzer_accepts_time,
+    "traffic": traffic_accepts_time,
+    "examples": examples_accept_time,
+    "bug zoo": zoo_accepts_time,
+}
+ID_READERS = {
+    "server": server_accepts_id,
+    "fuzzer": fuzzer_accepts_id,
+    "traffic": traffic_accepts_id,
+    "examples": examples_accept_id,
+}
+
+
+@pytest.mark.parametrize("value", list(TIMES), ids=repr)
+def test_every_reader_judges_a_time_alike(value: str) -> None:
+    verdicts = {name: reader(value) for name, reader in TIME_READERS.items()}
+    assert verdicts == dict.fromkeys(TIME_READERS, TIMES[value])
+
+
+@pytest.mark.parametrize("value", list(IDS), ids=repr)
+def test_every_reader_judges_an_id_alike(value: str) -> None:
+    verdicts = {name: reader(value) for name, reader in ID_READERS.items()}
+    assert verdicts == dict.fromkeys(ID_READERS, IDS[value])
