@@ -16,6 +16,8 @@ Every wait is bounded by `timeout` (the URL's `?timeout=SECONDS`, default 5): fo
 between threads, for SQLite's busy wait on another process's lock, and for the fsync. A file
 that stays locked or cannot be written raises `UnavailableError` (the HTTP layer's 503) instead
 of hanging.
+
+The rate-limit buckets (`SqliteBuckets`) live in the same file, in a table of their own.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from reference_server.storage.base import (
     JSON,
+    Engine,
     FlowRecord,
     Precondition,
     RunStore,
@@ -38,6 +41,7 @@ from reference_server.storage.base import (
     fields_json,
     link_outside_flow,
 )
+from reference_server.storage.buckets import BucketStore
 from reference_server.storage.file_sync import FileSync, SyncFailedError
 from reference_server.storage.group_commit import GroupCommit
 from reference_server.storage.sql import SQLITE, Sql
@@ -272,3 +276,74 @@ class SqliteStore(RunStore):
         with self._lock:
             self._db.close()
             self._wal.close()
+
+
+# As in PostgreSQL but for the type names (REAL is SQLite's DOUBLE PRECISION).
+BUCKETS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS rate_limit_buckets (
+    key TEXT PRIMARY KEY,
+    tokens REAL NOT NULL,
+    updated_at REAL NOT NULL    -- Unix time of the last take
+)
+"""
+
+
+class SqliteBuckets(BucketStore):
+    """`BucketStore` on the SQLite file of `DATABASE_URL`, in a table of its own.
+
+    A connection of its own with `synchronous=NORMAL`: in WAL mode a commit then survives the
+    process being killed (only an OS crash may lose the last takes), and a take costs no fsync,
+    so limiting requests does not double the disk flushes of the writes it guards.
+    """
+
+    def __init__(self, url: str) -> None:
+        path, self.timeout = parse_url(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=self.timeout
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._ready = False
+
+    @classmethod
+    def from_url(cls, url: str) -> SqliteBuckets:
+        return cls(url)
+
+    def take(self, key: str, *, per_second: float, burst: float, now: float) -> float:
+        if not self._lock.acquire(timeout=self.timeout):
+            raise busy()
+        try:
+            return self._take(key, per_second, burst, now)
+        except sqlite3.OperationalError as exc:
+            if is_unavailable(exc):
+                raise translated(exc) from exc
+            raise
+        finally:
+            self._lock.release()
+
+    def _take(self, key: str, per_second: float, burst: float, now: float) -> float:
+        db = self._db
+        if not self._ready:
+            db.execute(BUCKETS_SCHEMA)
+            self._ready = True
+        # IMMEDIATE: the write lock from the first read, so processes sharing the file take
+        # turns and each sees the tokens the one before left.
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            wait = SQL.take_token(db, key, per_second=per_second, burst=burst, now=now)
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                with suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            raise
+        return wait
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+ENGINE = Engine(schemes=("sqlite",), runs=SqliteStore.from_url, buckets=SqliteBuckets.from_url)
