@@ -134,6 +134,35 @@ def parse_url(url: str) -> tuple[Path, float]:
     return Path(unquote(raw)), timeout
 
 
+@contextmanager
+def transaction(
+    db: sqlite3.Connection, lock: threading.Lock, timeout: float, begin: str
+) -> Iterator[sqlite3.Connection]:
+    """One transaction on `db` (started by `begin`) under `lock`, committed when the block ends,
+    rolled back when it raises; a database that stays locked or cannot be written raises
+    `UnavailableError`."""
+    # The thread lock is waited for no longer than SQLite's busy wait: a request queued
+    # behind a stuck one gets a 503 in bounded time, not after everyone else's timeout.
+    if not lock.acquire(timeout=timeout):
+        raise busy()
+    try:
+        db.execute(begin)
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                with suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            raise
+    except sqlite3.OperationalError as exc:
+        if is_unavailable(exc):
+            raise translated(exc) from exc
+        raise
+    finally:
+        lock.release()
+
+
 class SqliteStore(RunStore):
     """`RunStore` on one SQLite file."""
 
@@ -174,28 +203,8 @@ class SqliteStore(RunStore):
                 self._db.executescript(SCHEMA)
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    @contextmanager
-    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
-        # The thread lock is waited for no longer than SQLite's busy wait: a request queued
-        # behind a stuck one gets a 503 in bounded time, not after everyone else's timeout.
-        if not self._lock.acquire(timeout=self.timeout):
-            raise busy()
-        try:
-            self._db.execute(begin)
-            try:
-                yield self._db
-                self._db.execute("COMMIT")
-            except BaseException:
-                if self._db.in_transaction:
-                    with suppress(sqlite3.Error):
-                        self._db.execute("ROLLBACK")
-                raise
-        except sqlite3.OperationalError as exc:
-            if is_unavailable(exc):
-                raise translated(exc) from exc
-            raise
-        finally:
-            self._lock.release()
+    def _transaction(self, begin: str) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db, self._lock, self.timeout, begin)
 
     def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._transaction("BEGIN IMMEDIATE")
@@ -312,33 +321,13 @@ class SqliteBuckets(BucketStore):
         return cls(url)
 
     def take(self, key: str, *, per_second: float, burst: float, now: float) -> float:
-        if not self._lock.acquire(timeout=self.timeout):
-            raise busy()
-        try:
-            return self._take(key, per_second, burst, now)
-        except sqlite3.OperationalError as exc:
-            if is_unavailable(exc):
-                raise translated(exc) from exc
-            raise
-        finally:
-            self._lock.release()
-
-    def _take(self, key: str, per_second: float, burst: float, now: float) -> float:
-        db = self._db
-        if not self._ready:
-            db.execute(BUCKETS_SCHEMA)
-            self._ready = True
         # IMMEDIATE: the write lock from the first read, so processes sharing the file take
         # turns and each sees the tokens the one before left.
-        db.execute("BEGIN IMMEDIATE")
-        try:
+        with transaction(self._db, self._lock, self.timeout, "BEGIN IMMEDIATE") as db:
+            if not self._ready:
+                db.execute(BUCKETS_SCHEMA)
             wait = SQL.take_token(db, key, per_second=per_second, burst=burst, now=now)
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                with suppress(sqlite3.Error):
-                    db.execute("ROLLBACK")
-            raise
+        self._ready = True
         return wait
 
     def close(self) -> None:
