@@ -18,57 +18,27 @@ from starlette.types import ASGIApp
 
 from reference_server.settings import Settings
 from reference_server.storage.base import RunStore
+from tooling.discovery import module_names
 
-# One module per variant under bug_zoo/variants/, each defining `VARIANT`.
-NAMES = (
-    "malformed_json_500",
-    "invalid_enum_accepted",
-    "sentinel_accepted",
-    "ignores_auth",
-    "no_permission_accepted",
-    "no_content_with_body",
-    "patch_resets_unsent",
-    "truncates_fraction",
-    "wrong_content_type",
-    "drops_null_properties",
-    "unknown_id_upserted",
-    "partial_apply",
-    "unknown_properties_accepted",
-    "client_request_id_dropped",
-    "stack_trace_in_errors",
-    "body_limit_missing",
-    "if_match_ignored",
-    "location_names_parent",
-    "plain_text_405",
-    "lenient_times",
-    "impossible_dates_rolled",
-    "length_counts_utf16",
-    "null_name_accepted",
-    "validation_422",
-    "process_link_unchecked",
-    "seed_type_in_responses",
-    "slash_in_ids_decoded",
-    "etag_frozen",
-    "update_not_persisted",
-    "no_challenge_on_403",
-    "link_not_stored",
-    "link_ignores_flow",
-    "wrong_odata_type",
-    "prefer_read_whole",
-)
 CONTROL = "none"
 """The reference server with no bug, served like the variants: the harness must pass it."""
 
-# One module per conforming variant under bug_zoo/conforming/, each defining `VARIANT`: the
-# reference server changed in a way the contract allows, which the harness must pass too.
-CONFORMING = (
-    "location_by_process_path",
-    "not_found_first",
-    "opaque_etags",
-    "weak_etags",
-    "open_errors",
-    "odata_annotations",
-)
+
+def bug_variants() -> tuple[str, ...]:
+    """The bug variants: every module of `bug_zoo/variants/` but the control, by name. Each
+    defines `VARIANT`; a new one is one module there."""
+    return tuple(name for name in module_names("bug_zoo.variants") if name != CONTROL)
+
+
+def conforming_variants() -> tuple[str, ...]:
+    """The conforming variants: every module of `bug_zoo/conforming/`, by name, each defining
+    `VARIANT`: the reference server changed in a way the contract allows, which the harness must
+    pass too."""
+    return module_names("bug_zoo.conforming")
+
+
+NAMES = bug_variants()
+CONFORMING = conforming_variants()
 
 
 @dataclass(frozen=True)
@@ -83,7 +53,11 @@ class Context:
 class Variant:
     """A bug (or, in the conforming suite, a freedom the contract leaves), how it is put around
     the reference server (any of the three ways), and the ids of the rule table it shows
-    (a bug: the rules it breaks; a conforming variant: the rules whose freedom it uses)."""
+    (a bug: the rules it breaks; a conforming variant: the rules whose freedom it uses).
+
+    `name` is its module's; `bug` is its row in the zoo's tables and in `bug_zoo/README.md`
+    (`make rules` writes it there): what is wrong, or for a conforming variant `none: ` and what
+    it does that the contract leaves free."""
 
     name: str
     bug: str

@@ -4,7 +4,8 @@ One row per rule of the contract (`fuzzing.rules`): what it says, the checks, pr
 schemathesis built-ins that would fail if a server broke it, the modes they run in, and the bug
 variants that prove it (`Variant.covers`). It lives here because it joins the harness and the
 zoo, and the zoo may import the harness, never the other way round. `--write` replaces the
-marked block of the README; `--check` exits 1 when that block is stale; no option prints it.
+marked block of the README, and the variant tables of `bug_zoo/README.md` (`variant_table`);
+`--check` exits 1 when a block is stale; no option prints the rule table.
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
+from pathlib import Path
 
+from bug_zoo import variant_table
 from bug_zoo.catalog import NAMES, load
 from fuzzing.rules import Judge, Rule, judges, judges_of, rules
 from fuzzing.rules.catalog import DECISIONS_PATH
 
 README = DECISIONS_PATH.parents[1] / "fuzzing" / "README.md"
+ZOO_README = variant_table.README
 BEGIN = "<!-- rule table: made by `python -m bug_zoo.rule_table --write`; edits here are lost -->"
 END = "<!-- end of the rule table -->"
 FAMILIES = (
@@ -99,28 +103,38 @@ def render() -> str:
 
 
 def with_table(readme: str, table: str) -> str:
-    """`readme` with the block between the markers replaced by `table`."""
-    start, end = readme.index(BEGIN), readme.index(END) + len(END)
+    """`readme` with the block between the markers replaced by `table` (whose first and last
+    lines are the markers)."""
+    lines = table.splitlines()
+    start, end = readme.index(lines[0]), readme.index(lines[-1]) + len(lines[-1])
     return readme[:start] + table + readme[end:]
+
+
+def _written() -> dict[Path, tuple[str, str]]:
+    """Each README the tables go to: as it is, and with its tables current."""
+    files: dict[Path, tuple[str, str]] = {}
+    for path, table in [(README, render()), *((ZOO_README, t) for t in variant_table.render())]:
+        current, wanted = files.get(path) or (2 * (path.read_text(encoding="utf-8"),))
+        files[path] = (current, with_table(wanted, table))
+    return files
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    table = render()
-    current = README.read_text(encoding="utf-8")
     if args == ["--write"]:
-        README.write_text(with_table(current, table), encoding="utf-8")
-        print(f"wrote the rule table to {README}")
+        for path, (_, wanted) in _written().items():
+            path.write_text(wanted, encoding="utf-8")
+        print(f"wrote the rule table to {README} and the variant tables to {ZOO_README}")
         return 0
     if args == ["--check"]:
-        if with_table(current, table) != current:
-            print(f"{README}: the rule table is stale; run python -m bug_zoo.rule_table --write")
-            return 1
-        return 0
+        stale = [path for path, (current, wanted) in _written().items() if current != wanted]
+        for path in stale:
+            print(f"{path}: a generated table is stale; run python -m bug_zoo.rule_table --write")
+        return 1 if stale else 0
     if args:
         print("usage: python -m bug_zoo.rule_table [--write | --check]", file=sys.stderr)
         return 2
-    print(table)
+    print(render())
     return 0
 
 

@@ -6,7 +6,8 @@ one line and status 2 before any worker exists, and the data file is loaded once
 by every worker. Then the workers (one process each, all on one listening port) build their own
 app with their own database connections: nothing opened is shared across a fork.
 
-The stacks (docs/decisions.md says which is the default and why, with the figures):
+The stacks are the modules of `reference_server/stacks/` (docs/decisions.md says which is the
+default and why, with the figures):
 
 - `uvicorn-asyncio`: uvicorn on asyncio's event loop with the pure-Python h11 parser;
 - `uvicorn-uvloop`: uvicorn on uvloop with the httptools (llhttp) parser;
@@ -23,7 +24,6 @@ from __future__ import annotations
 
 import ctypes
 import dataclasses
-import functools
 import logging
 import multiprocessing
 import os
@@ -31,12 +31,12 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable
 
 from starlette.applications import Starlette
 
 from reference_server.app import create_app
-from reference_server.settings import STACKS, Settings
+from reference_server.settings import Settings
+from reference_server.stacks import runner
 from reference_server.workers import Supervisor, listener
 
 log = logging.getLogger("reference_server")
@@ -101,10 +101,11 @@ def worker_app(settings: Settings, parent: int | None = None) -> Starlette:
 
 def run(settings: Settings) -> None:
     """Serve on `settings.stack` with `settings.workers` processes until SIGTERM or SIGINT."""
-    RUNNERS[settings.stack](settings)
+    runner(settings.stack)(settings)
 
 
-def _uvicorn(settings: Settings, loop: str, http: str) -> None:
+def serve_with_uvicorn(settings: Settings, *, loop: str, http: str) -> None:
+    """Serve on uvicorn with event loop `loop` and HTTP parser `http` (the uvicorn stacks)."""
     import uvicorn
 
     def config(app: Starlette) -> uvicorn.Config:
@@ -138,33 +139,3 @@ def _uvicorn(settings: Settings, loop: str, http: str) -> None:
         held.close()
     if status:
         raise SystemExit(status)
-
-
-def _granian(settings: Settings) -> None:
-    from granian.constants import HTTPModes, Interfaces, Loops
-    from granian.log import LogLevels
-    from granian.server import Server
-
-    server = Server(
-        "reference_server",  # a name for its log lines; the loader below builds the app
-        address=settings.host,
-        port=settings.port,
-        interface=Interfaces.ASGI,
-        workers=settings.workers,
-        loop=Loops.uvloop,
-        http=HTTPModes.http1,
-        websockets=False,
-        log_level=LogLevels.warning,
-        respawn_failed_workers=True,
-        workers_kill_timeout=GRACEFUL_SECONDS,
-    )
-    loader: Callable[[], Starlette] = functools.partial(worker_app, settings)
-    server.serve(target_loader=loader, wrap_loader=False)
-
-
-RUNNERS: dict[str, Callable[[Settings], None]] = {
-    "uvicorn-asyncio": lambda settings: _uvicorn(settings, "asyncio", "h11"),
-    "uvicorn-uvloop": lambda settings: _uvicorn(settings, "uvloop", "httptools"),
-    "granian": _granian,
-}
-assert set(RUNNERS) == set(STACKS)

@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from reference_server.stacks import STACKS
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
 DEFAULT_SPEC = REPO_DIR / "openapi.yaml"
@@ -18,9 +20,8 @@ DIST_DIR = REPO_DIR / "dist"
 # name no real identity provider uses, so a dev token can never pass for a production one.
 DEV_ISSUER = "urn:industrydata-run-contract-kit:dev-issuer"
 DEV_AUDIENCE = "https://graph.microsoft.com"
-# The HTTP servers the app can run on (see serving.py); the default is the one measured fastest
-# with everything on (docs/decisions.md, D21).
-STACKS = ("uvicorn-uvloop", "granian", "uvicorn-asyncio")
+# The HTTP servers the app can run on are the modules of stacks/ (STACKS); the default is the one
+# measured fastest with everything on (docs/decisions.md, D21).
 DEFAULT_STACK = "uvicorn-uvloop"
 MAX_WORKERS = 64
 

@@ -34,7 +34,7 @@ async def handle(request: Request, call: Call) -> Response:
 
 VARIANT = Variant(
     name="location_by_process_path",
-    bug="none: `Location` names the new run through its process, under the public host",
+    bug="none: `Location` names the new run through its process, under the spec's public host",
     middleware=rewriting(handle),
     covers=("header:Location", "D1"),
 )

@@ -34,7 +34,10 @@ async def handle(request: Request, call: Call) -> Response:
 
 VARIANT = Variant(
     name="not_found_first",
-    bug="none: unknown ids are 404 before the body is judged (400)",
+    bug=(
+        "none: unknown ids are 404 before the body is judged (the reference server answers "
+        "400 first)"
+    ),
     middleware=rewriting(handle),
     covers=("status:*:404", "status:*:400", "D15"),
 )

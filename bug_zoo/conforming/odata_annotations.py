@@ -51,7 +51,10 @@ def annotations_allowed(spec: Mapping[str, Any]) -> bool:
 
 VARIANT = Variant(
     name="odata_annotations",
-    bug="none: runs carry @odata.context, @odata.etag and @microsoft.graph.tips",
+    bug=(
+        "none: every run carries `@odata.context`, `@odata.etag` and `@microsoft.graph.tips`, "
+        "as an OData stack sends them (D18)"
+    ),
     middleware=rewriting(handle),
     covers=("D18", "response:run:closed"),
     conforms_to=annotations_allowed,

@@ -43,7 +43,7 @@ def build(app: ASGIApp, context: Context) -> ASGIApp:
 
 VARIANT = Variant(
     name="opaque_etags",
-    bug="none: `ETag`s are opaque strings",
+    bug="none: `ETag`s are opaque strings, compared with those issued",
     middleware=build,
     covers=("header:ETag", "D12"),
 )

@@ -17,7 +17,7 @@ async def handle(request: Request, call: Call) -> Response:
 
 VARIANT = Variant(
     name="weak_etags",
-    bug="none: `ETag`s are weak, so only `If-Match: *` matches",
+    bug="none: `ETag`s are weak, so `If-Match` (compared strongly) matches only `*`",
     middleware=rewriting(handle),
     covers=("header:ETag", "D12"),
 )

@@ -1,1 +1,1 @@
-"""One module per bug; `bug_zoo.catalog.NAMES` lists them."""
+"""One module per bug, defining `VARIANT`; `bug_zoo.catalog` finds them here (`NAMES`)."""

@@ -22,7 +22,10 @@ async def handle(request: Request, call: Call) -> Response:
 
 VARIANT = Variant(
     name="prefer_read_whole",
-    bug="`Prefer` is honoured only when it is exactly `include-unknown-enum-members`",
+    bug=(
+        "`Prefer` is honoured only when it is exactly `include-unknown-enum-members`: beside "
+        "another preference or in capitals it is ignored"
+    ),
     middleware=rewriting(handle),
     covers=("D20", "header:Preference-Applied"),
 )

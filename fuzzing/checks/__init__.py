@@ -10,35 +10,16 @@ The decorator registers the check with schemathesis and in `CHECKS`, where the p
 Rules live in a module per family: `runs` (what requests do to runs), `values` (what a request
 may set), `responses` (what every response keeps, a run's type among it), `answers` (what a
 successful answer holds), `refusals` (what a refusal says), `versions` (`ETag`s and `If-Match`
-across requests), `preferences` (`Prefer` and `Preference-Applied`); importing this package
-registers them all.
+across requests), `preferences` (`Prefer` and `Preference-Applied`). Importing this package
+imports every module of it, in name order: a new family is one new module, registered by its
+decorators, and `CHECKS` runs in that order.
 """
 
 from __future__ import annotations
 
-from fuzzing.checks.answers import updated_run_matches_schema
 from fuzzing.checks.evidence import Evidence, Need, NeedUnmetError, Reader
-from fuzzing.checks.preferences import preferences_honoured
-from fuzzing.checks.refusals import auth_challenges, retry_after_given
 from fuzzing.checks.registry import CHECKS, ContractCheck, Verdict, contract_check, runnable
-from fuzzing.checks.responses import (
-    errors_are_odata,
-    no_body_on_204,
-    no_internal_leaks,
-    request_ids,
-    run_odata_type_valid,
-)
-from fuzzing.checks.runs import (
-    created_run_holds_request,
-    linked_run_reachable,
-    location_names_new_run,
-    patch_echoes_request,
-    patch_keeps_unsent,
-    rejected_request_changed_nothing,
-    unknown_id_not_upserted,
-)
-from fuzzing.checks.values import sentinel_status_rejected, unknown_properties_rejected
-from fuzzing.checks.versions import etag_tracks_changes, if_match_honoured
+from tooling.discovery import import_all
 
 __all__ = [
     "CHECKS",
@@ -48,26 +29,8 @@ __all__ = [
     "NeedUnmetError",
     "Reader",
     "Verdict",
-    "auth_challenges",
     "contract_check",
-    "created_run_holds_request",
-    "errors_are_odata",
-    "etag_tracks_changes",
-    "if_match_honoured",
-    "linked_run_reachable",
-    "location_names_new_run",
-    "no_body_on_204",
-    "no_internal_leaks",
-    "patch_echoes_request",
-    "patch_keeps_unsent",
-    "preferences_honoured",
-    "rejected_request_changed_nothing",
-    "request_ids",
-    "retry_after_given",
-    "run_odata_type_valid",
     "runnable",
-    "sentinel_status_rejected",
-    "unknown_id_not_upserted",
-    "unknown_properties_rejected",
-    "updated_run_matches_schema",
 ]
+
+import_all(__name__)

@@ -11,8 +11,10 @@ stale `If-Match` values (`preconditions`) and methods a path lacks (`methods`). 
 they share: every exchange goes through the custom checks of `fuzzing.checks`, and every refused
 update is followed by a read of the run to see that nothing changed.
 
-The order puts the probes of few requests first, so that under `FUZZ_FAIL_FAST` no bug waits
-long behind another probe's hundred requests.
+A probe is found where it is written: every `@probe` at the top of a module of this package
+runs, in its `order` (the probes of few requests first, so that under `FUZZ_FAIL_FAST` no bug
+waits long behind another probe's hundred requests), after `SETUP`. A new probe is one function
+in a module here, a new family one module.
 """
 
 from __future__ import annotations
@@ -23,44 +25,29 @@ from pathlib import Path
 
 import httpx
 
-from fuzzing.probes import (
-    auth,
-    bodies,
-    ids,
-    links,
-    methods,
-    near_misses,
-    preconditions,
-    preferences,
-    updates,
-    values,
-    workspace,
-)
+from fuzzing.probes import workspace
 from fuzzing.probes.prober import Finding, Probe, ProbeOutcome, Prober
 from fuzzing.target import Target
+from tooling.discovery import import_all
 
 __all__ = ["PROBES", "SETUP", "Finding", "Probe", "ProbeOutcome", "ProbeSession", "run_probes"]
 
 SETUP: Probe = workspace.own_runs
 """Runs first: it makes the runs the other probes change."""
 
-PROBES: tuple[Probe, ...] = (
-    methods.methods,
-    auth.authorization,
-    values.sentinel_status,
-    ids.unknown_ids,
-    preconditions.if_match,
-    preferences.preferences,
-    updates.add_then_update,
-    values.unknown_properties,
-    bodies.malformed_json,
-    values.invalid_values,
-    bodies.media_types,
-    bodies.body_size,
-    updates.round_trip,
-    links.references,
-    near_misses.near_misses,
-)
+
+def discover(package: str = __name__) -> tuple[Probe, ...]:
+    """Every probe at the top of a module of `package` but `SETUP`, by `order` (then name)."""
+    found = {
+        value
+        for module in import_all(package)
+        for value in vars(module).values()
+        if isinstance(value, Probe) and value is not SETUP
+    }
+    return tuple(sorted(found, key=lambda probe: (probe.order, probe.name)))
+
+
+PROBES = discover()
 """Every probe after `SETUP`, in the order they run and are reported."""
 
 _TIMEOUT = 30.0

@@ -35,7 +35,7 @@ def _padded(size: int) -> bytes:
     return body
 
 
-@probe(covers=("D15", "status:*:400"))
+@probe(order=90, covers=("D15", "status:*:400"))
 def malformed_json(prober: Prober) -> None:
     """Bodies that are not JSON objects, or are cut short, are 400 and change nothing."""
     valid = as_json({"displayName": NEVER_APPLIED, "status": "failed", "statistics": {"a": [1, 2]}})
@@ -59,7 +59,7 @@ def malformed_json(prober: Prober) -> None:
     prober.refused_adds([(body, "malformed JSON") for body in cut], 400, check)
 
 
-@probe(covers=("D8", "status:*:415"))
+@probe(order=110, covers=("D8", "status:*:415"))
 def media_types(prober: Prober) -> None:
     """A body not sent as `application/json` is 415; a charset parameter is still JSON."""
     url, key = prober.runs[0]
@@ -79,7 +79,7 @@ def media_types(prober: Prober) -> None:
     prober.expect(accepted, {200}, "json_media_type_accepted", charset)
 
 
-@probe(covers=("D10", "body:size", "status:*:413"))
+@probe(order=120, covers=("D10", "body:size", "status:*:413"))
 def body_size(prober: Prober) -> None:
     """A body of the size limit is taken; one byte more is 413, streamed or not."""
     limit = contract().max_body_bytes

@@ -12,7 +12,7 @@ import uuid
 from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, as_json, new_run, probe
 
 
-@probe(covers=("D11", "status:*:404", "request:entityId:*"))
+@probe(order=40, covers=("D11", "status:*:404", "request:entityId:*"))
 def unknown_ids(prober: Prober) -> None:
     """Ids that were never created are 404 on every operation, and stay that way; an id the
     `entityId` schema refuses (too long, or `/` sent as `%2F`, which would split it) names no run.

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from urllib.parse import quote, urlsplit
 
-from fuzzing.checks import linked_run_reachable
+from fuzzing.checks.runs import linked_run_reachable
 from fuzzing.comparison import properties, short, unchanged
 from fuzzing.exchange import Exchange
 from fuzzing.facts import REFERENCE, contract
@@ -48,7 +48,9 @@ def _kept(prober: Prober, exchange: Exchange, before: dict[str, object], run: st
         prober.report(CHECK, exchange, f"{message}\n{exchange.describe()}")
 
 
-@probe(covers=("D11", "D17", "status:addRun:204", "status:addRun:400", "status:addRun:404"))
+@probe(
+    order=140, covers=("D11", "D17", "status:addRun:204", "status:addRun:400", "status:addRun:404")
+)
 def references(prober: Prober) -> None:
     """A reference links the run it names (204, again on a retry) and nothing else; the refused
     ones are 400 or 404 and link nothing."""

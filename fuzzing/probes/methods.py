@@ -11,7 +11,7 @@ from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, probe
 _METHODS = ("GET", "PUT", "DELETE", "POST", "PATCH")
 
 
-@probe(covers=("D15",))
+@probe(order=10, covers=("D15",))
 def methods(prober: Prober) -> None:
     """Methods a path does not have are 405 with `Allow`, an OData error like any other."""
     paths = [(prober.add_url, "POST"), *((url, "PATCH") for url, _ in prober.runs)]

@@ -70,6 +70,7 @@ def _odata_type_spellings(value: str) -> list[str]:
 
 
 @probe(
+    order=150,
     covers=(
         "D4",
         "D9",
@@ -80,7 +81,7 @@ def _odata_type_spellings(value: str) -> list[str]:
         "request:dateTimeOffset:format",
         "request:runUpdate.displayName:length",
         "status:*:400",
-    )
+    ),
 )
 def near_misses(prober: Prober) -> None:
     """Values a character away from valid ones are 400; valid ones are kept to the character."""

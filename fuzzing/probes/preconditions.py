@@ -11,7 +11,9 @@ from fuzzing.ledger import read_body
 from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, SkipError, as_json, probe
 
 
-@probe(covers=("D12", "status:update*:412", "header:ETag", "request:parameter.If-Match:*"))
+@probe(
+    order=50, covers=("D12", "status:update*:412", "header:ETag", "request:parameter.If-Match:*")
+)
 def if_match(prober: Prober) -> None:
     """`If-Match` with the current `ETag` applies; a stale one is 412 and changes nothing."""
     if "ifMatch" not in contract().document["components"].get("parameters", {}):

@@ -20,7 +20,9 @@ _PREFERS = (
 )
 
 
-@probe(covers=("D20", "header:Preference-Applied", "status:update*:200", "status:addRun:204"))
+@probe(
+    order=60, covers=("D20", "header:Preference-Applied", "status:update*:200", "status:addRun:204")
+)
 def preferences(prober: Prober) -> None:
     """Each update with, without and beside `Prefer: include-unknown-enum-members` is a 200
     that says `Preference-Applied` exactly when it was preferred; Add run's 204 never does."""

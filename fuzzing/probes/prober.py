@@ -1,10 +1,10 @@
 """What every probe does: send a request, judge the answer, read a run, report a finding.
 
-A probe is a function of a `Prober` under `@probe(covers=...)`. Each request it sends goes
-through the checks of `fuzzing.checks` that need nothing but the exchange, as well as the probe's
-own expectations. The prober supplies what the other checks need: the run as it read it before a
-request, and its own reads after (a refused update that addresses a run is followed by one, to
-see that nothing changed).
+A probe is a function of a `Prober` under `@probe(order=..., covers=...)`. Each request it sends
+goes through the checks of `fuzzing.checks` that need nothing but the exchange, as well as the
+probe's own expectations. The prober supplies what the other checks need: the run as it read it
+before a request, and its own reads after (a refused update that addresses a run is followed by
+one, to see that nothing changed).
 
 The probes change runs of their own (a `Workspace`: two runs they add, one linked into the
 other's process), so that they can run while schemathesis changes the pinned runs without either
@@ -24,7 +24,8 @@ from typing import Any
 
 import httpx
 
-from fuzzing.checks import ContractCheck, Evidence, rejected_request_changed_nothing, runnable
+from fuzzing.checks import ContractCheck, Evidence, runnable
+from fuzzing.checks.runs import rejected_request_changed_nothing
 from fuzzing.curl import curl_line
 from fuzzing.exchange import Exchange, Route, RunKey
 from fuzzing.ledger import Reading, Snapshot, read_run
@@ -341,10 +342,12 @@ ProbeFunction = Callable[[Prober], None]
 @dataclass(frozen=True)
 class Probe:
     """A probe: its function's name names it in reports, the first line of its docstring says
-    what it checks, and `covers` names the rules of the rule table it would fail on."""
+    what it checks, `covers` names the rules of the rule table it would fail on, and `order`
+    places it among the others (lower runs first)."""
 
     function: ProbeFunction
     covers: tuple[str, ...] = ()
+    order: int = 0
 
     @property
     def name(self) -> str:
@@ -358,6 +361,8 @@ class Probe:
         self.function(prober)
 
 
-def probe(*, covers: Iterable[str]) -> Callable[[ProbeFunction], Probe]:
-    """Make the decorated function a `Probe` that covers the rules `covers` names."""
-    return lambda function: Probe(function, tuple(covers))
+def probe(*, order: int, covers: Iterable[str]) -> Callable[[ProbeFunction], Probe]:
+    """Make the decorated function a `Probe` that covers the rules `covers` names, run at `order`
+    among the probes: those of few requests first, so that under `FUZZ_FAIL_FAST` no bug waits
+    long behind another probe's hundred requests. `fuzzing.probes` finds it in its module."""
+    return lambda function: Probe(function, tuple(covers), order)

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fuzzing.checks import created_run_holds_request, etag_tracks_changes, patch_keeps_unsent
+from fuzzing.checks.runs import created_run_holds_request, patch_keeps_unsent
+from fuzzing.checks.versions import etag_tracks_changes
 from fuzzing.comparison import properties, short, unchanged
 from fuzzing.exchange import Exchange
 from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, as_json, new_run, probe
@@ -46,6 +47,7 @@ _UPDATES: list[dict[str, Any]] = [
 
 
 @probe(
+    order=130,
     covers=(
         "D3",
         "D9",
@@ -54,7 +56,7 @@ _UPDATES: list[dict[str, Any]] = [
         "request:runUpdate.endDateTime:nullability",
         "request:runUpdate.blockingError:nullability",
         "request:publicError*:nullability",
-    )
+    ),
 )
 def round_trip(prober: Prober) -> None:
     """Updates come back exactly as sent, times to 100 ns in UTC, leave the rest alone, and stay:
@@ -89,7 +91,7 @@ def _judge_stored(prober: Prober, update: Exchange, read: dict[str, Any]) -> Non
         prober.report("update_persisted", update, message)
 
 
-@probe(covers=("D1", "D2", "status:addRun:204", "status:updateProcessRun:404"))
+@probe(order=70, covers=("D1", "D2", "status:addRun:204", "status:updateProcessRun:404"))
 def add_then_update(prober: Prober) -> None:
     """Add run answers 204 and `Location`; the new run is updated there and via the process."""
     target, space = prober.target, prober.workspace

@@ -26,7 +26,7 @@ def _unknown_name(body: dict[str, Any]) -> str:
     return names[0] if names else "blockingError.stackTrace"
 
 
-@probe(covers=("D5", "request:runStatusInput:enum"))
+@probe(order=30, covers=("D5", "request:runStatusInput:enum"))
 def sentinel_status(prober: Prober) -> None:
     """The sentinel status may come back from the service, but never be set by a client."""
     check = "sentinel_status_rejected"
@@ -35,7 +35,7 @@ def sentinel_status(prober: Prober) -> None:
         prober.refused_adds([(as_json(new_run(status=sentinel)), sentinel)], 400, check)
 
 
-@probe(covers=("D7", "request:*:closed"))
+@probe(order=80, covers=("D7", "request:*:closed"))
 def unknown_properties(prober: Prober) -> None:
     """Properties the schema does not name, the read-only `id` included, are 400."""
     bodies: list[dict[str, Any]] = [
@@ -52,6 +52,7 @@ def unknown_properties(prober: Prober) -> None:
 
 
 @probe(
+    order=100,
     covers=(
         "D3",
         "D9",
@@ -64,7 +65,7 @@ def unknown_properties(prober: Prober) -> None:
         "request:odataTypeRun:enum",
         "request:dateTimeOffset:*",
         "request:runUpdate.displayName:length",
-    )
+    ),
 )
 def invalid_values(prober: Prober) -> None:
     """Values the schema forbids are 400, and a body half valid is not half applied."""

@@ -9,7 +9,7 @@ the runner sends them after schemathesis instead of alongside it.
 
 from __future__ import annotations
 
-from fuzzing.checks import created_run_holds_request
+from fuzzing.checks.runs import created_run_holds_request
 from fuzzing.ledger import read_body
 from fuzzing.probes.prober import Prober, Workspace, as_json, new_run, probe
 
@@ -28,7 +28,7 @@ def _added_under(prober: Prober, parent: str) -> str | None:
     return created.target[1]
 
 
-@probe(covers=("D1", "D2", "status:addRun:204", "header:Location"))
+@probe(order=0, covers=("D1", "D2", "status:addRun:204", "header:Location"))
 def own_runs(prober: Prober) -> None:
     """Add run gives the probes two runs of their own, one linked into the other's process."""
     first = _added_under(prober, prober.target.run_id)

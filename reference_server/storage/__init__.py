@@ -1,30 +1,46 @@
-"""Storage engines behind one interface, chosen by `DATABASE_URL`'s scheme."""
+"""Storage engines behind one interface, chosen by `DATABASE_URL`'s scheme.
+
+An engine is one module of this package that declares `ENGINE = Engine(...)` (`base.Engine`):
+the schemes it serves, its `RunStore` and its `BucketStore`. The modules are found by looking,
+on the first store opened, so that a process that never opens one imports no engine.
+"""
 
 from __future__ import annotations
 
+import functools
 import importlib
+import pkgutil
 from urllib.parse import urlsplit
 
-from reference_server.storage.base import RunStore
+from reference_server.storage.base import Engine, RunStore
 
-# scheme -> "module:class"; the class has `from_url(url) -> RunStore`.
-# A new engine is one line here.
-ENGINES = {
-    "sqlite": "reference_server.storage.sqlite:SqliteStore",
-    "postgresql": "reference_server.storage.postgres:PostgresStore",
-    "postgres": "reference_server.storage.postgres:PostgresStore",
-}
+
+@functools.cache
+def engines() -> dict[str, Engine]:
+    """Every engine of this package by each scheme it serves, from the modules in name order.
+    (The server stands alone, without the kit's `tooling.discovery`: this is its own look.)"""
+    found: dict[str, Engine] = {}
+    for name in sorted(info.name for info in pkgutil.iter_modules(__path__)):
+        engine = getattr(importlib.import_module(f"{__name__}.{name}"), "ENGINE", None)
+        if not isinstance(engine, Engine):
+            continue
+        for scheme in engine.schemes:
+            if found.setdefault(scheme, engine) is not engine:
+                raise ValueError(f"two storage engines serve {scheme!r} URLs")
+    return found
+
+
+def engine_for(url: str) -> Engine:
+    """The engine that serves `url`'s scheme; `ValueError` when none does."""
+    scheme = urlsplit(url).scheme.lower()
+    engine = engines().get(scheme)
+    if engine is None:
+        known = ", ".join(sorted(engines()))
+        raise ValueError(f"no storage engine for {scheme or url!r} URLs (known: {known})")
+    return engine
 
 
 def open_store(url: str) -> RunStore:
     """Open the store that `url` names, like `sqlite:///state/runs.sqlite3` or
     `postgresql://user@host:5432/runs`."""
-    scheme = urlsplit(url).scheme.lower()
-    target = ENGINES.get(scheme)
-    if target is None:
-        known = ", ".join(sorted(ENGINES))
-        raise ValueError(f"no storage engine for {scheme or url!r} URLs (known: {known})")
-    module_name, _, class_name = target.partition(":")
-    engine = getattr(importlib.import_module(module_name), class_name)
-    store: RunStore = engine.from_url(url)
-    return store
+    return engine_for(url).runs(url)

@@ -3,17 +3,20 @@
 A store holds inbound flows, their runs, and process links (run A's `process/runs` holds run B).
 Every write is one transaction: it is durable when the method returns, and a merge reads and
 writes the run inside that transaction, so concurrent updates of one run never lose each other's
-changes. Engines (SQLite here; PostgreSQL next to it) implement `RunStore`; nothing above this
-module knows which one runs.
+changes. Engines (SQLite here; PostgreSQL next to it) implement `RunStore`, and each declares
+itself as an `Engine`; nothing above this module knows which one runs.
 """
 
 from __future__ import annotations
 
 import json
 from abc import ABC, abstractmethod
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reference_server.storage.buckets import BucketStore
 
 JSON = Any
 # The properties a run stores, in the order the API returns them. `id` and `@odata.type` are not
@@ -240,3 +243,19 @@ class RunStore(ABC):
     def is_linked(self, flow_id: str, run_id: str, linked_run_id: str) -> bool:
         """Whether `linked_run_id` is in the process of `run_id`."""
         return linked_run_id in self.process_runs(flow_id, run_id)
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A storage engine as its module declares it (`ENGINE = Engine(...)`): the `DATABASE_URL`
+    schemes it serves (the first names it) and how it opens the runs and the rate-limit buckets
+    in such a database. `reference_server.storage` finds it in its module: a new engine is one
+    module of this package."""
+
+    schemes: tuple[str, ...]
+    runs: Callable[[str], RunStore]
+    buckets: Callable[[str], BucketStore]
+
+    @property
+    def name(self) -> str:
+        return self.schemes[0]

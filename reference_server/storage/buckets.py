@@ -8,16 +8,9 @@ then takes a token if there is one.
 
 from __future__ import annotations
 
-import importlib
 from abc import ABC, abstractmethod
-from urllib.parse import urlsplit
 
-# scheme -> "module:class"; the class has `from_url(url) -> BucketStore`.
-ENGINES = {
-    "sqlite": "reference_server.storage.sqlite_buckets:SqliteBuckets",
-    "postgresql": "reference_server.storage.postgres_buckets:PostgresBuckets",
-    "postgres": "reference_server.storage.postgres_buckets:PostgresBuckets",
-}
+from reference_server.storage import engine_for
 
 
 def refill(tokens: float, updated_at: float, now: float, per_second: float, burst: float) -> float:
@@ -72,12 +65,6 @@ class BucketStore(ABC):
 
 
 def open_buckets(url: str) -> BucketStore:
-    """The bucket store in the database `url` names (the same `DATABASE_URL` as the runs)."""
-    scheme = urlsplit(url).scheme.lower()
-    target = ENGINES.get(scheme)
-    if target is None:
-        raise ValueError(f"no rate-limit storage for {scheme or url!r} URLs")
-    module_name, _, class_name = target.partition(":")
-    engine = getattr(importlib.import_module(module_name), class_name)
-    store: BucketStore = engine.from_url(url)
-    return store
+    """The bucket store in the database `url` names (the same `DATABASE_URL` as the runs), kept
+    by the engine that keeps the runs there."""
+    return engine_for(url).buckets(url)

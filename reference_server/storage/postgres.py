@@ -10,6 +10,8 @@ Every wait is bounded by `timeout` (the URL's `?timeout=SECONDS`, default 5): co
 waiting for a pooled connection, a lock, a statement. A database that is down, restarting or
 overloaded raises `UnavailableError` (the HTTP layer's 503), never hangs; a connection broken by a
 restart is noticed before it is used again and replaced, so the store recovers by itself.
+
+The rate-limit buckets (`PostgresBuckets`) share the database, each a row of a table of its own.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from psycopg_pool import ConnectionPool
 
 from reference_server.storage.base import (
     JSON,
+    Engine,
     FlowRecord,
     Precondition,
     RunStore,
@@ -40,6 +43,7 @@ from reference_server.storage.base import (
     linked_run_missing,
     run_missing,
 )
+from reference_server.storage.buckets import BucketStore
 from reference_server.storage.sql import POSTGRES, Sql
 
 log = logging.getLogger("reference_server.storage")
@@ -370,3 +374,33 @@ class PostgresStore(RunStore):
 
     def close(self) -> None:
         self._db.close()
+
+
+class PostgresBuckets(BucketStore):
+    """`BucketStore` on the PostgreSQL database of `DATABASE_URL`, in the table `SCHEMA` creates
+    with the runs'. A pool of its own: a process with rate limiting on holds up to twice
+    `pool_size` connections."""
+
+    def __init__(self, url: str) -> None:
+        self._db = Database(url, "rate-limit buckets")
+        self.timeout = self._db.timeout
+
+    @classmethod
+    def from_url(cls, url: str) -> PostgresBuckets:
+        return cls(url)
+
+    def take(self, key: str, *, per_second: float, burst: float, now: float) -> float:
+        def write(conn: Connection) -> float:
+            return SQL.take_token(conn, key, per_second=per_second, burst=burst, now=now)
+
+        return self._db.transaction(write)
+
+    def close(self) -> None:
+        self._db.close()
+
+
+ENGINE = Engine(
+    schemes=("postgresql", "postgres"),
+    runs=PostgresStore.from_url,
+    buckets=PostgresBuckets.from_url,
+)

@@ -16,6 +16,8 @@ Every wait is bounded by `timeout` (the URL's `?timeout=SECONDS`, default 5): fo
 between threads, for SQLite's busy wait on another process's lock, and for the fsync. A file
 that stays locked or cannot be written raises `UnavailableError` (the HTTP layer's 503) instead
 of hanging.
+
+The rate-limit buckets (`SqliteBuckets`) live in the same file, in a table of their own.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 
 from reference_server.storage.base import (
     JSON,
+    Engine,
     FlowRecord,
     Precondition,
     RunStore,
@@ -38,6 +41,7 @@ from reference_server.storage.base import (
     fields_json,
     link_outside_flow,
 )
+from reference_server.storage.buckets import BucketStore
 from reference_server.storage.file_sync import FileSync, SyncFailedError
 from reference_server.storage.group_commit import GroupCommit
 from reference_server.storage.sql import SQLITE, Sql
@@ -130,6 +134,35 @@ def parse_url(url: str) -> tuple[Path, float]:
     return Path(unquote(raw)), timeout
 
 
+@contextmanager
+def transaction(
+    db: sqlite3.Connection, lock: threading.Lock, timeout: float, begin: str
+) -> Iterator[sqlite3.Connection]:
+    """One transaction on `db` (started by `begin`) under `lock`, committed when the block ends,
+    rolled back when it raises; a database that stays locked or cannot be written raises
+    `UnavailableError`."""
+    # The thread lock is waited for no longer than SQLite's busy wait: a request queued
+    # behind a stuck one gets a 503 in bounded time, not after everyone else's timeout.
+    if not lock.acquire(timeout=timeout):
+        raise busy()
+    try:
+        db.execute(begin)
+        try:
+            yield db
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                with suppress(sqlite3.Error):
+                    db.execute("ROLLBACK")
+            raise
+    except sqlite3.OperationalError as exc:
+        if is_unavailable(exc):
+            raise translated(exc) from exc
+        raise
+    finally:
+        lock.release()
+
+
 class SqliteStore(RunStore):
     """`RunStore` on one SQLite file."""
 
@@ -170,28 +203,8 @@ class SqliteStore(RunStore):
                 self._db.executescript(SCHEMA)
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    @contextmanager
-    def _transaction(self, begin: str) -> Iterator[sqlite3.Connection]:
-        # The thread lock is waited for no longer than SQLite's busy wait: a request queued
-        # behind a stuck one gets a 503 in bounded time, not after everyone else's timeout.
-        if not self._lock.acquire(timeout=self.timeout):
-            raise busy()
-        try:
-            self._db.execute(begin)
-            try:
-                yield self._db
-                self._db.execute("COMMIT")
-            except BaseException:
-                if self._db.in_transaction:
-                    with suppress(sqlite3.Error):
-                        self._db.execute("ROLLBACK")
-                raise
-        except sqlite3.OperationalError as exc:
-            if is_unavailable(exc):
-                raise translated(exc) from exc
-            raise
-        finally:
-            self._lock.release()
+    def _transaction(self, begin: str) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db, self._lock, self.timeout, begin)
 
     def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._transaction("BEGIN IMMEDIATE")
@@ -272,3 +285,54 @@ class SqliteStore(RunStore):
         with self._lock:
             self._db.close()
             self._wal.close()
+
+
+# As in PostgreSQL but for the type names (REAL is SQLite's DOUBLE PRECISION).
+BUCKETS_SCHEMA = """
+CREATE TABLE IF NOT EXISTS rate_limit_buckets (
+    key TEXT PRIMARY KEY,
+    tokens REAL NOT NULL,
+    updated_at REAL NOT NULL    -- Unix time of the last take
+)
+"""
+
+
+class SqliteBuckets(BucketStore):
+    """`BucketStore` on the SQLite file of `DATABASE_URL`, in a table of its own.
+
+    A connection of its own with `synchronous=NORMAL`: in WAL mode a commit then survives the
+    process being killed (only an OS crash may lose the last takes), and a take costs no fsync,
+    so limiting requests does not double the disk flushes of the writes it guards.
+    """
+
+    def __init__(self, url: str) -> None:
+        path, self.timeout = parse_url(url)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = threading.Lock()
+        self._db = sqlite3.connect(
+            path, isolation_level=None, check_same_thread=False, timeout=self.timeout
+        )
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._ready = False
+
+    @classmethod
+    def from_url(cls, url: str) -> SqliteBuckets:
+        return cls(url)
+
+    def take(self, key: str, *, per_second: float, burst: float, now: float) -> float:
+        # IMMEDIATE: the write lock from the first read, so processes sharing the file take
+        # turns and each sees the tokens the one before left.
+        with transaction(self._db, self._lock, self.timeout, "BEGIN IMMEDIATE") as db:
+            if not self._ready:
+                db.execute(BUCKETS_SCHEMA)
+            wait = SQL.take_token(db, key, per_second=per_second, burst=burst, now=now)
+        self._ready = True
+        return wait
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()
+
+
+ENGINE = Engine(schemes=("sqlite",), runs=SqliteStore.from_url, buckets=SqliteBuckets.from_url)

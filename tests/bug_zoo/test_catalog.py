@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import dataclasses
+import importlib
+import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from bug_zoo.catalog import CONFORMING, CONTROL, NAMES, Context, is_conforming, load
+from bug_zoo import variant_table
+from bug_zoo.catalog import (
+    CONFORMING,
+    CONTROL,
+    NAMES,
+    Context,
+    bug_variants,
+    conforming_variants,
+    is_conforming,
+    load,
+)
 from bug_zoo.conforming.open_errors import errors_are_open
 from contract.loading import SpecLoadError, load_document
 from reference_server.settings import from_args
+from tests.support.dropped import dropped_module
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 
@@ -86,6 +100,39 @@ def test_serve_refuses_a_variant_the_catalog_does_not_list(tmp_path: Path) -> No
 def test_the_readme_lists_every_variant() -> None:
     readme = (REPOSITORY / "bug_zoo" / "README.md").read_text(encoding="utf-8")
     assert [name for name in (*NAMES, *CONFORMING) if f"| `{name}` |" not in readme] == []
+
+
+def test_the_readme_rows_are_the_variants_own_words_in_name_order() -> None:
+    readme = (REPOSITORY / "bug_zoo" / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `(\w+)` \| (.*) \|$", readme, re.MULTILINE)
+    assert [name for name, _ in rows] == [*NAMES, *CONFORMING]
+    assert tuple(sorted(NAMES)) == NAMES
+    assert tuple(sorted(CONFORMING)) == CONFORMING
+    for name, said in rows:
+        assert load(name).bug.removeprefix(variant_table.NO_BUG) == said, name
+    assert all(load(name).bug.startswith(variant_table.NO_BUG) for name in CONFORMING)
+    assert not any(load(name).bug.startswith(variant_table.NO_BUG) for name in NAMES)
+
+
+_DROPPED = """
+    from bug_zoo.catalog import Variant
+
+    VARIANT = Variant(name="dropped_variant", bug="none: a variant no list names")
+"""
+
+
+@pytest.mark.parametrize(
+    ("package", "found"),
+    [("bug_zoo.variants", bug_variants), ("bug_zoo.conforming", conforming_variants)],
+)
+def test_a_variant_dropped_into_its_folder_is_in_the_catalog(
+    package: str, found: Callable[[], tuple[str, ...]], tmp_path: Path
+) -> None:
+    with dropped_module(package, "dropped_variant", _DROPPED, tmp_path) as dotted:
+        assert "dropped_variant" in found()
+        assert found() == tuple(sorted(found()))
+        assert importlib.import_module(dotted).VARIANT.name == "dropped_variant"
+    assert "dropped_variant" not in found()
 
 
 def test_a_variant_that_copies_the_spec_reads_it_with_the_kits_loader(tmp_path: Path) -> None:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 
+from bug_zoo import variant_table
 from bug_zoo.catalog import CONFORMING, NAMES, load
-from bug_zoo.rule_table import FAMILIES, README, main, proofs, render, with_table
+from bug_zoo.rule_table import FAMILIES, README, ZOO_README, main, proofs, render, with_table
 from fuzzing.rules import rules
 
 
@@ -34,3 +35,14 @@ def test_every_variant_covers_rules_that_exist() -> None:
 def test_every_family_of_server_rules_has_a_bug_that_breaks_it() -> None:
     proven = {rule.family for rule in rules() if rule.server and proofs(rule)}
     assert proven == set(FAMILIES)
+
+
+def test_the_zoo_readme_holds_the_variants_own_rows() -> None:
+    readme = ZOO_README.read_text(encoding="utf-8")
+    stale = readme.replace("| `etag_frozen` | the", "| `etag_frozen` | typed by hand: the")
+    assert stale != readme
+    for before in (readme, stale):
+        after = before
+        for table in variant_table.render():
+            after = with_table(after, table)
+        assert after == readme

@@ -3,18 +3,22 @@ port, stops cleanly, and leaves no worker behind when its supervisor is killed."
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import signal
 import time
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 
-from reference_server.settings import DEFAULT_STACK, STACKS, SettingsError, cores, from_args
+from reference_server.settings import DEFAULT_STACK, SettingsError, cores, from_args
+from reference_server.stacks import STACKS, runner, stacks
 from reference_server.workers import CRASH_LOOP_SECONDS
 from tests.support.api import add_run, add_run_path, assert_odata_error, new_run_body, run_path
+from tests.support.dropped import dropped_module
 from tests.support.server_process import ServerProcess
 
 LIMIT = 65536
@@ -141,3 +145,27 @@ def _until(condition: Callable[[], bool]) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def test_a_stack_dropped_into_the_folder_is_one_to_serve_on(tmp_path: Path) -> None:
+    source = """
+        SERVED = []
+
+
+        def run(settings):
+            SERVED.append(settings)
+    """
+    settings = from_args([])
+    with dropped_module("reference_server.stacks", "dropped_stack", source, tmp_path):
+        assert "dropped-stack" in stacks()
+        runner("dropped-stack")(settings)
+        assert [settings] == importlib.import_module("reference_server.stacks.dropped_stack").SERVED
+    assert "dropped-stack" not in stacks()
+    with pytest.raises(ValueError, match="no stack 'dropped-stack'"):
+        runner("dropped-stack")
+
+
+def test_the_stacks_are_the_modules_of_the_folder_each_with_its_run() -> None:
+    assert STACKS == stacks() == tuple(sorted(STACKS))
+    assert DEFAULT_STACK in STACKS
+    assert all(callable(runner(stack)) for stack in STACKS)

@@ -5,13 +5,16 @@ The tests that take `store` run on SQLite and on PostgreSQL (`store_url`, in tes
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from reference_server.storage import open_store
+import reference_server.storage
+from reference_server.storage import engine_for, engines, open_store
 from reference_server.storage.base import (
     FlowRecord,
     LinkedRunMissingError,
@@ -21,7 +24,9 @@ from reference_server.storage.base import (
     RunRecord,
     RunStore,
 )
+from reference_server.storage.buckets import open_buckets
 from reference_server.storage.sqlite import SqliteStore
+from tests.support.dropped import dropped_module
 
 FIELDS: dict[str, object] = {
     "displayName": "Run",
@@ -213,3 +218,49 @@ def test_open_store_picks_the_engine_by_url(
     assert (tmp_path / "rel" / "b.sqlite3").is_file()
     with pytest.raises(ValueError, match="no storage engine"):
         open_store("mysql://localhost/runs")
+
+
+def test_an_engine_dropped_into_the_package_serves_its_scheme(tmp_path: Path) -> None:
+    source = """
+        from reference_server.storage.base import Engine
+        from reference_server.storage.sqlite import SqliteBuckets, SqliteStore
+
+
+        def _as_sqlite(url: str) -> str:
+            return "sqlite" + url.removeprefix("dropped")
+
+
+        ENGINE = Engine(
+            schemes=("dropped",),
+            runs=lambda url: SqliteStore.from_url(_as_sqlite(url)),
+            buckets=lambda url: SqliteBuckets.from_url(_as_sqlite(url)),
+        )
+    """
+    url = f"dropped:///{tmp_path / 'runs.sqlite3'}"
+    engines.cache_clear()
+    try:
+        with dropped_module("reference_server.storage", "dropped_engine", source, tmp_path / "pkg"):
+            assert engine_for(url).name == "dropped"
+            with open_store(url) as store:
+                assert isinstance(store, SqliteStore)
+            with open_buckets(url) as buckets:
+                assert buckets.take("caller", per_second=1.0, burst=1.0, now=0.0) == 0.0
+            engines.cache_clear()
+        with pytest.raises(ValueError, match="no storage engine for 'dropped' URLs"):
+            open_store(url)
+    finally:
+        engines.cache_clear()
+
+
+def test_every_module_that_declares_an_engine_serves_its_schemes() -> None:
+    declared = {
+        module.ENGINE
+        for module in (
+            importlib.import_module(f"reference_server.storage.{info.name}")
+            for info in pkgutil.iter_modules(reference_server.storage.__path__)
+        )
+        if hasattr(module, "ENGINE")
+    }
+    assert set(engines().values()) == declared
+    assert {engine.name for engine in declared} == {"sqlite", "postgresql"}
+    assert set(engines()) == {"sqlite", "postgresql", "postgres"}

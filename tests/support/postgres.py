@@ -22,6 +22,7 @@ from types import TracebackType
 import psycopg
 import pytest
 
+from reference_server.storage import engines
 from tooling.processes import free_port
 
 START_TIMEOUT_SECONDS = 60
@@ -207,7 +208,9 @@ def _run_as_user() -> str | None:
     return "postgres"
 
 
-ENGINES = ("sqlite", "postgresql")
+ENGINES = tuple(sorted({engine.name for engine in engines().values()}))
+"""Every storage engine of the server, by name: each runs the tests `fresh_database_url` can give
+a database of its own."""
 
 
 def cluster_or_skip() -> PostgresCluster:

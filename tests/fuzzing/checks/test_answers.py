@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fuzzing.checks import updated_run_matches_schema
+from fuzzing.checks.answers import updated_run_matches_schema
 from tests.fuzzing.checks.exchanges import ADD_PATH, ERROR, RUN, evidence, exchange
 
 ETAG = {"etag": '"3"'}

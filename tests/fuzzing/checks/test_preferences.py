@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fuzzing.checks import preferences_honoured
-from fuzzing.checks.preferences import INCLUDE_UNKNOWN, preference_names
+from fuzzing.checks.preferences import INCLUDE_UNKNOWN, preference_names, preferences_honoured
 from tests.fuzzing.checks.exchanges import ADD_PATH, ERROR, RUN, evidence, exchange
 
 PREFER = {"Prefer": INCLUDE_UNKNOWN}

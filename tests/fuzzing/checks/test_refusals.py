@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fuzzing.checks import auth_challenges, retry_after_given
+from fuzzing.checks.refusals import auth_challenges, retry_after_given
 from tests.fuzzing.checks.exchanges import ERROR, evidence, exchange
 
 INVALID = 'Bearer error="invalid_token", error_description="The token is malformed"'

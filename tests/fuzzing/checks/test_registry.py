@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -20,22 +21,19 @@ import requests
 import schemathesis.checks
 from schemathesis.core.transport import Response
 
-from fuzzing.checks import (
-    CHECKS,
-    ContractCheck,
-    Evidence,
-    Need,
-    contract_check,
+from fuzzing.checks import CHECKS, ContractCheck, Evidence, Need, contract_check, runnable
+from fuzzing.checks.runs import (
     created_run_holds_request,
     patch_echoes_request,
     patch_keeps_unsent,
     rejected_request_changed_nothing,
-    runnable,
 )
 from fuzzing.exchange import Exchange, route_of
 from fuzzing.ledger import LEDGER, Snapshot
 from fuzzing.probes.prober import Prober
 from fuzzing.target import Target
+from tests.support.dropped import dropped_module
+from tooling.discovery import import_all, module_names
 
 # A base URL no server of the tests answers on: nothing here may send a request.
 BASE = "http://127.0.0.1:9/beta"
@@ -184,3 +182,35 @@ def test_the_readme_lists_every_check_with_what_it_needs() -> None:
         for name, check in CHECKS.items()
     }
     assert listed == expected
+
+
+def test_a_family_module_dropped_into_the_package_is_registered(tmp_path: Path) -> None:
+    source = '''
+        from fuzzing.checks.evidence import Evidence
+        from fuzzing.checks.registry import contract_check
+
+
+        @contract_check()
+        def dropped_family_rule(evidence: Evidence) -> None:
+            """A rule of a family that no list names."""
+    '''
+    with dropped_module("fuzzing.checks", "dropped_family", source, tmp_path):
+        try:
+            import_all("fuzzing.checks")
+            assert list(CHECKS)[-1] == "dropped_family_rule"
+            assert schemathesis.checks.CHECKS.get_one("dropped_family_rule")
+        finally:
+            if CHECKS.pop("dropped_family_rule", None) is not None:
+                schemathesis.checks.CHECKS.unregister("dropped_family_rule")
+
+
+def test_every_module_of_the_package_that_declares_a_check_registered_it() -> None:
+    declaring = {
+        f"fuzzing.checks.{name}"
+        for name in module_names("fuzzing.checks")
+        if any(
+            isinstance(value, ContractCheck)
+            for value in vars(sys.modules[f"fuzzing.checks.{name}"]).values()
+        )
+    }
+    assert {check.rule.__module__ for check in CHECKS.values()} == declaring

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from fuzzing.checks import (
+from fuzzing.checks.responses import (
     errors_are_odata,
     no_body_on_204,
     no_internal_leaks,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from fuzzing.checks import (
-    Evidence,
+from fuzzing.checks import Evidence
+from fuzzing.checks.runs import (
     created_run_holds_request,
     linked_run_reachable,
     location_names_new_run,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fuzzing.checks import sentinel_status_rejected, unknown_properties_rejected
+from fuzzing.checks.values import sentinel_status_rejected, unknown_properties_rejected
 from tests.fuzzing.checks.exchanges import ADD_PATH, BASE, ERROR, RUN, evidence, exchange
 
 # Unknown properties and the sentinel are refused.

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from fuzzing.checks import Evidence, etag_tracks_changes, if_match_honoured, runnable
+from fuzzing.checks import Evidence, runnable
 from fuzzing.checks.evidence import Need
+from fuzzing.checks.versions import etag_tracks_changes, if_match_honoured
 from fuzzing.ledger import Snapshot
 from tests.fuzzing.checks.exchanges import RUN, evidence, exchange
 

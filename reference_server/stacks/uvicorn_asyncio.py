@@ -1,0 +1,10 @@
+"""`uvicorn-asyncio`: uvicorn on asyncio's event loop with the pure-Python h11 parser."""
+
+from __future__ import annotations
+
+from reference_server.serving import serve_with_uvicorn
+from reference_server.settings import Settings
+
+
+def run(settings: Settings) -> None:
+    serve_with_uvicorn(settings, loop="asyncio", http="h11")
