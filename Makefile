@@ -18,7 +18,7 @@ PYTEST_WORKERS ?= auto
 APT_PACKAGES ?= chromium chromium-driver postgresql wrk curl
 
 .PHONY: all help install apt-packages validate generate check-generated lint serve token \
-	fuzz fuzz-zoo fuzz-conforming rules proxy check-traffic publish breaking bench soak test \
+	fuzz fuzz-zoo fuzz-conforming rules proxy check-traffic traffic-zoo publish breaking bench soak test \
 	clean
 
 ## all: validate the spec, generate the client, fuzz the reference server, publish dist/
@@ -98,6 +98,11 @@ proxy: install
 ## check-traffic: the proxy's checks over a recorded HAR 1.2 file: make check-traffic HAR=file.har
 check-traffic: install
 	$(PY) -m scripts.check_traffic $(HAR)
+
+## traffic-zoo: the client's traffic through the proxy in front of every bug-zoo variant;
+##              writes the table of traffic/README.md (what the kit and redocly drift found)
+traffic-zoo: install
+	$(PY) -m scripts.traffic_zoo --write
 
 ## publish: bundle the spec, build the offline docs page and the client, write dist/
 publish: generate apt-packages
