@@ -1,24 +1,25 @@
-"""`python -m bug_zoo.rule_table [--write | --check]`: the rule table of `fuzzing/README.md`.
+"""The rule table of `fuzzing/README.md`: `make rules` writes it (`scripts/rules.py`).
 
 One row per rule of the contract (`fuzzing.rules`): what it says, the checks, probes and
 schemathesis built-ins that would fail if a server broke it, the modes they run in, and the bug
 variants that prove it (`Variant.covers`). It lives here because it joins the harness and the
 zoo, and the zoo may import the harness, never the other way round. `--write` replaces the
-marked block of the README; `--check` exits 1 when that block is stale; no option prints it.
+marked block of the README; `--check` exits 1 when that block is stale; no option prints it
+(`run`).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
+from typing import Literal
 
 from bug_zoo.catalog import NAMES, load
 from fuzzing.rules import Judge, Rule, judges, judges_of, rules
 from fuzzing.rules.catalog import DECISIONS_PATH
 
 README = DECISIONS_PATH.parents[1] / "fuzzing" / "README.md"
-BEGIN = "<!-- rule table: made by `python -m bug_zoo.rule_table --write`; edits here are lost -->"
+BEGIN = "<!-- rule table: made by `make rules`; edits here are lost -->"
 END = "<!-- end of the rule table -->"
 FAMILIES = (
     "decision",
@@ -104,25 +105,22 @@ def with_table(readme: str, table: str) -> str:
     return readme[:start] + table + readme[end:]
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
+Action = Literal["print", "write", "check"]
+
+
+def run(action: Action = "print") -> int:
+    """Print the table, write it into the README, or check that the README holds it; the exit
+    status: 1 when `check` finds the README's table stale, else 0."""
     table = render()
     current = README.read_text(encoding="utf-8")
-    if args == ["--write"]:
+    if action == "write":
         README.write_text(with_table(current, table), encoding="utf-8")
         print(f"wrote the rule table to {README}")
         return 0
-    if args == ["--check"]:
+    if action == "check":
         if with_table(current, table) != current:
-            print(f"{README}: the rule table is stale; run python -m bug_zoo.rule_table --write")
+            print(f"{README}: the rule table is stale; run make rules")
             return 1
         return 0
-    if args:
-        print("usage: python -m bug_zoo.rule_table [--write | --check]", file=sys.stderr)
-        return 2
     print(table)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
