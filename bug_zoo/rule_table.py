@@ -3,9 +3,8 @@
 One row per rule of the contract (`fuzzing.rules`): what it says, the checks, probes and
 schemathesis built-ins that would fail if a server broke it, the modes they run in, and the bug
 variants that prove it (`Variant.covers`). It lives here because it joins the harness and the
-zoo, and the zoo may import the harness, never the other way round. `--write` replaces the
-marked block of the README; `--check` exits 1 when that block is stale; no option prints it
-(`run`).
+zoo, and the zoo may import the harness, never the other way round. `run` prints the table,
+writes it into the marked block of the README (`--write`), or finds that block stale (`--check`).
 """
 
 from __future__ import annotations
