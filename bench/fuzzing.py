@@ -2,13 +2,13 @@
 bug-zoo variant is caught.
 
 - Rate: one reference server, started as `make fuzz` starts its own (dev tokens, responses
-  validated); `make fuzz` (`python -m fuzzing` with `TARGET_URL` set to it) and plain `st run`
+  validated); `make fuzz` (`python -m scripts.fuzz` with `TARGET_URL` set to it) and plain `st run`
   alternate against it with the same seed, phases and examples per operation. Plain means the
   committed schemathesis config without its hooks: the same token, pinned ids and built-in
   checks, but none of the harness's checks, ledger, status log or probes. Test cases per second
   are schemathesis's own count over the wall time of its process, on both sides.
-- Time to catch: `make fuzz-zoo` (`python -m bug_zoo`) as it runs, each variant fuzzed fail-fast
-  in a server of its own, two at a time; the figures come from the summary it writes.
+- Time to catch: `make fuzz-zoo` (`python -m scripts.fuzz_zoo`) as it runs, each variant fuzzed
+  fail-fast in a server of its own, two at a time; the figures come from the summary it writes.
 """
 
 from __future__ import annotations
@@ -127,12 +127,12 @@ def measure(budget: Budget, work: Path) -> Section:
     with local_target(REFERENCE_SERVER, work / "server.log") as target:
         for pair in range(budget.fuzz_runs):
             env = fuzz_env(budget) | target.environment()
-            runs.append(_run("fuzzing", env, work / f"fuzz-{pair}", "fuzz-summary.json"))
+            runs.append(_run("scripts.fuzz", env, work / f"fuzz-{pair}", "fuzz-summary.json"))
             plain.append(plain_st_run(target, runs[-1], config, work / f"plain-{pair}"))
     zoo_env = {"FUZZ_SEED": SEED}
     if budget.smoke:
         zoo_env |= SMOKE_ZOO | {"FUZZ_MAX_EXAMPLES": "1", "FUZZ_MAX_TIME": "20"}
-    zoo = _run("bug_zoo", zoo_env, work / "zoo", "zoo-summary.json")
+    zoo = _run("scripts.fuzz_zoo", zoo_env, work / "zoo", "zoo-summary.json")
     return report(budget, runs, plain, zoo, load)
 
 
@@ -204,11 +204,11 @@ def report(
     )
     section.tables.append(_zoo_table(zoo))
     section.commands = [
-        f"FUZZ_SEED={SEED} TARGET_URL=<server>/beta TARGET_TOKEN=... python -m fuzzing",
+        f"FUZZ_SEED={SEED} TARGET_URL=<server>/beta TARGET_TOKEN=... python -m scripts.fuzz",
         f"python -m schemathesis.cli --config-file <config without hooks> run openapi.yaml "
         f"--url <server>/beta --phases <same> --seed {SEED} --max-examples <same> "
         "--generation-database none   # plain st run",
-        f"FUZZ_SEED={SEED} FUZZ_REPORTS_DIR=<scratch> python -m bug_zoo   # make fuzz-zoo",
+        f"FUZZ_SEED={SEED} FUZZ_REPORTS_DIR=<scratch> python -m scripts.fuzz_zoo   # make fuzz-zoo",
     ]
     return section
 

@@ -3,6 +3,6 @@
 Each variant wraps the real server from outside, as an ASGI middleware, a storage decorator or a
 start-up setting, in a module of its own under `bug_zoo.variants`; the reference server holds no
 trace of them. A variant is chosen when its process starts (`python -m bug_zoo.serve VARIANT`)
-and nothing a request sends can turn one on. `python -m bug_zoo` (`make fuzz-zoo`) fuzzes every
+and nothing a request sends can turn one on. `make fuzz-zoo` (`bug_zoo.runner`) fuzzes every
 variant and fails if one survives.
 """

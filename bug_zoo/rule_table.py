@@ -1,19 +1,19 @@
-"""`python -m bug_zoo.rule_table [--write | --check]`: the rule table of `fuzzing/README.md`.
+"""The rule table of `fuzzing/README.md`: `make rules` writes it (`scripts/rules.py`).
 
 One row per rule of the contract (`fuzzing.rules`): what it says, the checks, probes and
 schemathesis built-ins that would fail if a server broke it, the modes they run in, and the bug
 variants that prove it (`Variant.covers`). It lives here because it joins the harness and the
-zoo, and the zoo may import the harness, never the other way round. `--write` replaces the
-marked block of the README, and the variant tables of `bug_zoo/README.md` (`variant_table`);
-`--check` exits 1 when a block is stale; no option prints the rule table.
+zoo, and the zoo may import the harness, never the other way round. `run` prints the table,
+writes it into the marked block of the README and the variant tables of `bug_zoo/README.md`
+(`variant_table`) (`write`), or finds a block stale (`check`).
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Sequence
 from fnmatch import fnmatchcase
 from pathlib import Path
+from typing import Literal
 
 from bug_zoo import variant_table
 from bug_zoo.catalog import NAMES, load
@@ -22,7 +22,7 @@ from fuzzing.rules.catalog import DECISIONS_PATH
 
 README = DECISIONS_PATH.parents[1] / "fuzzing" / "README.md"
 ZOO_README = variant_table.README
-BEGIN = "<!-- rule table: made by `python -m bug_zoo.rule_table --write`; edits here are lost -->"
+BEGIN = "<!-- rule table: made by `make rules`; edits here are lost -->"
 END = "<!-- end of the rule table -->"
 FAMILIES = (
     "decision",
@@ -119,24 +119,21 @@ def _written() -> dict[Path, tuple[str, str]]:
     return files
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = list(sys.argv[1:] if argv is None else argv)
-    if args == ["--write"]:
+Action = Literal["print", "write", "check"]
+
+
+def run(action: Action = "print") -> int:
+    """Print the rule table, write the tables into their READMEs, or check that the READMEs hold
+    them; the exit status: 1 when `check` finds a table stale, else 0."""
+    if action == "write":
         for path, (_, wanted) in _written().items():
             path.write_text(wanted, encoding="utf-8")
         print(f"wrote the rule table to {README} and the variant tables to {ZOO_README}")
         return 0
-    if args == ["--check"]:
+    if action == "check":
         stale = [path for path, (current, wanted) in _written().items() if current != wanted]
         for path in stale:
-            print(f"{path}: a generated table is stale; run python -m bug_zoo.rule_table --write")
+            print(f"{path}: a generated table is stale; run make rules")
         return 1 if stale else 0
-    if args:
-        print("usage: python -m bug_zoo.rule_table [--write | --check]", file=sys.stderr)
-        return 2
     print(render())
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

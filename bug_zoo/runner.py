@@ -1,12 +1,12 @@
-"""`python -m bug_zoo [bugs|conforming|all]`: the fuzzing harness against every variant.
+"""The fuzzing harness against every variant of a suite (`fuzz_suite`).
 
 `bugs` (the default, `make fuzz-zoo`) fuzzes each bug variant, which must be caught, and the
 control; `conforming` (`make fuzz-conforming`) each conforming variant, which must pass; `all`
-both. Each variant runs in a server of its own (`python -m bug_zoo.serve`), fuzzed by `python -m
-fuzzing` with `TARGET_URL` pointed at it and `FUZZ_FAIL_FAST=1`; two at a time by default. The
-table says, per variant, whether it was caught, by which check, and how many seconds after
-`python -m fuzzing` started. Exit 1 if a bug survives or a conforming server (the control too)
-fails.
+both (`python -m scripts.fuzz_zoo all`). Each variant runs in a server of its own (`python -m
+bug_zoo.serve`), fuzzed by `make fuzz`'s command (`python -m scripts.fuzz`) with `TARGET_URL`
+pointed at it and `FUZZ_FAIL_FAST=1`; two at a time by default. The table says, per variant,
+whether it was caught, by which check, and how many seconds after the harness started. Exit 1
+if a bug survives or a conforming server (the control too) fails.
 
 Settings: `FUZZ_ZOO_VARIANTS` (comma-separated names; all of the suite by default),
 `FUZZ_ZOO_WORKERS` (2), `FUZZ_ZOO_CONTROL` (1: also run the control with the bugs),
@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from bug_zoo.catalog import CONFORMING, CONTROL, NAMES, is_conforming, load
 from fuzzing.facts import contract
@@ -33,6 +33,8 @@ from fuzzing.server import local_target
 from tooling.processes import ProcessError
 
 SERVE = (sys.executable, "-m", "bug_zoo.serve")
+FUZZ = (sys.executable, "-m", "scripts.fuzz")
+"""`make fuzz`, run as a user runs it: the harness is judged as it ships."""
 SUMMARIES = {
     "bugs": "zoo-summary.json",
     "conforming": "conforming-summary.json",
@@ -118,7 +120,7 @@ def fuzz_variant(name: str, settings: ZooSettings) -> Outcome:
             with (directory / "fuzz-output.txt").open("wb") as output:
                 launched = time.time()
                 subprocess.run(
-                    [sys.executable, "-m", "fuzzing"],
+                    FUZZ,
                     cwd=REPOSITORY,
                     env=env,
                     stdout=output,
@@ -138,7 +140,7 @@ def fuzz_variant(name: str, settings: ZooSettings) -> Outcome:
         problem = f"set-up: {summary['setup_error'][:300]}"
         return Outcome(name, bug, False, None, None, None, 0, wall, problem)
     first: dict[str, Any] | None = summary.get("first_failure")
-    # From the start of `python -m fuzzing` (its launch), as a user waits for it.
+    # From the start of the harness (its launch), as a user waits for it.
     seconds = round(first["at"] - launched, 3) if first and first.get("at") else None
     return Outcome(
         variant=name,
@@ -176,12 +178,13 @@ def render(outcomes: list[Outcome]) -> str:
     return "\n".join(lines)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    suite = args[0] if args else "bugs"
-    if suite not in ("bugs", "conforming", "all") or len(args) > 1:
-        print("usage: python -m bug_zoo [bugs|conforming|all]", file=sys.stderr)
-        return 2
+Suite = Literal["bugs", "conforming", "all"]
+SUITES: tuple[Suite, ...] = ("bugs", "conforming", "all")
+
+
+def fuzz_suite(suite: Suite = "bugs") -> int:
+    """Fuzz every variant of `suite` (`FUZZ_ZOO_*` narrow it), print the table and write the
+    summary; the exit status: 0 when every variant went as expected, else 1."""
     settings = ZooSettings.from_env(suite=suite)
     names = [*settings.variants, *([CONTROL] if settings.control else [])]
     print(

@@ -1,5 +1,5 @@
 """Contract fuzzing of the industryData run API: schemathesis, custom checks and probes.
 
 Talks to a target over HTTP only, so it judges the reference server and any other
-implementation the same way. `python -m fuzzing` is the entry point (`make fuzz`).
+implementation the same way. `make fuzz` (`scripts/fuzz.py`) runs it through `fuzzing.runner`.
 """

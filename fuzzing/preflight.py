@@ -3,7 +3,7 @@
 An unreachable URL, a base path that answers like something else, a refused token or ids that
 name nothing are mistakes of the set-up, not breaches of the contract: fuzzing such a target
 only buries the one fact the user needs under hundreds of identical failures. These requests
-find them in seconds and say which setting to fix; `python -m fuzzing` then exits with 2.
+find them in seconds and say which setting to fix; `make fuzz` then exits with 2.
 
 Every request changes nothing: the API has no GET, so a run is read with a PATCH that sends
 only its `@odata.type` (as `ledger.read_run` does). The steps, in order: resolve the host (with

@@ -1,6 +1,6 @@
-"""`python -m fuzzing`: pre-flight, then schemathesis and the probes side by side, against one
-target. Exit 0 when the target keeps the contract, 1 when it breaks it, 2 when the run cannot
-start as set up (the spec, a setting, or the target as the pre-flight found it).
+"""`make fuzz` (`scripts/fuzz.py`): pre-flight, then schemathesis and the probes side by side,
+against one target. Exit 0 when the target keeps the contract, 1 when it breaks it, 2 when the
+run cannot start as set up (the spec, a setting, or the target as the pre-flight found it).
 
 The target is `TARGET_URL` (with `TARGET_TOKEN`, `TARGET_TOKEN_NO_PERMISSION` and the
 `TARGET_*_ID`s of existing resources), or when unset the reference server, started here on a

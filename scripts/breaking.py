@@ -37,10 +37,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_UNREADABLE
     print(f"comparing {args.base} (published) with {args.revision}")
     verdict = judge(base, revision)
-    for line in verdict.lines:
-        print(line)
+    print("\n".join(verdict.lines))  # every change, then the verdict: never empty
     return EXIT_OK if verdict.passed else EXIT_BREAKING
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

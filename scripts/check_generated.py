@@ -2,17 +2,23 @@
 
 Regenerates into a temporary folder and compares the trees byte for byte, new files included
 (`codegen/drift.py`).
+
+    python -m scripts.check_generated
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
+from collections.abc import Sequence
 
 from codegen.drift import drift_report
 from codegen.generator import GenerationError
 
 
-def main() -> int:
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.check_generated", description=__doc__)
+    parser.parse_args(argv)
     try:
         problem = drift_report()
     except GenerationError as error:
@@ -26,4 +32,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

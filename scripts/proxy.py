@@ -23,12 +23,13 @@ from traffic.proxy import DEFAULT_CAPTURE_BYTES
 DEFAULT_TARGET = "http://127.0.0.1:8000/beta"
 
 
-def settings(argv: Sequence[str] | None = None) -> Settings:
+def main(argv: Sequence[str] | None = None) -> int:
     env = os.environ
     parser = argparse.ArgumentParser(prog="python -m scripts.proxy", description=__doc__)
     parser.add_argument("--target-url", default=env.get("TARGET_URL") or DEFAULT_TARGET)
     parser.add_argument("--port", type=int, default=int(env.get("PROXY_PORT") or 8010))
-    parser.add_argument("--max-time", type=float, default=_optional(env.get("PROXY_MAX_TIME")))
+    max_time = env.get("PROXY_MAX_TIME")
+    parser.add_argument("--max-time", type=float, default=float(max_time) if max_time else None)
     parser.add_argument(
         "--reports-dir", type=Path, default=Path(env.get("TRAFFIC_REPORTS_DIR") or "reports")
     )
@@ -41,27 +42,20 @@ def settings(argv: Sequence[str] | None = None) -> Settings:
         default=int(env.get("PROXY_CAPTURE_BYTES") or DEFAULT_CAPTURE_BYTES),
     )
     args = parser.parse_args(argv)
-    return Settings(
-        target_url=args.target_url,
-        port=args.port,
-        max_time=args.max_time,
-        reports_dir=args.reports_dir,
-        rewrite_host=args.rewrite_host,
-        capture_bytes=args.capture_bytes,
-    )
-
-
-def _optional(value: str | None) -> float | None:
-    return float(value) if value else None
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    chosen = settings(argv)
-    parts = urlsplit(chosen.target_url)
+    parts = urlsplit(args.target_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        print(f"proxy: TARGET_URL {chosen.target_url!r} is not an http(s) URL", file=sys.stderr)
+        print(f"proxy: TARGET_URL {args.target_url!r} is not an http(s) URL", file=sys.stderr)
         return SETUP_ERROR
-    return run(chosen)
+    return run(
+        Settings(
+            target_url=args.target_url,
+            port=args.port,
+            max_time=args.max_time,
+            reports_dir=args.reports_dir,
+            rewrite_host=args.rewrite_host,
+            capture_bytes=args.capture_bytes,
+        )
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from release import client_dist, docs_page, notes
@@ -16,7 +17,7 @@ from tooling.node import ToolMissingError
 from tooling.paths import ROOT
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.publish", description=__doc__)
     parser.add_argument("--out", type=Path, default=ROOT / "dist", help="output folder")
     parser.add_argument("--spec", type=Path, default=ROOT / "openapi.yaml")
@@ -38,11 +39,10 @@ def main(argv: list[str] | None = None) -> int:
     ) as error:
         print(f"publish: {error}", file=sys.stderr)
         return 1
-    print(f"published {len(files)} files to {args.out}:")
-    for path in files:
-        print(f"  {path.stat().st_size:>10}  {path.name}")
+    listing = (f"  {path.stat().st_size:>10}  {path.name}" for path in files)
+    print("\n".join([f"published {len(files)} files to {args.out}:", *listing]))
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -11,12 +11,10 @@ every stage passes, 1 otherwise.
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from contract.freshness import validate_record, validate_stamp
-from tooling.paths import SPEC
+from contract.freshness import validate_if_changed
 from tooling.stamps import forced
 
 
@@ -25,22 +23,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="run every stage, changed or not")
     parser.add_argument("spec", nargs="?", default="openapi.yaml", type=Path)
     args = parser.parse_args(argv)
-    stamped = args.spec.resolve() == SPEC
-    record = validate_record(args.spec) if stamped else None
-    if record is not None and not forced(args.force) and validate_stamp().matches(record):
-        print(
-            f"validate: {args.spec} passes every stage (unchanged, and so are the checks, since "
-            "they last ran; FORCE=1 to run them anyway)"
-        )
-        return 0
-    from contract.validate import validate  # its imports take a while: only when it runs
-
-    if not validate(args.spec):
-        return 1
-    if record is not None:
-        validate_stamp().write(record)
-    return 0
+    return 0 if validate_if_changed(args.spec, force=forced(args.force)) else 1
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    raise SystemExit(main())

@@ -107,7 +107,3 @@ def main(env: Mapping[str, str] | None = None) -> int:
         with local_server(state_dir, server_env) as server:
             base_url = f"{server.root_url}/beta"
             return soak(base_url, token, database_url, clients, seconds, server)
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

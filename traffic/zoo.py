@@ -1,11 +1,13 @@
-"""The proxy proven on the bug zoo: the client script's traffic through `make proxy` in front of
-each variant, the kit's findings beside `redocly drift`'s, as a table for `traffic/README.md`.
+"""`make traffic-zoo`, the proxy proven on the bug zoo: the client script's traffic through
+`make proxy` in front of each variant, the kit's findings beside `redocly drift`'s, as a table for
+`traffic/README.md`.
 
 Each variant runs as `python -m bug_zoo.serve VARIANT` (a command line: nothing of the zoo or the
-server is imported here), the proxy as `python -m scripts.proxy`, and the client script as a
-user's process with `generated/` on its path. The proxy's summary says what each side found.
-A variant that the traffic cannot reveal must say why in `UNREVEALED`; one that is caught while
-listed there, or missed while not, fails the run, as does any finding on the control.
+server is imported here; the entry point hands over the variants' names and bugs), the proxy as
+`python -m scripts.proxy`, and the client script as a user's process with `generated/` on its
+path. The proxy's summary says what each side found. A variant that the traffic cannot reveal
+must say why in `UNREVEALED`; one that is caught while listed there, or missed while not, fails
+the run, as does any finding on the control.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ from tooling.processes import Service, child_env, free_port
 from tooling.reference import mint_token
 
 CONTROL = "none"
+README = ROOT / "traffic" / "README.md"
 UNREVEALED = {
     "malformed_json_500": "a client sends JSON it serialised itself: never a malformed body",
     "sentinel_accepted": "a client sets the statuses its model has; the sentinel is not one",
@@ -225,7 +228,7 @@ def table(runs: Sequence[VariantRun]) -> str:
     return "\n".join(lines)
 
 
-START_MARK = "<!-- traffic-zoo:start (python -m scripts.traffic_zoo --write) -->"
+START_MARK = "<!-- traffic-zoo:start (make traffic-zoo) -->"
 END_MARK = "<!-- traffic-zoo:end -->"
 
 
@@ -237,3 +240,43 @@ def write_table(readme: Path, text: str) -> None:
     if not rest:
         raise ValueError(f"{readme} has no {START_MARK!r}")
     readme.write_text(f"{head}{START_MARK}\n{text}\n{END_MARK}{tail}", encoding="utf-8")
+
+
+class UnknownVariantError(ValueError):
+    """A variant was asked for that is not among those known."""
+
+
+def prove(
+    bugs: Mapping[str, str],
+    chosen: Sequence[str] = (),
+    reports: Path = Path("reports") / "traffic-zoo",
+    *,
+    write: bool = False,
+    readme: Path = README,
+) -> bool:
+    """Run each variant of `chosen` (by default every one of `bugs`, which maps each known
+    variant, the control among them, to its bug) and say how each went, then print the table;
+    `write` also puts it into `readme`. True when every variant went as expected.
+
+    Raises `UnknownVariantError` before running any when `chosen` names one `bugs` does not.
+    """
+    names = list(chosen) or list(bugs)
+    unknown = sorted(set(names) - set(bugs))
+    if unknown:
+        raise UnknownVariantError(f"unknown variant(s): {', '.join(unknown)}")
+    runs = []
+    for name in names:
+        run = run_variant(name, bugs[name], reports)
+        verdict = "as expected" if run.as_expected else "NOT AS EXPECTED"
+        print(
+            f"{name}: kit {run.kit or '-'}; drift {run.drift or '-'}; {verdict}"
+            + (f"; {run.error}" if run.error else ""),
+            flush=True,
+        )
+        runs.append(run)
+    text = table(runs)
+    print(text)
+    if write:
+        write_table(readme, text)
+        print(f"wrote {readme}")
+    return all(run.as_expected for run in runs)

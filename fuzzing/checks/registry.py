@@ -75,7 +75,7 @@ CHECKS: dict[str, ContractCheck] = {}
 def contract_check(*needs: Need, covers: Iterable[str] = ()) -> Callable[[Rule], ContractCheck]:
     """Register the decorated rule under its function's name; `needs`: what it uses beyond the
     exchange (none, `Need.LEDGER`, `Need.ACTIVE_READ`), so each mode knows whether it can run it;
-    `covers`: the ids of the rule table it judges (`python -m bug_zoo.rule_table`).
+    `covers`: the ids of the rule table it judges (`make rules`).
     """
 
     def register(rule: Rule) -> ContractCheck:

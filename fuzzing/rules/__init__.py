@@ -2,7 +2,7 @@
 
 `catalog` reads the rules from `openapi.yaml` and `docs/decisions.md`; `coverage` says which
 check, probe or schemathesis built-in would fail if a server broke each one, and which rules
-nothing judges (the gaps). `python -m bug_zoo.rule_table --write` adds the zoo variant that
+nothing judges (the gaps). `make rules` (`bug_zoo.rule_table`) adds the zoo variant that
 proves each rule and writes the table (the zoo may import the harness, not the other way round).
 """
 

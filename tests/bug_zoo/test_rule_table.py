@@ -6,12 +6,12 @@ from fnmatch import fnmatchcase
 
 from bug_zoo import variant_table
 from bug_zoo.catalog import CONFORMING, NAMES, load
-from bug_zoo.rule_table import FAMILIES, README, ZOO_README, main, proofs, render, with_table
+from bug_zoo.rule_table import FAMILIES, README, ZOO_README, proofs, render, run, with_table
 from fuzzing.rules import rules
 
 
 def test_the_readme_holds_the_current_table() -> None:
-    assert main(["--check"]) == 0, "run python -m bug_zoo.rule_table --write"
+    assert run("check") == 0, "run make rules"
     readme = README.read_text(encoding="utf-8")
     assert with_table(readme, render()) == readme
     assert "**0 gap(s)**" in readme

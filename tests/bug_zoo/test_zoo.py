@@ -21,7 +21,8 @@ def _zoo(suite: str, reports: Path) -> tuple[dict[str, dict[str, object]], str]:
         without_prefixes=("TARGET_", "FUZZ_"),
         extra={**BUDGET, "FUZZ_ZOO_CONTROL": "0", "FUZZ_REPORTS_DIR": str(reports)},
     )
-    result = run_module("bug_zoo", suite, env=env, timeout=900)
+    command = {"bugs": "scripts.fuzz_zoo", "conforming": "scripts.fuzz_conforming"}[suite]
+    result = run_module(command, env=env, timeout=900)
     name = {"bugs": "zoo-summary.json", "conforming": "conforming-summary.json"}[suite]
     summary = json.loads((reports / name).read_text())
     assert summary["not_as_expected"] == [], result.stdout[-6000:]

@@ -257,7 +257,7 @@ def _fuzz(target: Target, tmp_path: Path, **extra: str) -> tuple[int, str, str]:
         without_prefixes=("TARGET_", "FUZZ_"),
         extra={**target.environment(), "FUZZ_REPORTS_DIR": str(tmp_path), **extra},
     )
-    result = run_module("fuzzing", env=env, timeout=120)
+    result = run_module("scripts.fuzz", env=env, timeout=120)
     return result.returncode, result.stdout, result.stderr
 
 
@@ -293,6 +293,6 @@ def test_an_unusable_setting_is_a_set_up_error(tmp_path: Path) -> None:
         without_prefixes=("TARGET_", "FUZZ_"),
         extra={"FUZZ_WORKERS": "many", "FUZZ_REPORTS_DIR": str(tmp_path)},
     )
-    result = run_module("fuzzing", env=env, timeout=60)
+    result = run_module("scripts.fuzz", env=env, timeout=60)
     assert result.returncode == 2
     assert "FUZZ_WORKERS='many' is not a whole number" in result.stderr

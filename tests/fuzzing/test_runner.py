@@ -1,4 +1,4 @@
-"""`python -m fuzzing` end to end, and how it reads its settings."""
+"""`make fuzz` (`python -m scripts.fuzz`) end to end, and how it reads its settings."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def test_a_spec_with_a_repeated_key_stops_the_run_before_any_request(tmp_path: P
         extra={"FUZZ_SPEC": str(spec), "FUZZ_REPORTS_DIR": str(tmp_path / "reports")},
     )
 
-    result = run_module("fuzzing", env=env, timeout=60)
+    result = run_module("scripts.fuzz", env=env, timeout=60)
 
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"cannot fuzz: {spec}:3: (root): key 'info' appears twice" in result.stderr
@@ -82,7 +82,7 @@ def _fuzz_embedded(
             "FUZZ_REPORTS_DIR": str(reports),
         },
     )
-    result = run_module("fuzzing", env=env, timeout=280)
+    result = run_module("scripts.fuzz", env=env, timeout=280)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
     summary: dict[str, Any] = json.loads((reports / "fuzz-summary.json").read_text())
     return result, summary

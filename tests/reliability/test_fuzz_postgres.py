@@ -31,7 +31,7 @@ def test_make_fuzz_passes_against_a_postgresql_backed_server(
             "FUZZ_REPORTS_DIR": str(tmp_path / "reports"),
         },
     )
-    result = run_module("fuzzing", env=env, timeout=280)
+    result = run_module("scripts.fuzz", env=env, timeout=280)
     output = result.stdout + result.stderr
     assert result.returncode == 0, output[-5000:]
     assert " 0 failure(s)" in output
