@@ -19,7 +19,7 @@ from contract.patterns import EcmaValidator
 from fuzzing import checks  # noqa: F401 (importing it registers the custom checks)
 from fuzzing.checks.runs import created_route, reference_refusal
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, exchange_of, route_of
-from fuzzing.ledger import LEDGER
+from fuzzing.run_ledger import LEDGER
 from fuzzing.spec import REFERENCE, contract
 from fuzzing.workers import serialize_ast_parsing
 

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from fuzzing.exchange import NOT_JSON, Exchange
-from fuzzing.ledger import read_body
+from fuzzing.run_ledger import read_body
 from fuzzing.target import Target
 
 _RESOLVE_SECONDS = 3.0

@@ -27,8 +27,8 @@ import httpx
 from fuzzing.checks import ContractCheck, Evidence, rejected_request_changed_nothing, runnable
 from fuzzing.curl import curl_line
 from fuzzing.exchange import Exchange, Route, RunKey
-from fuzzing.ledger import Reading, Snapshot, read_run
 from fuzzing.retry import patiently
+from fuzzing.run_ledger import Reading, Snapshot, read_run
 from fuzzing.target import Target
 
 

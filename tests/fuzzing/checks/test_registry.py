@@ -33,8 +33,8 @@ from fuzzing.checks import (
     runnable,
 )
 from fuzzing.exchange import Exchange, route_of
-from fuzzing.ledger import LEDGER, Snapshot
 from fuzzing.probes.prober import Prober
+from fuzzing.run_ledger import LEDGER, Snapshot
 from fuzzing.target import Target
 
 # A base URL no server of the tests answers on: nothing here may send a request.

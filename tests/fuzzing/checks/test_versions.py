@@ -7,7 +7,7 @@ import pytest
 
 from fuzzing.checks import Evidence, etag_tracks_changes, if_match_honoured, runnable
 from fuzzing.checks.evidence import Need
-from fuzzing.ledger import Snapshot
+from fuzzing.run_ledger import Snapshot
 from tests.fuzzing.checks.exchanges import RUN, evidence, exchange
 
 
