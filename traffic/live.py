@@ -22,10 +22,10 @@ import uvicorn
 
 from traffic import capture, har
 from traffic.capture import Captured
+from traffic.conclusion import conclude, printer
 from traffic.observer import Observer
 from traffic.proxy import DEFAULT_CAPTURE_BYTES, Forwarder
 from traffic.reports import ReportPaths
-from traffic.session import conclude, printer
 
 CREATOR = "contract-kit make proxy"
 SETUP_ERROR = 2

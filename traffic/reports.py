@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from traffic.drift import DriftRun
 from traffic.findings import FAILURE, Finding, Tally
 from traffic.observer import Observer
+from traffic.redocly_drift import DriftRun
 
 
 @dataclass(frozen=True)

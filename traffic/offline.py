@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from traffic import har
+from traffic.conclusion import conclude, printer
 from traffic.observer import Observer
 from traffic.reports import Outcome, ReportPaths
-from traffic.session import conclude, printer
 
 
 def check(path: Path, reports_dir: Path) -> Outcome:

@@ -6,7 +6,7 @@ from collections import Counter
 from pathlib import Path
 
 from fuzzing.spec import spec_path
-from traffic import drift, reports
+from traffic import redocly_drift, reports
 from traffic.findings import FAILURE, Finding, console
 from traffic.observer import Observer
 from traffic.reports import Outcome, ReportPaths
@@ -31,7 +31,7 @@ def conclude(
     indices: list[int] | None = None,
 ) -> Outcome:
     """Run drift over `har`, print its findings, write the reports and print the table."""
-    ran = drift.run(har, spec_path(), drift_server(observer), observer.operations, indices)
+    ran = redocly_drift.run(har, spec_path(), drift_server(observer), observer.operations, indices)
     counts = Counter((f.operation, f.rule, f.severity == FAILURE) for f in observer.findings)
     for finding in ran.findings:
         key = (finding.operation, finding.rule, finding.severity == FAILURE)
