@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 
-from fuzzing.checks.base import fail, update_route
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
+from fuzzing.checks.rule_helpers import fail, update_route
 from fuzzing.comparison import short
 from fuzzing.exchange import NOT_JSON
 from fuzzing.spec import contract

@@ -1,10 +1,10 @@
 """Hand-written requests that schemathesis never sends, each with the answer the contract wants.
 
-schemathesis sends only well-formed JSON, pinned ids and its configured token. The probes first
-add two runs of their own (`workspace`), then send broken and truncated JSON, other media types,
-bodies over the size limit (`bodies`), the sentinel status, unknown properties and invalid
-values (`values`), values a character away from valid ones (`near_misses`), ids that were never
-created (`ids`), missing, forged and under-privileged tokens (`auth`), full-precision times and
+schemathesis sends only well-formed JSON, pinned ids and its configured token. The probes first add
+two runs of their own (`workspace`), then send broken and truncated JSON, other media types, bodies
+over the size limit (`bodies`), the sentinel status, unknown properties and invalid values
+(`values`), values a character away from valid ones (`near_misses`), ids that were never created
+(`ids`), missing, forged and under-privileged tokens (`authorization`), full-precision times and
 Add run followed by Update run (`updates`), references that link a run and those the contract
 refuses (`links`), `Prefer` with and without the preference the service knows (`preferences`),
 stale `If-Match` values (`preconditions`) and methods a path lacks (`methods`). `prober` is what
@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 
 from fuzzing.probes import (
-    auth,
+    authorization,
     bodies,
     ids,
     links,
@@ -46,7 +46,7 @@ SETUP: Probe = workspace.own_runs
 
 PROBES: tuple[Probe, ...] = (
     methods.methods,
-    auth.authorization,
+    authorization.authorization,
     values.sentinel_status,
     ids.unknown_ids,
     preconditions.if_match,
