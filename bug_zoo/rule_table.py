@@ -1,6 +1,6 @@
 """`python -m bug_zoo.rule_table [--write | --check]`: the rule table of `fuzzing/README.md`.
 
-One row per rule of the contract (`fuzzing.rules`): what it says, the checks, probes and
+One row per rule of the contract (`fuzzing.contract_rules`): what it says, the checks, probes and
 schemathesis built-ins that would fail if a server broke it, the modes they run in, and the bug
 variants that prove it (`Variant.covers`). It lives here because it joins the harness and the
 zoo, and the zoo may import the harness, never the other way round. `--write` replaces the
@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from fnmatch import fnmatchcase
 
 from bug_zoo.catalog import NAMES, load
-from fuzzing.rules import Judge, Rule, judges, judges_of, rules
-from fuzzing.rules.catalog import DECISIONS_PATH
+from fuzzing.contract_rules import Judge, Rule, judges, judges_of, rules
+from fuzzing.contract_rules.reading import DECISIONS_PATH
 
 README = DECISIONS_PATH.parents[1] / "fuzzing" / "README.md"
 BEGIN = "<!-- rule table: made by `python -m bug_zoo.rule_table --write`; edits here are lost -->"

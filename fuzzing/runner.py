@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from contract.loading import SpecLoadError
+from fuzzing.contract_rules import gaps
 from fuzzing.preflight import SetupError, preflight
 from fuzzing.reports import (
     Failure,
@@ -31,7 +32,6 @@ from fuzzing.reports import (
     write_probes_junit,
     write_summary,
 )
-from fuzzing.rules import gaps
 from fuzzing.server import REFERENCE_SERVER, local_target
 from fuzzing.session import run_session
 from fuzzing.settings import Settings, SettingsError

@@ -6,8 +6,8 @@ import copy
 from typing import Any
 
 from contract.loading import load_document
-from fuzzing.rules import gaps, judges, rules, unmatched
-from fuzzing.rules.catalog import decision_rules, spec_rules
+from fuzzing.contract_rules import gaps, judges, rules, unmatched
+from fuzzing.contract_rules.reading import decision_rules, spec_rules
 from fuzzing.spec import spec_path
 
 
