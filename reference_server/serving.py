@@ -36,7 +36,7 @@ from collections.abc import Callable
 from starlette.applications import Starlette
 
 from reference_server.app import create_app
-from reference_server.settings import STACKS, Settings
+from reference_server.settings import STACKS, ServerSettings
 from reference_server.workers import Supervisor, listener
 
 log = logging.getLogger("reference_server")
@@ -50,7 +50,7 @@ def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
 
 
-def prepare(settings: Settings) -> str:
+def prepare(settings: ServerSettings) -> str:
     """Build the app once in this process and close it again: every start-up error surfaces
     here, and the data file is loaded here, once, before any worker starts. Returns the API's
     base path."""
@@ -60,7 +60,7 @@ def prepare(settings: Settings) -> str:
     return base_path
 
 
-def worker_settings(settings: Settings) -> Settings:
+def worker_settings(settings: ServerSettings) -> ServerSettings:
     """What a worker builds its app from: as given, but the data file is already loaded."""
     return dataclasses.replace(settings, demo_data=None)
 
@@ -88,7 +88,7 @@ def _die_with_parent(parent: int | None) -> None:
     threading.Thread(target=watch, name="supervisor watchdog", daemon=True).start()
 
 
-def worker_app(settings: Settings, parent: int | None = None) -> Starlette:
+def worker_app(settings: ServerSettings, parent: int | None = None) -> Starlette:
     """The app a worker process serves; `parent` is its supervisor's pid (by default the
     multiprocessing parent's, as granian starts them; none when the app runs in this process)."""
     configure_logging()
@@ -99,12 +99,12 @@ def worker_app(settings: Settings, parent: int | None = None) -> Starlette:
     return create_app(settings)
 
 
-def run(settings: Settings) -> None:
+def run(settings: ServerSettings) -> None:
     """Serve on `settings.stack` with `settings.workers` processes until SIGTERM or SIGINT."""
     RUNNERS[settings.stack](settings)
 
 
-def _uvicorn(settings: Settings, loop: str, http: str) -> None:
+def _uvicorn(settings: ServerSettings, loop: str, http: str) -> None:
     import uvicorn
 
     def config(app: Starlette) -> uvicorn.Config:
@@ -140,7 +140,7 @@ def _uvicorn(settings: Settings, loop: str, http: str) -> None:
         raise SystemExit(status)
 
 
-def _granian(settings: Settings) -> None:
+def _granian(settings: ServerSettings) -> None:
     from granian.constants import HTTPModes, Interfaces, Loops
     from granian.log import LogLevels
     from granian.server import Server
@@ -162,7 +162,7 @@ def _granian(settings: Settings) -> None:
     server.serve(target_loader=loader, wrap_loader=False)
 
 
-RUNNERS: dict[str, Callable[[Settings], None]] = {
+RUNNERS: dict[str, Callable[[ServerSettings], None]] = {
     "uvicorn-asyncio": lambda settings: _uvicorn(settings, "asyncio", "h11"),
     "uvicorn-uvloop": lambda settings: _uvicorn(settings, "uvloop", "httptools"),
     "granian": _granian,

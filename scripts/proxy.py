@@ -17,13 +17,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from traffic.live import SETUP_ERROR, Settings, run
+from traffic.live import SETUP_ERROR, ProxySettings, run
 from traffic.proxy import DEFAULT_CAPTURE_BYTES
 
 DEFAULT_TARGET = "http://127.0.0.1:8000/beta"
 
 
-def settings(argv: Sequence[str] | None = None) -> Settings:
+def settings(argv: Sequence[str] | None = None) -> ProxySettings:
     env = os.environ
     parser = argparse.ArgumentParser(prog="python -m scripts.proxy", description=__doc__)
     parser.add_argument("--target-url", default=env.get("TARGET_URL") or DEFAULT_TARGET)
@@ -41,7 +41,7 @@ def settings(argv: Sequence[str] | None = None) -> Settings:
         default=int(env.get("PROXY_CAPTURE_BYTES") or DEFAULT_CAPTURE_BYTES),
     )
     args = parser.parse_args(argv)
-    return Settings(
+    return ProxySettings(
         target_url=args.target_url,
         port=args.port,
         max_time=args.max_time,

@@ -17,8 +17,8 @@ from soak.tally import (
     FLOW,
     REQUEST_TIMEOUT,
     ROOT_RUN,
+    ClientTally,
     OwnRun,
-    Tally,
     UnknownOutcomeError,
     new_run,
     run_path,
@@ -47,7 +47,7 @@ class Soak:
         self.clients = clients
         self.seed = seed
         self.tolerate_drops = tolerate_drops
-        self.tally = Tally()
+        self.tally = ClientTally()
         self.counter_run = ""
         self.blind_run = ""
 
@@ -71,10 +71,10 @@ class Soak:
 
     # -- load -----------------------------------------------------------------------------------
 
-    def drive(self, seconds: float) -> Tally:
+    def drive(self, seconds: float) -> ClientTally:
         """Run every client for `seconds`; returns the merged tally (also kept in `tally`)."""
         deadline = time.monotonic() + seconds
-        tallies = [Tally() for _ in range(self.clients)]
+        tallies = [ClientTally() for _ in range(self.clients)]
         threads = [
             threading.Thread(target=self._client, args=(i, deadline, tallies[i]), daemon=True)
             for i in range(self.clients)
@@ -87,7 +87,7 @@ class Soak:
             self.tally.merge(tally)
         return self.tally
 
-    def _client(self, index: int, deadline: float, tally: Tally) -> None:
+    def _client(self, index: int, deadline: float, tally: ClientTally) -> None:
         rng = random.Random(self.seed * 100_003 + index)  # noqa: S311 (load mix, not secrets)
         base_url = self.base_urls[index % len(self.base_urls)]
         with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT) as http:
@@ -111,7 +111,7 @@ class Soak:
     def _send(
         self,
         http: httpx.Client,
-        tally: Tally,
+        tally: ClientTally,
         method: str,
         path: str,
         body: Mapping[str, Any],
@@ -137,11 +137,11 @@ class Soak:
             time.sleep(min(float(response.headers.get("Retry-After", "1")), 5.0))
         return response
 
-    def _unexpected(self, tally: Tally, what: str, response: httpx.Response) -> None:
+    def _unexpected(self, tally: ClientTally, what: str, response: httpx.Response) -> None:
         if response.status_code < 500 and response.status_code != 429:
             tally.failures.append(f"{what} -> {response.status_code}: {response.text[:300]}")
 
-    def _add(self, http: httpx.Client, rng: random.Random, tally: Tally, tag: str) -> None:
+    def _add(self, http: httpx.Client, rng: random.Random, tally: ClientTally, tag: str) -> None:
         parent = rng.choice([ROOT_RUN, *list(tally.own)[-5:]])
         body = new_run(f"add {tag}", {"tag": tag})
         response = self._send(http, tally, "POST", run_path(parent) + "/process/runs/$ref", body)
@@ -151,7 +151,9 @@ class Soak:
         run_id = response.headers["Location"].rsplit("/", 1)[1]
         tally.own[run_id] = OwnRun(parent=parent, acked=body)
 
-    def _update_own(self, http: httpx.Client, rng: random.Random, tally: Tally, tag: str) -> None:
+    def _update_own(
+        self, http: httpx.Client, rng: random.Random, tally: ClientTally, tag: str
+    ) -> None:
         run_id = rng.choice(list(tally.own))
         own = tally.own[run_id]
         changes: dict[str, Any] = {"displayName": f"update {tag}", "statistics": {"tag": tag}}
@@ -176,7 +178,7 @@ class Soak:
         own.etag = response.headers["ETag"]
         own.unknown = []
 
-    def _increment(self, http: httpx.Client, tally: Tally, deadline: float) -> None:
+    def _increment(self, http: httpx.Client, tally: ClientTally, deadline: float) -> None:
         path = run_path(self.counter_run)
         for _ in range(CAS_ATTEMPTS):
             if time.monotonic() >= deadline:
@@ -206,7 +208,7 @@ class Soak:
                 self._unexpected(tally, "increment the counter", write)
                 return
 
-    def _blind(self, http: httpx.Client, tally: Tally, tag: str) -> None:
+    def _blind(self, http: httpx.Client, tally: ClientTally, tag: str) -> None:
         name = f"blind {tag}"
         try:
             response = self._send(

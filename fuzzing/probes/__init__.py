@@ -36,10 +36,10 @@ from fuzzing.probes import (
     values,
     workspace,
 )
-from fuzzing.probes.prober import Finding, Probe, ProbeOutcome, Prober
+from fuzzing.probes.prober import Probe, ProbeFinding, ProbeOutcome, Prober
 from fuzzing.target import Target
 
-__all__ = ["PROBES", "SETUP", "Finding", "Probe", "ProbeOutcome", "ProbeSession", "run_probes"]
+__all__ = ["PROBES", "SETUP", "Probe", "ProbeFinding", "ProbeOutcome", "ProbeSession", "run_probes"]
 
 SETUP: Probe = workspace.own_runs
 """Runs first: it makes the runs the other probes change."""

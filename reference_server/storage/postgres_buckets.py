@@ -7,7 +7,7 @@ own: a process with rate limiting on holds up to twice `pool_size` connections.
 from __future__ import annotations
 
 from reference_server.storage.buckets import BucketStore
-from reference_server.storage.postgres import SQL, Connection, Database
+from reference_server.storage.postgres import SQL, Database, PgConnection
 
 
 class PostgresBuckets(BucketStore):
@@ -22,7 +22,7 @@ class PostgresBuckets(BucketStore):
         return cls(url)
 
     def take(self, key: str, *, per_second: float, burst: float, now: float) -> float:
-        def write(conn: Connection) -> float:
+        def write(conn: PgConnection) -> float:
             return SQL.take_token(conn, key, per_second=per_second, burst=burst, now=now)
 
         return self._db.transaction(write)
