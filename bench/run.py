@@ -17,11 +17,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from bench import client as bench_client
-from bench import fuzzing as bench_fuzzing
+from bench import fuzz_speed as bench_fuzz_speed
 from bench import generation as bench_generation
 from bench import machine as bench_machine
-from bench import proxy as bench_proxy
-from bench import server as bench_server
+from bench import proxy_cost as bench_proxy_cost
+from bench import server_load as bench_server_load
 from bench import suite as bench_suite
 from bench.budget import Budget
 from bench.report import Section, Table, render
@@ -31,10 +31,10 @@ OUTPUT = ROOT / "BENCHMARKS.md"
 SMOKE_OUTPUT = ROOT / "reports" / "BENCHMARKS-smoke.md"  # never the committed report
 SECTIONS: dict[str, Callable[[Budget, Path], Section]] = {
     "generation": bench_generation.measure,
-    "server": bench_server.measure,
-    "fuzzing": bench_fuzzing.measure,
+    "server": bench_server_load.measure,
+    "fuzzing": bench_fuzz_speed.measure,
     "client": bench_client.measure,
-    "proxy": bench_proxy.measure,
+    "proxy": bench_proxy_cost.measure,
     "suite": bench_suite.measure,
 }
 

@@ -14,7 +14,7 @@ FLOW_RUN = "/industryData/incomingFlows/demo-flow/runs/demo-run"
 
 
 @dataclass(frozen=True)
-class Operation:
+class DrivenOperation:
     name: str
     method: str
     path: str
@@ -22,8 +22,8 @@ class Operation:
 
 
 OPERATIONS = (
-    Operation("Update run", "PATCH", FLOW_RUN, "update"),
-    Operation("Add run", "POST", FLOW_RUN + "/process/runs/$ref", "add"),
+    DrivenOperation("Update run", "PATCH", FLOW_RUN, "update"),
+    DrivenOperation("Add run", "POST", FLOW_RUN + "/process/runs/$ref", "add"),
 )
 
 

@@ -14,7 +14,7 @@ from bench.ceiling import STACKS
 from bench.report import Section, Table, verdict
 from bench.server_measured import OPERATIONS, Measured
 from bench.stats import Goal, Summary
-from bench.targets import Target
+from bench.targets import BenchTarget
 from tooling.paths import ROOT
 
 PRISM_GOAL = Goal(2.0, upper=False)
@@ -223,7 +223,7 @@ def _profile_notes(found: Measured) -> list[str]:
     return notes
 
 
-def _shown(target: Target, work: Path) -> str:
+def _shown(target: BenchTarget, work: Path) -> str:
     """The target's command with scratch paths, the repository and ports made generic."""
     words = []
     for word in target.command:

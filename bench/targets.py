@@ -30,7 +30,7 @@ START_TIMEOUT_SECONDS = 90.0
 
 
 @dataclass(frozen=True)
-class Target:
+class BenchTarget:
     """A server to start: what it is called, how it runs, and where its API lives."""
 
     key: str
@@ -58,7 +58,7 @@ class Target:
 class Running:
     """A started target: its address and, for reference servers, a token it accepts."""
 
-    target: Target
+    target: BenchTarget
     service: Service
     token: str | None
 
@@ -82,7 +82,7 @@ def reference(
     *,
     stack: str | None = None,
     workers: int | None = None,
-) -> Target:
+) -> BenchTarget:
     """The reference server of `tree` (this repository, or an unpacked earlier commit)."""
     port = free_port()
     state = work / f"{key}-state"
@@ -98,7 +98,7 @@ def reference(
         command += ("--stack", stack)
     if workers is not None:
         command += ("--workers", str(workers))
-    return Target(
+    return BenchTarget(
         key=key,
         label=label,
         command=(*command, "--state-dir", str(state)),
@@ -110,16 +110,16 @@ def reference(
     )
 
 
-def prism(key: str, label: str, *, quiet: bool) -> Target:
+def prism(key: str, label: str, *, quiet: bool) -> BenchTarget:
     """Prism mocking `openapi.yaml`; `quiet` turns its per-request log lines off."""
     port = free_port()
     command = [str(PRISM), "mock", str(ROOT / "openapi.yaml"), "-p", str(port), "-h", "127.0.0.1"]
     if quiet:
         command += ["-v", "warn"]
-    return Target(key, label, tuple(command), ROOT, None, "", "/", port)
+    return BenchTarget(key, label, tuple(command), ROOT, None, "", "/", port)
 
 
-def ceiling(key: str, label: str, stack: str, workers: int) -> Target:
+def ceiling(key: str, label: str, stack: str, workers: int) -> BenchTarget:
     port = free_port()
     command: tuple[str, ...] = (
         sys.executable,
@@ -131,7 +131,7 @@ def ceiling(key: str, label: str, stack: str, workers: int) -> Target:
         stack,
     )
     command += ("--workers", str(workers))
-    return Target(key, label, command, ROOT, None, "/beta", "/", port)
+    return BenchTarget(key, label, command, ROOT, None, "/beta", "/", port)
 
 
 def unpack_commit(commit: str, into: Path) -> Path | None:
@@ -150,7 +150,7 @@ def unpack_commit(commit: str, into: Path) -> Path | None:
     return into
 
 
-def dev_token(target: Target) -> str:
+def dev_token(target: BenchTarget) -> str:
     """A token with the permission, minted by the target's own `reference_server.token`."""
     assert target.state_dir is not None
     done = subprocess.run(
@@ -165,7 +165,7 @@ def dev_token(target: Target) -> str:
 
 
 @contextmanager
-def started(targets: list[Target], logs: Path) -> Iterator[list[Running]]:
+def started(targets: list[BenchTarget], logs: Path) -> Iterator[list[Running]]:
     """Start every target side by side, wait for all, and stop all of them on the way out."""
     with ExitStack() as stack:
         services = []

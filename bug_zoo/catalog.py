@@ -16,7 +16,7 @@ from typing import Any
 
 from starlette.types import ASGIApp
 
-from reference_server.settings import Settings
+from reference_server.settings import ServerSettings
 from reference_server.storage.base import RunStore
 from tooling.discovery import module_names
 
@@ -45,7 +45,7 @@ CONFORMING = conforming_variants()
 class Context:
     """What a variant may use to build itself: the server's settings and state folder."""
 
-    settings: Settings
+    settings: ServerSettings
     state_dir: Path
 
 
@@ -63,7 +63,7 @@ class Variant:
     bug: str
     middleware: Callable[[ASGIApp, Context], ASGIApp] | None = None
     store: Callable[[RunStore], RunStore] | None = None
-    settings: Callable[[Settings, Context], Settings] | None = None
+    settings: Callable[[ServerSettings, Context], ServerSettings] | None = None
     covers: tuple[str, ...] = ()
     conforms_to: Callable[[Mapping[str, Any]], bool] | None = None
     """For a conforming variant whose freedom a spec must grant first: whether this spec does.

@@ -1,6 +1,6 @@
 """The rule table of `fuzzing/README.md`: `make rules` writes it (`scripts/rules.py`).
 
-One row per rule of the contract (`fuzzing.rules`): what it says, the checks, probes and
+One row per rule of the contract (`fuzzing.contract_rules`): what it says, the checks, probes and
 schemathesis built-ins that would fail if a server broke it, the modes they run in, and the bug
 variants that prove it (`Variant.covers`). It lives here because it joins the harness and the
 zoo, and the zoo may import the harness, never the other way round. `run` prints the table,
@@ -17,8 +17,8 @@ from typing import Literal
 
 from bug_zoo import variant_table
 from bug_zoo.catalog import NAMES, load
-from fuzzing.rules import Judge, Rule, judges, judges_of, rules
-from fuzzing.rules.catalog import DECISIONS_PATH
+from fuzzing.contract_rules import Judge, Rule, judges, judges_of, rules
+from fuzzing.contract_rules.reading import DECISIONS_PATH
 
 README = DECISIONS_PATH.parents[1] / "fuzzing" / "README.md"
 ZOO_README = variant_table.README

@@ -75,7 +75,7 @@ class ZooSettings:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class VariantOutcome:
     """What the harness made of one variant."""
 
     variant: str
@@ -97,7 +97,7 @@ class Outcome:
         return self.error is None and self.caught != self.conforming
 
 
-def fuzz_variant(name: str, settings: ZooSettings) -> Outcome:
+def fuzz_variant(name: str, settings: ZooSettings) -> VariantOutcome:
     """Serve variant `name`, fuzz it with a fail-fast budget, and read the verdict."""
     directory = settings.reports / "zoo" / name
     directory.mkdir(parents=True, exist_ok=True)
@@ -129,20 +129,22 @@ def fuzz_variant(name: str, settings: ZooSettings) -> Outcome:
                     check=False,
                 )
     except (ProcessError, subprocess.TimeoutExpired) as error:
-        return Outcome(
+        return VariantOutcome(
             name, bug, False, None, None, None, 0, time.monotonic() - started, str(error)
         )
     wall = time.monotonic() - started
     if not summary_path.exists():
-        return Outcome(name, bug, False, None, None, None, 0, wall, f"no summary; see {directory}")
+        return VariantOutcome(
+            name, bug, False, None, None, None, 0, wall, f"no summary; see {directory}"
+        )
     summary = json.loads(summary_path.read_text(encoding="utf-8"))
     if "setup_error" in summary:
         problem = f"set-up: {summary['setup_error'][:300]}"
-        return Outcome(name, bug, False, None, None, None, 0, wall, problem)
+        return VariantOutcome(name, bug, False, None, None, None, 0, wall, problem)
     first: dict[str, Any] | None = summary.get("first_failure")
     # From the start of the harness (its launch), as a user waits for it.
     seconds = round(first["at"] - launched, 3) if first and first.get("at") else None
-    return Outcome(
+    return VariantOutcome(
         variant=name,
         bug=bug,
         caught=not summary["passed"],
@@ -154,7 +156,7 @@ def fuzz_variant(name: str, settings: ZooSettings) -> Outcome:
     )
 
 
-def render(outcomes: list[Outcome]) -> str:
+def render(outcomes: list[VariantOutcome]) -> str:
     rows = [("variant", "caught", "check that caught it", "seconds", "bug")]
     for outcome in outcomes:
         if outcome.error:
@@ -195,7 +197,7 @@ def fuzz_suite(suite: Suite = "bugs") -> int:
     )
     started = time.monotonic()
 
-    def run(name: str) -> Outcome:
+    def run(name: str) -> VariantOutcome:
         outcome = fuzz_variant(name, settings)
         state = "error" if outcome.error else ("caught" if outcome.caught else "not caught")
         print(f"  {name}: {state} ({outcome.wall_seconds:.0f} s)", flush=True)

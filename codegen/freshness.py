@@ -43,7 +43,7 @@ def output_digest(output: Path = OUTPUT) -> str:
 
 
 @dataclass(frozen=True)
-class Workspace:
+class GenerationPaths:
     """Where `make generate` reads and writes; tests point it at scratch folders."""
 
     spec: Path = SPEC

@@ -19,7 +19,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from codegen.freshness import Workspace, inputs_digest
+from codegen.freshness import GenerationPaths, inputs_digest
 from codegen.generator import PACKAGE, GenerationError, generate_into, tool_bin
 from contract.freshness import validate_record, validate_stamp
 from tooling.paths import ROOT
@@ -97,14 +97,14 @@ class Plan:
         return not (self.validate or self.generate)
 
 
-def plan(workspace: Workspace, force: bool = False) -> Plan:
+def plan(workspace: GenerationPaths, force: bool = False) -> Plan:
     if force:
         return Plan(validate=True, generate=True)
     validated = validate_stamp(workspace.stamps).matches(validate_record(workspace.spec))
     return Plan(validate=not validated, generate=not workspace.up_to_date())
 
 
-def _validate(workspace: Workspace, out: Callable[[str], None]) -> bool:
+def _validate(workspace: GenerationPaths, out: Callable[[str], None]) -> bool:
     from contract.validate import validate  # its imports take a while: only when it runs
 
     record = validate_record(workspace.spec)
@@ -115,7 +115,7 @@ def _validate(workspace: Workspace, out: Callable[[str], None]) -> bool:
 
 
 def generate(
-    workspace: Workspace | None = None,
+    workspace: GenerationPaths | None = None,
     *,
     todo: Plan | None = None,
     mypy_cache: Path | None = MYPY_CACHE,
@@ -125,7 +125,7 @@ def generate(
 
     Raises `GenerationError` when the client could not be built; `output` is then left as it was.
     """
-    workspace = workspace or Workspace()
+    workspace = workspace or GenerationPaths()
     todo = todo or plan(workspace)
     inputs = inputs_digest(workspace.spec)  # taken first: an edit during the run is seen next time
     # Staged in the repository (git-ignored .cache/, so no linter or `git status` sees it) so
@@ -148,7 +148,7 @@ def generate(
 
 
 def run(
-    workspace: Workspace | None = None,
+    workspace: GenerationPaths | None = None,
     *,
     force: bool = False,
     mypy_cache: Path | None = MYPY_CACHE,
@@ -158,7 +158,7 @@ def run(
 
     Raises `GenerationError` when the client could not be built.
     """
-    workspace = workspace or Workspace()
+    workspace = workspace or GenerationPaths()
     todo = plan(workspace, force)
     shown = _shown(workspace.output)
     if todo.nothing:

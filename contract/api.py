@@ -12,7 +12,7 @@ checkers) and found operations its own way, and they disagreed on the same value
   OpenAPI says, a concrete path wins over a templated one: `.../process/runs/$ref` is Add run for
   every method, never a `{processRunId}` of `$ref`.
 - `validator_for(pointer)`: the `SchemaValidator` of the schema at `pointer`, built once.
-- What a request or a response breaks, as `Problem`s: each reader words and weighs them itself
+- What a request or a response breaks, as `Mismatch`es: each reader words and weighs them itself
   (the server as a 400's sentences and as a log line, the traffic checker as findings).
 """
 
@@ -60,7 +60,7 @@ def _coerced(text: str, schema: Mapping[str, Any]) -> object:
 
 
 @dataclass(frozen=True)
-class Problem:
+class Mismatch:
     """One rule of the contract a request or response broke.
 
     `kind` says which (`parameter`, `security`, `body`, `content_type`, `status`, `header`,
@@ -106,7 +106,7 @@ class ResponseHeader:
 
 
 @dataclass(frozen=True)
-class Response:
+class DocumentedResponse:
     """A documented response: its key (`204`, `4XX`, `default`), headers and content."""
 
     key: str
@@ -126,14 +126,14 @@ class Operation:
     regex: re.Pattern[str]
     parameters: tuple[Parameter, ...]
     body: Content | None
-    responses: Mapping[str, Response]
+    responses: Mapping[str, DocumentedResponse]
     secured: bool
 
     @property
     def label(self) -> str:
         return f"{self.method} {self.template}"
 
-    def response_for(self, status: int) -> Response | None:
+    def response_for(self, status: int) -> DocumentedResponse | None:
         """The response documented for `status`: the exact code, else its range, else `default`."""
         code = str(status)
         return (
@@ -144,10 +144,10 @@ class Operation:
 
     def parameter_problems(
         self, path_values: Mapping[str, str], header: HeaderLookup
-    ) -> list[Problem]:
+    ) -> list[Mismatch]:
         """Path parameters and headers missing or breaking their schemas (query and cookie
         parameters are not read: the API declares none)."""
-        found: list[Problem] = []
+        found: list[Mismatch] = []
         for parameter in self.parameters:
             if parameter.location == "path":
                 value = path_values.get(parameter.name)
@@ -158,12 +158,12 @@ class Operation:
             where = f"{parameter.location} parameter `{parameter.name}`"
             if value is None:
                 if parameter.required:
-                    found.append(Problem("parameter", parameter.name, f"{where} is missing"))
+                    found.append(Mismatch("parameter", parameter.name, f"{where} is missing"))
                 continue
             errors = parameter.errors(value)
             if errors:
                 found.append(
-                    Problem("parameter", parameter.name, _worded(where, errors), tuple(errors))
+                    Mismatch("parameter", parameter.name, _worded(where, errors), tuple(errors))
                 )
         return found
 
@@ -180,14 +180,14 @@ class Operation:
         header: HeaderLookup,
         body: bytes,
         parsed: Callable[[], object],
-    ) -> list[Problem]:
+    ) -> list[Mismatch]:
         """Everything a request breaks: parameters, the bearer token the operation requires,
         and its body (presence, media type, schema). `parsed` gives the body as JSON, or
         raises ValueError."""
         found = self.parameter_problems(path_values, header)
         if self.secured and header("authorization") is None:
             found.append(
-                Problem(
+                Mismatch(
                     "security",
                     "Authorization",
                     "no `Authorization` header, and the operation requires a bearer token",
@@ -207,14 +207,14 @@ class Operation:
         parsed: Callable[[], object],
         *,
         head: bool = False,
-    ) -> list[Problem]:
+    ) -> list[Mismatch]:
         """Everything a response breaks: its status, its headers and its content (none for an
         answer to HEAD, which has a GET's headers and never a body)."""
         response = self.response_for(status)
         if response is None:
             documented = ", ".join(self.responses)
             return [
-                Problem(
+                Mismatch(
                     "status",
                     str(status),
                     f"status {status} is not documented for {self.operation_id} ({documented})",
@@ -224,25 +224,25 @@ class Operation:
 
 
 def response_problems(
-    response: Response,
+    response: DocumentedResponse,
     header: HeaderLookup,
     body: bytes,
     parsed: Callable[[], object],
     *,
     head: bool = False,
-) -> list[Problem]:
+) -> list[Mismatch]:
     """What an answer breaks of `response`'s headers and content."""
-    found: list[Problem] = []
+    found: list[Mismatch] = []
     for name, declared in response.headers.items():
         value = header(name)
         if value is None:
             if declared.required:
-                found.append(Problem("header", name, f"required header `{name}` is missing"))
+                found.append(Mismatch("header", name, f"required header `{name}` is missing"))
             continue
         errors = list(declared.validator.iter_errors(_coerced(value, declared.schema)))
         if errors:
             found.append(
-                Problem("header", name, _worded(f"header `{name}`", errors), tuple(errors))
+                Mismatch("header", name, _worded(f"header `{name}`", errors), tuple(errors))
             )
     content_type = header("content-type")
     if head:
@@ -250,7 +250,7 @@ def response_problems(
     if response.content is None:
         if body:
             found.append(
-                Problem(
+                Mismatch(
                     "unexpected_content",
                     "body",
                     f"the response must have no content, but has {len(body)} bytes",
@@ -258,7 +258,7 @@ def response_problems(
             )
         if content_type is not None:
             found.append(
-                Problem(
+                Mismatch(
                     "unexpected_content",
                     "Content-Type",
                     f"the response has no content but says `Content-Type: {content_type}`",
@@ -274,14 +274,14 @@ def _content_problems(
     content_type: str | None,
     body: bytes,
     parsed: Callable[[], object],
-) -> list[Problem]:
+) -> list[Mismatch]:
     if not body:
-        return [Problem("body", where, f"{where} is missing")] if content.required else []
+        return [Mismatch("body", where, f"{where} is missing")] if content.required else []
     kind = media_type(content_type)
     if kind is None or kind not in content.media_types:
         documented = ", ".join(content.media_types) or "no content"
         return [
-            Problem(
+            Mismatch(
                 "content_type",
                 "Content-Type",
                 f"{where} is `{content_type}`, the contract documents {documented}",
@@ -293,9 +293,9 @@ def _content_problems(
     try:
         instance = parsed()
     except ValueError:
-        return [Problem("body", where, f"{where} is not JSON")]
+        return [Mismatch("body", where, f"{where} is not JSON")]
     errors = sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.path])
-    return [Problem("body", _place(error), _worded(where, [error]), (error,)) for error in errors]
+    return [Mismatch("body", _place(error), _worded(where, [error]), (error,)) for error in errors]
 
 
 def _place(error: ValidationError) -> str:
@@ -505,7 +505,7 @@ class ApiContract:
             required = bool(definition.get("required", False))
         return Content(required, media_types)
 
-    def _response(self, key: str, entry: Any, pointer: Pointer) -> Response:
+    def _response(self, key: str, entry: Any, pointer: Pointer) -> DocumentedResponse:
         definition, at = self._deref(entry, pointer)
         headers: dict[str, ResponseHeader] = {}
         for name, header_entry in (definition.get("headers") or {}).items():
@@ -520,7 +520,7 @@ class ApiContract:
         content = (
             self._content(definition, at, required=True) if definition.get("content") else None
         )
-        return Response(key, at, headers, content)
+        return DocumentedResponse(key, at, headers, content)
 
 
 def parsed_json(body: bytes) -> Callable[[], object]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from fuzzing.facts import contract
-from fuzzing.times import is_utc, ticks
+from fuzzing.ticks import is_utc, ticks
 
 
 def json_equal(left: Any, right: Any) -> bool:

@@ -19,8 +19,8 @@ from fuzzing import checks  # noqa: F401 (importing it registers the custom chec
 from fuzzing.checks.runs import created_route, reference_refusal
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, exchange_of, route_of
 from fuzzing.facts import REFERENCE, contract
-from fuzzing.ledger import LEDGER
-from fuzzing.workers import serialize_ast_parsing
+from fuzzing.parse_lock import serialize_ast_parsing
+from fuzzing.run_ledger import LEDGER
 
 if TYPE_CHECKING:
     from schemathesis import HookContext, Response
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 STATUS_LOG_ENV = "FUZZ_STATUS_LOG"
 _log_lock = threading.Lock()
-serialize_ast_parsing()  # several workers share this process (fuzzing.workers)
+serialize_ast_parsing()  # several workers share this process (fuzzing.parse_lock)
 # Add run names the new run only in `Location`, and schemathesis infers links from `Location`
 # only towards GET operations, which this API lacks. This link, added to the harness's copy of
 # the spec (openapi.yaml stays as it is), lets the stateful phase update the run it just added.

@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from fuzzing.exchange import NOT_JSON, Exchange
-from fuzzing.ledger import read_body
+from fuzzing.run_ledger import read_body
 from fuzzing.target import Target
 
 _RESOLVE_SECONDS = 3.0
@@ -160,7 +160,7 @@ def _something_else(exchange: Exchange, what: str) -> SetupError:
     )
 
 
-class Checker:
+class PreflightRequests:
     """Sends the pre-flight requests to one target and turns their answers into facts or errors."""
 
     def __init__(self, target: Target, client: httpx.Client) -> None:
@@ -336,6 +336,6 @@ def preflight(target: Target) -> Preflight:
     """Check `target` with a few requests that change nothing; `SetupError` says what to fix."""
     started = time.monotonic()
     with httpx.Client(timeout=_TIMEOUT) as client:
-        checker = Checker(target, client)
+        checker = PreflightRequests(target, client)
         checker.run()
     return Preflight(facts=checker.facts, seconds=time.monotonic() - started)

@@ -23,7 +23,7 @@ from fuzzing.probes import ProbeOutcome
 
 
 @dataclass(frozen=True)
-class ReportPaths:
+class FuzzReportPaths:
     """Where one run writes; the zoo gives each variant a directory of its own."""
 
     directory: Path
@@ -132,7 +132,7 @@ def _headers(recorded: dict[str, Any], token_variable: str) -> dict[str, str]:
     return headers
 
 
-def schemathesis_failures(paths: ReportPaths, started: float) -> list[Failure]:
+def schemathesis_failures(paths: FuzzReportPaths, started: float) -> list[Failure]:
     """The failures in schemathesis's events, one per check, operation and message."""
     failures: dict[tuple[str, str, str], Failure] = {}
     placeholder = "@@TOKEN@@"
@@ -196,7 +196,7 @@ def probe_failures(outcomes: list[ProbeOutcome], started: float) -> list[Failure
     ]
 
 
-def test_case_count(paths: ReportPaths) -> int:
+def test_case_count(paths: FuzzReportPaths) -> int:
     """How many test cases schemathesis generated; 0 when it was stopped before its report."""
     try:
         verdict = json.loads(paths.verdict.read_text(encoding="utf-8"))

@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from contract.loading import SpecLoadError
+from fuzzing.contract_rules import gaps
 from fuzzing.facts import contract
 from fuzzing.preflight import SetupError, preflight
 from fuzzing.reports import (
@@ -32,10 +33,9 @@ from fuzzing.reports import (
     write_probes_junit,
     write_summary,
 )
-from fuzzing.rules import gaps
 from fuzzing.server import REFERENCE_SERVER, local_target
 from fuzzing.session import run_session
-from fuzzing.settings import Settings, SettingsError
+from fuzzing.settings import FuzzSettings, FuzzSettingsError
 from fuzzing.summary import build, heading, print_failures, print_probe, print_verdict
 from fuzzing.target import Target
 from tooling.processes import ProcessError
@@ -45,7 +45,7 @@ SETUP_EXIT = 2
 
 
 @contextmanager
-def target_for_run(settings: Settings) -> Iterator[tuple[Target, str]]:
+def target_for_run(settings: FuzzSettings) -> Iterator[tuple[Target, str]]:
     """`TARGET_URL` when set; otherwise the reference server, for the length of the run."""
     if os.environ.get("TARGET_URL"):
         target = Target.from_env()
@@ -57,7 +57,7 @@ def target_for_run(settings: Settings) -> Iterator[tuple[Target, str]]:
 
 
 def _contract_failures(
-    settings: Settings, started: float, exit_code: int, stopped_at_time_limit: bool
+    settings: FuzzSettings, started: float, exit_code: int, stopped_at_time_limit: bool
 ) -> list[Failure]:
     failures = schemathesis_failures(settings.reports, started)
     # Stopped at the time limit, schemathesis exits "interrupted": that is the budget, not a
@@ -75,7 +75,7 @@ def _contract_failures(
     return failures
 
 
-def fuzz(settings: Settings, started: float | None = None) -> dict[str, Any]:
+def fuzz(settings: FuzzSettings, started: float | None = None) -> dict[str, Any]:
     """One whole run; returns the summary it also writes to `fuzz-summary.json`.
 
     `SetupError` (from the pre-flight) ends it before any fuzzing.
@@ -151,8 +151,8 @@ def main() -> int:
     started = time.time()
     try:
         contract()  # the loader's verdict first: schemathesis would read a repeated key silently
-        settings = Settings.from_env()
-    except (SpecLoadError, SettingsError) as error:
+        settings = FuzzSettings.from_env()
+    except (SpecLoadError, FuzzSettingsError) as error:
         print(f"cannot fuzz: {error}", file=sys.stderr)
         return SETUP_EXIT
     try:

@@ -24,7 +24,7 @@ from pathlib import Path
 from fuzzing.config import CONFIG_PATH
 from fuzzing.facts import spec_path
 from fuzzing.probes import ProbeOutcome, ProbeSession
-from fuzzing.settings import Settings
+from fuzzing.settings import FuzzSettings
 from fuzzing.target import Target
 from tooling.processes import stop
 
@@ -34,7 +34,7 @@ _FAIL_FAST_GRACE = 10.0
 _FAIL_FAST_NICENESS = 10
 
 
-def schemathesis_command(target: Target, settings: Settings) -> list[str]:
+def schemathesis_command(target: Target, settings: FuzzSettings) -> list[str]:
     """The schemathesis CLI with the committed config and this run's budget and reports."""
     reports = settings.reports
     command = [
@@ -81,7 +81,9 @@ class _Schemathesis:
     """The schemathesis process, watched by a thread that enforces the time limit and tells
     the probes to stop when it fails under `FUZZ_FAIL_FAST`."""
 
-    def __init__(self, target: Target, settings: Settings, stop_probes: threading.Event) -> None:
+    def __init__(
+        self, target: Target, settings: FuzzSettings, stop_probes: threading.Event
+    ) -> None:
         self.settings = settings
         self.stop_probes = stop_probes
         self.result = SchemathesisRun()
@@ -132,7 +134,7 @@ class _Schemathesis:
 
 
 def run_session(
-    target: Target, settings: Settings, on_outcome: Callable[[ProbeOutcome], None]
+    target: Target, settings: FuzzSettings, on_outcome: Callable[[ProbeOutcome], None]
 ) -> SessionResult:
     """Start schemathesis, send the probes alongside it, and return once both have ended."""
     stop_probes = threading.Event()

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from fuzzing.probes import ProbeOutcome
-from fuzzing.reports import Failure, ReportPaths, StatusTable, failures_as_json, test_case_count
+from fuzzing.reports import Failure, FuzzReportPaths, StatusTable, failures_as_json, test_case_count
 from fuzzing.session import SchemathesisRun
-from fuzzing.settings import Settings
+from fuzzing.settings import FuzzSettings
 
 
 def heading(text: str) -> None:
@@ -41,7 +41,7 @@ def print_failures(failures: list[Failure]) -> None:
 def build(
     *,
     label: str,
-    settings: Settings,
+    settings: FuzzSettings,
     started: float,
     seconds: float,
     st: SchemathesisRun,
@@ -95,7 +95,7 @@ def build(
 
 
 def print_verdict(
-    summary: dict[str, Any], reports: ReportPaths, outcomes: list[ProbeOutcome]
+    summary: dict[str, Any], reports: FuzzReportPaths, outcomes: list[ProbeOutcome]
 ) -> None:
     """The closing lines: the verdict, the time to the first failure, the reports."""
     failures = summary["failures"]

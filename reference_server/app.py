@@ -25,7 +25,7 @@ from reference_server.middleware import (
 )
 from reference_server.ratelimit import RateLimit, RateLimiter
 from reference_server.routes import Documents, RunsApi, http_error
-from reference_server.settings import Settings
+from reference_server.settings import ServerSettings
 from reference_server.storage import open_store
 from reference_server.storage.base import RunStore
 from reference_server.storage.buckets import open_buckets
@@ -33,7 +33,7 @@ from reference_server.storage.buckets import open_buckets
 log = logging.getLogger("reference_server")
 
 
-def create_app(settings: Settings, *, store: RunStore | None = None) -> Starlette:
+def create_app(settings: ServerSettings, *, store: RunStore | None = None) -> Starlette:
     """Load the spec, open storage (or use `store`), load the data file, and build the app.
 
     Everything that can be wrong with the settings fails here, before the first request.

@@ -22,7 +22,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
-from reference_server.settings import Settings
+from reference_server.settings import ServerSettings
 
 PERMISSION = "IndustryData-InboundFlow.ReadWrite.All"
 DEV_KEY_FILE = "dev-signing-key.pem"
@@ -204,7 +204,7 @@ class VerifiedTokens:
 class Authenticator:
     """Checks `Authorization` headers against the keys the settings name."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: ServerSettings) -> None:
         self._issuer = settings.issuer
         self._audience = settings.audience
         self._static_keys: dict[str, jwt.PyJWK] = {}

@@ -18,7 +18,7 @@ import jwt
 
 from contract.loading import SpecLoadError
 from reference_server.serving import LOG_FORMAT, prepare, run, worker_settings
-from reference_server.settings import SettingsError, from_args
+from reference_server.settings import ServerSettingsError, from_args
 from reference_server.storage.base import StoreError
 
 log = logging.getLogger("reference_server")
@@ -38,7 +38,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = from_args(argv)
         base_path = prepare(settings)
-    except (SettingsError, SpecLoadError, ValueError, OSError, jwt.PyJWTError, StoreError) as exc:
+    except (
+        ServerSettingsError,
+        SpecLoadError,
+        ValueError,
+        OSError,
+        jwt.PyJWTError,
+        StoreError,
+    ) as exc:
         # A setting, the spec, the data file or a key set is wrong, or the database cannot be
         # reached: say which, in one line.
         log.error("cannot start: %s", exc)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from contract.api import ApiContract, Operation, Problem, media_type, parsed_json
+from contract.api import ApiContract, Mismatch, Operation, media_type, parsed_json
 from reference_server.violations import Violation, clip, finished, reason_of, violations_of
 
 _SUBJECTS = {"path": "Path parameter", "header": "Header", "query": "Query parameter"}
@@ -79,6 +79,6 @@ class ServedContract(ApiContract):
         ]
 
 
-def _subject(op: Operation, problem: Problem) -> str:
+def _subject(op: Operation, problem: Mismatch) -> str:
     location = next(p.location for p in op.parameters if p.name == problem.subject)
     return f"{_SUBJECTS.get(location, location)} '{problem.subject}'"

@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from reference_server.auth import Principal
-from reference_server.settings import Settings
+from reference_server.settings import ServerSettings
 from reference_server.storage.buckets import BucketStore
 
 PRODUCTION_PER_MINUTE = 600.0
@@ -32,7 +32,7 @@ class RateLimit:
     burst: int
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> RateLimit | None:
+    def from_settings(cls, settings: ServerSettings) -> RateLimit | None:
         """The limit the settings ask for, or None when there is none."""
         per_minute = settings.rate_limit_per_minute
         if per_minute is None:

@@ -35,7 +35,7 @@ import time
 from starlette.applications import Starlette
 
 from reference_server.app import create_app
-from reference_server.settings import Settings
+from reference_server.settings import ServerSettings
 from reference_server.stacks import runner
 from reference_server.workers import Supervisor, listener
 
@@ -50,7 +50,7 @@ def configure_logging() -> None:
     logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
 
 
-def prepare(settings: Settings) -> str:
+def prepare(settings: ServerSettings) -> str:
     """Build the app once in this process and close it again: every start-up error surfaces
     here, and the data file is loaded here, once, before any worker starts. Returns the API's
     base path."""
@@ -60,7 +60,7 @@ def prepare(settings: Settings) -> str:
     return base_path
 
 
-def worker_settings(settings: Settings) -> Settings:
+def worker_settings(settings: ServerSettings) -> ServerSettings:
     """What a worker builds its app from: as given, but the data file is already loaded."""
     return dataclasses.replace(settings, demo_data=None)
 
@@ -88,7 +88,7 @@ def _die_with_parent(parent: int | None) -> None:
     threading.Thread(target=watch, name="supervisor watchdog", daemon=True).start()
 
 
-def worker_app(settings: Settings, parent: int | None = None) -> Starlette:
+def worker_app(settings: ServerSettings, parent: int | None = None) -> Starlette:
     """The app a worker process serves; `parent` is its supervisor's pid (by default the
     multiprocessing parent's, as granian starts them; none when the app runs in this process)."""
     configure_logging()
@@ -99,12 +99,12 @@ def worker_app(settings: Settings, parent: int | None = None) -> Starlette:
     return create_app(settings)
 
 
-def run(settings: Settings) -> None:
+def run(settings: ServerSettings) -> None:
     """Serve on `settings.stack` with `settings.workers` processes until SIGTERM or SIGINT."""
     runner(settings.stack)(settings)
 
 
-def serve_with_uvicorn(settings: Settings, *, loop: str, http: str) -> None:
+def serve_with_uvicorn(settings: ServerSettings, *, loop: str, http: str) -> None:
     """Serve on uvicorn with event loop `loop` and HTTP parser `http` (the uvicorn stacks)."""
     import uvicorn
 

@@ -34,12 +34,12 @@ def cores() -> int:
         return max(1, os.cpu_count() or 1)
 
 
-class SettingsError(ValueError):
+class ServerSettingsError(ValueError):
     """The flags and environment do not make a server that can run."""
 
 
 @dataclass(frozen=True)
-class Settings:
+class ServerSettings:
     """Everything the server reads at start-up; nothing else is read later."""
 
     host: str = "127.0.0.1"
@@ -78,7 +78,7 @@ class Settings:
             return self.token_issuer
         if self.dev_mode:
             return DEV_ISSUER
-        raise SettingsError("TOKEN_ISSUER is required unless dev mode is on")
+        raise ServerSettingsError("TOKEN_ISSUER is required unless dev mode is on")
 
     @property
     def audience(self) -> str:
@@ -87,7 +87,7 @@ class Settings:
             return self.token_audience
         if self.dev_mode:
             return DEV_AUDIENCE
-        raise SettingsError("TOKEN_AUDIENCE is required unless dev mode is on")
+        raise ServerSettingsError("TOKEN_AUDIENCE is required unless dev mode is on")
 
     def check(self) -> None:
         """Fail at start-up, not at the first request, when production auth is incomplete."""
@@ -103,25 +103,27 @@ class Settings:
             if not (self.jwks_file or self.jwks_url):
                 missing.append("JWKS_FILE or JWKS_URL")
             if missing:
-                raise SettingsError(
+                raise ServerSettingsError(
                     "without --dev the server needs "
                     + ", ".join(missing)
                     + " (or run `make serve` for dev mode)"
                 )
         if self.jwks_file and self.jwks_url:
-            raise SettingsError("set JWKS_FILE or JWKS_URL, not both")
+            raise ServerSettingsError("set JWKS_FILE or JWKS_URL, not both")
         if not 0 < self.port < 65536:
-            raise SettingsError(f"port {self.port} is out of range")
+            raise ServerSettingsError(f"port {self.port} is out of range")
         if self.rate_limit_per_minute is not None and not 0 <= self.rate_limit_per_minute <= 1e6:
-            raise SettingsError("RATE_LIMIT_PER_MINUTE must be between 0 (no limit) and 1000000")
+            raise ServerSettingsError(
+                "RATE_LIMIT_PER_MINUTE must be between 0 (no limit) and 1000000"
+            )
         if self.rate_limit_burst is not None and not 1 <= self.rate_limit_burst <= 1_000_000:
-            raise SettingsError("RATE_LIMIT_BURST must be between 1 and 1000000")
+            raise ServerSettingsError("RATE_LIMIT_BURST must be between 1 and 1000000")
         if self.stack not in STACKS:
-            raise SettingsError(
+            raise ServerSettingsError(
                 f"SERVER_STACK must be one of {', '.join(STACKS)}, not {self.stack!r}"
             )
         if not 1 <= self.workers <= MAX_WORKERS:
-            raise SettingsError(f"WORKERS must be between 1 and {MAX_WORKERS}")
+            raise ServerSettingsError(f"WORKERS must be between 1 and {MAX_WORKERS}")
 
 
 def _flag(env: Mapping[str, str], name: str) -> bool:
@@ -137,7 +139,7 @@ def _float(env: Mapping[str, str], name: str) -> float | None:
     try:
         return float(value) if value else None
     except ValueError:
-        raise SettingsError(f"{name} must be a number, not {value!r}") from None
+        raise ServerSettingsError(f"{name} must be a number, not {value!r}") from None
 
 
 def _int(env: Mapping[str, str], name: str) -> int | None:
@@ -145,10 +147,12 @@ def _int(env: Mapping[str, str], name: str) -> int | None:
     try:
         return int(value) if value else None
     except ValueError:
-        raise SettingsError(f"{name} must be a whole number, not {value!r}") from None
+        raise ServerSettingsError(f"{name} must be a whole number, not {value!r}") from None
 
 
-def from_args(argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None) -> Settings:
+def from_args(
+    argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
+) -> ServerSettings:
     """Build settings from flags, falling back to the environment, then to the defaults."""
     env = os.environ if env is None else env
     parser = argparse.ArgumentParser(
@@ -179,13 +183,13 @@ def from_args(argv: Sequence[str] | None = None, env: Mapping[str, str] | None =
     return settings_from(args, env)
 
 
-def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> Settings:
+def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> ServerSettings:
     """Merge parsed flags with the environment."""
     data = args.data if args.data is not None else env.get("DEMO_DATA")
     demo_data: Path | None = DEFAULT_DEMO_DATA
     if data is not None and data != "":
         demo_data = None if data.lower() == "none" else Path(data)
-    return Settings(
+    return ServerSettings(
         host=args.host,
         port=args.port,
         dev_mode=bool(args.dev) or _flag(env, "RUNS_DEV_MODE"),
@@ -212,4 +216,4 @@ def _workers(value: str | None) -> int:
     try:
         return int(value)
     except ValueError:
-        raise SettingsError(f"WORKERS must be a whole number, not {value!r}") from None
+        raise ServerSettingsError(f"WORKERS must be a whole number, not {value!r}") from None

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from traffic.har import HarError
-from traffic.recorded import check
+from traffic.offline import check
 
 UNREADABLE = 2
 

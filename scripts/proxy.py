@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from traffic.live import SETUP_ERROR, Settings, run
+from traffic.live import SETUP_ERROR, ProxySettings, run
 from traffic.proxy import DEFAULT_CAPTURE_BYTES
 
 DEFAULT_TARGET = "http://127.0.0.1:8000/beta"
@@ -47,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"proxy: TARGET_URL {args.target_url!r} is not an http(s) URL", file=sys.stderr)
         return SETUP_ERROR
     return run(
-        Settings(
+        ProxySettings(
             target_url=args.target_url,
             port=args.port,
             max_time=args.max_time,

@@ -14,8 +14,8 @@ folder and `DATABASE_URL` from the environment (SQLite in that folder when unset
 (a loopback `.../beta` URL), SOAK_TOKEN and DATABASE_URL to soak a server that runs already.
 """
 
-from soak.ledger import FLOW, OwnRun, new_run
 from soak.load import Soak
 from soak.run import main
+from soak.tally import FLOW, OwnRun, new_run
 
 __all__ = ["FLOW", "OwnRun", "Soak", "main", "new_run"]

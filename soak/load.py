@@ -12,12 +12,12 @@ from typing import Any
 import httpx
 
 from reference_server.storage.base import RUN_FIELDS, RunStore
-from soak.ledger import (
+from soak.tally import (
     CAS_ATTEMPTS,
     FLOW,
     REQUEST_TIMEOUT,
     ROOT_RUN,
-    Ledger,
+    ClientTally,
     OwnRun,
     UnknownOutcomeError,
     new_run,
@@ -47,7 +47,7 @@ class Soak:
         self.clients = clients
         self.seed = seed
         self.tolerate_drops = tolerate_drops
-        self.ledger = Ledger()
+        self.tally = ClientTally()
         self.counter_run = ""
         self.blind_run = ""
 
@@ -71,23 +71,23 @@ class Soak:
 
     # -- load -----------------------------------------------------------------------------------
 
-    def drive(self, seconds: float) -> Ledger:
-        """Run every client for `seconds`; returns the merged ledger (also kept in `ledger`)."""
+    def drive(self, seconds: float) -> ClientTally:
+        """Run every client for `seconds`; returns the merged tally (also kept in `tally`)."""
         deadline = time.monotonic() + seconds
-        ledgers = [Ledger() for _ in range(self.clients)]
+        tallies = [ClientTally() for _ in range(self.clients)]
         threads = [
-            threading.Thread(target=self._client, args=(i, deadline, ledgers[i]), daemon=True)
+            threading.Thread(target=self._client, args=(i, deadline, tallies[i]), daemon=True)
             for i in range(self.clients)
         ]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
-        for ledger in ledgers:
-            self.ledger.merge(ledger)
-        return self.ledger
+        for tally in tallies:
+            self.tally.merge(tally)
+        return self.tally
 
-    def _client(self, index: int, deadline: float, ledger: Ledger) -> None:
+    def _client(self, index: int, deadline: float, tally: ClientTally) -> None:
         rng = random.Random(self.seed * 100_003 + index)  # noqa: S311 (load mix, not secrets)
         base_url = self.base_urls[index % len(self.base_urls)]
         with httpx.Client(base_url=base_url, timeout=REQUEST_TIMEOUT) as http:
@@ -97,21 +97,21 @@ class Soak:
                 tag = f"c{index}-{step}"
                 roll = rng.random()
                 try:
-                    if roll < 0.2 or not ledger.own:
-                        self._add(http, rng, ledger, tag)
+                    if roll < 0.2 or not tally.own:
+                        self._add(http, rng, tally, tag)
                     elif roll < 0.65:
-                        self._update_own(http, rng, ledger, tag)
+                        self._update_own(http, rng, tally, tag)
                     elif roll < 0.85:
-                        self._increment(http, ledger, deadline)
+                        self._increment(http, tally, deadline)
                     else:
-                        self._blind(http, ledger, tag)
+                        self._blind(http, tally, tag)
                 except UnknownOutcomeError:
                     time.sleep(0.05)  # the server is gone for now; don't spin on it
 
     def _send(
         self,
         http: httpx.Client,
-        ledger: Ledger,
+        tally: ClientTally,
         method: str,
         path: str,
         body: Mapping[str, Any],
@@ -123,37 +123,39 @@ class Soak:
                 method, path, json=dict(body), headers={**self.headers, **(headers or {})}
             )
         except httpx.TransportError as exc:
-            ledger.transport_errors += 1
+            tally.transport_errors += 1
             if not self.tolerate_drops:
-                ledger.failures.append(f"{method} {path}: no answer ({type(exc).__name__}: {exc})")
+                tally.failures.append(f"{method} {path}: no answer ({type(exc).__name__}: {exc})")
             raise UnknownOutcomeError from exc
-        ledger.latencies.append(time.perf_counter() - started)
-        ledger.statuses[response.status_code] += 1
+        tally.latencies.append(time.perf_counter() - started)
+        tally.statuses[response.status_code] += 1
         if response.status_code >= 500:
-            ledger.failures.append(
+            tally.failures.append(
                 f"{method} {path} -> {response.status_code}: {response.text[:300]}"
             )
         elif response.status_code == 429:
             time.sleep(min(float(response.headers.get("Retry-After", "1")), 5.0))
         return response
 
-    def _unexpected(self, ledger: Ledger, what: str, response: httpx.Response) -> None:
+    def _unexpected(self, tally: ClientTally, what: str, response: httpx.Response) -> None:
         if response.status_code < 500 and response.status_code != 429:
-            ledger.failures.append(f"{what} -> {response.status_code}: {response.text[:300]}")
+            tally.failures.append(f"{what} -> {response.status_code}: {response.text[:300]}")
 
-    def _add(self, http: httpx.Client, rng: random.Random, ledger: Ledger, tag: str) -> None:
-        parent = rng.choice([ROOT_RUN, *list(ledger.own)[-5:]])
+    def _add(self, http: httpx.Client, rng: random.Random, tally: ClientTally, tag: str) -> None:
+        parent = rng.choice([ROOT_RUN, *list(tally.own)[-5:]])
         body = new_run(f"add {tag}", {"tag": tag})
-        response = self._send(http, ledger, "POST", run_path(parent) + "/process/runs/$ref", body)
+        response = self._send(http, tally, "POST", run_path(parent) + "/process/runs/$ref", body)
         if response.status_code != 204:
-            self._unexpected(ledger, f"Add run under {parent}", response)
+            self._unexpected(tally, f"Add run under {parent}", response)
             return
         run_id = response.headers["Location"].rsplit("/", 1)[1]
-        ledger.own[run_id] = OwnRun(parent=parent, acked=body)
+        tally.own[run_id] = OwnRun(parent=parent, acked=body)
 
-    def _update_own(self, http: httpx.Client, rng: random.Random, ledger: Ledger, tag: str) -> None:
-        run_id = rng.choice(list(ledger.own))
-        own = ledger.own[run_id]
+    def _update_own(
+        self, http: httpx.Client, rng: random.Random, tally: ClientTally, tag: str
+    ) -> None:
+        run_id = rng.choice(list(tally.own))
+        own = tally.own[run_id]
         changes: dict[str, Any] = {"displayName": f"update {tag}", "statistics": {"tag": tag}}
         if rng.random() < 0.3:
             changes["status"] = rng.choice(["completed", "failed", "running"])
@@ -163,72 +165,72 @@ class Soak:
         if own.parent and rng.random() < 0.5:
             path = run_path(own.parent) + f"/process/runs/{run_id}"
         try:
-            response = self._send(http, ledger, "PATCH", path, changes, headers)
+            response = self._send(http, tally, "PATCH", path, changes, headers)
         except UnknownOutcomeError:
             own.unknown.append(changes)
             own.etag = None  # if it was applied, the version moved on: no If-Match until known
             raise
         if response.status_code != 200:
             # Only this client writes this run: even a 412 means an update went missing.
-            self._unexpected(ledger, f"PATCH own run {run_id}", response)
+            self._unexpected(tally, f"PATCH own run {run_id}", response)
             return
         own.acked = {name: response.json()[name] for name in RUN_FIELDS}
         own.etag = response.headers["ETag"]
         own.unknown = []
 
-    def _increment(self, http: httpx.Client, ledger: Ledger, deadline: float) -> None:
+    def _increment(self, http: httpx.Client, tally: ClientTally, deadline: float) -> None:
         path = run_path(self.counter_run)
         for _ in range(CAS_ATTEMPTS):
             if time.monotonic() >= deadline:
                 return
             # A PATCH that changes nothing answers with the run and its ETag: a read.
-            read = self._send(http, ledger, "PATCH", path, {"status": "running"})
+            read = self._send(http, tally, "PATCH", path, {"status": "running"})
             if read.status_code != 200:
-                self._unexpected(ledger, "read the counter", read)
+                self._unexpected(tally, "read the counter", read)
                 return
             count = read.json()["statistics"]["counter"]
             try:
                 write = self._send(
                     http,
-                    ledger,
+                    tally,
                     "PATCH",
                     path,
                     {"statistics": {"counter": count + 1}},
                     {"If-Match": read.headers["ETag"]},
                 )
             except UnknownOutcomeError:
-                ledger.increments_unknown += 1
+                tally.increments_unknown += 1
                 raise
             if write.status_code == 200:
-                ledger.increments += 1
+                tally.increments += 1
                 return
             if write.status_code != 412:
-                self._unexpected(ledger, "increment the counter", write)
+                self._unexpected(tally, "increment the counter", write)
                 return
 
-    def _blind(self, http: httpx.Client, ledger: Ledger, tag: str) -> None:
+    def _blind(self, http: httpx.Client, tally: ClientTally, tag: str) -> None:
         name = f"blind {tag}"
         try:
             response = self._send(
-                http, ledger, "PATCH", run_path(self.blind_run), {"displayName": name}
+                http, tally, "PATCH", run_path(self.blind_run), {"displayName": name}
             )
         except UnknownOutcomeError:
-            ledger.blind_unknown += 1
+            tally.blind_unknown += 1
             raise
         if response.status_code != 200:
-            self._unexpected(ledger, "blind write", response)
+            self._unexpected(tally, "blind write", response)
             return
         version = int(response.headers["ETag"].strip('"'))
-        if version in ledger.blind:
-            ledger.failures.append(f"two blind writes were acknowledged with ETag {version}")
-        ledger.blind[version] = name
+        if version in tally.blind:
+            tally.failures.append(f"two blind writes were acknowledged with ETag {version}")
+        tally.blind[version] = name
 
     # -- checks ---------------------------------------------------------------------------------
 
     def verify(self, store: RunStore) -> list[str]:
         """Every problem found in storage, compared with what was acknowledged."""
-        problems = list(self.ledger.failures)
-        for run_id, own in self.ledger.own.items():
+        problems = list(self.tally.failures)
+        for run_id, own in self.tally.own.items():
             stored = store.get_run(FLOW, run_id)
             if stored is None:
                 problems.append(f"acknowledged run {run_id} is missing")
@@ -252,7 +254,7 @@ class Soak:
         if stored is None:
             return [f"the counter run {self.counter_run} is missing"]
         count = stored.fields["statistics"]["counter"]
-        low, high = self.ledger.increments, self.ledger.increments + self.ledger.increments_unknown
+        low, high = self.tally.increments, self.tally.increments + self.tally.increments_unknown
         problems = []
         if not low <= count <= high:
             problems.append(
@@ -267,9 +269,9 @@ class Soak:
         stored = store.get_run(FLOW, self.blind_run)
         if stored is None:
             return [f"the blind-write run {self.blind_run} is missing"]
-        acked = self.ledger.blind
+        acked = self.tally.blind
         low = 1 + len(acked)
-        high = low + self.ledger.blind_unknown
+        high = low + self.tally.blind_unknown
         problems = []
         if not low <= stored.version <= high:
             problems.append(
@@ -288,20 +290,20 @@ class Soak:
         return problems
 
     def summary(self, seconds: float) -> str:
-        ledger = self.ledger
-        total = sum(ledger.statuses.values())
-        latencies = sorted(ledger.latencies) or [0.0]
+        tally = self.tally
+        total = sum(tally.statuses.values())
+        latencies = sorted(tally.latencies) or [0.0]
 
         def pct(p: float) -> float:
             return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
-        statuses = ", ".join(f"{code}: {n}" for code, n in sorted(ledger.statuses.items()))
+        statuses = ", ".join(f"{code}: {n}" for code, n in sorted(tally.statuses.items()))
         return (
             f"{self.clients} clients, {seconds:g} s, {total} answers ({total / seconds:.0f}/s); "
-            f"{statuses}; no answer: {ledger.transport_errors}\n"
+            f"{statuses}; no answer: {tally.transport_errors}\n"
             f"latency p50 {pct(0.5):.1f} ms, p95 {pct(0.95):.1f} ms, p99 {pct(0.99):.1f} ms\n"
-            f"acknowledged: {len(ledger.own)} runs added and updated, {ledger.increments} "
-            f"counter increments, {len(ledger.blind)} blind writes"
+            f"acknowledged: {len(tally.own)} runs added and updated, {tally.increments} "
+            f"counter increments, {len(tally.blind)} blind writes"
         )
 
 

@@ -20,7 +20,7 @@ class SpecError(Exception):
 
 
 @dataclass(frozen=True)
-class Verdict:
+class GateVerdict:
     """What the gate found: every change, the report's lines, and whether the change may ship."""
 
     changes: list[Change]
@@ -49,7 +49,7 @@ def format_change(change: Change, width: int) -> str:
     return f"{change.level:<13} {change.rule:<{width}}  {change.where}  {change.message}"
 
 
-def judge(base: Mapping[str, Any], revision: Mapping[str, Any]) -> Verdict:
+def judge(base: Mapping[str, Any], revision: Mapping[str, Any]) -> GateVerdict:
     """Every change from `base` to `revision`, one line each, then the verdict's lines."""
     changes = diff_specs(base, revision)
     width = max((len(change.rule) for change in changes), default=0)
@@ -57,14 +57,14 @@ def judge(base: Mapping[str, Any], revision: Mapping[str, Any]) -> Verdict:
     breaking = sum(change.level == BREAKING for change in changes)
     lines.append(f"{breaking} breaking, {len(changes) - breaking} non-breaking change(s)")
     if not breaking:
-        return Verdict(changes, lines, passed=True)
+        return GateVerdict(changes, lines, passed=True)
     old, new = major_version(base), major_version(revision)
     if old is not None and new is not None and new > old:
         lines.append(f"breaking changes allowed: the major version went up from {old} to {new}")
-        return Verdict(changes, lines, passed=True)
+        return GateVerdict(changes, lines, passed=True)
     shown = "?" if old is None else old, "?" if new is None else new
     lines.append(
         f"FAIL: breaking changes need a higher major info.version "
         f"(published major {shown[0]}, revision major {shown[1]})"
     )
-    return Verdict(changes, lines, passed=False)
+    return GateVerdict(changes, lines, passed=False)

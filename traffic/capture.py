@@ -11,7 +11,7 @@ import zlib
 from dataclasses import dataclass, field
 
 from fuzzing.exchange import Exchange
-from traffic.record import Seen
+from traffic.seen import Seen
 
 Headers = list[tuple[str, str]]
 

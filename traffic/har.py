@@ -18,7 +18,7 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from fuzzing.exchange import Exchange
-from traffic.record import Seen
+from traffic.seen import Seen
 
 MASK = "<masked>"
 UNCHECKED = "_unchecked"

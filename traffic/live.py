@@ -22,17 +22,17 @@ import uvicorn
 
 from traffic import capture, har
 from traffic.capture import Captured
+from traffic.conclusion import conclude, printer
 from traffic.observer import Observer
 from traffic.proxy import DEFAULT_CAPTURE_BYTES, Forwarder
-from traffic.reports import ReportPaths
-from traffic.session import conclude, printer
+from traffic.reports import TrafficReportPaths
 
 CREATOR = "contract-kit make proxy"
 SETUP_ERROR = 2
 
 
 @dataclass(frozen=True)
-class Settings:
+class ProxySettings:
     """`TARGET_URL`, `PROXY_PORT`, `PROXY_MAX_TIME` and the rest, read by `scripts/proxy.py`."""
 
     target_url: str
@@ -56,7 +56,7 @@ def _check(queue: Any, reports_dir: Path) -> None:
     """The checker process: judge each exchange as it comes, then conclude and exit 0 or 1."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the terminal's Ctrl-C is the forwarder's
     os.nice(10)
-    paths = ReportPaths(reports_dir, "proxy")
+    paths = TrafficReportPaths(reports_dir, "proxy")
     paths.directory.mkdir(parents=True, exist_ok=True)
     observer = Observer(paths.bodies, report=printer)
     entries: list[tuple[int, dict[str, Any]]] = []
@@ -82,7 +82,7 @@ def _check(queue: Any, reports_dir: Path) -> None:
     raise SystemExit(outcome.exit_status)
 
 
-def run(settings: Settings) -> int:
+def run(settings: ProxySettings) -> int:
     """Serve until stopped; the checker's exit status, or 2 when the proxy could not start."""
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()

@@ -19,8 +19,8 @@ from fuzzing.checks import CHECKS, Evidence
 from fuzzing.exchange import ADD_RUN
 from traffic import spec_check
 from traffic.findings import FAILURE, NOTE, Finding, Tally, masked_curl, received
-from traffic.ledger import PassiveLedger, may_have_written
-from traffic.record import NOT_HTTP, Seen
+from traffic.passive_ledger import PassiveLedger, may_have_written
+from traffic.seen import NOT_HTTP, Seen
 
 UNDOCUMENTED_METHOD = "(undocumented method)"
 SPEC_VALIDATION = "spec validation"

@@ -25,7 +25,7 @@ from starlette.types import Message, Receive, Scope, Send
 from yarl import URL
 
 from traffic.capture import Body, Captured, Headers
-from traffic.record import NOT_HTTP
+from traffic.seen import NOT_HTTP
 
 # RFC 9110 §7.6.1: the connection's own fields, plus those `Connection` names.
 HOP_BY_HOP = frozenset(

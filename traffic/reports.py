@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from traffic.drift import DriftRun
 from traffic.findings import FAILURE, Finding, Tally
 from traffic.observer import Observer
+from traffic.redocly_drift import DriftRun
 
 
 @dataclass(frozen=True)
-class ReportPaths:
+class TrafficReportPaths:
     """Where one check writes; `prefix` is `proxy` or `traffic`."""
 
     directory: Path
@@ -44,7 +44,7 @@ class ReportPaths:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class TrafficOutcome:
     """Everything one check found: the observer's findings and drift's."""
 
     observer: Observer
@@ -95,7 +95,7 @@ class Outcome:
         }
 
 
-def write_junit(outcome: Outcome, path: Path) -> None:
+def write_junit(outcome: TrafficOutcome, path: Path) -> None:
     """One test case per operation and rule; its failures hold each finding's message."""
     by_key: dict[tuple[str, str], list[Finding]] = {}
     for finding in outcome.failures:
@@ -128,7 +128,7 @@ def write_junit(outcome: Outcome, path: Path) -> None:
     tree.write(path, encoding="utf-8", xml_declaration=True)
 
 
-def table(outcome: Outcome) -> str:
+def table(outcome: TrafficOutcome) -> str:
     """The closing table: per operation and rule, exchanges judged, failures, notes, skips."""
     lines = [f"{'operation':58} {'rule':34} {'judged':>6} {'failed':>6} {'notes':>5} skipped"]
     for row in outcome.tally().rows():
@@ -156,7 +156,7 @@ def table(outcome: Outcome) -> str:
     return "\n".join(lines)
 
 
-def write(outcome: Outcome, paths: ReportPaths) -> None:
+def write(outcome: TrafficOutcome, paths: TrafficReportPaths) -> None:
     paths.directory.mkdir(parents=True, exist_ok=True)
     paths.summary.write_text(json.dumps(outcome.summary(), indent=2) + "\n", encoding="utf-8")
     write_junit(outcome, paths.junit)

@@ -8,12 +8,12 @@ import yaml
 
 from bug_zoo.catalog import Context, Variant
 from contract.loading import load_document
-from reference_server.settings import Settings
+from reference_server.settings import ServerSettings
 
 RAISED_LIMIT = 16 * 1024 * 1024
 
 
-def build(settings: Settings, context: Context) -> Settings:
+def build(settings: ServerSettings, context: Context) -> ServerSettings:
     spec = load_document(settings.spec_path)
     spec["info"]["x-max-request-body-bytes"] = RAISED_LIMIT
     copy = context.state_dir / "openapi-with-raised-limit.yaml"

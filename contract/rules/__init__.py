@@ -6,14 +6,15 @@ the place of each problem as a pointer, so that `make validate` can show `file:l
 before the schema validator (for the clearest message about a repeated path parameter), so they
 expect nothing of the spec's shape and skip what they cannot read.
 
-A new rule goes into the module of its family (`paths`, `responses`, `operations`, `schemas`),
-or a new module imported below; the import order is the order rules run and report in.
+A new rule goes into the module of its family (`refs_and_paths`, `responses`, `operations`,
+`schemas`), or a new module imported below; the import order is the order rules run and report
+in.
 """
 
 from __future__ import annotations
 
 from contract.rules.operations import check_operation_ids, snake_case
-from contract.rules.paths import (
+from contract.rules.refs_and_paths import (
     check_local_refs,
     check_path_parameters_declared,
     check_unique_path_parameters,

@@ -12,7 +12,7 @@ from contract.rules.registry import HTTP_METHODS
 
 
 @dataclass(frozen=True)
-class Operation:
+class OperationSite:
     """One operation with the path item it belongs to."""
 
     template: str
@@ -26,7 +26,7 @@ class Operation:
         return f"{self.method.upper()} {self.template}"
 
 
-def iter_operations(spec: Mapping[str, Any]) -> Iterator[Operation]:
+def iter_operations(spec: Mapping[str, Any]) -> Iterator[OperationSite]:
     """The operations under `paths`, in file order (path items may be `$ref`s)."""
     paths = spec.get("paths")
     if not isinstance(paths, Mapping):
@@ -38,11 +38,11 @@ def iter_operations(spec: Mapping[str, Any]) -> Iterator[Operation]:
         for method in HTTP_METHODS:
             node = item.get(method)
             if isinstance(node, Mapping):
-                yield Operation(str(template), method, node, item, (*item_at, method))
+                yield OperationSite(str(template), method, node, item, (*item_at, method))
 
 
 def iter_responses(
-    spec: Mapping[str, Any], operation: Operation
+    spec: Mapping[str, Any], operation: OperationSite
 ) -> Iterator[tuple[str, Mapping[str, Any], Pointer, Pointer]]:
     """(status, response, where it is used, where it is defined) for each response."""
     responses = operation.node.get("responses")
@@ -65,7 +65,7 @@ def header_names(response: Mapping[str, Any]) -> set[str]:
 
 
 @dataclass(frozen=True)
-class Parameter:
+class ParameterSite:
     """A parameter of an operation: where it is listed and where it is defined."""
 
     node: Mapping[str, Any]
@@ -74,10 +74,10 @@ class Parameter:
 
 
 def effective_parameters(
-    spec: Mapping[str, Any], operation: Operation
-) -> dict[tuple[str, str], Parameter]:
+    spec: Mapping[str, Any], operation: OperationSite
+) -> dict[tuple[str, str], ParameterSite]:
     """(name, in) -> each parameter; an operation's own override those of its path item."""
-    found: dict[tuple[str, str], Parameter] = {}
+    found: dict[tuple[str, str], ParameterSite] = {}
     owners = ((operation.path_item, operation.pointer[:-1]), (operation.node, operation.pointer))
     for owner, owner_pointer in owners:
         parameters = owner.get("parameters")
@@ -88,7 +88,7 @@ def effective_parameters(
             node, defined_at = resolve(spec, raw, used_at)
             if isinstance(node, Mapping):
                 key = (str(node.get("name")), str(node.get("in")))
-                found[key] = Parameter(node, used_at, defined_at)
+                found[key] = ParameterSite(node, used_at, defined_at)
     return found
 
 
@@ -139,7 +139,7 @@ def iter_subschemas(
 
 
 def iter_request_schemas(
-    spec: Mapping[str, Any], operation: Operation, *, with_parameters: bool
+    spec: Mapping[str, Any], operation: OperationSite, *, with_parameters: bool
 ) -> Iterator[tuple[Mapping[str, Any], Pointer, str]]:
     """(schema, pointer, what) for each schema a request of `operation` is validated against."""
     raw_body = operation.node.get("requestBody")

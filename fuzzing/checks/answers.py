@@ -6,9 +6,9 @@ same way, the probes' too, so that a run that breaks the schema is seen wherever
 
 from __future__ import annotations
 
-from fuzzing.checks.base import fail, update_route
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
+from fuzzing.checks.rule_helpers import fail, update_route
 from fuzzing.comparison import short
 from fuzzing.exchange import NOT_JSON
 from fuzzing.facts import contract

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from fuzzing.exchange import Exchange, Route
-from fuzzing.ledger import Reading, Snapshot
+from fuzzing.run_ledger import Reading, Snapshot
 
 
 class Need(Enum):

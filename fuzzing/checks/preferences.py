@@ -9,9 +9,9 @@ no run, so it applies no preference. Preferences the service does not know are i
 
 from __future__ import annotations
 
-from fuzzing.checks.base import fail, update_route
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
+from fuzzing.checks.rule_helpers import fail, update_route
 from fuzzing.exchange import ADD_RUN
 from fuzzing.facts import contract
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 
-from fuzzing.checks.base import fail
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
+from fuzzing.checks.rule_helpers import fail
 from fuzzing.facts import contract
 
 _INSUFFICIENT_SCOPE = re.compile(r'\berror\s*=\s*"?insufficient_scope"?', re.IGNORECASE)

@@ -14,8 +14,9 @@ from dataclasses import dataclass, replace
 from fuzzing.checks.evidence import Evidence, Need, NeedUnmetError
 from fuzzing.checks.schemathesis_adapter import register_with_schemathesis
 
-Rule = Callable[[Evidence], None]
-"""A contract rule: returns when the exchange keeps it, raises `AssertionError` saying why not."""
+CheckFunction = Callable[[Evidence], None]
+"""What a check runs, one contract rule: returns when the exchange keeps it, raises
+`AssertionError` saying why not."""
 
 
 @dataclass(frozen=True)
@@ -44,7 +45,7 @@ class ContractCheck:
     (ids of the rule table, `fnmatch` patterns allowed) it would fail on if a server broke them."""
 
     name: str
-    rule: Rule
+    rule: CheckFunction
     needs: frozenset[Need]
     covers: tuple[str, ...] = ()
 
@@ -72,13 +73,15 @@ CHECKS: dict[str, ContractCheck] = {}
 """Every registered check by name, in the order they were registered (and so run)."""
 
 
-def contract_check(*needs: Need, covers: Iterable[str] = ()) -> Callable[[Rule], ContractCheck]:
+def contract_check(
+    *needs: Need, covers: Iterable[str] = ()
+) -> Callable[[CheckFunction], ContractCheck]:
     """Register the decorated rule under its function's name; `needs`: what it uses beyond the
     exchange (none, `Need.LEDGER`, `Need.ACTIVE_READ`), so each mode knows whether it can run it;
     `covers`: the ids of the rule table it judges (`make rules`).
     """
 
-    def register(rule: Rule) -> ContractCheck:
+    def register(rule: CheckFunction) -> ContractCheck:
         name = rule.__name__
         if name in CHECKS and CHECKS[name].rule.__module__ != rule.__module__:
             raise ValueError(f"a check named {name!r} is already registered")

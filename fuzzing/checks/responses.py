@@ -11,9 +11,9 @@ import uuid
 from typing import Any
 from urllib.parse import unquote
 
-from fuzzing.checks.base import fail, update_route
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
+from fuzzing.checks.rule_helpers import fail, update_route
 from fuzzing.comparison import short
 from fuzzing.exchange import NOT_JSON
 from fuzzing.facts import contract

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urlsplit
 
-from fuzzing.checks.base import READ_NOTE, fail, sent_object, update_route
 from fuzzing.checks.evidence import Evidence, Need
 from fuzzing.checks.registry import contract_check
+from fuzzing.checks.rule_helpers import READ_NOTE, fail, sent_object, update_route
 from fuzzing.comparison import mismatches, properties, short, unchanged
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, Exchange, Route, route_of
 from fuzzing.facts import REFERENCE, contract

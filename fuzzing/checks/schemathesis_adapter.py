@@ -13,7 +13,7 @@ import schemathesis
 
 from fuzzing.checks.evidence import Evidence, Need, NeedUnmetError, Reader
 from fuzzing.exchange import Exchange, Route, exchange_of
-from fuzzing.ledger import LEDGER, Reading, read_run
+from fuzzing.run_ledger import LEDGER, Reading, read_run
 
 if TYPE_CHECKING:
     from schemathesis import CheckContext, Response

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from fuzzing.checks.base import fail, sent_object
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
+from fuzzing.checks.rule_helpers import fail, sent_object
 from fuzzing.facts import contract
 
 

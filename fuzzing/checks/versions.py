@@ -8,9 +8,9 @@ strong validator changes with the representation; D12). A run that did not chang
 
 from __future__ import annotations
 
-from fuzzing.checks.base import fail, update_route
 from fuzzing.checks.evidence import Evidence, Need
 from fuzzing.checks.registry import contract_check
+from fuzzing.checks.rule_helpers import fail, update_route
 from fuzzing.comparison import properties, short, unchanged
 
 

@@ -1,10 +1,10 @@
 """Hand-written requests that schemathesis never sends, each with the answer the contract wants.
 
-schemathesis sends only well-formed JSON, pinned ids and its configured token. The probes first
-add two runs of their own (`workspace`), then send broken and truncated JSON, other media types,
-bodies over the size limit (`bodies`), the sentinel status, unknown properties and invalid
-values (`values`), values a character away from valid ones (`near_misses`), ids that were never
-created (`ids`), missing, forged and under-privileged tokens (`auth`), full-precision times and
+schemathesis sends only well-formed JSON, pinned ids and its configured token. The probes first add
+two runs of their own (`workspace`), then send broken and truncated JSON, other media types, bodies
+over the size limit (`bodies`), the sentinel status, unknown properties and invalid values
+(`values`), values a character away from valid ones (`near_misses`), ids that were never created
+(`ids`), missing, forged and under-privileged tokens (`authorization`), full-precision times and
 Add run followed by Update run (`updates`), references that link a run and those the contract
 refuses (`links`), `Prefer` with and without the preference the service knows (`preferences`),
 stale `If-Match` values (`preconditions`) and methods a path lacks (`methods`). `prober` is what
@@ -26,11 +26,11 @@ from pathlib import Path
 import httpx
 
 from fuzzing.probes import workspace
-from fuzzing.probes.prober import Finding, Probe, ProbeOutcome, Prober
+from fuzzing.probes.prober import Probe, ProbeFinding, ProbeOutcome, Prober
 from fuzzing.target import Target
 from tooling.discovery import import_all
 
-__all__ = ["PROBES", "SETUP", "Finding", "Probe", "ProbeOutcome", "ProbeSession", "run_probes"]
+__all__ = ["PROBES", "SETUP", "Probe", "ProbeFinding", "ProbeOutcome", "ProbeSession", "run_probes"]
 
 SETUP: Probe = workspace.own_runs
 """Runs first: it makes the runs the other probes change."""

@@ -28,8 +28,8 @@ from fuzzing.checks import ContractCheck, Evidence, runnable
 from fuzzing.checks.runs import rejected_request_changed_nothing
 from fuzzing.curl import curl_line
 from fuzzing.exchange import Exchange, Route, RunKey
-from fuzzing.ledger import Reading, Snapshot, read_run
 from fuzzing.retry import patiently
+from fuzzing.run_ledger import Reading, Snapshot, read_run
 from fuzzing.target import Target
 
 
@@ -42,7 +42,7 @@ NEVER_APPLIED = "probe: this update must never be applied"
 NEVER_APPLIED_BODY = as_json({"displayName": NEVER_APPLIED})
 """An update whose name shows it, should a server apply what it refused."""
 
-Body = bytes | Iterable[bytes] | None
+ProbeBody = bytes | Iterable[bytes] | None
 """A request body; a list of chunks goes out chunked (no `Content-Length`)."""
 
 
@@ -58,7 +58,7 @@ def new_run(**extra: Any) -> dict[str, Any]:
 
 
 @dataclass(frozen=True)
-class Finding:
+class ProbeFinding:
     """A contract rule a probe saw broken, with the request that shows it, and when (epoch s)."""
 
     probe: str
@@ -76,7 +76,7 @@ class ProbeOutcome:
     summary: str
     requests: int = 0
     seconds: float = 0.0
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[ProbeFinding] = field(default_factory=list)
     skipped: str | None = None
     stopped: bool = False
     """Ended early: the run stopped at a failure found elsewhere (`FUZZ_FAIL_FAST`)."""
@@ -152,7 +152,7 @@ class Prober:
         self,
         method: str,
         url: str,
-        body: Body,
+        body: ProbeBody,
         *,
         content_type: str | None = "application/json",
         authorization: str | None = "",
@@ -228,7 +228,7 @@ class Prober:
             secrets=secrets,
             body_dir=self.body_dir,
         )
-        finding = Finding(probe=self.outcome.name, check=check, message=message, curl=curl)
+        finding = ProbeFinding(probe=self.outcome.name, check=check, message=message, curl=curl)
         self.outcome.findings.append(finding)
 
     def expect(self, exchange: Exchange, expected: set[int], check: str, what: str) -> bool:
@@ -280,7 +280,7 @@ class Prober:
         self,
         method: str,
         url: str,
-        body: Body,
+        body: ProbeBody,
         expected: set[int],
         check: str,
         what: str,
@@ -321,11 +321,11 @@ class Prober:
             outcome.stopped = True
         except UnreadableError as error:
             outcome.findings.append(
-                Finding(probe=probe.name, check="run_readable", message=str(error), curl="")
+                ProbeFinding(probe=probe.name, check="run_readable", message=str(error), curl="")
             )
         except httpx.HTTPError as error:
             outcome.findings.append(
-                Finding(
+                ProbeFinding(
                     probe=probe.name,
                     check="transport",
                     message=f"{type(error).__name__}: {error}",

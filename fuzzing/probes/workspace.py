@@ -10,8 +10,8 @@ the runner sends them after schemathesis instead of alongside it.
 from __future__ import annotations
 
 from fuzzing.checks.runs import created_run_holds_request
-from fuzzing.ledger import read_body
 from fuzzing.probes.prober import Prober, Workspace, as_json, new_run, probe
+from fuzzing.run_ledger import read_body
 
 
 def _added_under(prober: Prober, parent: str) -> str | None:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
-    from reference_server.settings import Settings
+    from reference_server.settings import ServerSettings
 
 
 def stacks() -> tuple[str, ...]:
@@ -27,9 +27,9 @@ def stacks() -> tuple[str, ...]:
 STACKS = stacks()
 
 
-def runner(stack: str) -> Callable[[Settings], None]:
+def runner(stack: str) -> Callable[[ServerSettings], None]:
     """The `run` of stack `stack`; `ValueError` when there is no such stack."""
     if stack not in stacks():
         raise ValueError(f"no stack {stack!r} (known: {', '.join(stacks())})")
     module = importlib.import_module(f"{__name__}.{stack.replace('-', '_')}")
-    return cast("Callable[[Settings], None]", module.run)
+    return cast("Callable[[ServerSettings], None]", module.run)

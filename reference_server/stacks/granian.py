@@ -15,10 +15,10 @@ from granian.server import Server
 from starlette.applications import Starlette
 
 from reference_server.serving import GRACEFUL_SECONDS, worker_app
-from reference_server.settings import Settings
+from reference_server.settings import ServerSettings
 
 
-def run(settings: Settings) -> None:
+def run(settings: ServerSettings) -> None:
     server = Server(
         "reference_server",  # a name for its log lines; the loader below builds the app
         address=settings.host,

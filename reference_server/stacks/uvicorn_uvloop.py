@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from reference_server.serving import serve_with_uvicorn
-from reference_server.settings import Settings
+from reference_server.settings import ServerSettings
 
 
-def run(settings: Settings) -> None:
+def run(settings: ServerSettings) -> None:
     serve_with_uvicorn(settings, loop="uvloop", http="httptools")

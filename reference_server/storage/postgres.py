@@ -48,7 +48,7 @@ from reference_server.storage.sql import POSTGRES, Sql
 
 log = logging.getLogger("reference_server.storage")
 T = TypeVar("T")
-Connection = psycopg.Connection[Any]
+PgConnection = psycopg.Connection[Any]
 
 SQL = Sql(POSTGRES)
 SCHEMA_VERSION = 1
@@ -158,7 +158,7 @@ def split_url(url: str) -> tuple[str, float, int]:
 
 def connection_pool(
     name: str, conninfo: str, size: int, timeout: float
-) -> ConnectionPool[Connection]:
+) -> ConnectionPool[PgConnection]:
     """A pool that makes at most `size` connections, each checked before it is handed out.
 
     Small on purpose: the server's worker threads take turns, and a request that cannot get a
@@ -212,7 +212,7 @@ class Database:
         self._schema_ready = threading.Event()
         self._schema_lock = threading.Lock()
 
-    def transaction(self, work: Callable[[Connection], T]) -> T:
+    def transaction(self, work: Callable[[PgConnection], T]) -> T:
         """Run `work` in one transaction; retry it when it lost a deadlock or serialization race."""
         self._ensure_schema()
         attempt = 0
@@ -247,7 +247,7 @@ class Database:
             self._schema_lock.release()
 
     @staticmethod
-    def _create_schema(conn: Connection) -> None:
+    def _create_schema(conn: PgConnection) -> None:
         conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
         exists = conn.execute("SELECT to_regclass('run_store_schema') IS NOT NULL").fetchone()
         found = 0
@@ -295,7 +295,7 @@ class PostgresStore(RunStore):
 
     def snapshot(self) -> list[FlowRecord]:
         # One REPEATABLE READ transaction: the three reads see the same moment.
-        def consistent(conn: Connection) -> list[FlowRecord]:
+        def consistent(conn: PgConnection) -> list[FlowRecord]:
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
             return SQL.snapshot(conn)
 
@@ -309,7 +309,7 @@ class PostgresStore(RunStore):
                 if not _storable(flow.id, run.id, *run.process_runs):
                     raise ValueError(f"run '{run.id}' of flow '{flow.id}': ids cannot hold NUL")
 
-        def write(conn: Connection) -> int:
+        def write(conn: PgConnection) -> int:
             # Several processes starting together load the same data one at a time.
             conn.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK_KEY,))
             added = 0
@@ -390,7 +390,7 @@ class PostgresBuckets(BucketStore):
         return cls(url)
 
     def take(self, key: str, *, per_second: float, burst: float, now: float) -> float:
-        def write(conn: Connection) -> float:
+        def write(conn: PgConnection) -> float:
             return SQL.take_token(conn, key, per_second=per_second, burst=burst, now=now)
 
         return self._db.transaction(write)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
-from bench.fuzzing import CATCH_GOAL_SECONDS, _catch_verdict, plain_config
+from bench.fuzz_speed import CATCH_GOAL_SECONDS, _catch_verdict, plain_config
 from bench.generation import edit_spec
 from bench.report import verdict_value
 from bench.suite import counts

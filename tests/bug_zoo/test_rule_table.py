@@ -7,7 +7,7 @@ from fnmatch import fnmatchcase
 from bug_zoo import variant_table
 from bug_zoo.catalog import CONFORMING, NAMES, load
 from bug_zoo.rule_table import FAMILIES, README, ZOO_README, proofs, render, run, with_table
-from fuzzing.rules import rules
+from fuzzing.contract_rules import rules
 
 
 def test_the_readme_holds_the_current_table() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from codegen.freshness import Workspace
+from codegen.freshness import GenerationPaths
 from codegen.generator import OUTPUT, PACKAGE, tree_files
 from codegen.pipeline import Plan, plan, run
 from tooling.paths import SPEC
@@ -52,23 +52,25 @@ def pristine(tmp_path_factory: pytest.TempPathFactory, mypy_cache: Path) -> Path
     return root
 
 
-def _workspace(root: Path) -> Workspace:
-    return Workspace(spec=root / "openapi.yaml", output=root / "generated", stamps=root / "stamps")
+def _workspace(root: Path) -> GenerationPaths:
+    return GenerationPaths(
+        spec=root / "openapi.yaml", output=root / "generated", stamps=root / "stamps"
+    )
 
 
 @pytest.fixture
-def workspace(pristine: Path, tmp_path: Path) -> Workspace:
+def workspace(pristine: Path, tmp_path: Path) -> GenerationPaths:
     """A copy of the pristine workspace, stamps included, for one test to change."""
     shutil.copytree(pristine, tmp_path / "copy")
     return _workspace(tmp_path / "copy")
 
 
-def _run(space: Workspace, mypy_cache: Path) -> tuple[bool, list[str]]:
+def _run(space: GenerationPaths, mypy_cache: Path) -> tuple[bool, list[str]]:
     lines: list[str] = []
     return run(space, mypy_cache=mypy_cache, out=lines.append), lines
 
 
-def test_nothing_changed_means_nothing_done(workspace: Workspace, mypy_cache: Path) -> None:
+def test_nothing_changed_means_nothing_done(workspace: GenerationPaths, mypy_cache: Path) -> None:
     before = snapshot(workspace.output)
     ok, lines = _run(workspace, mypy_cache)
     assert ok
@@ -77,12 +79,12 @@ def test_nothing_changed_means_nothing_done(workspace: Workspace, mypy_cache: Pa
     assert snapshot(workspace.output) == before
 
 
-def test_the_first_run_writes_what_the_committed_client_holds(workspace: Workspace) -> None:
+def test_the_first_run_writes_what_the_committed_client_holds(workspace: GenerationPaths) -> None:
     assert tree_files(workspace.output) == tree_files(OUTPUT)
 
 
 def test_a_hand_edited_or_added_file_is_generated_again(
-    workspace: Workspace, mypy_cache: Path
+    workspace: GenerationPaths, mypy_cache: Path
 ) -> None:
     model = workspace.output / MODEL
     generated = model.read_bytes()
@@ -101,7 +103,9 @@ def test_a_hand_edited_or_added_file_is_generated_again(
     assert plan(workspace).nothing
 
 
-def test_a_spec_change_is_validated_and_generated(workspace: Workspace, mypy_cache: Path) -> None:
+def test_a_spec_change_is_validated_and_generated(
+    workspace: GenerationPaths, mypy_cache: Path
+) -> None:
     text = workspace.spec.read_text(encoding="utf-8")
     assert text.count(RUN_DESCRIPTION) == 1
     workspace.spec.write_text(text.replace(RUN_DESCRIPTION, "A run, changed."), encoding="utf-8")
@@ -116,7 +120,7 @@ def test_a_spec_change_is_validated_and_generated(workspace: Workspace, mypy_cac
 
 
 def test_a_spec_that_fails_validation_leaves_the_client_as_it_was(
-    workspace: Workspace, mypy_cache: Path
+    workspace: GenerationPaths, mypy_cache: Path
 ) -> None:
     text = workspace.spec.read_text(encoding="utf-8")
     assert text.count(EXAMPLE_TIME) == 1
@@ -132,6 +136,6 @@ def test_a_spec_that_fails_validation_leaves_the_client_as_it_was(
     assert plan(workspace).generate
 
 
-def test_force_plans_every_stage_even_with_nothing_changed(workspace: Workspace) -> None:
+def test_force_plans_every_stage_even_with_nothing_changed(workspace: GenerationPaths) -> None:
     assert plan(workspace).nothing
     assert plan(workspace, force=True) == Plan(validate=True, generate=True)

@@ -7,9 +7,9 @@ import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from fuzzing.probes import Finding, ProbeOutcome
+from fuzzing.probes import ProbeFinding, ProbeOutcome
 from fuzzing.reports import (
-    ReportPaths,
+    FuzzReportPaths,
     StatusTable,
     schemathesis_failures,
     spec_operations,
@@ -45,7 +45,7 @@ def test_the_table_names_operations_that_never_answered_2xx(tmp_path: Path) -> N
 
 
 def test_failures_come_back_with_check_name_status_and_curl(tmp_path: Path) -> None:
-    paths = ReportPaths(tmp_path)
+    paths = FuzzReportPaths(tmp_path)
     body = base64.b64encode(b'{"status": "x"}').decode()
     answer = base64.b64encode(b'{"error": {"code": "E", "message": "m"}}').decode()
     event = {
@@ -94,7 +94,9 @@ def test_probes_junit_has_one_case_per_probe_and_a_failure_per_finding(tmp_path:
         ProbeOutcome(
             name="bad",
             summary="broken",
-            findings=[Finding(probe="bad", check="c", message="first line\nmore", curl="curl x")],
+            findings=[
+                ProbeFinding(probe="bad", check="c", message="first line\nmore", curl="curl x")
+            ],
         ),
         ProbeOutcome(name="skipped", summary="n/a", skipped="no token"),
     ]
@@ -113,7 +115,7 @@ def test_reports_cut_off_by_a_stop_at_the_first_failure_are_read_as_far_as_they_
 ) -> None:
     # FUZZ_FAIL_FAST stops schemathesis as soon as a probe fails: its reports may be empty or end
     # in the middle of a line, and the summary must still be written.
-    paths = ReportPaths(tmp_path)
+    paths = FuzzReportPaths(tmp_path)
     paths.verdict.write_text("", encoding="utf-8")
     assert count_test_cases(paths) == 0
     log = tmp_path / "statuses.jsonl"

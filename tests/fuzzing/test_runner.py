@@ -12,7 +12,7 @@ import pytest
 
 from fuzzing.reports import spec_operations
 from fuzzing.session import schemathesis_command
-from fuzzing.settings import DEFAULT_MAX_EXAMPLES, PHASES, Settings, SettingsError
+from fuzzing.settings import DEFAULT_MAX_EXAMPLES, PHASES, FuzzSettings, FuzzSettingsError
 from fuzzing.target import Target
 from tests.support.commands import environment, run_module
 
@@ -33,7 +33,7 @@ def test_a_spec_with_a_repeated_key_stops_the_run_before_any_request(tmp_path: P
 
 
 def test_settings_defaults_and_overrides(tmp_path: Path) -> None:
-    defaults = Settings.from_env({})
+    defaults = FuzzSettings.from_env({})
     assert (defaults.max_examples, defaults.phases, defaults.fail_fast, defaults.workers) == (
         DEFAULT_MAX_EXAMPLES,
         PHASES,
@@ -41,7 +41,7 @@ def test_settings_defaults_and_overrides(tmp_path: Path) -> None:
         1,
     )
     assert not defaults.preflight_only
-    chosen = Settings.from_env(
+    chosen = FuzzSettings.from_env(
         {
             "FUZZ_SEED": "42",
             "FUZZ_MAX_EXAMPLES": "7",
@@ -118,8 +118,8 @@ def test_make_fuzz_passes_the_embedded_reference_server(tmp_path: Path) -> None:
     ],
 )
 def test_unusable_settings_name_their_variable(name: str, value: str, said: str) -> None:
-    with pytest.raises(SettingsError, match=re.escape(said)):
-        Settings.from_env({name: value})
+    with pytest.raises(FuzzSettingsError, match=re.escape(said)):
+        FuzzSettings.from_env({name: value})
 
 
 @pytest.mark.slow

@@ -11,19 +11,19 @@ import pytest
 
 from fuzzing import session as session_module
 from fuzzing.probes import PROBES, SETUP, ProbeOutcome, run_probes
-from fuzzing.reports import ReportPaths
+from fuzzing.reports import FuzzReportPaths
 from fuzzing.server import local_target
 from fuzzing.session import run_session
-from fuzzing.settings import Settings
+from fuzzing.settings import FuzzSettings
 from fuzzing.target import Target
 
 pytestmark = pytest.mark.slow
 
 
-def _settings(tmp_path: Path) -> Settings:
-    reports = ReportPaths(tmp_path)
+def _settings(tmp_path: Path) -> FuzzSettings:
+    reports = FuzzReportPaths(tmp_path)
     reports.clear()
-    return Settings(seed=1, max_examples=3, max_time=60, fail_fast=True, reports=reports)
+    return FuzzSettings(seed=1, max_examples=3, max_time=60, fail_fast=True, reports=reports)
 
 
 def _pinned(target: Target) -> list[dict[str, object]]:

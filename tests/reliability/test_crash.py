@@ -38,8 +38,8 @@ def test_acknowledged_writes_survive_kill_9_under_load(
         server.stop()
     with open_store(url) as store:
         assert load.verify(store) == []
-    ledger = load.ledger
-    assert ledger.transport_errors > 0  # the kill hit the load
-    assert ledger.own
-    assert ledger.increments > 0
-    assert ledger.blind
+    tally = load.tally
+    assert tally.transport_errors > 0  # the kill hit the load
+    assert tally.own
+    assert tally.increments > 0
+    assert tally.blind

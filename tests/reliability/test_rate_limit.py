@@ -11,7 +11,7 @@ import pytest
 
 from reference_server.auth import Principal
 from reference_server.ratelimit import PRODUCTION_PER_MINUTE, RateLimit, RateLimiter, caller_key
-from reference_server.settings import Settings, SettingsError, from_args
+from reference_server.settings import ServerSettings, ServerSettingsError, from_args
 from reference_server.storage.buckets import open_buckets, take_one
 from tests.support.api import ODATA_TYPE, assert_odata_error, run_path
 from tests.support.postgres import ENGINES, fresh_database_url
@@ -22,15 +22,15 @@ SLOW = {"RATE_LIMIT_PER_MINUTE": "0.5", "RATE_LIMIT_BURST": "3"}
 
 
 def test_the_limit_is_off_in_dev_mode_and_on_in_production_unless_set() -> None:
-    assert RateLimit.from_settings(Settings(dev_mode=True)) is None
-    production = RateLimit.from_settings(Settings(dev_mode=False))
+    assert RateLimit.from_settings(ServerSettings(dev_mode=True)) is None
+    production = RateLimit.from_settings(ServerSettings(dev_mode=False))
     assert production == RateLimit(per_minute=PRODUCTION_PER_MINUTE, burst=100)
-    assert RateLimit.from_settings(Settings(dev_mode=False, rate_limit_per_minute=0)) is None
-    assert RateLimit.from_settings(Settings(dev_mode=True, rate_limit_per_minute=30)) == RateLimit(
-        per_minute=30, burst=5
-    )
+    assert RateLimit.from_settings(ServerSettings(dev_mode=False, rate_limit_per_minute=0)) is None
     assert RateLimit.from_settings(
-        Settings(dev_mode=True, rate_limit_per_minute=0.5, rate_limit_burst=7)
+        ServerSettings(dev_mode=True, rate_limit_per_minute=30)
+    ) == RateLimit(per_minute=30, burst=5)
+    assert RateLimit.from_settings(
+        ServerSettings(dev_mode=True, rate_limit_per_minute=0.5, rate_limit_burst=7)
     ) == RateLimit(per_minute=0.5, burst=7)
 
 
@@ -45,7 +45,7 @@ def test_the_limit_is_off_in_dev_mode_and_on_in_production_unless_set() -> None:
     ],
 )
 def test_bad_rate_limit_settings_stop_the_start(env: dict[str, str], words: str) -> None:
-    with pytest.raises(SettingsError, match=words):
+    with pytest.raises(ServerSettingsError, match=words):
         from_args(["--dev"], env).check()
 
 

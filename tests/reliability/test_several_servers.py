@@ -54,13 +54,13 @@ def test_parallel_writes_through_several_servers_lose_nothing(
     load.drive(4.0)
     with open_store(database) as store:
         assert load.verify(store) == []
-    ledger = load.ledger
+    tally = load.tally
     # The checks had something to check: every kind of write, and real contention.
-    assert ledger.own
-    assert ledger.increments > 0
-    assert ledger.blind
-    assert ledger.statuses[412] > 0
-    assert set(ledger.statuses) <= {200, 204, 412}
+    assert tally.own
+    assert tally.increments > 0
+    assert tally.blind
+    assert tally.statuses[412] > 0
+    assert set(tally.statuses) <= {200, 204, 412}
 
 
 @pytest.mark.slow

@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from reference_server.auth import PERMISSION, Authenticator, AuthError, DevKey
-from reference_server.settings import Settings
+from reference_server.settings import ServerSettings
 from tests.support.api import add_run, assert_odata_error, read_run, run_path
 from tests.support.commands import REPO_DIR
 from tests.support.server_process import ServerProcess
@@ -292,7 +292,7 @@ def jwks_url(other_key: rsa.RSAPrivateKey) -> Iterator[str]:
 def test_jwks_url_keys_are_fetched_and_trusted(
     tmp_path: Path, jwks_url: str, other_key: rsa.RSAPrivateKey
 ) -> None:
-    settings = Settings(
+    settings = ServerSettings(
         state_dir=tmp_path,
         jwks_url=jwks_url,
         token_issuer=PROD_ISSUER,

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from reference_server.settings import DEFAULT_STACK, SettingsError, cores, from_args
+from reference_server.settings import DEFAULT_STACK, ServerSettingsError, cores, from_args
 from reference_server.stacks import STACKS, runner, stacks
 from reference_server.workers import CRASH_LOOP_SECONDS
 from tests.support.api import add_run, add_run_path, assert_odata_error, new_run_body, run_path
@@ -45,7 +45,7 @@ def test_stack_and_workers_come_from_flags_or_the_environment() -> None:
 def test_a_stack_or_worker_count_that_cannot_run_stops_the_start(
     env: dict[str, str], words: str
 ) -> None:
-    with pytest.raises(SettingsError, match=words):
+    with pytest.raises(ServerSettingsError, match=words):
         from_args(["--dev"], env).check()
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reference_server.settings import DEFAULT_DEMO_DATA, SettingsError, from_args
+from reference_server.settings import DEFAULT_DEMO_DATA, ServerSettingsError, from_args
 
 
 def test_defaults_are_loopback_port_8000_and_production_mode() -> None:
@@ -43,10 +43,12 @@ def test_flags_win_over_the_environment() -> None:
 
 
 def test_production_mode_needs_issuer_audience_and_keys() -> None:
-    with pytest.raises(SettingsError, match="TOKEN_ISSUER, TOKEN_AUDIENCE, JWKS_FILE or JWKS_URL"):
+    with pytest.raises(
+        ServerSettingsError, match="TOKEN_ISSUER, TOKEN_AUDIENCE, JWKS_FILE or JWKS_URL"
+    ):
         from_args([], env={}).check()
     complete = {"TOKEN_ISSUER": "i", "TOKEN_AUDIENCE": "a", "JWKS_URL": "https://keys.example/"}
     from_args([], env=complete).check()
-    with pytest.raises(SettingsError, match="not both"):
+    with pytest.raises(ServerSettingsError, match="not both"):
         from_args([], env={**complete, "JWKS_FILE": "k.json"}).check()
     from_args(["--dev"], env={}).check()  # dev mode needs none of them

@@ -16,7 +16,7 @@ from reference_server.auth import (
     VerifiedTokens,
     mint_dev_token,
 )
-from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER, Settings
+from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER, ServerSettings
 
 NOW = 1_800_000_000.0
 
@@ -65,7 +65,7 @@ def test_claims_without_a_usable_expiry_are_never_remembered() -> None:
 
 
 def test_a_remembered_token_is_refused_once_it_expires(tmp_path: Path) -> None:
-    authenticator = Authenticator(Settings(dev_mode=True, state_dir=tmp_path))
+    authenticator = Authenticator(ServerSettings(dev_mode=True, state_dir=tmp_path))
     # Expired 58 s ago: still inside the clock skew allowed, for up to two more seconds.
     token = mint_dev_token(
         tmp_path, issuer=DEV_ISSUER, audience=DEV_AUDIENCE, lifetime=2 - CLOCK_SKEW_SECONDS
@@ -80,7 +80,7 @@ def test_a_remembered_token_is_refused_once_it_expires(tmp_path: Path) -> None:
 
 
 def test_a_remembered_token_still_needs_the_permission(tmp_path: Path) -> None:
-    authenticator = Authenticator(Settings(dev_mode=True, state_dir=tmp_path))
+    authenticator = Authenticator(ServerSettings(dev_mode=True, state_dir=tmp_path))
     token = mint_dev_token(tmp_path, issuer=DEV_ISSUER, audience=DEV_AUDIENCE, permission=False)
     for _ in range(2):
         with pytest.raises(AuthError) as refused:

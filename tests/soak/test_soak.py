@@ -39,10 +39,10 @@ def test_the_soak_check_finds_missing_changed_and_lost_writes() -> None:
         server.stop()
         with server.open_store() as store:
             assert load.verify(store) == []
-            changed_id = next(iter(load.ledger.own))
+            changed_id = next(iter(load.tally.own))
             store.update_run(FLOW, changed_id, {"displayName": "not what was acknowledged"})
-            load.ledger.own["never-stored"] = OwnRun(parent="demo-run", acked=new_run("x", {}))
-            load.ledger.increments += 1  # one more acknowledged than applied: a lost update
+            load.tally.own["never-stored"] = OwnRun(parent="demo-run", acked=new_run("x", {}))
+            load.tally.increments += 1  # one more acknowledged than applied: a lost update
             store.update_run(FLOW, load.blind_run, {"displayName": "an unacknowledged write"})
             problems = "\n".join(load.verify(store))
     assert f"run {changed_id} holds" in problems

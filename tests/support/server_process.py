@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from reference_server.auth import mint_dev_token
-from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER, Settings
+from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER, ServerSettings
 from reference_server.storage import open_store
 from reference_server.storage.base import RunStore
 from tooling.processes import ProcessError, child_env, free_port
@@ -88,7 +88,7 @@ class ServerProcess:
     @property
     def database_url(self) -> str:
         """Where the server stores its data (`DATABASE_URL`, or SQLite in the state folder)."""
-        settings = Settings(
+        settings = ServerSettings(
             state_dir=self.state_dir, database_url=self.extra_env.get("DATABASE_URL")
         )
         return settings.effective_database_url

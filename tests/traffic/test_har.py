@@ -11,7 +11,7 @@ import pytest
 
 from tests.fuzzing.checks.exchanges import RUN, exchange
 from traffic import har
-from traffic.record import Seen
+from traffic.seen import Seen
 
 
 def written(tmp_path: Path, value: Seen, headers: list[tuple[str, str]]) -> Path:

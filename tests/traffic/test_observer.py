@@ -13,7 +13,7 @@ from fuzzing.exchange import Exchange
 from tests.fuzzing.checks.exchanges import ERROR, RUN, RUN_PATH, exchange
 from traffic.findings import FAILURE, Finding
 from traffic.observer import HTTP_FRAMING, Observer
-from traffic.record import NOT_HTTP, Seen
+from traffic.seen import NOT_HTTP, Seen
 
 UPDATE = "PATCH /industryData/incomingFlows/{incomingFlowId}/runs/{runId}"
 TOKEN = {"Authorization": "Bearer t"}

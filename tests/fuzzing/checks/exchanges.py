@@ -8,7 +8,7 @@ from typing import Any
 
 from fuzzing.checks import Evidence, Reader
 from fuzzing.exchange import Exchange
-from fuzzing.ledger import Reading, Snapshot
+from fuzzing.run_ledger import Reading, Snapshot
 
 BASE = "http://127.0.0.1:8000/beta"
 RUN_PATH = "/industryData/incomingFlows/demo-flow/runs/demo-run"

@@ -29,8 +29,8 @@ from fuzzing.checks.runs import (
     rejected_request_changed_nothing,
 )
 from fuzzing.exchange import Exchange, route_of
-from fuzzing.ledger import LEDGER, Snapshot
 from fuzzing.probes.prober import Prober
+from fuzzing.run_ledger import LEDGER, Snapshot
 from fuzzing.target import Target
 from tests.support.dropped import dropped_module
 from tooling.discovery import import_all, module_names

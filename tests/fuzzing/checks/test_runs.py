@@ -15,7 +15,7 @@ from fuzzing.checks.runs import (
     unknown_id_not_upserted,
 )
 from fuzzing.exchange import Exchange, Route
-from fuzzing.ledger import Reading
+from fuzzing.run_ledger import Reading
 from tests.fuzzing.checks.exchanges import (
     ADD_PATH,
     BASE,

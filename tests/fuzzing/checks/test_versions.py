@@ -8,7 +8,7 @@ import pytest
 from fuzzing.checks import Evidence, runnable
 from fuzzing.checks.evidence import Need
 from fuzzing.checks.versions import etag_tracks_changes, if_match_honoured
-from fuzzing.ledger import Snapshot
+from fuzzing.run_ledger import Snapshot
 from tests.fuzzing.checks.exchanges import RUN, evidence, exchange
 
 

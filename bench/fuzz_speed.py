@@ -25,7 +25,7 @@ from bench.budget import Budget
 from bench.report import Section, Table, verdict, verdict_value
 from bench.stats import Goal, Summary, pair_ratios
 from fuzzing.config import CONFIG_PATH
-from fuzzing.reports import ReportPaths, test_case_count
+from fuzzing.reports import FuzzReportPaths, test_case_count
 from fuzzing.server import REFERENCE_SERVER, local_target
 from fuzzing.target import Target
 from tooling.paths import ROOT, SPEC
@@ -86,7 +86,7 @@ def plain_config(work: Path) -> Path:
 
 def plain_st_run(target: Target, fuzzed: dict[str, Any], config: Path, reports: Path) -> float:
     """Test cases per second of plain `st run` with the phases and examples `fuzzed` used."""
-    paths = ReportPaths(reports)
+    paths = FuzzReportPaths(reports)
     reports.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable, "-m", "schemathesis.cli",

@@ -17,11 +17,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Exchange, Route, RunKey
-from fuzzing.ledger import Snapshot
+from fuzzing.run_ledger import Snapshot
 
-Key = tuple[str, RunKey]
+RunAt = tuple[str, RunKey]
 """A run at one base URL."""
-LinkKey = tuple[str, str, str, str]
+LinkAt = tuple[str, str, str, str]
 """(base URL, flow, run, linked run): a run linked into another run's process."""
 
 
@@ -34,17 +34,17 @@ def may_have_written(exchange: Exchange) -> bool:
 class PassiveLedger:
     """Runs and process links as the traffic showed them, per base URL."""
 
-    known: dict[Key, bool] = field(default_factory=dict)
-    states: dict[Key, dict[str, Any]] = field(default_factory=dict)
-    etags: dict[Key, str] = field(default_factory=dict)
-    links: dict[LinkKey, bool] = field(default_factory=dict)
+    known: dict[RunAt, bool] = field(default_factory=dict)
+    states: dict[RunAt, dict[str, Any]] = field(default_factory=dict)
+    etags: dict[RunAt, str] = field(default_factory=dict)
+    links: dict[LinkAt, bool] = field(default_factory=dict)
 
     @staticmethod
-    def _key(route: Route) -> Key:
+    def _key(route: Route) -> RunAt:
         return (route.base_url, route.target)
 
     @staticmethod
-    def _link(route: Route) -> LinkKey | None:
+    def _link(route: Route) -> LinkAt | None:
         if route.operation != UPDATE_PROCESS_RUN or route.process_run is None:
             return None
         return (route.base_url, route.flow, route.run, route.process_run)
@@ -63,10 +63,10 @@ class PassiveLedger:
         self.states.pop(key, None)
         self.etags.pop(key, None)
 
-    def _exists(self, key: Key) -> None:
+    def _exists(self, key: RunAt) -> None:
         self.known[key] = True
 
-    def _missing(self, key: Key) -> None:
+    def _missing(self, key: RunAt) -> None:
         if not self.known.get(key):
             self.known[key] = False
 

@@ -9,15 +9,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from traffic import har
+from traffic.conclusion import conclude, printer
 from traffic.observer import Observer
-from traffic.reports import Outcome, ReportPaths
-from traffic.session import conclude, printer
+from traffic.reports import TrafficOutcome, TrafficReportPaths
 
 
-def check(path: Path, reports_dir: Path) -> Outcome:
+def check(path: Path, reports_dir: Path) -> TrafficOutcome:
     """Judge the HAR file at `path`; raises `HarError` for a file that is not one."""
     traffic = har.read(path)
-    paths = ReportPaths(reports_dir, "traffic")
+    paths = TrafficReportPaths(reports_dir, "traffic")
     observer = Observer(paths.bodies, report=printer)
     print(f"check-traffic: {len(traffic)} exchange(s) from {path}", flush=True)
     observer.observe(traffic)

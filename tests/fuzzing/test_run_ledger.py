@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fuzzing.exchange import route_of
-from fuzzing.ledger import RunLedger, Snapshot
+from fuzzing.run_ledger import RunLedger, Snapshot
 
 # Nothing listens on port 9: a read there would fail the test.
 BASE = "http://127.0.0.1:9/beta"

@@ -6,10 +6,10 @@ from collections import Counter
 from pathlib import Path
 
 from fuzzing.facts import spec_path
-from traffic import drift, reports
+from traffic import redocly_drift, reports
 from traffic.findings import FAILURE, Finding, console
 from traffic.observer import Observer
-from traffic.reports import Outcome, ReportPaths
+from traffic.reports import TrafficOutcome, TrafficReportPaths
 
 
 def printer(finding: Finding, count: int) -> None:
@@ -26,18 +26,18 @@ def drift_server(observer: Observer) -> str | None:
 def conclude(
     observer: Observer,
     har: Path,
-    paths: ReportPaths,
+    paths: TrafficReportPaths,
     source: str,
     indices: list[int] | None = None,
-) -> Outcome:
+) -> TrafficOutcome:
     """Run drift over `har`, print its findings, write the reports and print the table."""
-    ran = drift.run(har, spec_path(), drift_server(observer), observer.operations, indices)
+    ran = redocly_drift.run(har, spec_path(), drift_server(observer), observer.operations, indices)
     counts = Counter((f.operation, f.rule, f.severity == FAILURE) for f in observer.findings)
     for finding in ran.findings:
         key = (finding.operation, finding.rule, finding.severity == FAILURE)
         counts[key] += 1
         printer(finding, counts[key])
-    outcome = Outcome(observer, ran, source)
+    outcome = TrafficOutcome(observer, ran, source)
     reports.write(outcome, paths)
     print(reports.table(outcome), flush=True)
     print(f"reports: {paths.summary}, {paths.junit}", flush=True)

@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
-from fuzzing import workers
+from fuzzing import parse_lock
 
 
 def test_parses_from_two_threads_take_turns(monkeypatch: pytest.MonkeyPatch) -> None:
     # As on the Python the project runs (3.11), whatever Python runs the test.
-    monkeypatch.setattr(workers, "_FIXED_IN", (sys.version_info.major + 1, 0))
+    monkeypatch.setattr(parse_lock, "_FIXED_IN", (sys.version_info.major + 1, 0))
     at_once = 0
     most = 0
 
@@ -28,8 +28,8 @@ def test_parses_from_two_threads_take_turns(monkeypatch: pytest.MonkeyPatch) -> 
         return ast.Module(body=[], type_ignores=[])
 
     monkeypatch.setattr(ast, "parse", slow_parse)
-    workers.serialize_ast_parsing()
-    workers.serialize_ast_parsing()  # a second call changes nothing
+    parse_lock.serialize_ast_parsing()
+    parse_lock.serialize_ast_parsing()  # a second call changes nothing
     threads = [threading.Thread(target=ast.parse, args=("x = 1",)) for _ in range(4)]
     for thread in threads:
         thread.start()

@@ -1,4 +1,4 @@
-"""What several schemathesis workers (threads, `FUZZ_WORKERS`) need of the process they share.
+"""One lock around `ast.parse` for the schemathesis workers (threads, `FUZZ_WORKERS`) of a process.
 
 CPython 3.11 keeps the `ast` module's recursion depth in state all threads share: two threads
 turning source into an AST at once can fail with "AST constructor recursion depth mismatch"

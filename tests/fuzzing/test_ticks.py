@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fuzzing.times import is_utc, ticks
+from fuzzing.ticks import is_utc, ticks
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""What the soak's clients saw and acknowledged, merged over all clients at the end."""
+"""The soak's tally: what its clients saw and acknowledged, merged over all clients at the end."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class OwnRun:
 
 
 @dataclass
-class Ledger:
+class ClientTally:
     """What one client saw; merged over all clients at the end."""
 
     statuses: Counter[int] = field(default_factory=Counter)
@@ -56,7 +56,7 @@ class Ledger:
     blind: dict[int, str] = field(default_factory=dict)  # acknowledged version -> displayName
     blind_unknown: int = 0
 
-    def merge(self, other: Ledger) -> None:
+    def merge(self, other: ClientTally) -> None:
         self.statuses.update(other.statuses)
         self.failures += other.failures
         self.transport_errors += other.transport_errors

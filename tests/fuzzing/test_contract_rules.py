@@ -6,9 +6,9 @@ import copy
 from typing import Any
 
 from contract.loading import load_document
+from fuzzing.contract_rules import gaps, judges, rules, unmatched
+from fuzzing.contract_rules.reading import decision_rules, spec_rules
 from fuzzing.facts import spec_path
-from fuzzing.rules import gaps, judges, rules, unmatched
-from fuzzing.rules.catalog import decision_rules, spec_rules
 
 
 def _ids(document: dict[str, Any]) -> dict[str, str]:

@@ -25,13 +25,13 @@ from bench.ceiling import STACKS
 from bench.report import Section
 from bench.server_measured import FLOW_RUN, OPERATIONS, Measured
 from bench.server_report import report
-from bench.targets import Running, Target
+from bench.targets import BenchTarget, Running
 
 # The reference server before the fixes the profile led to (override: BENCH_BEFORE).
 BEFORE_COMMIT = "cf57048"
 
 
-def targets(work: Path) -> tuple[list[Target], str | None]:
+def targets(work: Path) -> tuple[list[BenchTarget], str | None]:
     """What to compare, and the commit of the "before" server (None when git lacks it)."""
     before = os.environ.get("BENCH_BEFORE") or BEFORE_COMMIT
     workers = cores()

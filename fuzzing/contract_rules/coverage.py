@@ -14,9 +14,9 @@ from fnmatch import fnmatchcase
 from functools import cache
 
 from fuzzing.checks import CHECKS, Need
+from fuzzing.contract_rules.reading import DECISIONS_PATH, Rule, all_rules
 from fuzzing.facts import contract
 from fuzzing.probes import PROBES, SETUP
-from fuzzing.rules.catalog import DECISIONS_PATH, Rule, all_rules
 
 FUZZ = "fuzz"
 PASSIVE = ("fuzz", "proxy", "recorded")

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from traffic.drift import classify, parse
 from traffic.findings import FAILURE, NOTE
+from traffic.redocly_drift import classify, parse
 
 HEADER = (
     "run_id,finding_id,exchange_index,severity,category,rule_id,message,method,path,url,status,"
