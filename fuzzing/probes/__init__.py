@@ -39,7 +39,7 @@ from fuzzing.probes import (
 from fuzzing.probes.prober import Finding, Probe, ProbeOutcome, Prober
 from fuzzing.target import Target
 
-__all__ = ["PROBES", "SETUP", "Finding", "Probe", "ProbeOutcome", "ProbeSession", "run_probes"]
+__all__ = ["PROBES", "SETUP", "Finding", "Probe", "ProbeOutcome", "ProbeSession"]
 
 SETUP: Probe = workspace.own_runs
 """Runs first: it makes the runs the other probes change."""
@@ -108,19 +108,3 @@ class ProbeSession:
 
     def close(self) -> None:
         self.client.close()
-
-
-def run_probes(
-    target: Target,
-    body_dir: Path,
-    *,
-    stop_at_first: bool = False,
-    on_outcome: Callable[[ProbeOutcome], None] | None = None,
-) -> list[ProbeOutcome]:
-    """Every probe against `target`, one after the other, nothing else running alongside."""
-    session = ProbeSession(target, body_dir, on_outcome=on_outcome)
-    try:
-        session.prepare()
-        return session.run(stop_at_first=stop_at_first)
-    finally:
-        session.close()
