@@ -15,9 +15,9 @@ from fnmatch import fnmatchcase
 
 from bug_zoo.catalog import NAMES, load
 from fuzzing.rules import Judge, Rule, judges, judges_of, rules
-from fuzzing.rules.catalog import DECISIONS_PATH
+from tooling.paths import ROOT
 
-README = DECISIONS_PATH.parents[1] / "fuzzing" / "README.md"
+README = ROOT / "fuzzing" / "README.md"
 BEGIN = "<!-- rule table: made by `python -m bug_zoo.rule_table --write`; edits here are lost -->"
 END = "<!-- end of the rule table -->"
 FAMILIES = (

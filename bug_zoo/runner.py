@@ -30,6 +30,7 @@ from typing import Any
 from bug_zoo.catalog import CONFORMING, CONTROL, NAMES, is_conforming, load
 from fuzzing.server import local_target
 from fuzzing.spec import contract
+from tooling.paths import ROOT
 from tooling.processes import ProcessError
 
 SERVE = (sys.executable, "-m", "bug_zoo.serve")
@@ -38,7 +39,6 @@ SUMMARIES = {
     "conforming": "conforming-summary.json",
     "all": "zoo-all-summary.json",
 }
-REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -119,7 +119,7 @@ def fuzz_variant(name: str, settings: ZooSettings) -> Outcome:
                 launched = time.time()
                 subprocess.run(
                     [sys.executable, "-m", "fuzzing"],
-                    cwd=REPOSITORY,
+                    cwd=ROOT,
                     env=env,
                     stdout=output,
                     stderr=subprocess.STDOUT,

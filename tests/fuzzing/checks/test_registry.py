@@ -36,6 +36,7 @@ from fuzzing.exchange import Exchange, route_of
 from fuzzing.ledger import LEDGER, Snapshot
 from fuzzing.probes.prober import Prober
 from fuzzing.target import Target
+from tooling.paths import ROOT
 
 # A base URL no server of the tests answers on: nothing here may send a request.
 BASE = "http://127.0.0.1:9/beta"
@@ -48,7 +49,7 @@ RUN: dict[str, Any] = {
     "status": "running",
     "statistics": {"recordsRead": 1250},
 }
-README = Path(__file__).resolve().parents[3] / "fuzzing" / "README.md"
+README = ROOT / "fuzzing" / "README.md"
 
 
 def _exchange(
