@@ -66,6 +66,3 @@ class RequestLog:
     def __call__(self, request: httpx.Request) -> None:
         if request.content:
             self.bodies.append(json.loads(request.content))
-
-    async def record_async(self, request: httpx.Request) -> None:
-        self(request)
