@@ -20,6 +20,8 @@ from collections.abc import Sequence
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
+from tooling.uvicorn_config import uvicorn_config
+
 
 async def echo(scope: Scope, receive: Receive, send: Send) -> None:
     """Echo the JSON body of any request, re-serialised; answer lifespan events."""
@@ -82,16 +84,8 @@ def serve(host: str, port: int, stack: str, workers: int) -> None:
         ).serve()
         return
     loop, http = UVICORN[stack]
-    config = uvicorn.Config(
-        echo,
-        host=host,
-        port=port,
-        loop=loop,
-        http=http,
-        access_log=False,
-        log_config=None,
-        server_header=False,
-        timeout_graceful_shutdown=10,
+    config = uvicorn_config(
+        echo, host=host, port=port, loop=loop, http=http, timeout_graceful_shutdown=10
     )
     if workers == 1:
         uvicorn.Server(config).run()

@@ -1,7 +1,9 @@
 """A buffered view of one HTTP exchange, for variants that alter requests or responses.
 
 A variant is an async function `(request, call) -> response`: it may change the request, call
-the real server (`await call(request)`, as often as it likes) and change what came back.
+the real server (`await call(request)`, as often as it likes) and change what came back. Headers
+are read and changed with Starlette's `Headers` and `MutableHeaders` (case-insensitive names,
+latin-1 values, one value left after a set), the same the server's own code uses.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import quote
 
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 
@@ -37,20 +40,13 @@ class Request:
         return path
 
     def header(self, name: str) -> str | None:
-        wanted = name.lower().encode("latin-1")
-        for key, value in self.scope["headers"]:
-            if key.lower() == wanted:
-                text: str = value.decode("latin-1")
-                return text
-        return None
+        return Headers(raw=self.scope["headers"]).get(name)
 
     def with_header(self, name: str, value: str | None) -> Request:
         """This request with header `name` set to `value` (or removed, for None)."""
-        wanted = name.lower().encode("latin-1")
-        headers = [(key, val) for key, val in self.scope["headers"] if key.lower() != wanted]
-        if value is not None:
-            headers.append((wanted, value.encode("latin-1")))
-        return replace(self, scope={**self.scope, "headers": headers})
+        scope = dict(self.scope)
+        _set(MutableHeaders(scope=scope), name, value)  # writes a new list into the copy
+        return replace(self, scope=scope)
 
     def with_path(self, path: str) -> Request:
         """This request sent to `path` (decoded; its raw form is re-encoded from it)."""
@@ -83,18 +79,12 @@ class Response:
     body: bytes
 
     def header(self, name: str) -> str | None:
-        wanted = name.lower().encode("latin-1")
-        for key, value in self.headers:
-            if key.lower() == wanted:
-                return value.decode("latin-1")
-        return None
+        return Headers(raw=self.headers).get(name)
 
     def with_header(self, name: str, value: str | None) -> Response:
-        wanted = name.lower().encode("latin-1")
-        headers = [(key, val) for key, val in self.headers if key.lower() != wanted]
-        if value is not None:
-            headers.append((wanted, value.encode("latin-1")))
-        return replace(self, headers=headers)
+        headers = MutableHeaders(raw=list(self.headers))
+        _set(headers, name, value)
+        return replace(self, headers=headers.raw)
 
     def json(self) -> Any:
         try:
@@ -108,6 +98,14 @@ class Response:
 
     def with_json(self, value: Any) -> Response:
         return self.with_body(json.dumps(value).encode())
+
+
+def _set(headers: MutableHeaders, name: str, value: str | None) -> None:
+    """Header `name` set to `value`, or removed for None."""
+    if value is None:
+        del headers[name]
+    else:
+        headers[name] = value
 
 
 Call = Callable[[Request], Awaitable[Response]]
@@ -180,12 +178,6 @@ class Rewriting:
 def rewriting(handler: Handler) -> Callable[[ASGIApp, object], ASGIApp]:
     """A variant's middleware factory from its handler."""
     return lambda app, context: Rewriting(app, handler)
-
-
-def json_response(status: int, value: Any) -> Response:
-    body = json.dumps(value).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    return Response(status=status, headers=headers, body=body)
 
 
 def is_json_write(request: Request) -> bool:

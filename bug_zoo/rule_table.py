@@ -18,9 +18,9 @@ from typing import Literal
 from bug_zoo import variant_table
 from bug_zoo.catalog import NAMES, load
 from fuzzing.contract_rules import Judge, Rule, judges, judges_of, rules
-from fuzzing.contract_rules.reading import DECISIONS_PATH
+from tooling.paths import ROOT
 
-README = DECISIONS_PATH.parents[1] / "fuzzing" / "README.md"
+README = ROOT / "fuzzing" / "README.md"
 ZOO_README = variant_table.README
 BEGIN = "<!-- rule table: made by `make rules`; edits here are lost -->"
 END = "<!-- end of the rule table -->"

@@ -30,6 +30,7 @@ from typing import Any, Literal
 from bug_zoo.catalog import CONFORMING, CONTROL, NAMES, is_conforming, load
 from fuzzing.facts import contract
 from fuzzing.server import local_target
+from tooling.paths import ROOT
 from tooling.processes import ProcessError
 
 SERVE = (sys.executable, "-m", "bug_zoo.serve")
@@ -40,7 +41,6 @@ SUMMARIES = {
     "conforming": "conforming-summary.json",
     "all": "zoo-all-summary.json",
 }
-REPOSITORY = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -121,7 +121,7 @@ def fuzz_variant(name: str, settings: ZooSettings) -> VariantOutcome:
                 launched = time.time()
                 subprocess.run(
                     FUZZ,
-                    cwd=REPOSITORY,
+                    cwd=ROOT,
                     env=env,
                     stdout=output,
                     stderr=subprocess.STDOUT,

@@ -23,6 +23,7 @@ from bug_zoo.catalog import CONFORMING, CONTROL, NAMES, Context, load
 from reference_server.app import create_app
 from reference_server.settings import from_args
 from reference_server.storage import open_store
+from tooling.uvicorn_config import uvicorn_config
 
 log = logging.getLogger("bug_zoo")
 
@@ -62,15 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.state_dir.mkdir(parents=True, exist_ok=True)
     app = build(args.variant, args.port, args.state_dir)
     log.info("variant %s: %s", args.variant, load(args.variant).bug)
-    config = uvicorn.Config(
-        app,
-        host="127.0.0.1",
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-    )
-    uvicorn.Server(config).run()
+    uvicorn.Server(uvicorn_config(app, port=args.port)).run()
     return 0
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 from fuzzing.facts import contract
 
 if TYPE_CHECKING:
+    import httpx
     from schemathesis import Response
 
 _JSON_MEDIA_TYPE = re.compile(r"^application/json\s*(;.*)?$", re.IGNORECASE)
@@ -196,5 +197,20 @@ def exchange_of(response: Response) -> Exchange:
         request_body=request.body if isinstance(request.body, bytes | str) else None,
         status=response.status_code,
         response_headers={name: ", ".join(values) for name, values in response.headers.items()},
+        response_body=response.content,
+    )
+
+
+def exchange_answered(response: httpx.Response, url: str, request_body: bytes | None) -> Exchange:
+    """The exchange an httpx answer to a request for `url` records. `url` is kept as the caller
+    wrote it (httpx normalizes host case, default ports and non-ASCII); `request_body` is what
+    was sent, since a streamed body cannot be read back from the request."""
+    return Exchange.build(
+        method=response.request.method,
+        url=url,
+        request_headers=dict(response.request.headers),
+        request_body=request_body,
+        status=response.status_code,
+        response_headers=dict(response.headers),
         response_body=response.content,
     )

@@ -20,13 +20,12 @@ import socket
 import ssl
 import threading
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 import httpx
 
-from fuzzing.exchange import NOT_JSON, Exchange
+from fuzzing.exchange import NOT_JSON, Exchange, exchange_answered
 from fuzzing.run_ledger import read_body
 from fuzzing.target import Target
 
@@ -48,10 +47,6 @@ class Preflight:
 
     facts: list[str] = field(default_factory=list)
     seconds: float = 0.0
-
-
-Read = Callable[[str, str], Exchange]
-"""Reads the run at a URL with a token, as one exchange."""
 
 
 def _resolve(host: str, port: int) -> None:
@@ -181,15 +176,7 @@ class PreflightRequests:
                     response = self.client.patch(url, content=body, headers=headers)
         except httpx.HTTPError as error:
             raise SetupError(transport_problem(url, error)) from None
-        return Exchange.build(
-            method="PATCH",
-            url=url,
-            request_headers=dict(response.request.headers),
-            request_body=body,
-            status=response.status_code,
-            response_headers=dict(response.headers),
-            response_body=response.content,
-        )
+        return exchange_answered(response, url, body)
 
     def run(self) -> None:
         target = self.target

@@ -17,6 +17,7 @@ from pathlib import Path
 from fuzzing.target import Target
 from tooling.processes import Service, child_env, free_port
 from tooling.reference import SERVER, mint_token, server_command
+from tooling.server_env import DATABASE_URL
 
 REFERENCE_SERVER = (*SERVER, "--dev", "--validate-responses")
 """The reference server as `make fuzz` runs it: dev tokens, its own responses validated."""
@@ -25,7 +26,7 @@ REFERENCE_SERVER = (*SERVER, "--dev", "--validate-responses")
 @contextmanager
 def local_target(command: Sequence[str], log: Path) -> Iterator[Target]:
     """A dev-mode server from `command` (given `--port` and `--state-dir`) with tokens for it."""
-    env = child_env(keep={"DATABASE_URL"})
+    env = child_env(keep={DATABASE_URL.name})
     with tempfile.TemporaryDirectory(prefix="fuzz-state-") as state:
         state_dir = Path(state)
         port = free_port()

@@ -19,16 +19,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from fuzzing.config import CONFIG_PATH
 from fuzzing.facts import spec_path
 from fuzzing.probes import ProbeOutcome, ProbeSession
 from fuzzing.settings import FuzzSettings
 from fuzzing.target import Target
+from tooling.paths import ROOT
 from tooling.processes import stop
 
-REPOSITORY = Path(__file__).resolve().parent.parent
 _INTERRUPT_GRACE = 60.0
 _FAIL_FAST_GRACE = 10.0
 _FAIL_FAST_NICENESS = 10
@@ -92,16 +91,12 @@ class _Schemathesis:
             **os.environ,
             **target.environment(),
             "FUZZ_STATUS_LOG": str(settings.reports.status_log.resolve()),
-            "PYTHONPATH": os.pathsep.join(
-                filter(None, [str(REPOSITORY), os.environ.get("PYTHONPATH")])
-            ),
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
         }
         self.started = time.monotonic()
         # Stopping at the first failure, the probes usually find it first: they get the CPU
         # before schemathesis's generation does, on a machine with few cores.
-        self.process = subprocess.Popen(
-            schemathesis_command(target, settings), cwd=REPOSITORY, env=env
-        )
+        self.process = subprocess.Popen(schemathesis_command(target, settings), cwd=ROOT, env=env)
         if settings.fail_fast:
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, self.process.pid, _FAIL_FAST_NICENESS)

@@ -38,6 +38,7 @@ from reference_server.app import create_app
 from reference_server.settings import ServerSettings
 from reference_server.stacks import runner
 from reference_server.workers import Supervisor, listener
+from tooling.uvicorn_config import uvicorn_config
 
 log = logging.getLogger("reference_server")
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s %(message)s"
@@ -109,15 +110,13 @@ def serve_with_uvicorn(settings: ServerSettings, *, loop: str, http: str) -> Non
     import uvicorn
 
     def config(app: Starlette) -> uvicorn.Config:
-        return uvicorn.Config(
+        # No access log: the app logs one line per request itself.
+        return uvicorn_config(
             app,
             host=settings.host,
             port=settings.port,
             loop=loop,
             http=http,
-            access_log=False,  # the app logs one line per request itself
-            log_config=None,
-            server_header=False,
             timeout_graceful_shutdown=GRACEFUL_SECONDS,
         )
 

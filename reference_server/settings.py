@@ -1,4 +1,8 @@
-"""The server's settings: one frozen value built from command-line flags and the environment."""
+"""The server's settings: one frozen value built from command-line flags and the environment.
+
+The environment variables (names, how each is read, defaults) are declared in
+`tooling.server_env`, which the kit's process helper reads as well.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,30 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from starlette.config import Config
+
 from reference_server.stacks import STACKS
+from tooling.server_env import (
+    DATABASE_URL,
+    DEMO_DATA,
+    DOCS_HTML,
+    HOST,
+    JWKS_FILE,
+    JWKS_URL,
+    OPENAPI_SPEC,
+    PORT,
+    RATE_LIMIT_BURST,
+    RATE_LIMIT_PER_MINUTE,
+    RUNS_DEV_MODE,
+    SERVER_STACK,
+    STATE_DIR,
+    TOKEN_AUDIENCE,
+    TOKEN_ISSUER,
+    VALIDATE_RESPONSES,
+    WORKERS,
+    EnvironmentValueError,
+    server_config,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 REPO_DIR = PACKAGE_DIR.parent
@@ -22,7 +49,7 @@ DEV_ISSUER = "urn:industrydata-run-contract-kit:dev-issuer"
 DEV_AUDIENCE = "https://graph.microsoft.com"
 # The HTTP servers the app can run on are the modules of stacks/ (STACKS); the default is the one
 # measured fastest with everything on (docs/decisions.md, D21).
-DEFAULT_STACK = "uvicorn-uvloop"
+DEFAULT_STACK = SERVER_STACK.default
 MAX_WORKERS = 64
 
 
@@ -42,24 +69,24 @@ class ServerSettingsError(ValueError):
 class ServerSettings:
     """Everything the server reads at start-up; nothing else is read later."""
 
-    host: str = "127.0.0.1"
-    port: int = 8000
-    dev_mode: bool = False
-    state_dir: Path = Path("state")
+    host: str = HOST.default
+    port: int = PORT.default
+    dev_mode: bool = RUNS_DEV_MODE.default
+    state_dir: Path = STATE_DIR.default
     demo_data: Path | None = DEFAULT_DEMO_DATA
-    database_url: str | None = None
-    token_issuer: str | None = None
-    token_audience: str | None = None
-    jwks_file: Path | None = None
-    jwks_url: str | None = None
-    validate_responses: bool = False
-    spec_path: Path = DEFAULT_SPEC
+    database_url: str | None = DATABASE_URL.default
+    token_issuer: str | None = TOKEN_ISSUER.default
+    token_audience: str | None = TOKEN_AUDIENCE.default
+    jwks_file: Path | None = JWKS_FILE.default
+    jwks_url: str | None = JWKS_URL.default
+    validate_responses: bool = VALIDATE_RESPONSES.default
+    spec_path: Path = OPENAPI_SPEC.default
     # None: the page `make publish` writes for the loaded spec's version, in dist/.
-    docs_html: Path | None = None
+    docs_html: Path | None = DOCS_HTML.default
     # Requests per minute per caller (token subject); None: the mode's default (see ratelimit.py),
     # 0: no limit. The burst is how many may come at once; None: ten seconds' worth.
-    rate_limit_per_minute: float | None = None
-    rate_limit_burst: int | None = None
+    rate_limit_per_minute: float | None = RATE_LIMIT_PER_MINUTE.default
+    rate_limit_burst: int | None = RATE_LIMIT_BURST.default
     # The HTTP server (one of STACKS) and how many processes serve the one port.
     stack: str = DEFAULT_STACK
     workers: int = 1
@@ -126,94 +153,64 @@ class ServerSettings:
             raise ServerSettingsError(f"WORKERS must be between 1 and {MAX_WORKERS}")
 
 
-def _flag(env: Mapping[str, str], name: str) -> bool:
-    return env.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _path(value: str | None) -> Path | None:
-    return Path(value) if value else None
-
-
-def _float(env: Mapping[str, str], name: str) -> float | None:
-    value = env.get(name, "").strip()
-    try:
-        return float(value) if value else None
-    except ValueError:
-        raise ServerSettingsError(f"{name} must be a number, not {value!r}") from None
-
-
-def _int(env: Mapping[str, str], name: str) -> int | None:
-    value = env.get(name, "").strip()
-    try:
-        return int(value) if value else None
-    except ValueError:
-        raise ServerSettingsError(f"{name} must be a whole number, not {value!r}") from None
-
-
 def from_args(
     argv: Sequence[str] | None = None, env: Mapping[str, str] | None = None
 ) -> ServerSettings:
     """Build settings from flags, falling back to the environment, then to the defaults."""
-    env = os.environ if env is None else env
+    config = server_config(os.environ if env is None else env)
     parser = argparse.ArgumentParser(
         prog="python -m reference_server",
         description="The reference server of the industryData run API.",
     )
-    parser.add_argument("--dev", action="store_true", help="dev mode: accept dev-key tokens")
-    parser.add_argument("--host", default=env.get("HOST", "127.0.0.1"))
-    parser.add_argument("--port", type=int, default=int(env.get("PORT") or 8000))
-    parser.add_argument("--state-dir", default=env.get("STATE_DIR") or "state")
-    parser.add_argument("--data", help="demo data file (DEMO_DATA); 'none' loads nothing")
-    parser.add_argument(
-        "--stack",
-        default=env.get("SERVER_STACK") or DEFAULT_STACK,
-        help=f"the HTTP server (SERVER_STACK): {', '.join(STACKS)}",
-    )
-    parser.add_argument(
-        "--workers",
-        default=env.get("WORKERS") or None,
-        help="worker processes on the one port (WORKERS); default: the number of cores",
-    )
-    parser.add_argument(
-        "--validate-responses",
-        action="store_true",
-        help="check every response against openapi.yaml; a breach becomes a loud 500",
-    )
-    args = parser.parse_args(argv)
-    return settings_from(args, env)
+    try:
+        parser.add_argument("--dev", action="store_true", help="dev mode: accept dev-key tokens")
+        parser.add_argument("--host", default=HOST.read(config))
+        parser.add_argument("--port", type=int, default=PORT.read(config))
+        parser.add_argument("--state-dir", type=Path, default=STATE_DIR.read(config))
+        parser.add_argument("--data", help="demo data file (DEMO_DATA); 'none' loads nothing")
+        parser.add_argument(
+            "--stack",
+            default=SERVER_STACK.read(config),
+            help=f"the HTTP server (SERVER_STACK): {', '.join(STACKS)}",
+        )
+        parser.add_argument(
+            "--workers",
+            help="worker processes on the one port (WORKERS); default: the number of cores",
+        )
+        parser.add_argument(
+            "--validate-responses",
+            action="store_true",
+            help="check every response against openapi.yaml; a breach becomes a loud 500",
+        )
+        return settings_from(parser.parse_args(argv), config)
+    except EnvironmentValueError as error:
+        raise ServerSettingsError(str(error)) from None
 
 
-def settings_from(args: argparse.Namespace, env: Mapping[str, str]) -> ServerSettings:
-    """Merge parsed flags with the environment."""
-    data = args.data if args.data is not None else env.get("DEMO_DATA")
+def settings_from(args: argparse.Namespace, config: Config) -> ServerSettings:
+    """Merge parsed flags with the server's environment variables (`server_config`)."""
+    data = args.data if args.data is not None else DEMO_DATA.read(config)
     demo_data: Path | None = DEFAULT_DEMO_DATA
-    if data is not None and data != "":
+    if data:
         demo_data = None if data.lower() == "none" else Path(data)
+    # A --workers flag is read as the variable would be, with the same message when it is wrong.
+    workers = WORKERS.read(server_config({WORKERS.name: args.workers}) if args.workers else config)
     return ServerSettings(
         host=args.host,
         port=args.port,
-        dev_mode=bool(args.dev) or _flag(env, "RUNS_DEV_MODE"),
+        dev_mode=bool(args.dev) or RUNS_DEV_MODE.read(config),
         state_dir=Path(args.state_dir),
         demo_data=demo_data,
-        database_url=env.get("DATABASE_URL") or None,
-        token_issuer=env.get("TOKEN_ISSUER") or None,
-        token_audience=env.get("TOKEN_AUDIENCE") or None,
-        jwks_file=_path(env.get("JWKS_FILE")),
-        jwks_url=env.get("JWKS_URL") or None,
-        validate_responses=bool(args.validate_responses) or _flag(env, "VALIDATE_RESPONSES"),
-        spec_path=_path(env.get("OPENAPI_SPEC")) or DEFAULT_SPEC,
-        docs_html=_path(env.get("DOCS_HTML")),
-        rate_limit_per_minute=_float(env, "RATE_LIMIT_PER_MINUTE"),
-        rate_limit_burst=_int(env, "RATE_LIMIT_BURST"),
+        database_url=DATABASE_URL.read(config),
+        token_issuer=TOKEN_ISSUER.read(config),
+        token_audience=TOKEN_AUDIENCE.read(config),
+        jwks_file=JWKS_FILE.read(config),
+        jwks_url=JWKS_URL.read(config),
+        validate_responses=bool(args.validate_responses) or VALIDATE_RESPONSES.read(config),
+        spec_path=OPENAPI_SPEC.read(config),
+        docs_html=DOCS_HTML.read(config),
+        rate_limit_per_minute=RATE_LIMIT_PER_MINUTE.read(config),
+        rate_limit_burst=RATE_LIMIT_BURST.read(config),
         stack=args.stack.strip().lower(),
-        workers=_workers(args.workers),
+        workers=cores() if workers is None else workers,
     )
-
-
-def _workers(value: str | None) -> int:
-    if value is None or not value.strip():
-        return cores()
-    try:
-        return int(value)
-    except ValueError:
-        raise ServerSettingsError(f"WORKERS must be a whole number, not {value!r}") from None

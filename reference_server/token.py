@@ -14,9 +14,11 @@ from pathlib import Path
 
 from reference_server.auth import PERMISSION, mint_dev_token
 from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER
+from tooling.server_env import STATE_DIR, TOKEN_AUDIENCE, TOKEN_ISSUER, server_config
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    config = server_config(os.environ)
     parser = argparse.ArgumentParser(prog="python -m reference_server.token", description=__doc__)
     parser.add_argument(
         "--no-permission",
@@ -28,16 +30,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="grant the permission as an application permission (roles) instead of scp",
     )
-    parser.add_argument("--state-dir", default=os.environ.get("STATE_DIR") or "state")
+    parser.add_argument("--state-dir", type=Path, default=STATE_DIR.read(config))
     parser.add_argument("--lifetime", type=int, default=3600, help="seconds until it expires")
     args = parser.parse_args(argv)
     claims: dict[str, object] = {}
     if args.application:
         claims = {"scp": None, "roles": [] if args.no_permission else [PERMISSION]}
     token = mint_dev_token(
-        Path(args.state_dir),
-        issuer=os.environ.get("TOKEN_ISSUER") or DEV_ISSUER,
-        audience=os.environ.get("TOKEN_AUDIENCE") or DEV_AUDIENCE,
+        args.state_dir,
+        issuer=TOKEN_ISSUER.read(config) or DEV_ISSUER,
+        audience=TOKEN_AUDIENCE.read(config) or DEV_AUDIENCE,
         permission=not args.no_permission,
         lifetime=args.lifetime,
         claims=claims,

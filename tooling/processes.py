@@ -22,30 +22,7 @@ from typing import IO
 import httpx
 
 from tooling.paths import ROOT
-
-SERVER_ENV = frozenset(
-    {
-        "HOST",
-        "PORT",
-        "WORKERS",
-        "SERVER_STACK",
-        "RUNS_DEV_MODE",
-        "STATE_DIR",
-        "DEMO_DATA",
-        "DATABASE_URL",
-        "TOKEN_ISSUER",
-        "TOKEN_AUDIENCE",
-        "JWKS_FILE",
-        "JWKS_URL",
-        "VALIDATE_RESPONSES",
-        "OPENAPI_SPEC",
-        "DOCS_HTML",
-        "RATE_LIMIT_PER_MINUTE",
-        "RATE_LIMIT_BURST",
-    }
-)
-"""Settings a developer may have exported for `make serve`. A server started by the kit must not
-pick up their state, data file, keys or database unless the caller passes one on purpose."""
+from tooling.server_env import SERVER_ENV
 
 START_TIMEOUT_SECONDS = 60.0
 STOP_TIMEOUT_SECONDS = 15.0
@@ -67,6 +44,9 @@ def child_env(
     extra: Mapping[str, str] | None = None, *, keep: Collection[str] = ()
 ) -> dict[str, str]:
     """This environment without the server's settings (but those in `keep`), plus `extra`.
+
+    A developer may have exported them for `make serve`; a server started by the kit must not
+    pick up their state, data file, keys or database unless the caller passes one on purpose.
 
     Output is unbuffered so that a log read after a crash holds everything the child printed.
     """

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import uvicorn
 
+from tooling.uvicorn_config import uvicorn_config
 from traffic import capture, har
 from traffic.capture import Captured
 from traffic.conclusion import conclude, printer
@@ -96,14 +97,10 @@ def run(settings: ProxySettings) -> int:
         rewrite_host=settings.rewrite_host,
         capture_bytes=settings.capture_bytes,
     )
-    config = uvicorn.Config(
+    config = uvicorn_config(
         forwarder,
-        host="127.0.0.1",
         port=settings.port,
         lifespan="on",
-        access_log=False,
-        log_config=None,
-        server_header=False,
         date_header=False,
         proxy_headers=False,
         timeout_graceful_shutdown=5,

@@ -17,11 +17,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from tooling.node import ToolMissingError, node_env, node_tool
-from tooling.paths import ROOT
+from tooling.node import ToolMissingError, run_node_tool
 from traffic.findings import FAILURE, NOTE, Finding
-
-TIMEOUT_SECONDS = 300.0
 
 
 @dataclass(frozen=True)
@@ -33,11 +30,10 @@ class DriftRun:
     command: str = ""
 
 
-def command(har: Path, spec: Path, server: str | None) -> list[str]:
-    """The drift command line: every finding (no preview cap), as CSV, one line each."""
+def arguments(har: Path, spec: Path, server: str | None) -> list[str]:
+    """redocly's arguments for drift: every finding (no preview cap), as CSV, one line each."""
     where = ["--server", server] if server else ["--match-mode", "basepath"]
     return [
-        str(node_tool("redocly")),
         "drift",
         str(har),
         "--api",
@@ -113,21 +109,12 @@ def run(
     indices: list[int] | None = None,
 ) -> DriftRun:
     """Run drift over `har`; `server`: the base URL the traffic used, when one is known."""
+    args = arguments(har, spec, server)
+    shown = " ".join(["redocly", *args])
     try:
-        args = command(har, spec, server)
+        done = run_node_tool("redocly", args)
     except ToolMissingError as missing:
         return DriftRun([], error=str(missing))
-    shown = " ".join(["redocly", *args[1:]])
-    try:
-        done = subprocess.run(
-            args,
-            cwd=ROOT,
-            env=node_env(),
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-            check=False,
-        )
     except (OSError, subprocess.TimeoutExpired) as error:
         return DriftRun([], error=f"{type(error).__name__}: {error}", command=shown)
     # Exit 1 means "drift detected"; anything else without a CSV header is a failure to run.

@@ -16,12 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from contract.refs import Pointer, resolve
+from tooling.paths import ROOT
 
-DECISIONS_PATH = Path(__file__).resolve().parents[2] / "docs" / "decisions.md"
+DECISIONS_PATH = ROOT / "docs" / "decisions.md"
 CLIENT_SECTION = "The generated client"
 """The section of `docs/decisions.md` whose decisions bind the client, not the server."""
 KIT_SECTION = "How the kit is built and run"

@@ -30,7 +30,7 @@ from fuzzing.probes.prober import Probe, ProbeFinding, ProbeOutcome, Prober
 from fuzzing.target import Target
 from tooling.discovery import import_all
 
-__all__ = ["PROBES", "SETUP", "Probe", "ProbeFinding", "ProbeOutcome", "ProbeSession", "run_probes"]
+__all__ = ["PROBES", "SETUP", "Probe", "ProbeFinding", "ProbeOutcome", "ProbeSession"]
 
 SETUP: Probe = workspace.own_runs
 """Runs first: it makes the runs the other probes change."""
@@ -95,19 +95,3 @@ class ProbeSession:
 
     def close(self) -> None:
         self.client.close()
-
-
-def run_probes(
-    target: Target,
-    body_dir: Path,
-    *,
-    stop_at_first: bool = False,
-    on_outcome: Callable[[ProbeOutcome], None] | None = None,
-) -> list[ProbeOutcome]:
-    """Every probe against `target`, one after the other, nothing else running alongside."""
-    session = ProbeSession(target, body_dir, on_outcome=on_outcome)
-    try:
-        session.prepare()
-        return session.run(stop_at_first=stop_at_first)
-    finally:
-        session.close()

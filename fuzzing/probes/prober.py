@@ -27,7 +27,7 @@ import httpx
 from fuzzing.checks import ContractCheck, Evidence, runnable
 from fuzzing.checks.runs import rejected_request_changed_nothing
 from fuzzing.curl import curl_line
-from fuzzing.exchange import Exchange, Route, RunKey
+from fuzzing.exchange import Exchange, Route, RunKey, exchange_answered
 from fuzzing.retry import patiently
 from fuzzing.run_ledger import Reading, Snapshot, read_run
 from fuzzing.target import Target
@@ -184,15 +184,7 @@ class Prober:
             return self.client.request(method, url, content=content, headers=sent_headers)
 
         response = patiently(send)
-        exchange = Exchange.build(
-            method=method,
-            url=url,
-            request_headers=dict(response.request.headers),
-            request_body=sent,
-            status=response.status_code,
-            response_headers=dict(response.headers),
-            response_body=response.content,
-        )
+        exchange = exchange_answered(response, url, sent)
         self.outcome.requests += 1
         if exchange.status < 400:
             self._latest.clear()

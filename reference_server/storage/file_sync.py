@@ -48,7 +48,6 @@ class FileSync:
         self._changed = threading.Condition()
         self._running: _Round | None = None
         self._next = _Round()  # the round the writers arriving now wait for
-        self.rounds = 0  # fsyncs run so far (for tests and the log)
 
     def sync(self) -> None:
         """Wait for an fsync that starts after this call; raise `SyncFailedError` if it fails or
@@ -66,7 +65,6 @@ class FileSync:
                         self._changed.acquire()
                         mine.done = True
                         self._running = None
-                        self.rounds += 1
                         self._changed.notify_all()
                     break
                 left = deadline - time.monotonic()

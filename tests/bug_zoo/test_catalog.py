@@ -27,8 +27,7 @@ from bug_zoo.conforming.open_errors import errors_are_open
 from contract.loading import SpecLoadError, load_document
 from reference_server.settings import from_args
 from tests.support.dropped import dropped_module
-
-REPOSITORY = Path(__file__).resolve().parents[2]
+from tooling.paths import ROOT
 
 
 def test_at_least_twelve_variants_each_in_its_own_module() -> None:
@@ -38,7 +37,7 @@ def test_at_least_twelve_variants_each_in_its_own_module() -> None:
         variant = load(name)
         assert variant.name == name
         assert variant.bug
-        assert (REPOSITORY / "bug_zoo" / "variants" / f"{name}.py").is_file()
+        assert (ROOT / "bug_zoo" / "variants" / f"{name}.py").is_file()
         wrappers = (variant.middleware, variant.store, variant.settings)
         assert sum(wrapper is not None for wrapper in wrappers) == 1, name
 
@@ -49,13 +48,13 @@ def test_conforming_variants_each_in_its_own_module_wrap_the_server_once() -> No
     for name in CONFORMING:
         variant = load(name)
         assert variant.name == name
-        assert (REPOSITORY / "bug_zoo" / "conforming" / f"{name}.py").is_file()
+        assert (ROOT / "bug_zoo" / "conforming" / f"{name}.py").is_file()
         wrappers = (variant.middleware, variant.store, variant.settings)
         assert sum(wrapper is not None for wrapper in wrappers) == 1, name
 
 
 def test_a_conforming_variant_conforms_only_to_a_spec_that_grants_its_freedom() -> None:
-    spec = load_document(REPOSITORY / "openapi.yaml")
+    spec = load_document(ROOT / "openapi.yaml")
     assert all(is_conforming(name, spec) for name in (CONTROL, *CONFORMING))
     assert not any(is_conforming(name, spec) for name in NAMES)
     closed = {"components": {"schemas": {"ODataMainError": {"additionalProperties": False}}}}
@@ -79,7 +78,7 @@ def test_the_control_changes_nothing() -> None:
 
 
 def test_the_reference_server_knows_nothing_of_the_zoo() -> None:
-    sources = (REPOSITORY / "reference_server").rglob("*.py")
+    sources = (ROOT / "reference_server").rglob("*.py")
     assert not [path for path in sources if "bug_zoo" in path.read_text(encoding="utf-8")]
 
 
@@ -87,7 +86,7 @@ def test_serve_refuses_a_variant_the_catalog_does_not_list(tmp_path: Path) -> No
     command = [sys.executable, "-m", "bug_zoo.serve", "no_such_bug"]
     result = subprocess.run(
         [*command, "--port", "1", "--state-dir", str(tmp_path)],
-        cwd=REPOSITORY,
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=60,
@@ -98,12 +97,12 @@ def test_serve_refuses_a_variant_the_catalog_does_not_list(tmp_path: Path) -> No
 
 
 def test_the_readme_lists_every_variant() -> None:
-    readme = (REPOSITORY / "bug_zoo" / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "bug_zoo" / "README.md").read_text(encoding="utf-8")
     assert [name for name in (*NAMES, *CONFORMING) if f"| `{name}` |" not in readme] == []
 
 
 def test_the_readme_rows_are_the_variants_own_words_in_name_order() -> None:
-    readme = (REPOSITORY / "bug_zoo" / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "bug_zoo" / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `(\w+)` \| (.*) \|$", readme, re.MULTILINE)
     assert [name for name, _ in rows] == [*NAMES, *CONFORMING]
     assert tuple(sorted(NAMES)) == NAMES

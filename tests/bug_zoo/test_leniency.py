@@ -3,34 +3,36 @@
 from __future__ import annotations
 
 import asyncio
-import json
 from typing import Any
 
-from bug_zoo.asgi import Request, Response, json_response
+import httpx
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from bug_zoo.asgi import Rewriting
 from bug_zoo.leniency import SENTINEL, status_accepted
 
-
-def _patch(body: Any) -> Request:
-    scope = {
-        "type": "http",
-        "method": "PATCH",
-        "path": "/beta/industryData/incomingFlows/f/runs/r",
-        "headers": [(b"content-type", b"application/json")],
-    }
-    return Request(scope=scope, body=json.dumps(body).encode())
+RUN = "/beta/industryData/incomingFlows/f/runs/r"
 
 
 def _exchange(body: Any) -> tuple[Any, Any]:
-    """What the server received, and what the client got back."""
+    """What the server received, and what the client got back, through the zoo's middleware."""
     received: list[Any] = []
 
-    async def server(request: Request) -> Response:
-        received.append(request.json())
-        return json_response(200, {"id": "r", **request.json()})
+    async def update(request: Request) -> JSONResponse:
+        sent = await request.json()
+        received.append(sent)
+        return JSONResponse({"id": "r", **sent})
 
-    async def exchange() -> Response:
-        handle = status_accepted(lambda status: status == SENTINEL)
-        return await handle(_patch(body), server)
+    server = Starlette(routes=[Route(RUN, update, methods=["PATCH"])])
+    app = Rewriting(server, status_accepted(lambda status: status == SENTINEL))
+
+    async def exchange() -> httpx.Response:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://zoo") as client:
+            return await client.patch(RUN, json=body)
 
     answer = asyncio.run(exchange())
     return received[0], answer.json()

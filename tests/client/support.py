@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -13,8 +12,8 @@ from industrydata_runs_client import AuthenticatedClient
 from industrydata_runs_client.models import RunCreate, RunStatistics, RunStatusInput
 
 from contract.loading import load_document
+from tooling.paths import SPEC
 
-SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
 FLOW = "demo-flow"
 DEMO_RUN = "demo-run"
 DEMO_PROCESS_RUN = "demo-process-run"
@@ -67,6 +66,3 @@ class RequestLog:
     def __call__(self, request: httpx.Request) -> None:
         if request.content:
             self.bodies.append(json.loads(request.content))
-
-    async def record_async(self, request: httpx.Request) -> None:
-        self(request)

@@ -19,8 +19,8 @@ from pathlib import Path
 import pytest
 
 from codegen.generator import OUTPUT as GENERATED
-from tests.support.commands import REPO_DIR
 from tests.support.server_process import ServerProcess
+from tooling.paths import ROOT
 
 EXAMPLE = Path(__file__).with_name("readme_example.py")
 LINK_EXAMPLE = Path(__file__).with_name("readme_link_example.py")
@@ -42,7 +42,7 @@ def test_the_client_readme_shows_the_tested_example() -> None:
 
 
 def test_the_readme_shows_the_tested_examples() -> None:
-    readme = (REPO_DIR / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert block(readme, "## The client") == EXAMPLE.read_text(encoding="utf-8")
     assert block(readme, "## The client", index=1) == LINK_EXAMPLE.read_text(encoding="utf-8")
 
@@ -110,7 +110,7 @@ def test_the_readme_examples_run_against_a_server(
 
 @pytest.mark.slow
 def test_the_readme_curl_lines_link_a_run(fresh_server: ServerProcess) -> None:
-    readme = (REPO_DIR / "README.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
     script = block(readme, LINK_HEADING, language="sh")
     assert script.count(README_URL) == 2
     env = {**os.environ, "TOKEN": fresh_server.token()}

@@ -13,11 +13,9 @@ from contract.linters import LintTarget, redocly_lint, spectral_lint
 from contract.validate import validate
 from tooling import node
 from tooling.node import ToolMissingError
-from tooling.paths import ROOT
+from tooling.paths import ROOT, SPEC
 
-PROJECT_ROOT = ROOT
-SPEC_PATH = PROJECT_ROOT / "openapi.yaml"
-SPEC_TEXT = SPEC_PATH.read_text(encoding="utf-8")
+SPEC_TEXT = SPEC.read_text(encoding="utf-8")
 NESTED = "/industryData/incomingFlows/{incomingFlowId}/runs/{runId}/process/runs/{processRunId}:"
 ADD_RUN_204 = (
     "        '204':\n          description: The run was created or linked. "
@@ -36,7 +34,7 @@ STAGES = (
 def _run_validate(spec: Path, *options: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "scripts.validate", *options, str(spec)],
-        cwd=PROJECT_ROOT,
+        cwd=ROOT,
         capture_output=True,
         text=True,
         timeout=240,
@@ -217,7 +215,7 @@ def test_missing_node_tools_say_how_to_install_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(node, "NODE_BIN", tmp_path / "node_modules" / ".bin")
-    target = LintTarget(SPEC_PATH, PROJECT_ROOT, "openapi.yaml")
+    target = LintTarget(SPEC, ROOT, "openapi.yaml")
 
     for lint in (redocly_lint, spectral_lint):
         with pytest.raises(ToolMissingError, match="run make install"):

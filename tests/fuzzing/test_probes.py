@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from bug_zoo.catalog import CONFORMING
-from fuzzing.probes import run_probes
 from fuzzing.server import local_target
 from fuzzing.target import Target
+from tests.fuzzing.probing import run_probes
 
 pytestmark = pytest.mark.slow
 

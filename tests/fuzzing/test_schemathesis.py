@@ -16,7 +16,7 @@ import schemathesis
 from schemathesis import Case
 
 from contract.loading import load_document
-from fuzzing.config import harness_config
+from fuzzing.config import CONFIG_PATH
 from fuzzing.facts import spec_path
 from fuzzing.target import Target
 
@@ -27,10 +27,17 @@ MAX_EXAMPLES = 15
 METHODS = ("get", "put", "post", "patch", "delete")
 DEMO = Target(base_url="http://127.0.0.1", token="given-per-request")
 
+
+def _config() -> schemathesis.Config:
+    """The config of `make fuzz`, its `${NAME}`s filled by schemathesis from the demo target."""
+    with pytest.MonkeyPatch.context() as env:
+        for name, value in DEMO.environment().items():
+            env.setenv(name, value)
+        return schemathesis.Config.from_path(CONFIG_PATH)
+
+
 # Read by the kit's loader (a repeated key is refused); a fresh copy, as the hooks adapt it.
-schema = schemathesis.openapi.from_dict(
-    load_document(spec_path()), config=harness_config(DEMO.environment())
-)
+schema = schemathesis.openapi.from_dict(load_document(spec_path()), config=_config())
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -54,7 +61,7 @@ def _only(operation_id: str) -> Any:
             del item[method]
         if not any(method in item for method in METHODS):
             del document["paths"][path]
-    return schemathesis.openapi.from_dict(document, config=harness_config(DEMO.environment()))
+    return schemathesis.openapi.from_dict(document, config=_config())
 
 
 def _operation_test(operation_id: str) -> Any:

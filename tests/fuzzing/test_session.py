@@ -10,12 +10,13 @@ import httpx
 import pytest
 
 from fuzzing import session as session_module
-from fuzzing.probes import PROBES, SETUP, ProbeOutcome, run_probes
+from fuzzing.probes import PROBES, SETUP, ProbeOutcome
 from fuzzing.reports import FuzzReportPaths
 from fuzzing.server import local_target
 from fuzzing.session import run_session
 from fuzzing.settings import FuzzSettings
 from fuzzing.target import Target
+from tests.fuzzing.probing import run_probes
 
 pytestmark = pytest.mark.slow
 

@@ -26,8 +26,8 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from reference_server.auth import PERMISSION, Authenticator, AuthError, DevKey
 from reference_server.settings import ServerSettings
 from tests.support.api import add_run, assert_odata_error, read_run, run_path
-from tests.support.commands import REPO_DIR
 from tests.support.server_process import ServerProcess
+from tooling.paths import ROOT
 
 BODY = {"displayName": "auth test"}
 
@@ -184,7 +184,7 @@ def test_token_command_prints_tokens_the_dev_server_accepts(server: ServerProces
                 str(server.state_dir),
                 *flags,
             ],
-            cwd=REPO_DIR,
+            cwd=ROOT,
             env=env,
             capture_output=True,
             text=True,
@@ -248,7 +248,7 @@ def test_production_mode_refuses_to_start_without_its_settings(tmp_path: Path) -
     env.pop("TOKEN_ISSUER", None)
     done = subprocess.run(
         [sys.executable, "-m", "reference_server", "--port", "1", "--state-dir", str(tmp_path)],
-        cwd=REPO_DIR,
+        cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,

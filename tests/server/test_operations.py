@@ -21,8 +21,8 @@ from tests.support.api import (
     read_run,
     run_path,
 )
-from tests.support.commands import REPO_DIR
 from tests.support.server_process import ServerProcess
+from tooling.paths import ROOT
 
 RUN_KEYS = [
     "@odata.type",
@@ -253,7 +253,7 @@ def test_etag_grows_with_each_change_and_if_match_guards_updates(api: httpx.Clie
 
 
 def _examples(body: str) -> list[tuple[str, dict[str, Any]]]:
-    document = load_document(REPO_DIR / "openapi.yaml")
+    document = load_document(ROOT / "openapi.yaml")
     examples = document["components"]["requestBodies"][body]["content"]["application/json"][
         "examples"
     ]

@@ -25,8 +25,8 @@ from tests.support.api import (
     read_run,
     run_path,
 )
-from tests.support.commands import REPO_DIR
 from tests.support.server_process import ServerProcess
+from tooling.paths import ROOT
 
 
 @pytest.mark.slow
@@ -87,8 +87,8 @@ def test_serves_the_loaded_spec(server: ServerProcess) -> None:
     as_json = httpx.get(server.root_url + "/openapi.json")
     assert as_json.status_code == 200
     assert as_json.headers["content-type"].startswith("application/json")
-    source = (REPO_DIR / "openapi.yaml").read_text("utf-8")
-    document = load_document(REPO_DIR / "openapi.yaml")
+    source = (ROOT / "openapi.yaml").read_text("utf-8")
+    document = load_document(ROOT / "openapi.yaml")
     assert as_json.json() == json.loads(json.dumps(document, default=str))
     as_yaml = httpx.get(server.root_url + "/openapi.yaml")
     assert as_yaml.status_code == 200

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from reference_server.settings import DEFAULT_DEMO_DATA, ServerSettingsError, from_args
+from reference_server.settings import DEFAULT_DEMO_DATA, ServerSettingsError, cores, from_args
+from tooling.server_env import SERVER_ENV
 
 
 def test_defaults_are_loopback_port_8000_and_production_mode() -> None:
@@ -52,3 +53,35 @@ def test_production_mode_needs_issuer_audience_and_keys() -> None:
     with pytest.raises(ServerSettingsError, match="not both"):
         from_args([], env={**complete, "JWKS_FILE": "k.json"}).check()
     from_args(["--dev"], env={}).check()  # dev mode needs none of them
+
+
+def test_every_variable_the_kit_keeps_from_a_child_is_one_the_server_reads() -> None:
+    samples = {
+        "HOST": "127.0.0.2",
+        "PORT": "9009",
+        "WORKERS": str(cores() + 1),
+        "SERVER_STACK": "granian",
+        "RUNS_DEV_MODE": "on",
+        "STATE_DIR": "/tmp/elsewhere",
+        "DEMO_DATA": "none",
+        "DATABASE_URL": "sqlite:///x.sqlite3",
+        "TOKEN_ISSUER": "i",
+        "TOKEN_AUDIENCE": "a",
+        "JWKS_FILE": "k.json",
+        "JWKS_URL": "https://keys.example/",
+        "VALIDATE_RESPONSES": "yes",
+        "OPENAPI_SPEC": "other.yaml",
+        "DOCS_HTML": "docs.html",
+        "RATE_LIMIT_PER_MINUTE": "5",
+        "RATE_LIMIT_BURST": "2",
+    }
+    assert set(samples) == SERVER_ENV
+    default = from_args([], env={})
+    for name, text in samples.items():
+        assert from_args([], env={name: text}) != default, name
+
+
+def test_a_variable_set_to_blanks_is_unset_and_one_that_cannot_be_read_is_named() -> None:
+    assert from_args([], env={"HOST": " ", "PORT": "", "SERVER_STACK": ""}) == from_args([], env={})
+    with pytest.raises(ServerSettingsError, match="PORT must be a whole number, not 'eighty'"):
+        from_args([], env={"PORT": "eighty"})

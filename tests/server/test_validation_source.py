@@ -12,10 +12,8 @@ import yaml
 
 from contract.loading import load_document
 from tests.support.api import add_run, assert_odata_error, run_path
-from tests.support.commands import REPO_DIR
 from tests.support.server_process import ServerError, ServerProcess
-
-SPEC = REPO_DIR / "openapi.yaml"
+from tooling.paths import SPEC
 
 
 @pytest.mark.slow

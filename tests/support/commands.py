@@ -11,9 +11,8 @@ import os
 import subprocess
 import sys
 from collections.abc import Collection, Mapping
-from pathlib import Path
 
-REPO_DIR = Path(__file__).resolve().parents[2]
+from tooling.paths import ROOT
 
 
 def environment(
@@ -38,7 +37,7 @@ def run_module(
     """`python -m ARGS` in the repository; `env` None inherits this process's environment."""
     return subprocess.run(
         [sys.executable, "-m", *args],
-        cwd=REPO_DIR,
+        cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,

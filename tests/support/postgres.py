@@ -4,6 +4,11 @@
 folder, trust authentication (nothing else can reach it), `fsync` left on so that durability
 tests mean something. As root the cluster runs as the `postgres` user that Debian's package
 creates, because PostgreSQL refuses to run as root. Each test server gets a database of its own.
+
+Not pytest-postgresql (10.0): it runs `pg_ctl` as the current user, with no way to switch to
+`postgres`, so as root it stops at "cannot be run as root"; wrapped in `runuser` it started a
+cluster and its first database in 1.27 s against 1.12 s here (medians of six, alternated), and
+it has no crash stop or freeze, which the durability tests need.
 """
 
 from __future__ import annotations

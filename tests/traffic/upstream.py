@@ -18,6 +18,8 @@ from urllib.parse import parse_qs
 import uvicorn
 from starlette.types import Receive, Scope, Send
 
+from tooling.uvicorn_config import uvicorn_config
+
 PIECE = 1 << 16
 
 
@@ -98,15 +100,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.traffic.upstream")
     parser.add_argument("--port", type=int, required=True)
     args = parser.parse_args(argv)
-    uvicorn.run(
-        app,
-        host="127.0.0.1",
-        port=args.port,
-        log_config=None,
-        access_log=False,
-        server_header=False,
-        date_header=False,
-    )
+    uvicorn.Server(uvicorn_config(app, port=args.port, date_header=False)).run()
     return 0
 
 

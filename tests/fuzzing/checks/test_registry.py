@@ -34,6 +34,7 @@ from fuzzing.run_ledger import LEDGER, Snapshot
 from fuzzing.target import Target
 from tests.support.dropped import dropped_module
 from tooling.discovery import import_all, module_names
+from tooling.paths import ROOT
 
 # A base URL no server of the tests answers on: nothing here may send a request.
 BASE = "http://127.0.0.1:9/beta"
@@ -46,7 +47,7 @@ RUN: dict[str, Any] = {
     "status": "running",
     "statistics": {"recordsRead": 1250},
 }
-README = Path(__file__).resolve().parents[3] / "fuzzing" / "README.md"
+README = ROOT / "fuzzing" / "README.md"
 
 
 def _exchange(
