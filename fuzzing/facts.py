@@ -17,8 +17,8 @@ from typing import Any
 from contract.api import JSON, ApiContract
 from contract.refs import lookup
 from contract.validators import SchemaValidator
+from tooling.paths import SPEC
 
-SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
 # Which schemas each operation's request body follows (Add run: a run or a reference to link); the
 # operation ids are the spec's own.
 _BODY_SCHEMAS = {
@@ -31,7 +31,7 @@ REFERENCE = "@odata.id"
 
 def spec_path() -> Path:
     """The spec to fuzz: `FUZZ_SPEC` when set, else the repository's `openapi.yaml`."""
-    return Path(os.environ.get("FUZZ_SPEC", SPEC_PATH))
+    return Path(os.environ.get("FUZZ_SPEC", SPEC))
 
 
 class SpecFacts(ApiContract):

@@ -15,6 +15,7 @@ from pathlib import Path
 from starlette.config import Config
 
 from reference_server.stacks import STACKS
+from tooling.paths import ROOT
 from tooling.server_env import (
     DATABASE_URL,
     DEMO_DATA,
@@ -37,11 +38,8 @@ from tooling.server_env import (
     server_config,
 )
 
-PACKAGE_DIR = Path(__file__).resolve().parent
-REPO_DIR = PACKAGE_DIR.parent
-DEFAULT_SPEC = REPO_DIR / "openapi.yaml"
-DEFAULT_DEMO_DATA = PACKAGE_DIR / "demo_data.json"
-DIST_DIR = REPO_DIR / "dist"
+DEFAULT_DEMO_DATA = Path(__file__).resolve().parent / "demo_data.json"
+DIST_DIR = ROOT / "dist"
 
 # Dev-mode tokens carry these unless TOKEN_ISSUER / TOKEN_AUDIENCE say otherwise. The issuer is a
 # name no real identity provider uses, so a dev token can never pass for a production one.

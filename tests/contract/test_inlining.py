@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from contract.api import JSON, ApiContract
 from contract.inlining import NotInlinableError, inlined
 from contract.refs import registry, uri_of
-from reference_server.settings import DEFAULT_SPEC
+from tooling.paths import SPEC
 
 DOCUMENT: dict[str, Any] = {
     "components": {
@@ -101,7 +101,7 @@ def test_dangling_references_are_not_inlined_and_escaped_ones_are() -> None:
 
 
 def test_the_specs_validators_have_no_references_and_judge_as_the_registry_does() -> None:
-    spec = ApiContract.load(DEFAULT_SPEC)
+    spec = ApiContract.load(SPEC)
     operation = spec.operations["updateRun"]
     assert operation.body is not None
     validator = operation.body.media_types[JSON]

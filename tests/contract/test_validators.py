@@ -10,7 +10,7 @@ import pytest
 
 from contract.api import JSON, ApiContract
 from contract.validators import SchemaValidator
-from reference_server.settings import DEFAULT_SPEC
+from tooling.paths import SPEC
 
 RUN = {
     "@odata.type": "#microsoft.graph.industryData.run",
@@ -107,7 +107,7 @@ def instances() -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def spec() -> ApiContract:
-    return ApiContract.load(DEFAULT_SPEC)
+    return ApiContract.load(SPEC)
 
 
 def test_the_compiled_validator_never_passes_what_jsonschema_refuses(spec: ApiContract) -> None:

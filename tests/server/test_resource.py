@@ -15,10 +15,10 @@ from reference_server.resource import (
     run_odata_type,
     run_resource,
 )
-from reference_server.settings import DEFAULT_SPEC
 from reference_server.storage.base import RUN_FIELDS, StoredRun
+from tooling.paths import SPEC
 
-SHIPPED = ServedContract.load(DEFAULT_SPEC)
+SHIPPED = ServedContract.load(SPEC)
 
 
 def _run_type(document: dict[str, Any]) -> dict[str, Any]:
