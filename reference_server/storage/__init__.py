@@ -2,7 +2,9 @@
 
 An engine is one module of this package that declares `ENGINE = Engine(...)` (`base.Engine`):
 the schemes it serves, its `RunStore` and its `BucketStore`. The modules are found by looking,
-on the first store opened, so that a process that never opens one imports no engine.
+on the first store opened, so that a process that never opens one imports no engine; a URL whose
+scheme is a module's name (`sqlite`) is served by that module without importing the others, so a
+server on SQLite never loads PostgreSQL's driver.
 """
 
 from __future__ import annotations
@@ -30,10 +32,18 @@ def engines() -> dict[str, Engine]:
     return found
 
 
+def _named(scheme: str) -> Engine | None:
+    """The engine of the module named `scheme`, when there is one and it serves that scheme."""
+    if scheme not in {info.name for info in pkgutil.iter_modules(__path__)}:
+        return None
+    engine = getattr(importlib.import_module(f"{__name__}.{scheme}"), "ENGINE", None)
+    return engine if isinstance(engine, Engine) and scheme in engine.schemes else None
+
+
 def engine_for(url: str) -> Engine:
     """The engine that serves `url`'s scheme; `ValueError` when none does."""
     scheme = urlsplit(url).scheme.lower()
-    engine = engines().get(scheme)
+    engine = _named(scheme) or engines().get(scheme)
     if engine is None:
         known = ", ".join(sorted(engines()))
         raise ValueError(f"no storage engine for {scheme or url!r} URLs (known: {known})")
