@@ -12,10 +12,15 @@ import json
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, replace
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, unquote, urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from fuzzing.exchange import Route, route_of
+
+# Variants see paths only; a route is placed at this origin so that its `base_url` is a URL.
+_ORIGIN = "http://bug-zoo.invalid"
 
 
 def _not_json(constant: str) -> Any:
@@ -39,8 +44,22 @@ class Request:
         path: str = self.scope["path"]
         return path
 
+    @property
+    def route(self) -> Route | None:
+        """Which run operation the request calls, and the ids in its path as sent: found by the
+        contract core, as the server, the fuzzer and the traffic checker find it."""
+        raw = self.scope.get("raw_path") or quote(self.path, safe="/$").encode("latin-1")
+        return route_of(_ORIGIN + raw.decode("latin-1"))
+
     def header(self, name: str) -> str | None:
         return Headers(raw=self.scope["headers"]).get(name)
+
+    def with_url(self, url: str) -> Request:
+        """This request sent to the path of `url` (a `fuzzing.target` URL at a route's
+        `base_url`), kept percent-encoded as written."""
+        raw = urlsplit(url).path
+        scope = {**self.scope, "path": unquote(raw), "raw_path": raw.encode("latin-1")}
+        return replace(self, scope=scope)
 
     def with_header(self, name: str, value: str | None) -> Request:
         """This request with header `name` set to `value` (or removed, for None)."""

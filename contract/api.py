@@ -48,14 +48,18 @@ def media_type(value: str | None) -> str | None:
     return found.group(1).lower() if found else None
 
 
+_INTEGER = re.compile(r"-?[0-9]+")
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
 def _coerced(text: str, schema: Mapping[str, Any]) -> object:
-    """A header or path value as its schema's type reads it (HTTP carries only text)."""
+    """A header or path value as its schema's type reads it (HTTP carries only text). Only the
+    digits JSON writes count as a number: Python's `int()` would also take `1_0`, `+5`, ` 5`."""
     kind = schema.get("type")
-    if kind in ("integer", "number"):
-        try:
-            return int(text) if kind == "integer" else float(text)
-        except ValueError:
-            return text
+    if kind == "integer" and _INTEGER.fullmatch(text):
+        return int(text)
+    if kind == "number" and _NUMBER.fullmatch(text):
+        return float(text)
     return text
 
 
@@ -100,9 +104,18 @@ class Content:
 
 @dataclass(frozen=True)
 class ResponseHeader:
+    """A response header: whether it must be sent, and what its value may be."""
+
     required: bool
     schema: Mapping[str, Any]
     validator: SchemaValidator
+
+    def errors(self, text: str) -> list[ValidationError]:
+        """What `text` (as received) breaks, read as the schema's type."""
+        return list(self.validator.iter_errors(_coerced(text, self.schema)))
+
+    def accepts(self, text: str) -> bool:
+        return self.validator.is_valid(_coerced(text, self.schema))
 
 
 @dataclass(frozen=True)
@@ -239,7 +252,7 @@ def response_problems(
             if declared.required:
                 found.append(Mismatch("header", name, f"required header `{name}` is missing"))
             continue
-        errors = list(declared.validator.iter_errors(_coerced(value, declared.schema)))
+        errors = declared.errors(value)
         if errors:
             found.append(
                 Mismatch("header", name, _worded(f"header `{name}`", errors), tuple(errors))
@@ -265,7 +278,9 @@ def response_problems(
                 )
             )
         return found
-    return found + _content_problems(response.content, "body", content_type, body, parsed)
+    return found + _content_problems(
+        response.content, "body", content_type, body, parsed, answer=True
+    )
 
 
 def _content_problems(
@@ -274,9 +289,15 @@ def _content_problems(
     content_type: str | None,
     body: bytes,
     parsed: Callable[[], object],
+    *,
+    answer: bool = False,
 ) -> list[Mismatch]:
-    if not body:
-        return [Mismatch("body", where, f"{where} is missing")] if content.required else []
+    """What breaks a body's presence, media type and schema. An answer is judged by its media
+    type first (an empty answer without `Content-Type` is a wrong media type); a request by its
+    presence first (a required body that is missing)."""
+    missing = [Mismatch("body", where, f"{where} is missing")]
+    if not body and not (content.required and answer):
+        return missing if content.required else []
     kind = media_type(content_type)
     if kind is None or kind not in content.media_types:
         documented = ", ".join(content.media_types) or "no content"
@@ -287,6 +308,8 @@ def _content_problems(
                 f"{where} is `{content_type}`, the contract documents {documented}",
             )
         ]
+    if not body:
+        return missing
     validator = content.media_types[kind]
     if validator is None:
         return []
@@ -334,6 +357,7 @@ class ApiContract:
     _validators: dict[Pointer, SchemaValidator] = field(
         default_factory=dict, init=False, repr=False
     )
+    _headers: dict[str, ResponseHeader] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.registry = registry(self.document)
@@ -341,12 +365,17 @@ class ApiContract:
     @classmethod
     def load(cls, path: Path) -> Self:
         """Read `path` (a repeated key is a `SpecLoadError` naming its line) and build the
-        operations; a `$ref` they cannot follow is a ValueError naming the file and the place."""
+        operations; a `$ref` they cannot follow, or a part they cannot read, is a ValueError
+        naming the file."""
         contract = cls(load_document(path), path)
         try:
             contract.operations  # noqa: B018 (built now, so a broken `$ref` shows at start-up)
         except UnresolvableRefError as error:
             raise ValueError(f"{path}: {error}") from error
+        except (KeyError, TypeError, AttributeError) as error:
+            # A parameter without `name`, a path item that is not a mapping: not an OpenAPI
+            # document a reader can use, said as the same ValueError.
+            raise ValueError(f"{path}: not a usable OpenAPI document: {error!r}") from error
         return contract
 
     # -- the document's facts -------------------------------------------------------------------
@@ -380,6 +409,15 @@ class ApiContract:
     def schema_validator(self, name: str) -> SchemaValidator:
         """The validator of `components.schemas.<name>`."""
         return self.validator_for(("components", "schemas", name))
+
+    def header(self, name: str) -> ResponseHeader:
+        """The response header `components.headers.<name>`, as the operations' responses read it."""
+        header = self._headers.get(name)
+        if header is None:
+            entry = self.document["components"]["headers"][name]
+            header = self._response_header(entry, ("components", "headers", name))
+            self._headers[name] = header
+        return header
 
     # -- operations -----------------------------------------------------------------------------
 
@@ -505,17 +543,20 @@ class ApiContract:
             required = bool(definition.get("required", False))
         return Content(required, media_types)
 
+    def _response_header(self, entry: Any, pointer: Pointer) -> ResponseHeader:
+        header, at = self._deref(entry, pointer)
+        schema, _ = self._deref(header.get("schema", {}), (*at, "schema"))
+        return ResponseHeader(
+            required=bool(header.get("required", False)),
+            schema=schema,
+            validator=self.validator_for((*at, "schema")),
+        )
+
     def _response(self, key: str, entry: Any, pointer: Pointer) -> DocumentedResponse:
         definition, at = self._deref(entry, pointer)
         headers: dict[str, ResponseHeader] = {}
         for name, header_entry in (definition.get("headers") or {}).items():
-            header, header_at = self._deref(header_entry, (*at, "headers", name))
-            schema, _ = self._deref(header.get("schema", {}), (*header_at, "schema"))
-            headers[name.lower()] = ResponseHeader(
-                required=bool(header.get("required", False)),
-                schema=schema,
-                validator=self.validator_for((*header_at, "schema")),
-            )
+            headers[name.lower()] = self._response_header(header_entry, (*at, "headers", name))
         # A response that documents content has it (a request body may be optional).
         content = (
             self._content(definition, at, required=True) if definition.get("content") else None

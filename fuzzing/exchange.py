@@ -77,12 +77,14 @@ def route_of(url: str) -> Route | None:
     if found is None or found.operation is None:
         return None
     parts = urlsplit(url)
-    values = found.values
+    flow, run = found.values.get("incomingFlowId"), found.values.get("runId")
+    if flow is None or run is None:
+        return None  # a path of the spec that names no run: none of the run operations
     return Route(
         operation=found.operation.operation_id,
-        flow=values["incomingFlowId"],
-        run=values["runId"],
-        process_run=values.get("processRunId"),
+        flow=flow,
+        run=run,
+        process_run=found.values.get("processRunId"),
         base_url=f"{parts.scheme}://{parts.netloc}{found.base}",
     )
 

@@ -134,10 +134,6 @@ class SpecFacts(ApiContract):
         schema: dict[str, Any] = self.document["components"]["headers"][name].get("schema", {})
         return schema
 
-    def header_validator(self, name: str) -> SchemaValidator:
-        """The validator of response header `name` (a component of `components.headers`)."""
-        return self.validator_for(("components", "headers", name, "schema"))
-
     def validator(self, schema_name: str) -> SchemaValidator:
         """The validator of one of the spec's component schemas."""
         return self.schema_validator(schema_name)

@@ -35,7 +35,7 @@ from fuzzing.reports import (
 )
 from fuzzing.server import REFERENCE_SERVER, local_target
 from fuzzing.session import run_session
-from fuzzing.settings import FuzzSettings, FuzzSettingsError
+from fuzzing.settings import FuzzSettings
 from fuzzing.summary import build, heading, print_failures, print_probe, print_verdict
 from fuzzing.target import Target
 from tooling.processes import ProcessError
@@ -152,7 +152,7 @@ def main() -> int:
     try:
         contract()  # the loader's verdict first: schemathesis would read a repeated key silently
         settings = FuzzSettings.from_env()
-    except (SpecLoadError, FuzzSettingsError) as error:
+    except (SpecLoadError, ValueError) as error:  # FuzzSettingsError is a ValueError too
         print(f"cannot fuzz: {error}", file=sys.stderr)
         return SETUP_EXIT
     try:

@@ -8,23 +8,23 @@ credentials, before the request itself; any answer but 404 lets the request thro
 from __future__ import annotations
 
 import json
-import re
 
 from bug_zoo.asgi import Call, Request, Response, rewriting
 from bug_zoo.catalog import Variant
+from fuzzing.exchange import ADD_RUN
+from fuzzing.target import run_url
 
-ADD_RUN = re.compile(r"^(?P<run>.*/runs/[^/]+)/process/runs/\$ref$")
 READ = json.dumps({"@odata.type": "#microsoft.graph.industryData.run"}).encode()
 
 
 async def handle(request: Request, call: Call) -> Response:
-    if request.method not in ("PATCH", "POST") or "/runs/" not in request.path:
+    route = request.route
+    if request.method not in ("PATCH", "POST") or route is None:
         return await call(request)
-    adding = ADD_RUN.match(request.path)
     lookup = request.with_body(READ).with_header("content-type", "application/json")
     lookup = lookup.with_header("if-match", None)
-    if adding is not None:
-        lookup = lookup.with_path(adding.group("run"))
+    if route.operation == ADD_RUN:
+        lookup = lookup.with_url(run_url(route.base_url, route.target))
     lookup = Request(scope={**lookup.scope, "method": "PATCH"}, body=lookup.body)
     found = await call(lookup)
     if found.status == 404:

@@ -7,15 +7,14 @@ in `@odata.etag` where it has one, and may add instance annotations (Graph sends
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from bug_zoo.asgi import Call, Request, Response, rewriting
 from bug_zoo.catalog import Variant
 from bug_zoo.freedoms import members_accepted
 
-_RUN = re.compile(r"^(?P<base>.*)/industryData/incomingFlows/(?P<flow>[^/]+)/runs/")
 TIPS = (
     "Use $select to choose only the properties your app needs, as this can lead to performance "
     "improvements."
@@ -25,14 +24,14 @@ TIPS = (
 async def handle(request: Request, call: Call) -> Response:
     response = await call(request)
     run = response.json()
-    found = _RUN.match(request.path)
-    if response.status != 200 or not isinstance(run, dict) or "id" not in run or not found:
+    route = request.route
+    if response.status != 200 or not isinstance(run, dict) or "id" not in run or not route:
         return response
     host = request.header("host") or "localhost"
     scheme = request.scope.get("scheme", "http")
-    flow = found.group("flow").replace("'", "''")
+    flow = route.flow.replace("'", "''")
     context = (
-        f"{scheme}://{host}{found.group('base')}/$metadata"
+        f"{scheme}://{host}{urlsplit(route.base_url).path}/$metadata"
         f"#industryData/incomingFlows('{flow}')/runs/$entity"
     )
     annotations = {"@odata.context": context, "@microsoft.graph.tips": TIPS}

@@ -3,22 +3,19 @@ first, so an `If-Match` read before someone else's update still matches (a lost 
 
 from __future__ import annotations
 
-import re
-
 from starlette.types import ASGIApp
 
 from bug_zoo.asgi import Call, Request, Response, Rewriting
 from bug_zoo.catalog import Context, Variant
-
-RUN = re.compile(r"/incomingFlows/(?P<flow>[^/]+)/runs/(?:[^/]+/process/runs/)?(?P<run>[^/]+)$")
+from fuzzing.exchange import ADD_RUN
 
 
 def build(app: ASGIApp, context: Context) -> ASGIApp:
     first: dict[tuple[str, str], str] = {}
 
     async def handle(request: Request, call: Call) -> Response:
-        found = RUN.search(request.path)
-        key = (found.group("flow"), found.group("run")) if found else None
+        route = request.route
+        key = route.target if route is not None and route.operation != ADD_RUN else None
         frozen = first.get(key) if key else None
         sent = request.header("if-match")
         if frozen is not None and sent is not None and frozen in sent:

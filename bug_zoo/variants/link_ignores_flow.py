@@ -3,21 +3,20 @@ flow is linked as the run of that id in the request's flow, where it should be a
 
 from __future__ import annotations
 
-import re
-
 from bug_zoo.asgi import Call, Request, Response, is_json_write, rewriting
 from bug_zoo.catalog import Variant
-
-_FLOW = re.compile(r"/incomingFlows/([^/]+)/runs/")
+from fuzzing.exchange import route_of
+from fuzzing.target import run_url
 
 
 async def handle(request: Request, call: Call) -> Response:
     body = request.json()
     url = body.get("@odata.id") if isinstance(body, dict) else None
-    flow = _FLOW.search(request.path)
-    if is_json_write(request) and isinstance(url, str) and flow is not None:
-        own = f"/incomingFlows/{flow.group(1)}/runs/"
-        request = request.with_json({**body, "@odata.id": _FLOW.sub(lambda _: own, url, count=1)})
+    route = request.route
+    named = route_of(url) if isinstance(url, str) else None
+    if is_json_write(request) and route is not None and named is not None:
+        relinked = run_url(named.base_url, (route.flow, named.run))
+        request = request.with_json({**body, "@odata.id": relinked})
     return await call(request)
 
 

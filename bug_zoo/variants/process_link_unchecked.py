@@ -3,18 +3,16 @@ through the process of any other (it should be 404 unless linked there)."""
 
 from __future__ import annotations
 
-import re
-
 from bug_zoo.asgi import Call, Request, Response, rewriting
 from bug_zoo.catalog import Variant
-
-THROUGH_PROCESS = re.compile(r"^(?P<runs>.*/runs/)[^/]+/process/runs/(?P<run>[^/]+)$")
+from fuzzing.exchange import UPDATE_PROCESS_RUN
+from fuzzing.target import run_url
 
 
 async def handle(request: Request, call: Call) -> Response:
-    found = THROUGH_PROCESS.match(request.path)
-    if request.method == "PATCH" and found and found.group("run") != "$ref":
-        request = request.with_path(found.group("runs") + found.group("run"))
+    route = request.route
+    if request.method == "PATCH" and route is not None and route.operation == UPDATE_PROCESS_RUN:
+        request = request.with_url(run_url(route.base_url, route.target))
     return await call(request)
 
 

@@ -4,7 +4,8 @@ The server, the fuzzer, the traffic checker, the example validator and the bug z
 `openapi.yaml` through the contract core (`contract.api`). Before it, each built its validators
 its own way, and `"2026-11-24T02:00:00Z\\n"` passed the traffic checker while the server and the
 fuzzer refused it. Each tricky value here goes through every reader, as that reader meets it (a
-request body, a URL, an example in the spec), and the verdicts must agree, and be the right one.
+request body, a path id, an example in the spec, a response header), and the verdicts must agree,
+and be the right one. (The bug zoo reads the contract for the freedoms a spec grants: times.)
 """
 
 from __future__ import annotations
@@ -22,9 +23,11 @@ import pytest
 from bug_zoo.freedoms import members_accepted
 from contract.examples import check_examples
 from contract.loading import load_document
-from fuzzing.exchange import Exchange, route_of
+from fuzzing.checks.refusals import retry_after_given
+from fuzzing.exchange import Exchange
 from fuzzing.facts import contract
 from reference_server.conformance import ServedContract
+from tests.fuzzing.checks.exchanges import ERROR, evidence, exchange
 from traffic import spec_check
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
@@ -62,6 +65,19 @@ IDS: dict[str, bool] = {
     "x" * 128: True,
     "x" * 129: False,
 }
+# A `Retry-After` header of a 429 answer, as received, with the verdict the contract gives.
+WAITS: dict[str, bool] = {
+    "5": True,
+    "0": True,
+    "86400": True,
+    "86401": False,
+    "-1": False,
+    "5.0": False,
+    "1_0": False,  # Python's int() reads these; HTTP's delay-seconds is digits only
+    "+5": False,
+    "\u0665": False,  # an Arabic-Indic five
+    "Wed, 21 Oct 2026 07:28:00 GMT": False,  # the contract allows seconds only
+}
 
 
 @cache
@@ -90,8 +106,7 @@ def fuzzer_accepts_time(value: str) -> bool:
 
 
 def fuzzer_accepts_id(value: str) -> bool:
-    url = f"{BASE}/industryData/incomingFlows/{quote(value, safe='')}/runs/demo-run"
-    return contract().is_entity_id(value) and route_of(url) is not None
+    return contract().is_entity_id(value)
 
 
 def _update(flow: str, body: object) -> Exchange:
@@ -145,6 +160,41 @@ def zoo_accepts_time(value: str) -> bool:
     return members_accepted(_document(), "runUpdate", {"startDateTime": value})
 
 
+def _too_many(wait: str) -> Exchange:
+    return exchange(
+        sent={"displayName": "x"},
+        status=429,
+        answer=ERROR,
+        response_headers={"retry-after": wait},
+    )
+
+
+def server_accepts_wait(value: str) -> bool:
+    answer = _too_many(value)
+    problems = _served().check_response(
+        _served().operations["updateRun"],
+        429,
+        answer.response_headers,
+        answer.response_body,
+    )
+    return not [problem for problem in problems if "retry-after" in problem.lower()]
+
+
+def fuzzer_accepts_wait(value: str) -> bool:
+    try:
+        retry_after_given(evidence(_too_many(value)))
+    except AssertionError:
+        return False
+    return True
+
+
+def traffic_accepts_wait(value: str) -> bool:
+    answer = _too_many(value)
+    operation, _, _ = spec_check.match(answer.method, answer.url)
+    assert operation is not None
+    return not spec_check.response_breaches(operation, answer)
+
+
 TIME_READERS = {
     "server": server_accepts_time,
     "fuzzer": fuzzer_accepts_time,
@@ -160,6 +210,13 @@ ID_READERS = {
 }
 
 
+WAIT_READERS = {
+    "server": server_accepts_wait,
+    "fuzzer": fuzzer_accepts_wait,
+    "traffic": traffic_accepts_wait,
+}
+
+
 @pytest.mark.parametrize("value", list(TIMES), ids=repr)
 def test_every_reader_judges_a_time_alike(value: str) -> None:
     verdicts = {name: reader(value) for name, reader in TIME_READERS.items()}
@@ -170,3 +227,9 @@ def test_every_reader_judges_a_time_alike(value: str) -> None:
 def test_every_reader_judges_an_id_alike(value: str) -> None:
     verdicts = {name: reader(value) for name, reader in ID_READERS.items()}
     assert verdicts == dict.fromkeys(ID_READERS, IDS[value])
+
+
+@pytest.mark.parametrize("value", list(WAITS), ids=repr)
+def test_every_reader_judges_a_response_header_alike(value: str) -> None:
+    verdicts = {name: reader(value) for name, reader in WAIT_READERS.items()}
+    assert verdicts == dict.fromkeys(WAIT_READERS, WAITS[value])

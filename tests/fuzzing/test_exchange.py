@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
+import fuzzing.exchange
+from contract.api import ApiContract
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, Exchange, route_of
 
 BASE = "http://127.0.0.1:8000/beta"
@@ -32,6 +36,17 @@ def test_add_run_targets_the_parent() -> None:
 def test_other_urls() -> None:
     assert route_of(f"{BASE}/industryData/incomingFlows/f") is None
     assert route_of(f"{BASE}/openapi.json") is None
+
+
+def test_a_documented_path_that_names_no_run_is_no_route(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A spec (`FUZZ_SPEC`) may document paths beside the run operations: they are no route."""
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/health/{probe}": {"get": {"operationId": "health", "responses": {}}}},
+    }
+    monkeypatch.setattr(fuzzing.exchange, "contract", lambda: ApiContract(document))
+    assert route_of(f"{BASE}/health/live") is None
 
 
 def test_location_is_resolved_against_the_request() -> None:

@@ -32,6 +32,28 @@ def test_a_spec_with_a_repeated_key_stops_the_run_before_any_request(tmp_path: P
     assert "Starting the reference server" not in result.stdout
 
 
+def test_a_spec_with_a_dangling_ref_stops_the_run_as_a_set_up_error(tmp_path: Path) -> None:
+    spec = tmp_path / "openapi.yaml"
+    document = {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {"/runs": {"post": {"operationId": "add", "parameters": [{"$ref": "#/nowhere"}]}}},
+    }
+    spec.write_text(json.dumps(document), encoding="utf-8")
+    env = environment(
+        without_prefixes=("TARGET_", "FUZZ_"),
+        extra={"FUZZ_SPEC": str(spec), "FUZZ_REPORTS_DIR": str(tmp_path / "reports")},
+    )
+
+    result = run_module("scripts.fuzz", env=env, timeout=60)
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"cannot fuzz: {spec}: #/paths/~1runs/post/parameters/0: $ref '#/nowhere'" in (
+        result.stderr
+    )
+    assert "Traceback" not in result.stderr
+
+
 def test_settings_defaults_and_overrides(tmp_path: Path) -> None:
     defaults = FuzzSettings.from_env({})
     assert (defaults.max_examples, defaults.phases, defaults.fail_fast, defaults.workers) == (
