@@ -18,7 +18,6 @@ from tooling.paths import ROOT
 
 # Module names shared on purpose: the same job in parallel places.
 PARALLEL = {
-    # `python -m <package>`: Python's own name for a package's entry point.
     # One module per concern of the contract, in each family that judges it.
     "responses": "the responses' lint rules, fuzz checks and diff",
     "operations": "the operations' lint rules and diff (contract.rules, spec_diff)",
@@ -32,7 +31,7 @@ PARALLEL = {
     "reports": "what `make fuzz` and a traffic check leave under reports/ (fuzzing, traffic)",
     "settings": "the server's and the fuzzer's settings from their environment",
     "run": "`make bench` and `make soak` end to end (bench, soak)",
-    "runner": "`python -m fuzzing` and `python -m bug_zoo` end to end",
+    "runner": "`make fuzz` and `make fuzz-zoo` end to end (fuzzing, bug_zoo)",
 }
 
 # `scripts/<target>.py` is the entry point of `make <target>` and named after it (`proxy`,

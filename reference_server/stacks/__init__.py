@@ -4,16 +4,16 @@ A stack is a module whose name is the stack's, `-` written `_` (`uvicorn_uvloop.
 `uvicorn-uvloop`), defining `run(settings)`: serve `create_app` on `settings.host` and `.port` in
 `settings.workers` processes until SIGTERM or SIGINT (`reference_server.serving` has what they
 share). The names are read from the folder without importing a stack, since the settings check
-`SERVER_STACK` against them before any stack's server library is wanted. (The server stands
-alone, without the kit's `tooling.discovery`: this is its own look.)
+`SERVER_STACK` against them before any stack's server library is wanted.
 """
 
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
+
+from tooling.discovery import module_names
 
 if TYPE_CHECKING:
     from reference_server.settings import ServerSettings
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
 def stacks() -> tuple[str, ...]:
     """Every stack of the folder by name, sorted."""
-    return tuple(sorted(info.name.replace("_", "-") for info in pkgutil.iter_modules(__path__)))
+    return tuple(name.replace("_", "-") for name in module_names(__name__))
 
 
 STACKS = stacks()

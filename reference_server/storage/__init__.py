@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import functools
 import importlib
-import pkgutil
 from urllib.parse import urlsplit
 
 from reference_server.storage.base import Engine, RunStore
+from tooling.discovery import import_all, module_names
 
 
 @functools.cache
 def engines() -> dict[str, Engine]:
-    """Every engine of this package by each scheme it serves, from the modules in name order.
-    (The server stands alone, without the kit's `tooling.discovery`: this is its own look.)"""
+    """Every engine of this package by each scheme it serves, from the modules in name order."""
     found: dict[str, Engine] = {}
-    for name in sorted(info.name for info in pkgutil.iter_modules(__path__)):
-        engine = getattr(importlib.import_module(f"{__name__}.{name}"), "ENGINE", None)
+    for module in import_all(__name__):
+        engine = getattr(module, "ENGINE", None)
         if not isinstance(engine, Engine):
             continue
         for scheme in engine.schemes:
@@ -34,7 +33,7 @@ def engines() -> dict[str, Engine]:
 
 def _named(scheme: str) -> Engine | None:
     """The engine of the module named `scheme`, when there is one and it serves that scheme."""
-    if scheme not in {info.name for info in pkgutil.iter_modules(__path__)}:
+    if scheme not in module_names(__name__):
         return None
     engine = getattr(importlib.import_module(f"{__name__}.{scheme}"), "ENGINE", None)
     return engine if isinstance(engine, Engine) and scheme in engine.schemes else None
