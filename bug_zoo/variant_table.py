@@ -1,18 +1,17 @@
 """The two variant tables of `bug_zoo/README.md`, written from the variants themselves.
 
-Each variant's module says what it does (`Variant.bug`); `make rules` (`python -m
-bug_zoo.rule_table --write`) writes it as the variant's row here, so a new variant is one module
-and no README row can name a variant that is gone.
+Each variant's module says what it does (`Variant.bug`); `make rules` writes it as the variant's
+row here, so a new variant is one module and no README row can name a variant that is gone.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 
 from bug_zoo.catalog import CONFORMING, NAMES, load
+from tooling.paths import ROOT
 
-README = Path(__file__).resolve().parent / "README.md"
+README = ROOT / "bug_zoo" / "README.md"
 NO_BUG = "none: "
 """How a conforming variant's `bug` begins; the README says only what follows."""
 
@@ -21,8 +20,7 @@ def _block(suite: str, heading: tuple[str, str], names: Sequence[str], said: str
     rows = [f"| `{name}` | {load(name).bug.removeprefix(said)} |" for name in names]
     return "\n".join(
         [
-            f"<!-- {suite} table: made by `python -m bug_zoo.rule_table --write`; edits here are "
-            "lost -->",
+            f"<!-- {suite} table: made by `make rules`; edits here are lost -->",
             "",
             f"| {heading[0]} | {heading[1]} |",
             "|---|---|",

@@ -107,7 +107,9 @@ class SpecFacts(ApiContract):
 
     def is_entity_id(self, value: str) -> bool:
         """Whether `value` is an id the spec accepts in a path (`entityId`, no dot segment)."""
-        return all(self.validator(name).is_valid(value) for name in ("entityId", "notDotSegment"))
+        return all(
+            self.schema_validator(name).is_valid(value) for name in ("entityId", "notDotSegment")
+        )
 
     def server_urls(self) -> list[str]:
         """The absolute URLs of the spec's `servers`: a reference may name a run at any of them."""
@@ -133,10 +135,6 @@ class SpecFacts(ApiContract):
         """The schema of response header `name` (a component of `components.headers`)."""
         schema: dict[str, Any] = self.document["components"]["headers"][name].get("schema", {})
         return schema
-
-    def validator(self, schema_name: str) -> SchemaValidator:
-        """The validator of one of the spec's component schemas."""
-        return self.schema_validator(schema_name)
 
 
 @cache

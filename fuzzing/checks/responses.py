@@ -65,7 +65,7 @@ def errors_are_odata(evidence: Evidence) -> None:
     elif body is NOT_JSON:
         problems.append(f"the body is not JSON: {short(exchange.response_body)}")
     else:
-        validator = contract().validator("ODataError")
+        validator = contract().schema_validator("ODataError")
         problems.extend(
             f"{'/'.join(map(str, error.absolute_path)) or 'body'}: {error.message}"
             for error in validator.iter_errors(body)

@@ -102,7 +102,7 @@ def server_accepts_id(value: str) -> bool:
 
 
 def fuzzer_accepts_time(value: str) -> bool:
-    return contract().validator("runUpdate").is_valid({"startDateTime": value})
+    return contract().schema_validator("runUpdate").is_valid({"startDateTime": value})
 
 
 def fuzzer_accepts_id(value: str) -> bool:
