@@ -116,7 +116,9 @@ class RequestContextMiddleware:
         except BodyTooLargeError:
             if started:
                 raise
-            response = odata_error(scope, 413, "RequestEntityTooLarge", _too_large_message(scope))
+            response = odata_error(
+                scope, 413, "RequestEntityTooLarge", _too_large_message(scope), headers=CLOSE
+            )
             await response(scope, receive, send_with_ids)
         except Exception:
             log.exception("unhandled error, request-id=%s", request_id)
@@ -157,6 +159,9 @@ class BodyLimitMiddleware:
                     and declared.strip().isdigit()
                     and int(declared) > self.limit
                 ):
+                    # Answered before the body is read (a client waiting for `100 Continue`
+                    # sends none); the 413 closes the connection, so no unread byte is taken
+                    # for a next request on it.
                     raise BodyTooLargeError
             message = await receive()
             if message["type"] == "http.request":
@@ -168,6 +173,10 @@ class BodyLimitMiddleware:
 
         await self.app(scope, limited_receive, send)
 
+
+# A 413 closes the connection (RFC 9110 §15.5.14): what is left of a body longer than the drain
+# below would otherwise be read as the next request.
+CLOSE = {"Connection": "close"}
 
 # A body found too large while it arrives is read on (and dropped) up to this many bytes more
 # before the 413 goes out: a server that closes a connection with unread bytes in it resets it,

@@ -29,7 +29,7 @@ from starlette.types import Receive, Scope, Send
 from contract.api import Operation
 from reference_server.conformance import ServedContract
 from reference_server.errors import bad_request, odata_error, service_unavailable
-from reference_server.middleware import BodyTooLargeError, within_deadline
+from reference_server.middleware import CLOSE, BodyTooLargeError, within_deadline
 from reference_server.payload import PayloadError, content_type_problem, parse_json
 from reference_server.references import (
     MalformedReferenceError,
@@ -108,6 +108,7 @@ class RunsApi:
                 413,
                 "RequestEntityTooLarge",
                 f"The request body is larger than {self.spec.max_body_bytes} bytes.",
+                headers=CLOSE,
             )
         try:
             body = parse_json(raw)

@@ -118,12 +118,14 @@ def test_chunked_body_over_the_limit_is_413(api: httpx.Client) -> None:
 
     response = api.post(add_run_path(), content=chunks())
     assert_odata_error(response, 413, "RequestEntityTooLarge")
+    assert response.headers["connection"] == "close"  # nothing unread is taken for a request
 
 
 def test_content_length_over_the_limit_is_413_before_reading(api: httpx.Client) -> None:
     # The declared length alone decides: the server answers without waiting for the body.
     response = _raw(api, "POST", add_run_path(), _body_of_size(LIMIT + 1))
     assert_odata_error(response, 413, "RequestEntityTooLarge")
+    assert response.headers["connection"] == "close"  # the unread body is not a next request
 
 
 # -- JSON and schema (400) -----------------------------------------------------------------------
