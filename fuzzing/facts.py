@@ -112,8 +112,22 @@ class SpecFacts(ApiContract):
         )
 
     def server_urls(self) -> list[str]:
-        """The absolute URLs of the spec's `servers`: a reference may name a run at any of them."""
-        urls = [str(server.get("url", "")) for server in self.document.get("servers", [])]
+        """The absolute URLs of the published contract's servers (not `x-internal`): a reference
+        may name a run at any of them, or at the service's own base URL (D17)."""
+        return self._servers(internal=False)
+
+    def internal_server_urls(self) -> list[str]:
+        """The absolute URLs of the spec's `x-internal` servers (the loopback dev server): not
+        published, so a reference there names a run only when the request was sent there."""
+        return self._servers(internal=True)
+
+    def _servers(self, *, internal: bool) -> list[str]:
+        servers = [
+            server
+            for server in self.document.get("servers", [])
+            if isinstance(server, dict) and (server.get("x-internal") is True) == internal
+        ]
+        urls = [str(server.get("url", "")) for server in servers]
         return [url.rstrip("/") for url in urls if "://" in url]
 
     def response(self, operation_id: str, status: int) -> dict[str, Any] | None:

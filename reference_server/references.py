@@ -2,11 +2,12 @@
 
 An OData entity reference is the absolute URL of the entity, as Graph's SDKs send it to every
 `$ref` endpoint. Here it names a run when its scheme and authority are this service's (as the
-request reached it) or those of one of the spec's servers, and its path is that base path followed
-by `/industryData/incomingFlows/{flow}/runs/{id}`. Anything else is malformed (decision D17): a
-relative URL, another host or base path, a query or fragment, any other path, an empty or dot
-segment. Whether each id is one the service accepts is the caller's to check, with the same path
-parameter schemas as every other request.
+request reached it) or those of one of the contract's production servers (the spec's `servers` not
+marked `x-internal`: never the loopback dev server, unless the request reached it there), and its
+path is that base path followed by `/industryData/incomingFlows/{flow}/runs/{id}`. Anything else
+is malformed (decision D17): a relative URL, another host or base path, a query or fragment, any
+other path, an empty or dot segment. Whether each id is one the service accepts is the caller's to
+check, with the same path parameter schemas as every other request.
 """
 
 from __future__ import annotations
@@ -36,11 +37,15 @@ class MalformedReferenceError(ValueError):
         self.message = message
 
 
-def server_bases(document: Mapping[str, Any]) -> list[str]:
-    """The absolute URLs of the spec's `servers` (a relative one names no other host)."""
+def production_bases(document: Mapping[str, Any]) -> list[str]:
+    """The absolute URLs of the published contract's servers: the spec's `servers` that are not
+    marked `x-internal` (those stay out of the published bundle), and not relative ones (which
+    name no other host)."""
     bases = []
     for server in document.get("servers") or []:
-        url = server.get("url") if isinstance(server, Mapping) else None
+        if not isinstance(server, Mapping) or server.get("x-internal") is True:
+            continue
+        url = server.get("url")
         if isinstance(url, str) and urlsplit(url).netloc:
             bases.append(url)
     return bases

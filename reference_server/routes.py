@@ -35,7 +35,7 @@ from reference_server.references import (
     MalformedReferenceError,
     RunReference,
     parse_reference,
-    server_bases,
+    production_bases,
 )
 from reference_server.resource import (
     INCLUDE_UNKNOWN_ENUM_MEMBERS,
@@ -92,7 +92,7 @@ class RunsApi:
         self.store = store
         self.odata_type = run_odata_type(spec)
         self.evolvable = evolvable_statuses(spec)
-        self.server_bases = server_bases(spec.document)
+        self.production_bases = production_bases(spec.document)
 
     async def _accept(self, request: Request, operation_id: str) -> Accepted | Response:
         op: Operation = self.spec.operations[operation_id]
@@ -162,7 +162,7 @@ class RunsApi:
         scope = request.scope
         own = f"{_origin(request)}{self.spec.base_path}"
         try:
-            named = parse_reference(url, [own, *self.server_bases])
+            named = parse_reference(url, [own, *self.production_bases])
         except MalformedReferenceError as exc:
             return odata_error(scope, 400, "BadRequest", exc.message, target=REFERENCE)
         problem = self._reference_problem(named, flow_id, parent_id)

@@ -4,6 +4,10 @@
 a single file with every component even if the source is ever split. Both outputs are checked
 after writing, so a bundler change that drops a component or leaves a `$ref` to another file fails
 the publish instead of shipping.
+
+A bundle is the published contract: Redocly's `remove-x-internal` decorator (in `redocly.yaml`)
+leaves out everything marked `x-internal: true`, such as the reference server on loopback that the
+source keeps for `make serve`, and the check after writing refuses a bundle that still has one.
 """
 
 from __future__ import annotations
@@ -14,7 +18,13 @@ from pathlib import Path
 from typing import Any
 
 from contract.loading import SpecLoadError, load_document
+from contract.refs import escape
 from tooling.node import run_node_tool
+from tooling.paths import ROOT
+
+CONFIG = ROOT / "redocly.yaml"
+"""The Redocly configuration whose decorators make the bundle the published contract."""
+INTERNAL = "x-internal"
 
 
 class BundleError(Exception):
@@ -44,10 +54,22 @@ def external_refs(node: Any) -> Iterator[str]:
             yield from external_refs(item)
 
 
-def bundle(spec: Path, yaml_out: Path, json_out: Path) -> dict[str, Any]:
+def internal_pointers(node: Any, at: str = "") -> Iterator[str]:
+    """The JSON pointer of every object in `node` marked `x-internal: true`."""
+    if isinstance(node, dict):
+        if node.get(INTERNAL) is True:
+            yield at or "/"
+        for key, value in node.items():
+            yield from internal_pointers(value, f"{at}/{escape(key)}")
+    elif isinstance(node, list):
+        for index, item in enumerate(node):
+            yield from internal_pointers(item, f"{at}/{index}")
+
+
+def bundle(spec: Path, yaml_out: Path, json_out: Path, config: Path = CONFIG) -> dict[str, Any]:
     """Write the YAML and JSON bundles of `spec`; return the bundled document."""
-    run_redocly(["bundle", str(spec), "--output", str(yaml_out)])
-    run_redocly(["bundle", str(spec), "--output", str(json_out)])
+    for out in (yaml_out, json_out):
+        run_redocly(["bundle", str(spec), "--config", str(config), "--output", str(out)])
     try:
         from_yaml = load_document(yaml_out)
         source = load_document(spec)
@@ -62,6 +84,9 @@ def bundle(spec: Path, yaml_out: Path, json_out: Path) -> dict[str, Any]:
     leftover = sorted(set(external_refs(from_json)))
     if leftover:
         raise BundleError(f"the bundle still refers to other files: {', '.join(leftover)}")
+    internal = list(internal_pointers(from_json))
+    if internal:
+        raise BundleError(f"the bundle still holds what is internal: {', '.join(internal)}")
     missing = _missing_components(source, from_json)
     if missing:
         raise BundleError(f"the bundle lost components: {', '.join(missing)}")

@@ -2,9 +2,12 @@
 
 Requirements: alternatives and scopes added or removed.
 
-A requirement list holds alternatives: a client meets one of them. Each alternative is known by
-its set of scheme names, so that a changed scope list is a change inside one alternative. An
-empty alternative (``{}``), like an empty list, lets anyone call.
+A requirement list holds alternatives: a client meets one of them. An alternative found in both
+lists, scopes and all, is unchanged. Of the rest, an alternative is known by its set of scheme
+names, so that a changed scope list is a change inside one alternative; when several alternatives
+name the same schemes (one OAuth scheme whose flows offer different scopes, say), those sharing
+the most scopes are paired, and the ones left over are removed and added as they are. An empty
+alternative (``{}``), like an empty list, lets anyone call.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from contract.refs import escape
 from spec_diff.changes import NON_BREAKING, Change, Spec, description_changes, fixed
 from spec_diff.resolve import as_list, as_mapping
 
-_Requirements = dict[frozenset[str], dict[str, frozenset[str]]]
+_Alternative = dict[str, frozenset[str]]
 
 
 def global_security_changes(base: Spec, rev: Spec) -> Iterator[Change]:
@@ -42,44 +45,93 @@ def operation_security_changes(
     yield from _security_changes(old, new, "api-security", where, f"{pointer}/security")
 
 
-def _requirements(value: Any) -> _Requirements:
-    """Security requirements keyed by their set of scheme names: each is one alternative."""
-    found: _Requirements = {}
+def _requirements(value: Any) -> list[_Alternative]:
+    """Security requirements, each one alternative: its schemes and their scopes."""
+    found: list[_Alternative] = []
     for requirement in as_list(value):
-        schemes = {
+        alternative = {
             str(scheme): frozenset(str(scope) for scope in as_list(scopes))
             for scheme, scopes in as_mapping(requirement).items()
         }
-        found[frozenset(schemes)] = schemes
+        if alternative not in found:
+            found.append(alternative)
     return found
 
 
-def _open(requirements: _Requirements) -> bool:
+def _open(requirements: list[_Alternative]) -> bool:
     """Whether anyone may call: nothing is required, or one alternative is empty (``{}``)."""
-    return not requirements or frozenset() in requirements
+    return not requirements or {} in requirements
+
+
+def _by_schemes(alternatives: list[_Alternative]) -> dict[frozenset[str], list[_Alternative]]:
+    grouped: dict[frozenset[str], list[_Alternative]] = {}
+    for alternative in alternatives:
+        grouped.setdefault(frozenset(alternative), []).append(alternative)
+    return grouped
 
 
 def _security_changes(
-    old: _Requirements, new: _Requirements, stem: str, where: str, pointer: str
+    old: list[_Alternative], new: list[_Alternative], stem: str, where: str, pointer: str
 ) -> Iterator[Change]:
     # Alternatives added or removed lock a client out only when the revision requires something:
     # then a removed one leaves its clients no way in, and one added where anyone could call
     # refuses every client that sent no credentials. oasdiff rates both INFO whatever the case.
     locks_out = not _open(new)
-    for key in old.keys() - new.keys():
-        text = f"security requirement {sorted(key)} removed"
-        yield _rated(fixed(f"{stem}-removed", where, pointer, text), locks_out)
-    for key in new.keys() - old.keys():
-        text = f"security requirement {sorted(key)} added"
-        yield _rated(fixed(f"{stem}-added", where, pointer, text), locks_out and _open(old))
-    for key in sorted(old.keys() & new.keys(), key=sorted):
-        for scheme in sorted(key):
-            for scope in sorted(new[key][scheme] - old[key][scheme]):
-                text = f"scope '{scope}' added to '{scheme}'"
-                yield fixed(f"{stem}-scope-added", where, pointer, text)
-            for scope in sorted(old[key][scheme] - new[key][scheme]):
-                text = f"scope '{scope}' removed from '{scheme}'"
-                yield fixed(f"{stem}-scope-removed", where, pointer, text)
+    before = _by_schemes([alternative for alternative in old if alternative not in new])
+    after = _by_schemes([alternative for alternative in new if alternative not in old])
+    for key in sorted(before.keys() | after.keys(), key=sorted):
+        removed, added = before.get(key, []), after.get(key, [])
+        for was, now in _pairs(removed, added):
+            yield from _scope_changes(was, now, stem, where, pointer)
+        for alternative in removed:
+            text = f"security requirement {_named(alternative)} removed"
+            yield _rated(fixed(f"{stem}-removed", where, pointer, text), locks_out)
+        for alternative in added:
+            text = f"security requirement {_named(alternative)} added"
+            yield _rated(fixed(f"{stem}-added", where, pointer, text), locks_out and _open(old))
+
+
+def _pairs(
+    removed: list[_Alternative], added: list[_Alternative]
+) -> Iterator[tuple[_Alternative, _Alternative]]:
+    """Alternatives of the same schemes read as one whose scopes changed, taken out of both
+    lists: a lone pair always, otherwise those that share the most scopes (some at least)."""
+    while removed and added:
+        shared, was, now = max(
+            ((len(_scopes(was) & _scopes(now)), was, now) for was in removed for now in added),
+            key=lambda found: found[0],
+        )
+        if not shared and (len(removed), len(added)) != (1, 1):
+            return
+        removed.remove(was)
+        added.remove(now)
+        yield was, now
+
+
+def _scopes(alternative: _Alternative) -> frozenset[tuple[str, str]]:
+    return frozenset((scheme, scope) for scheme, scopes in alternative.items() for scope in scopes)
+
+
+def _named(alternative: _Alternative) -> str:
+    """`[scheme (scope, ...), ...]`: which alternative, even beside others of the same schemes."""
+    named = [
+        f"{scheme} ({', '.join(sorted(scopes))})" if scopes else scheme
+        for scheme, scopes in sorted(alternative.items())
+    ]
+    return f"[{', '.join(named)}]"
+
+
+def _scope_changes(
+    old: _Alternative, new: _Alternative, stem: str, where: str, pointer: str
+) -> Iterator[Change]:
+    """The scopes one alternative gained or lost, scheme by scheme."""
+    for scheme in sorted(old):
+        for scope in sorted(new[scheme] - old[scheme]):
+            text = f"scope '{scope}' added to '{scheme}'"
+            yield fixed(f"{stem}-scope-added", where, pointer, text)
+        for scope in sorted(old[scheme] - new[scheme]):
+            text = f"scope '{scope}' removed from '{scheme}'"
+            yield fixed(f"{stem}-scope-removed", where, pointer, text)
 
 
 def _rated(change: Change, locks_out: bool) -> Change:

@@ -35,7 +35,11 @@ from contract.rules.responses import (
     check_error_statuses,
     check_response_headers,
 )
-from contract.rules.schemas import check_closed_request_bodies, check_request_enums_without_sentinel
+from contract.rules.schemas import (
+    check_closed_request_bodies,
+    check_evolvable_enums_model_as_string,
+    check_request_enums_without_sentinel,
+)
 from contract.rules.walk import iter_subschemas
 
 __all__ = [
@@ -49,6 +53,7 @@ __all__ = [
     "check_created_location",
     "check_error_bodies",
     "check_error_statuses",
+    "check_evolvable_enums_model_as_string",
     "check_local_refs",
     "check_operation_ids",
     "check_path_parameters_declared",

@@ -1,4 +1,5 @@
-"""Rules about request schemas: closed objects, and no evolvable-enum sentinel to send."""
+"""Rules about schemas: closed request objects, no evolvable-enum sentinel to send, and
+evolvable enums described as open to every reader (`x-ms-enum`)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,14 @@ from typing import Any
 
 from contract.refs import Pointer, json_pointer
 from contract.rules.registry import SENTINEL, WEAKLY_TYPED, Problem, register
-from contract.rules.walk import is_object_schema, iter_operations, iter_request_schemas
+from contract.rules.walk import (
+    is_object_schema,
+    iter_operations,
+    iter_request_schemas,
+    iter_subschemas,
+)
+
+MS_ENUM = "x-ms-enum"
 
 
 @register
@@ -59,3 +67,38 @@ def check_request_enums_without_sentinel(spec: Mapping[str, Any]) -> list[Proble
         )
         for at, labels in users.items()
     ]
+
+
+@register
+def check_evolvable_enums_model_as_string(spec: Mapping[str, Any]) -> list[Problem]:
+    """An enum with Graph's sentinel is evolvable (D5): its `x-ms-enum` says `modelAsString: true`,
+    so AutoRest-style generators make it an open string type as the spec's `anyOf` does, and
+    its `values` are the enum's members, in order, so both lists say the same thing."""
+    components = spec.get("components")
+    found = components.get("schemas") if isinstance(components, Mapping) else None
+    problems = []
+    seen: set[Pointer] = set()  # a schema reached through `$ref`s from several others
+    for name, schema in found.items() if isinstance(found, Mapping) else ():
+        for node, at in iter_subschemas(spec, schema, ("components", "schemas", str(name))):
+            enum, described = node.get("enum"), node.get(MS_ENUM)
+            if at in seen or not isinstance(enum, list) or SENTINEL not in enum:
+                continue
+            seen.add(at)
+            if not isinstance(described, Mapping):
+                continue
+            if described.get("modelAsString") is not True:
+                message = (
+                    f"the evolvable enum {json_pointer(at)} (it lists {SENTINEL!r}) must say "
+                    f"`{MS_ENUM}.modelAsString: true`: callers receive members they do not know"
+                )
+                problems.append(Problem((*at, MS_ENUM), message))
+            values = described.get("values")
+            if not isinstance(values, list):
+                continue
+            listed = [
+                value.get("value") if isinstance(value, Mapping) else None for value in values
+            ]
+            if listed != enum:
+                message = f"`{MS_ENUM}.values` of {json_pointer(at)} are not its enum members"
+                problems.append(Problem((*at, MS_ENUM, "values"), message))
+    return problems

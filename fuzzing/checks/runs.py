@@ -219,7 +219,8 @@ def reference_refusal(route: Route, url: str) -> str | None:
     """Why the contract refuses (400) to link the run `url` names into `route`'s process, or None.
 
     The URL must name a run of the same flow at this service (the request's base URL or one of
-    the spec's servers), with no query or fragment and ids the spec accepts, and not the parent.
+    the published contract's servers, never an `x-internal` one), with no query or fragment and
+    ids the spec accepts, and not the parent.
     """
     named = route_of(url)
     parts = urlsplit(url)

@@ -2,8 +2,9 @@
 
 schemathesis draws `@odata.id` URLs at random, which almost never name a run of the target; these
 send the ones the contract names (D17): a run of the same flow at the target's own URL and at the
-spec's server URL, the same link again, and each URL the contract refuses (400: malformed, another
-flow, the parent itself; 404: a run that does not exist). The probe makes its own runs (so any
+published contract's server URL, the same link again, and each URL the contract refuses (400:
+malformed, another flow, the parent itself, the unpublished dev server; 404: a run that does not
+exist). The probe makes its own runs (so any
 target will do): a parent, and a run in another run's process to link into the parent's.
 """
 
@@ -70,7 +71,9 @@ def references(prober: Prober) -> None:
         other = _added(prober, target.process_run_id, "probe: run to link by the server URL")
         if other is not None:
             exchange = _link(prober, parent, run_url(server, (target.flow_id, other)))
-            if prober.expect(exchange, {204}, CHECK, f"a reference at the spec's server {server}"):
+            if prober.expect(
+                exchange, {204}, CHECK, f"a reference at the contract's server {server}"
+            ):
                 prober.judge(linked_run_reachable, exchange)
     _refused(prober, parent)
 
@@ -100,6 +103,13 @@ def _refused(prober: Prober, parent: str) -> None:
         (f"{flow_url}/runs/%24{run}", "an id starting with $"),
         (run_url(base, (f"other-{target.flow_id}", fresh)), "this flow's run id, in another flow"),
         (run_url(base, (target.flow_id, parent)), "the parent itself"),
+    ]
+    # The dev server is not part of the published contract: a URL there names a run only when
+    # the request itself went there.
+    cases += [
+        (run_url(server, (target.flow_id, fresh)), f"the unpublished dev server {server}")
+        for server in contract().internal_server_urls()
+        if server != base.rstrip("/")
     ]
     sent = None
     for url, what in cases:

@@ -18,6 +18,7 @@ from contract.rules import (
     check_created_location,
     check_error_bodies,
     check_error_statuses,
+    check_evolvable_enums_model_as_string,
     check_local_refs,
     check_operation_ids,
     check_path_parameters_declared,
@@ -155,6 +156,14 @@ def allow_sentinel_in_input(spec: Spec) -> None:
 
 def send_output_status(spec: Spec) -> None:
     schemas(spec)["runCreate"]["properties"]["status"] = {"$ref": "#/components/schemas/runStatus"}
+
+
+def close_evolvable_enum(spec: Spec) -> None:
+    schemas(spec)["runStatus"]["x-ms-enum"]["modelAsString"] = False
+
+
+def drop_ms_enum_value(spec: Spec) -> None:
+    del schemas(spec)["runStatus"]["x-ms-enum"]["values"][1]
 
 
 def sentinel_in_header_parameter(spec: Spec) -> None:
@@ -396,5 +405,19 @@ BREAKAGES = [
         check_request_enums_without_sentinel,
         ("components", "parameters", "ifMatch", "schema"),
         "the header parameter 'If-Match'",
+    ),
+    Breakage(
+        "evolvable-enum-modelled-closed",
+        close_evolvable_enum,
+        check_evolvable_enums_model_as_string,
+        ("components", "schemas", "runStatus", "x-ms-enum"),
+        "modelAsString: true",
+    ),
+    Breakage(
+        "ms-enum-values-not-the-members",
+        drop_ms_enum_value,
+        check_evolvable_enums_model_as_string,
+        ("components", "schemas", "runStatus", "x-ms-enum", "values"),
+        "are not its enum members",
     ),
 ]

@@ -7,6 +7,7 @@ import pytest
 from contract.rules import (
     CHECKS,
     check_closed_request_bodies,
+    check_evolvable_enums_model_as_string,
     check_response_headers,
     run_checks,
     snake_case,
@@ -16,6 +17,7 @@ from tests.contract.breakages import (
     OPERATIONS,
     Breakage,
     Spec,
+    close_evolvable_enum,
     drop_header,
     open_public_error,
     real_spec,
@@ -44,6 +46,13 @@ def test_each_check_catches_a_broken_copy(breakage: Breakage) -> None:
     assert breakage.pointer in found, sorted(found)
     assert breakage.message_part in found[breakage.pointer]
     assert any(problem.pointer == breakage.pointer for problem in run_checks(spec))
+
+
+def test_an_evolvable_enum_reached_from_several_schemas_is_reported_once() -> None:
+    spec = real_spec()
+    close_evolvable_enum(spec)
+    problems = check_evolvable_enums_model_as_string(spec)
+    assert [problem.where for problem in problems] == ["components.schemas.runStatus.x-ms-enum"]
 
 
 def test_a_check_names_the_operation_for_a_sharedresponse_pointer() -> None:

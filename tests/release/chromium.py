@@ -111,7 +111,9 @@ def visit(
 
 
 class RenderedPage(HTMLParser):
-    """The headings and element ids of a rendered DOM; script text is never read as markup."""
+    """The headings, element ids and shown text of a rendered DOM; script and style text is
+    never read as markup or as text (the spec embedded in the page's script would match
+    anything)."""
 
     def __init__(self, dom: str) -> None:
         super().__init__()
@@ -119,17 +121,25 @@ class RenderedPage(HTMLParser):
         self.ids: set[str] = set()
         self._open: str | None = None
         self._text: list[str] = []
+        self._shown: list[str] = []
+        self._hidden = 0
         self.feed(dom)
         self.close()
+        self.text = " ".join(" ".join(self._shown).split())
+        """Every piece of text outside scripts and styles, whitespace collapsed."""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
             if name == "id" and value:
                 self.ids.add(value)
+        if tag in {"script", "style"}:
+            self._hidden += 1
         if tag in {"h1", "h2", "h3"} and self._open is None:
             self._open, self._text = tag, []
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in {"script", "style"} and self._hidden:
+            self._hidden -= 1
         if tag == self._open:
             text = " ".join("".join(self._text).split())
             self.headings.setdefault(tag, []).append(text)
@@ -138,3 +148,5 @@ class RenderedPage(HTMLParser):
     def handle_data(self, data: str) -> None:
         if self._open is not None:
             self._text.append(data)
+        if not self._hidden:
+            self._shown.append(data)

@@ -10,6 +10,7 @@ Screenshots go to `reports/docs-page.png` (the page as it opens) and
 from __future__ import annotations
 
 import json
+import re
 import struct
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,11 @@ from tooling.paths import ROOT
 
 REPORTS = ROOT / "reports"
 OPERATION_SUMMARIES = {"Add run", "Update run", "Update a run in a run's process"}
+SCHEME = "microsoftIdentityPlatform"
+DELEGATED = {"IndustryData-InboundFlow.ReadWrite.All"}
+APPLICATION = {"https://graph.microsoft.com/.default"}
+REQUIRED = (DELEGATED, APPLICATION)
+EMBEDDED = "const __redoc_definition = "
 RUN_PROPERTIES = {"displayName", "startDateTime", "endDateTime", "status", "blockingError"}
 
 
@@ -74,6 +80,37 @@ def test_the_run_schema_renders_offline(page: Path, bundled: dict[str, Any]) -> 
     # Redoc gives every rendered schema field an anchor id `schemas/<schema>/path=<field>`.
     shown = {name for name in properties if f"schemas/run/path={name.lower()}" in rendered.ids}
     assert shown == properties
+
+
+def _embedded_definition(page: Path) -> dict[str, Any]:
+    """The spec the page renders, as embedded in its script."""
+    html = page.read_text(encoding="utf-8")
+    start = html.index(EMBEDDED) + len(EMBEDDED)
+    definition, _ = json.JSONDecoder().raw_decode(html, start)
+    assert isinstance(definition, dict)
+    return definition
+
+
+def test_both_security_flows_are_on_the_page(page: Path) -> None:
+    """Each flow's scope is one alternative requirement, and the page carries both flows and
+    shows both requirements on every operation (D2x-publish-2)."""
+    definition = _embedded_definition(page)
+    scheme = definition["components"]["securitySchemes"][SCHEME]
+    offered = {flow: set(value["scopes"]) for flow, value in scheme["flows"].items()}
+    required = [set(requirement[SCHEME]) for requirement in definition["security"]]
+    assert offered == {"authorizationCode": DELEGATED, "clientCredentials": APPLICATION}
+    assert required == [DELEGATED, APPLICATION]
+    result = visit(f"{page.as_uri()}#/industrydata.run", height=6000)
+    _offline(result)
+    text = RenderedPage(result.dom).text
+    # Per operation: `<scheme> (Required scopes: <scope>) or ...`, a long scope cut to a prefix
+    # and "...".
+    shown = re.findall(rf"{SCHEME} \(Required scopes: (\S+?)(?:\.\.\.)? \)", text)
+    assert len(shown) == len(REQUIRED) * len(OPERATION_SUMMARIES), text
+    for index, prefix in enumerate(shown):
+        (scope,) = REQUIRED[index % len(REQUIRED)]
+        assert len(prefix) > len("https://"), prefix
+        assert scope.startswith(prefix), (scope, prefix)
 
 
 def _png_size(path: Path) -> tuple[int, int]:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
+from contract.loading import load_document
 from tests.support.api import (
     FLOW,
     add_run,
@@ -22,6 +24,7 @@ from tests.support.api import (
     run_path,
 )
 from tests.support.server_process import ServerProcess
+from tooling.paths import ROOT
 
 GRAPH = "https://graph.microsoft.com/beta"
 
@@ -63,6 +66,42 @@ def test_a_url_at_the_specs_server_links_too(api: httpx.Client, server: ServerPr
     response = link(api, parent, f"{GRAPH}{run_path(other)}")
     assert response.status_code == 204, response.text
     assert response.headers["Location"] == f"{server.base_url}{run_path(other)}"
+    with server.open_store() as store:
+        assert store.is_linked(FLOW, parent, other)
+
+
+def _dev_server() -> str:
+    """The spec's loopback dev server (`x-internal`: kept for `make serve`, never published)."""
+    servers = load_document(ROOT / "openapi.yaml")["servers"]
+    (dev,) = [server["url"] for server in servers if server.get("x-internal") is True]
+    assert urlsplit(dev).hostname == "127.0.0.1"
+    return str(dev)
+
+
+def test_a_url_at_the_dev_server_is_refused_at_another_origin(api: httpx.Client) -> None:
+    """The dev server is not part of the published contract: a production service need not
+    accept URLs there, and this one does not when the request went elsewhere."""
+    parent, other = two_runs(api)
+    url = f"{_dev_server()}{run_path(other)}"
+    response = api.post(
+        add_run_path(parent), json={"@odata.id": url}, headers={"Host": "runs.example.test"}
+    )
+    error = assert_odata_error(response, 400, "BadRequest")
+    assert error["target"] == "@odata.id"
+    assert "at this service" in error["message"]
+
+
+def test_a_url_at_the_dev_server_links_when_that_is_the_requests_origin(
+    api: httpx.Client, server: ServerProcess
+) -> None:
+    dev = urlsplit(_dev_server())
+    parent, other = two_runs(api)
+    response = api.post(
+        add_run_path(parent),
+        json={"@odata.id": f"{_dev_server()}{run_path(other)}"},
+        headers={"Host": dev.netloc},
+    )
+    assert response.status_code == 204, response.text
     with server.open_store() as store:
         assert store.is_linked(FLOW, parent, other)
 

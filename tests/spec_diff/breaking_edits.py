@@ -216,6 +216,14 @@ def remove_global_security_alternative(base: Doc, rev: Doc) -> None:
     base["security"].append({"legacyKey": []})
 
 
+def remove_flow_alternative_of_the_same_scheme(base: Doc, rev: Doc) -> None:
+    """Of two requirements of one scheme (one per flow), the revision keeps only the first: the
+    other flow's clients are locked out, though the same scheme is still required."""
+    name, scopes = scheme(rev)
+    base["security"] = [{name: scopes}, {name: ["https://graph.microsoft.com/.default"]}]
+    rev["security"] = [{name: list(scopes)}]
+
+
 def add_security_to_open_operation(base: Doc, rev: Doc) -> None:
     """An operation anyone could call (``security: []``) now inherits the global requirement."""
     operation(base, "patch")["security"] = []
@@ -276,6 +284,7 @@ def remove_oauth_flow(base: Doc, rev: Doc) -> None:
 
 
 BREAKING_EDITS: list[tuple[Mutation, str]] = [
+    (remove_flow_alternative_of_the_same_scheme, "api-global-security-removed"),
     (remove_oauth_flow, "local-api-security-component-oauth-flow-removed"),
     (remove_request_enum_value, "request-property-enum-value-removed"),
     (add_required_property_to_add_run, "new-required-request-property"),

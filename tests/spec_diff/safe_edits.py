@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from tests.spec_diff.shapes import (
     Doc,
     Mutation,
@@ -99,8 +101,16 @@ def rename_path_parameter(base: Doc, rev: Doc) -> None:
 
 def add_security_alternative(base: Doc, rev: Doc) -> None:
     """One more way in: existing clients keep theirs."""
+    operation(rev, "patch")["security"] = [*copy.deepcopy(rev["security"]), {"legacyKey": []}]
+
+
+def add_flow_alternative_of_the_same_scheme(base: Doc, rev: Doc) -> None:
+    """The scheme's other flow gets a requirement of its own (its own scope): one more way in.
+
+    Both alternatives name the same scheme, so they are told apart by their scopes."""
     name, scopes = scheme(rev)
-    operation(rev, "patch")["security"] = [{name: scopes}, {"legacyKey": []}]
+    base["security"] = [{name: scopes}]
+    rev["security"] = [{name: scopes}, {name: ["https://graph.microsoft.com/.default"]}]
 
 
 def open_operation(base: Doc, rev: Doc) -> None:
@@ -149,6 +159,7 @@ def _flows(doc: Doc) -> dict[str, Doc]:
 
 
 NON_BREAKING_EDITS: list[tuple[Mutation, str]] = [
+    (add_flow_alternative_of_the_same_scheme, "api-global-security-added"),
     (move_token_url, "api-security-component-oauth-token-url-changed"),
     (add_oauth_scope, "api-security-component-oauth-scope-added"),
     (add_optional_request_property, "new-optional-request-property"),

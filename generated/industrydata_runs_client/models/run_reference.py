@@ -19,7 +19,9 @@ class RunReference:
         Attributes:
             odata_id (str): The absolute URL of a run of the same flow, at this service:
                 `https://graph.microsoft.com/beta/industryData/incomingFlows/{incomingFlowId}/runs/{id}`
-                (the scheme and host the request was sent to, or one of the spec's servers).
+                (the scheme, host and base path the request was sent to, or those of a production
+                server of this contract: the `servers` it is published with, not the loopback
+                development server).
     """
 
     odata_id: str

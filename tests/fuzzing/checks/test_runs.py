@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from fuzzing.checks import Evidence
@@ -343,3 +345,21 @@ def test_a_link_that_location_or_the_process_misses_fails() -> None:
         linked_run_reachable(evidence(_linked(OTHER, location=f"{BASE}{RUN_PATH}")))
     with pytest.raises(AssertionError, match="not in the parent's process"):
         linked_run_reachable(evidence(_linked(OTHER), after=Reading(404, None)))
+
+
+def test_a_link_at_the_unpublished_dev_server_passes_only_when_sent_there() -> None:
+    """The dev server (`BASE`, `x-internal`) is no production server of the contract (D17):
+    a 204 to a URL there, for a request sent to another origin, breaks the contract."""
+    elsewhere = "http://127.0.0.1:9999/beta"
+    sent = Exchange.build(
+        method="POST",
+        url=elsewhere + ADD_PATH,
+        request_headers={"Content-Type": "application/json"},
+        request_body=json.dumps({"@odata.id": OTHER}).encode(),
+        status=204,
+        response_headers={"location": OTHER.replace(BASE, elsewhere)},
+        response_body=b"",
+    )
+    with pytest.raises(AssertionError, match="names a run at another service"):
+        linked_run_reachable(evidence(sent))
+    linked_run_reachable(evidence(_linked(OTHER), after=Reading(200, LINKED)))
