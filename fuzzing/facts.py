@@ -131,16 +131,18 @@ class SpecFacts(ApiContract):
         return [url.rstrip("/") for url in urls if "://" in url]
 
     def response(self, operation_id: str, status: int) -> dict[str, Any] | None:
-        """The response `operation_id` documents for `status` (`$ref`s followed), or None."""
-        documented = self.operation(operation_id).responses.get(str(status))
+        """The response `operation_id` documents for `status` (`$ref`s followed): by its code,
+        else by its range (`4XX`); None when neither documents it."""
+        documented = self.operation(operation_id).response_for(status)
         if documented is None:
             return None
         found: dict[str, Any] = lookup(self.document, documented.pointer)
         return found
 
     def response_validator(self, operation_id: str, status: int) -> SchemaValidator | None:
-        """The validator of the JSON body `operation_id` documents for `status`, or None."""
-        documented = self.operation(operation_id).responses.get(str(status))
+        """The validator of the JSON body `operation_id` documents for `status` (by code or by
+        range), or None."""
+        documented = self.operation(operation_id).response_for(status)
         if documented is None or documented.content is None:
             return None
         return documented.content.media_types.get(JSON)

@@ -11,7 +11,14 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 
-from contract.api import ApiContract, Mismatch, Operation, media_type, parsed_json
+from contract.api import (
+    ApiContract,
+    Mismatch,
+    Operation,
+    media_type,
+    parsed_json,
+    response_problems,
+)
 from reference_server.violations import Violation, clip, finished, reason_of, violations_of
 
 _SUBJECTS = {"path": "Path parameter", "header": "Header", "query": "Query parameter"}
@@ -62,8 +69,20 @@ class ServedContract(ApiContract):
         problems = op.response_problems(status, headers.get, body, parsed_json(body))
         return [problem.message for problem in problems]
 
+    def check_unrouted_response(
+        self, template: str, status: int, headers: Mapping[str, str], body: bytes
+    ) -> list[str]:
+        """A response to a method that the documented path `template` lacks (405), judged by what
+        the path's operations document for its status: `4XX`, the OData error, since issue 20."""
+        for op in self.operations.values():
+            documented = op.response_for(status) if op.template == template else None
+            if documented is not None:
+                problems = response_problems(documented, headers.get, body, parsed_json(body))
+                return [problem.message for problem in problems]
+        return self.check_error_response(headers, body)
+
     def check_error_response(self, headers: Mapping[str, str], body: bytes) -> list[str]:
-        """Checks for responses outside any operation (unknown path, method not allowed)."""
+        """Checks for responses outside any documented path (no operation documents them)."""
         problems = [] if "request-id" in headers else ["required header `request-id` is missing"]
         content_type = headers.get("content-type")
         if media_type(content_type) != "application/json":

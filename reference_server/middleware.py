@@ -331,6 +331,8 @@ class ResponseValidationMiddleware:
             return [] if "request-id" in headers else ["required header request-id is missing"]
         relative = scope["path"][len(self.spec.base_path) :]
         matched = self.spec.match(scope["method"], relative)
-        if matched is not None and matched.operation is not None:
-            return self.spec.check_response(matched.operation, status, headers, body)
-        return self.spec.check_error_response(headers, body)
+        if matched is None:
+            return self.spec.check_error_response(headers, body)
+        if matched.operation is None:
+            return self.spec.check_unrouted_response(matched.template, status, headers, body)
+        return self.spec.check_response(matched.operation, status, headers, body)

@@ -93,7 +93,8 @@ def response_breaches(operation: Operation, exchange: Exchange) -> list[Breach]:
 
 def judge(operation: Operation, exchange: Exchange, path_values: Mapping[str, str]) -> list[Breach]:
     """The spec's verdict on one exchange: response breaches, and a broken request that the
-    server accepted. A broken request it refused comes back as a note (`REQUEST_BREAKS_SPEC`)."""
+    server accepted. A broken request it refused comes back as a note (`REQUEST_BREAKS_SPEC`),
+    and as a breach too when the refusal is a 4xx the operation lists by no code of its own."""
     breaches = response_breaches(operation, exchange)
     request = request_breaches(operation, exchange, path_values)
     if request and 200 <= exchange.status < 300:
@@ -106,7 +107,28 @@ def judge(operation: Operation, exchange: Exchange, path_values: Mapping[str, st
         )
     elif request:
         breaches += request
+        breaches += _unlisted_refusal(operation, exchange.status)
     return breaches
+
+
+def _unlisted_refusal(operation: Operation, status: int) -> list[Breach]:
+    """A request that breaks the spec is refused with one of the refusals the operation lists
+    by code (400 for a body or parameter that breaks its schema, D15). `4XX` documents every
+    other client error's body (issue 20), not another status for these: a 422 here is a breach,
+    as it was when no range documented it."""
+    if not 400 <= status < 500 or str(status) in operation.responses:
+        return []
+    listed = ", ".join(
+        code for code in operation.responses if code.startswith("4") and code != "4XX"
+    )
+    return [
+        Breach(
+            _RESPONSE_RULES["status"],
+            f"answered {status} to a request the spec refuses; {operation.operation_id} refuses "
+            f"such a request with one of {listed} (400 when it breaks the schema), and documents "
+            f"{status} only as any other client error (4XX)",
+        )
+    ]
 
 
 def dumps(value: Any) -> str:

@@ -22,5 +22,5 @@ VARIANT = Variant(
     name="plain_text_405",
     bug="405 is plain text without `request-id`",
     middleware=rewriting(handle),
-    covers=("D8", "D15"),
+    covers=("D8", "D15", "status:*:4XX"),
 )

@@ -1,5 +1,5 @@
 """Invalid requests are answered 422 Unprocessable Content, as several frameworks do by default;
-the contract documents 400."""
+the contract answers them 400 (422 it documents only as any other client error, `4XX`)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ async def handle(request: Request, call: Call) -> Response:
 
 VARIANT = Variant(
     name="validation_422",
-    bug="invalid requests are answered 422, a status the contract does not document",
+    bug="invalid requests are answered 422, not the 400 the contract names for them",
     middleware=rewriting(handle),
     covers=("status:*:400",),
 )

@@ -11,8 +11,12 @@ from contract.refs import Pointer, render_pointer
 
 HTTP_METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
-REQUIRED_ERROR_STATUSES = ("400", "401", "403", "404", "413", "415", "429", "500", "503")
-"""Every operation can meet each of these, so each must document it (issue 2)."""
+REQUIRED_ERROR_STATUSES = (
+    *("400", "401", "403", "404", "413", "415", "429", "500", "503"),
+    *("4XX", "5XX"),
+)
+"""Every operation can meet each of these, so each must document it (issue 2); `4XX` and `5XX`
+give every other error status its model, the OData error (issue 20)."""
 
 BODILESS_STATUSES = ("204", "304")
 """RFC 9110 15.3.5 and 15.4.5: these responses never carry content."""

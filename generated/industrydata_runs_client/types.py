@@ -46,16 +46,28 @@ T = TypeVar("T")
 class Response(Generic[T]):
     """A response from an endpoint
 
-    `parsed` is the documented model for the status, or None when the status is not documented or
-    the body cannot be read as its model (HTML from a proxy, a body that breaks the model): then
-    `content` holds the body as it came. `status_code` is an `HTTPStatus`, or a plain `int` for a
-    code `HTTPStatus` does not know (such as 599).
+    `parsed` is the documented model for the status (`NoContent` for a success without a body,
+    an `ODataError` for any error status whose body is one), or None when the status is not
+    documented or the body cannot be read as its model (HTML from a proxy, a body that breaks the
+    model): then `content` holds the body as it came. None is never a success. `status_code` is an
+    `HTTPStatus`, or a plain `int` for a code `HTTPStatus` does not know (such as 599).
     """
 
     status_code: HTTPStatus | int
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None
+
+
+@define
+class NoContent:
+    """A documented response without a body, such as Add run's 204: the operation succeeded
+
+    Not None, so that a success differs from an answer whose body could not be read (a gateway's
+    HTML page), which parses to None. `headers` are the response's, such as `Location`.
+    """
+
+    headers: Mapping[str, str]
 
 
 def status_of(code: int) -> HTTPStatus | int:
@@ -95,6 +107,7 @@ __all__ = [
     "UNSET",
     "File",
     "FileTypes",
+    "NoContent",
     "RequestFiles",
     "Response",
     "Unset",

@@ -3,8 +3,9 @@ every operation's parser, sync and async (decision D19).
 
 Each corpus file is one response as a Graph-style service, or a proxy in front of it, sends it:
 `status`, `headers`, and a JSON `body` or a raw `text`, with what the client should make of it
-(`expect`): `run` (a `Run` from the update operations), `error` (an `ODataError` where the status
-is documented), `raw` or `none` (`parsed` is None; the body stays in `content`). An operation that
+(`expect`): `run` (a `Run` from the update operations), `error` (an `ODataError`: every status
+from 400 to 599 is documented, by its code or by `4XX`/`5XX`), `no_content` (a `NoContent` from Add
+run, whose 204 it is), or `raw` (`parsed` is None; the body stays in `content`). An operation that
 does not document the status parses to None whatever the body.
 """
 
@@ -29,7 +30,7 @@ from industrydata_runs_client.models import (
     RunStatus,
     RunUpdate,
 )
-from industrydata_runs_client.types import Response, Unset
+from industrydata_runs_client.types import NoContent, Response, Unset
 
 from tests.client.support import DEMO_PROCESS_RUN, DEMO_RUN, FLOW, spec
 
@@ -76,11 +77,19 @@ def async_replaying(response: dict[str, Any]) -> AuthenticatedClient:
 
 @cache
 def documented(operation_id: str) -> frozenset[int]:
-    """The statuses `operation_id` documents in the spec."""
+    """The statuses `operation_id` documents in the spec, a range (`4XX`) as its hundred codes."""
     for item in spec()["paths"].values():
         for operation in item.values():
             if isinstance(operation, dict) and operation.get("operationId") == operation_id:
-                return frozenset(int(status) for status in operation["responses"])
+                return frozenset(
+                    code
+                    for key in operation["responses"]
+                    for code in (
+                        range(int(key[0]) * 100, int(key[0]) * 100 + 100)
+                        if key.endswith("XX")
+                        else (int(key),)
+                    )
+                )
     raise KeyError(operation_id)
 
 
@@ -92,6 +101,8 @@ def expected_type(operation_id: str, response: dict[str, Any]) -> type | None:
         return Run
     if expect == "error":
         return ODataError
+    if expect == "no_content" and operation_id == "addRun":
+        return NoContent
     return None
 
 
@@ -122,7 +133,7 @@ ASYNC: dict[str, Callable[[AuthenticatedClient], Coroutine[Any, Any, Response[An
 def test_the_corpus_holds_at_least_twenty_realistic_responses() -> None:
     assert len(FILES) >= 20
     kinds = {recorded(path)["expect"] for path in FILES}
-    assert kinds == {"run", "error", "raw", "none"}
+    assert kinds == {"run", "error", "raw", "no_content"}
     for path in FILES:
         response = recorded(path)
         assert response["about"], path.name

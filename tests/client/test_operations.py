@@ -26,6 +26,7 @@ from industrydata_runs_client.models import (
     RunStatusInput,
     RunUpdate,
 )
+from industrydata_runs_client.types import NoContent
 
 from tests.client.support import (
     DEMO_RUN,
@@ -47,7 +48,7 @@ def add(client: AuthenticatedClient, parent: str = DEMO_RUN, body: RunCreate | N
     """Add a run into the process of `parent`; the id of the new run, from `Location`."""
     response = add_run.sync_detailed(FLOW, parent, client=client, body=body or new_run())
     assert response.status_code == HTTPStatus.NO_CONTENT, response.content
-    assert response.parsed is None
+    assert isinstance(response.parsed, NoContent)
     assert response.content == b""
     return response.headers["Location"].rsplit("/", 1)[-1]
 
@@ -205,7 +206,7 @@ def test_every_operation_works_async(server: ServerProcess) -> None:
         async with connect(server.base_url, server.token()) as client:
             added = await add_run.asyncio_detailed(FLOW, DEMO_RUN, client=client, body=new_run())
             assert added.status_code == HTTPStatus.NO_CONTENT
-            assert added.parsed is None
+            assert isinstance(added.parsed, NoContent)
             new_id = added.headers["Location"].rsplit("/", 1)[-1]
             renamed = await update_run.asyncio(
                 FLOW, new_id, client=client, body=RunUpdate(display_name="Async")

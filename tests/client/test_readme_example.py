@@ -100,7 +100,7 @@ def test_the_readme_examples_run_against_a_server(
     updated = _run_example(EXAMPLE, fresh_server, site, tmp_path)
     assert updated == "demo-run Nightly roster import completed\n"
     linked = _run_example(LINK_EXAMPLE, fresh_server, site, tmp_path)
-    assert linked == "204 demo-unlinked-run\ndemo-unlinked-run completed\n"
+    assert linked == "demo-unlinked-run\ndemo-unlinked-run completed\n"
     with fresh_server.open_store() as store:
         assert store.process_runs("demo-flow", "demo-run") == [
             "demo-process-run",

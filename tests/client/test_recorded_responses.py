@@ -16,6 +16,7 @@ from industrydata_runs_client import AuthenticatedClient
 from industrydata_runs_client.api.industry_data_run import add_run, update_process_run, update_run
 from industrydata_runs_client.errors import UnexpectedStatus
 from industrydata_runs_client.models import ODataError, Run, RunStatus, RunUpdate
+from industrydata_runs_client.types import NoContent
 
 from tests.client.support import DEMO_PROCESS_RUN, DEMO_RUN, FLOW, new_run, response_example
 
@@ -70,11 +71,12 @@ def test_update_process_run_accepts_a_status_added_after_the_sentinel_async() ->
     assert run.status == "pausedForMaintenance"
 
 
-def test_a_204_without_content_parses_to_none_and_keeps_the_location() -> None:
+def test_a_204_without_content_parses_to_no_content_and_keeps_the_location() -> None:
     with replaying(204, headers={"Location": NEW_RUN_URL}) as client:
         response = add_run.sync_detailed(FLOW, DEMO_RUN, client=client, body=new_run())
     assert response.status_code == 204
-    assert response.parsed is None
+    assert isinstance(response.parsed, NoContent)
+    assert response.parsed.headers["Location"] == NEW_RUN_URL
     assert response.headers["Location"] == NEW_RUN_URL
 
 
@@ -94,8 +96,16 @@ def test_an_error_status_is_returned_parsed_not_raised() -> None:
 TEAPOT = {"error": {"code": "Teapot", "message": "No."}}
 
 
+def test_an_error_status_listed_by_no_code_is_an_odata_error_through_4xx() -> None:
+    with replaying(418, TEAPOT, raise_on_unexpected_status=True) as client:
+        error = update_run.sync(FLOW, DEMO_RUN, client=client, body=RunUpdate(display_name="x"))
+    assert isinstance(error, ODataError)
+    assert error.error.code == "Teapot"
+
+
 def test_an_undocumented_status_parses_to_none_by_default() -> None:
-    with replaying(418, TEAPOT) as client:
+    # Only statuses below 400 can be undocumented: 4XX and 5XX document every error status.
+    with replaying(202, TEAPOT) as client:
         assert (
             update_run.sync(FLOW, DEMO_RUN, client=client, body=RunUpdate(display_name="x")) is None
         )
@@ -103,8 +113,8 @@ def test_an_undocumented_status_parses_to_none_by_default() -> None:
 
 def test_an_undocumented_status_raises_when_the_client_asks_for_it() -> None:
     with (
-        replaying(418, TEAPOT, raise_on_unexpected_status=True) as client,
+        replaying(202, TEAPOT, raise_on_unexpected_status=True) as client,
         pytest.raises(UnexpectedStatus) as raised,
     ):
         update_run.sync(FLOW, DEMO_RUN, client=client, body=RunUpdate(display_name="x"))
-    assert raised.value.status_code == 418
+    assert raised.value.status_code == 202

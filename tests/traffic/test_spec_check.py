@@ -76,7 +76,8 @@ def test_a_faithful_exchange_keeps_the_spec() -> None:
             },
             "response_schema",
         ),
-        ({"sent": {"status": "completed"}, "status": 418, "answer": ERROR}, "response_status"),
+        ({"sent": {"status": "completed"}, "status": 201, "answer": RUN}, "response_status"),
+        ({"sent": {"status": "completed"}, "status": 302}, "response_status"),
         (
             {
                 "sent": {"status": "completed"},
@@ -107,4 +108,44 @@ def test_a_broken_request_counts_against_the_server_only_when_accepted() -> None
     breaches = spec_check.request_breaches(operation, no_token, values)
     assert [b.message for b in breaches] == [
         "no `Authorization` header, and the operation requires a bearer token"
+    ]
+
+
+ADD_BODY = {
+    "displayName": "x",
+    "status": "running",
+    "startDateTime": "2026-11-24T02:00:00Z",
+    "statistics": {},
+}
+
+
+@pytest.mark.parametrize("status", [405, 409, 418, 422, 502, 504, 599])
+def test_any_error_status_with_an_odata_body_keeps_the_spec(status: int) -> None:
+    """`4XX` and `5XX` document every error status (issue 20), found through `response_for`."""
+    assert rules(sent={"status": "completed"}, status=status, answer=ERROR) == []
+    assert rules(method="POST", path=ADD_PATH, sent=ADD_BODY, status=status, answer=ERROR) == []
+
+
+def test_an_error_status_without_the_odata_error_breaks_the_spec() -> None:
+    found = rules(
+        sent={"status": "completed"},
+        status=502,
+        raw_answer=b"<html>Bad Gateway</html>",
+        response_headers={"content-type": "text/html"},
+    )
+    assert found == ["response_content_type"]
+
+
+@pytest.mark.parametrize("status", [200, 201, 202])
+def test_add_run_answering_another_success_than_204_is_a_breach(status: int) -> None:
+    found = rules(method="POST", path=ADD_PATH, sent=ADD_BODY, status=status, answer=RUN)
+    assert "response_status" in found
+
+
+def test_a_broken_request_refused_with_a_status_listed_by_no_code_is_a_breach() -> None:
+    sent = {"status": "paused"}
+    assert rules(sent=sent, status=422, answer=ERROR) == [REQUEST_BREAKS_SPEC, "response_status"]
+    assert rules(sent=sent, status=400, answer=ERROR) == [REQUEST_BREAKS_SPEC]
+    assert rules(sent=sent, status=503, answer=ERROR, response_headers={"retry-after": "2"}) == [
+        REQUEST_BREAKS_SPEC
     ]

@@ -1,4 +1,4 @@
-from typing import Any, cast
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -8,7 +8,7 @@ from ...client import AuthenticatedClient, Client
 from ...models.o_data_error import ODataError
 from ...models.run_create import RunCreate
 from ...models.run_reference import RunReference
-from ...types import UNSET, Response, Unset, checked_id, status_of
+from ...types import UNSET, NoContent, Response, Unset, checked_id, status_of
 
 
 def _get_kwargs(
@@ -45,7 +45,7 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ODataError | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> NoContent | ODataError | None:
     # A body that cannot be read as the documented model (not JSON, HTML from a proxy, a member
     # of the wrong type) is no reason to raise: `parsed` is then None and `content` keeps it.
     try:
@@ -54,11 +54,11 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _parse_documented(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ODataError | None:
+def _parse_documented(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> NoContent | ODataError | None:
     if response.status_code == 204:
-        response_204 = cast(Any, None)
-        return response_204
-
+        return NoContent(headers=response.headers)
     if response.status_code == 400:
         response_400 = ODataError.from_dict(response.json())
 
@@ -104,13 +104,25 @@ def _parse_documented(*, client: AuthenticatedClient | Client, response: httpx.R
 
         return response_503
 
+    if 400 <= response.status_code <= 499:
+        response_4xx = ODataError.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ODataError.from_dict(response.json())
+
+        return response_5xx
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ODataError]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[NoContent | ODataError]:
     return Response(
         status_code=status_of(response.status_code),
         content=response.content,
@@ -127,7 +139,7 @@ def sync_detailed(
     body: RunCreate | RunReference,
     prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
-) -> Response[Any | ODataError]:
+) -> Response[NoContent | ODataError]:
     """Add run
 
      Add a run to the process of run `{runId}`, in one of two ways:
@@ -160,7 +172,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ODataError]
+        Response[NoContent | ODataError]
     """
 
     kwargs = _get_kwargs(
@@ -186,7 +198,7 @@ def sync(
     body: RunCreate | RunReference,
     prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
-) -> Any | ODataError | None:
+) -> NoContent | ODataError | None:
     """Add run
 
      Add a run to the process of run `{runId}`, in one of two ways:
@@ -219,7 +231,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ODataError
+        NoContent | ODataError
     """
 
     return sync_detailed(
@@ -240,7 +252,7 @@ async def asyncio_detailed(
     body: RunCreate | RunReference,
     prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
-) -> Response[Any | ODataError]:
+) -> Response[NoContent | ODataError]:
     """Add run
 
      Add a run to the process of run `{runId}`, in one of two ways:
@@ -273,7 +285,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ODataError]
+        Response[NoContent | ODataError]
     """
 
     kwargs = _get_kwargs(
@@ -297,7 +309,7 @@ async def asyncio(
     body: RunCreate | RunReference,
     prefer: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
-) -> Any | ODataError | None:
+) -> NoContent | ODataError | None:
     """Add run
 
      Add a run to the process of run `{runId}`, in one of two ways:
@@ -330,7 +342,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ODataError
+        NoContent | ODataError
     """
 
     return (

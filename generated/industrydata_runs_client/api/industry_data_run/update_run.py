@@ -111,6 +111,16 @@ def _parse_documented(*, client: AuthenticatedClient | Client, response: httpx.R
 
         return response_503
 
+    if 400 <= response.status_code <= 499:
+        response_4xx = ODataError.from_dict(response.json())
+
+        return response_4xx
+
+    if 500 <= response.status_code <= 599:
+        response_5xx = ODataError.from_dict(response.json())
+
+        return response_5xx
+
     if client.raise_on_unexpected_status:
         raise errors.UnexpectedStatus(response.status_code, response.content)
     else:
