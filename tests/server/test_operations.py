@@ -52,6 +52,7 @@ def test_add_run_answers_204_with_location_and_no_body(
     assert "content-type" not in response.headers
     assert response.headers.get("content-length", "0") == "0"
     location = response.headers["Location"]
+    assert response.headers["OData-EntityId"] == location  # OData Protocol 4.01 §8.3.4
     prefix = f"{server.base_url}/industryData/incomingFlows/demo-flow/runs/"
     assert location.startswith(prefix)
     assert GUID.fullmatch(location[len(prefix) :])
