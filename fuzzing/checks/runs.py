@@ -162,6 +162,7 @@ def created_run_holds_request(evidence: Evidence) -> None:
             "The run Add run named cannot be found",
             exchange,
             [f"`Location` is {location!r}; updating it answered {reading.status}"],
+            READ_NOTE,
         )
         return
     problems = []
