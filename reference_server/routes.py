@@ -191,12 +191,13 @@ class RunsApi:
         return None
 
     def _added(self, request: Request, flow_id: str, run_id: str) -> Response:
-        """204 with `Location`: the canonical URL of the run created or linked."""
+        """204 with `Location`: the canonical URL of the run created or linked, which is also its
+        OData entity id (`OData-EntityId`, OData Protocol 4.01 §8.3.4)."""
         location = (
             f"{_origin(request)}{self.spec.base_path}/industryData/incomingFlows/"
             f"{quote(flow_id, safe='')}/runs/{quote(run_id, safe='')}"
         )
-        return Response(status_code=204, headers={"Location": location})
+        return Response(status_code=204, headers={"Location": location, "OData-EntityId": location})
 
     async def _update(self, request: Request, operation_id: str, process: bool) -> Response:
         accepted = await self._accept(request, operation_id)

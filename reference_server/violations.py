@@ -136,7 +136,12 @@ def violations_of(error: ValidationError, subject: str, prefix: str) -> list[Vio
             if error.validator == "type":
                 return [Violation("The request body must be a JSON object.")]
             if error.validator == "minProperties":
-                return [Violation("The request body must name at least one property to change.")]
+                return [
+                    Violation(
+                        "The request body must name at least one member: a property to change, "
+                        "or '@odata.type' alone to change nothing."
+                    )
+                ]
             return [Violation(f"The request body {reason_of(error)}.")]
         return [Violation(f"{subject} {reason_of(error)}.", prefix.rstrip("/") or None)]
     name = "/".join(path)

@@ -42,7 +42,11 @@ UNREVEALED = {
         "observer nothing to call an upsert"
     ),
     "plain_text_405": "a client never sends a method the API does not have",
-    "no_challenge_on_403": "every call carries a token with the permission: no 403 to look at",
+    "no_challenge_on_401": "every call carries a valid token: no 401 to look at",
+    "wrong_challenge_on_403": "every call carries a token with the permission: no 403 to look at",
+    "type_only_refused": (
+        "a client sends the properties it changes; a body of only `@odata.type` never goes out"
+    ),
     "lenient_times": "the client refuses naive datetimes: a time without an offset never goes out",
     "impossible_dates_rolled": "a client's times are real dates: February 30 is never sent",
     "length_counts_utf16": "ordinary names are far from the length limit",

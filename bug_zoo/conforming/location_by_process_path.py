@@ -2,8 +2,9 @@
 public server URL: `https://graph.microsoft.com/beta/.../runs/{runId}/process/runs/{newId}`.
 
 "The URL of the run that was created" allows both of a run's URLs, and a service behind a
-gateway names itself by its public host. A linked run is named by its canonical URL at this
-service, as D17 says, so the answer to a reference body is left as it is.
+gateway names itself by its public host. `OData-EntityId` is the same URL as `Location` (D1), so
+it names the run the same way. A linked run is named by its canonical URL at this service, as D17
+says, so the answer to a reference body is left as it is.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ async def handle(request: Request, call: Call) -> Response:
     api_path = parent_path[parent_path.index("/industryData/") :]
     new_id = location.rsplit("/", 1)[-1]
     named = f"{PUBLIC_BASE}{quote(api_path, safe='/')}/process/runs/{new_id}"
-    return response.with_header("location", named)
+    return response.with_header("location", named).with_header("odata-entityid", named)
 
 
 VARIANT = Variant(

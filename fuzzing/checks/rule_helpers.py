@@ -10,8 +10,9 @@ _UPDATES = (UPDATE_RUN, UPDATE_PROCESS_RUN)
 
 # Checks that read a run say how, since that read is itself an Update run.
 READ_NOTE = (
-    "(The run was read with a PATCH that sends only `@odata.type`; an Update run that changes "
-    "properties it was not sent shows here too.)"
+    "(The run was read with a PATCH that sends only `@odata.type`, which the contract accepts as "
+    "an update that changes nothing (D3); an Update run that changes properties it was not sent, "
+    "or refuses that body, shows here too.)"
 )
 
 

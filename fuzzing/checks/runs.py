@@ -10,7 +10,7 @@ and go (`@odata.etag` changes with every update), so only properties are compare
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from fuzzing.checks.evidence import Evidence, Need
 from fuzzing.checks.registry import contract_check
@@ -162,6 +162,7 @@ def created_run_holds_request(evidence: Evidence) -> None:
             "The run Add run named cannot be found",
             exchange,
             [f"`Location` is {location!r}; updating it answered {reading.status}"],
+            READ_NOTE,
         )
         return
     problems = []
@@ -271,3 +272,24 @@ def location_names_new_run(evidence: Evidence) -> None:
             exchange,
             [f"`Location` is {exchange.location!r}: the run whose process grew, not the one added"],
         )
+
+
+@contract_check(covers=("D1", "header:OData-EntityId", "status:addRun:204"))
+def entity_id_is_location(evidence: Evidence) -> None:
+    """A 204 to Add run gives the run's OData id in `OData-EntityId`, the URL `Location` gives
+    (OData Protocol 4.01 §8.3.4): an OData client takes the id from one, a plain HTTP client
+    from the other, and both must reach the same run. Required as the spec documents it."""
+    exchange = evidence.exchange
+    route = exchange.route
+    if route is None or route.operation != ADD_RUN or exchange.status != 204:
+        return
+    documented = contract().operations[ADD_RUN].responses.get("204")
+    declared = documented.headers.get("odata-entityid") if documented else None
+    entity_id = exchange.response_header("odata-entityid")
+    if entity_id is None:
+        problems = ["no `OData-EntityId` header"] if declared and declared.required else []
+    elif exchange.location is not None and urljoin(exchange.url, entity_id) != exchange.location:
+        problems = [f"`OData-EntityId` is {entity_id!r}, `Location` {exchange.location!r}"]
+    else:
+        problems = []
+    fail("Add run's `OData-EntityId` does not name the run `Location` names", exchange, problems)

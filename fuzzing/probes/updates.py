@@ -12,6 +12,7 @@ from fuzzing.checks.runs import created_run_holds_request, patch_keeps_unsent
 from fuzzing.checks.versions import etag_tracks_changes
 from fuzzing.comparison import properties, short, unchanged
 from fuzzing.exchange import Exchange
+from fuzzing.facts import contract
 from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, as_json, new_run, probe
 
 _UPDATES: list[dict[str, Any]] = [
@@ -61,15 +62,19 @@ _UPDATES: list[dict[str, Any]] = [
 def round_trip(prober: Prober) -> None:
     """Updates come back exactly as sent, times to 100 ns in UTC, leave the rest alone, and stay:
     the next read shows what the update answered."""
+    # Last, a body of only `@odata.type`: valid (`minProperties: 1`), and a no-op (D3).
+    noop = {"@odata.type": contract().run_odata_type}
+    updates = [*((update, "a valid update") for update in _UPDATES)]
+    updates.append((noop, "a body of only `@odata.type`, which changes nothing (D3)"))
     for url, key in prober.runs:
         answered: Exchange | None = None
-        for update in _UPDATES:
+        for update, what in updates:
             before = prober.reading(key)
             if answered is not None and before.run is not None:
                 _judge_stored(prober, answered, before.run)
             exchange = prober.send("PATCH", url, as_json(update))
             answered = None
-            if prober.expect(exchange, {200}, "patch_applied", "a valid update"):
+            if prober.expect(exchange, {200}, "patch_applied", what):
                 prober.judge(patch_keeps_unsent, exchange, before.run)
                 prober.judge(etag_tracks_changes, exchange, before.run, before.etag)
                 answered = exchange

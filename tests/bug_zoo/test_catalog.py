@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import importlib
 import re
@@ -70,6 +71,11 @@ def test_a_conforming_variant_conforms_only_to_a_spec_that_grants_its_freedom() 
     }
     assert not is_conforming("odata_annotations", closed_run)
     assert is_conforming("odata_annotations", annotated_run)
+    challenged = copy.deepcopy(spec)
+    challenged["components"]["responses"]["Forbidden"]["headers"]["WWW-Authenticate"] = {
+        "$ref": "#/components/headers/WWW-Authenticate"
+    }
+    assert not is_conforming("no_challenge_on_403", challenged)
 
 
 def test_the_control_changes_nothing() -> None:

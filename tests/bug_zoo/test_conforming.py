@@ -29,3 +29,23 @@ def test_the_odata_annotations_variant_annotates_every_run(tmp_path: Path) -> No
         "/beta/$metadata#industryData/incomingFlows('demo-flow')/runs/$entity"
     )
     assert "@microsoft.graph.tips" in run
+
+
+def test_the_no_challenge_on_403_variant_drops_the_challenge_from_403_only(tmp_path: Path) -> None:
+    url = "industryData/incomingFlows/demo-flow/runs/demo-run"
+    with local_target([*SERVE, "no_challenge_on_403"], tmp_path / "server.log") as target:
+        assert target.token_no_permission is not None
+        answers = [
+            httpx.patch(
+                f"{target.base_url}/{url}",
+                json={"displayName": "Nightly roster import"},
+                headers=headers,
+                timeout=30,
+            )
+            for headers in ({"Authorization": f"Bearer {target.token_no_permission}"}, {})
+        ]
+    forbidden, unauthorized = answers
+    assert forbidden.status_code == 403, forbidden.text
+    assert "www-authenticate" not in forbidden.headers
+    assert unauthorized.status_code == 401, unauthorized.text
+    assert unauthorized.headers["www-authenticate"].startswith("Bearer")

@@ -50,6 +50,8 @@ def add(client: AuthenticatedClient, parent: str = DEMO_RUN, body: RunCreate | N
     assert response.status_code == HTTPStatus.NO_CONTENT, response.content
     assert isinstance(response.parsed, NoContent)
     assert response.content == b""
+    # The OData id of the run, for OData clients, is the same URL (OData Protocol 4.01 §8.3.4).
+    assert response.headers["OData-EntityId"] == response.headers["Location"]
     return response.headers["Location"].rsplit("/", 1)[-1]
 
 

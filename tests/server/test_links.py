@@ -53,6 +53,7 @@ def test_a_graph_sdk_reference_links_the_run_and_changes_nothing_else(
     assert response.status_code == 204, response.text
     assert response.content == b""
     assert response.headers["Location"] == f"{server.base_url}{run_path(other)}"
+    assert response.headers["OData-EntityId"] == response.headers["Location"]
     through = api.patch(
         process_run_path(parent, other), json={"@odata.type": before["@odata.type"]}
     )

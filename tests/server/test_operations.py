@@ -52,6 +52,7 @@ def test_add_run_answers_204_with_location_and_no_body(
     assert "content-type" not in response.headers
     assert response.headers.get("content-length", "0") == "0"
     location = response.headers["Location"]
+    assert response.headers["OData-EntityId"] == location  # OData Protocol 4.01 §8.3.4
     prefix = f"{server.base_url}/industryData/incomingFlows/demo-flow/runs/"
     assert location.startswith(prefix)
     assert GUID.fullmatch(location[len(prefix) :])
@@ -171,6 +172,22 @@ def test_odata_type_spellings_are_accepted_and_not_stored(api: httpx.Client) -> 
         )
         assert response.status_code == 200, response.text
         assert response.json()["@odata.type"] == ODATA_TYPE
+
+
+def test_a_body_of_only_the_odata_type_changes_nothing_and_answers_the_run(
+    api: httpx.Client,
+) -> None:
+    """D3: `minProperties: 1` is met by `@odata.type` alone, and the contract says what that
+    does: no property changes, the answer is the run (the fuzzer reads runs this way)."""
+    run_id = add_run(api, {}, displayName="As it was")
+    before = api.patch(run_path(run_id), json={"displayName": "As it was"})
+    for spelling in ("#microsoft.industryData.run", ODATA_TYPE):
+        response = api.patch(run_path(run_id), json={"@odata.type": spelling})
+        assert response.status_code == 200, response.text
+        assert response.json() == before.json()
+    empty = assert_odata_error(api.patch(run_path(run_id), json={}), 400, "BadRequest")
+    assert "at least one member" in empty["message"]
+    assert "'@odata.type' alone" in empty["message"]
 
 
 def test_update_process_run_updates_a_linked_run(server: ServerProcess, api: httpx.Client) -> None:

@@ -42,24 +42,30 @@ def test_a_faithful_exchange_keeps_the_spec() -> None:
         rules(sent={"displayName": "x"}, answer={**RUN, "displayName": "x"}, response_headers=ETAG)
         == []
     )
-    location = {
-        "location": "http://127.0.0.1:8000/beta/industryData/incomingFlows/demo-flow/runs/n"
+    assert rules(**_added(ADDED_HEADERS)) == []
+    # A 403 may leave out the challenge (D8).
+    assert rules(sent={"status": "completed"}, status=403, answer=ERROR) == []
+
+
+ADDED_URL = "http://127.0.0.1:8000/beta/industryData/incomingFlows/demo-flow/runs/n"
+ADDED_HEADERS = {"location": ADDED_URL, "odata-entityid": ADDED_URL}
+
+
+def _added(response_headers: dict[str, str]) -> dict[str, Any]:
+    """An Add run that created a run, answered 204 with `response_headers`."""
+    sent = {
+        "displayName": "x",
+        "status": "running",
+        "startDateTime": "2026-11-24T02:00:00Z",
+        "statistics": {},
     }
-    assert (
-        rules(
-            method="POST",
-            path=ADD_PATH,
-            sent={
-                "displayName": "x",
-                "status": "running",
-                "startDateTime": "2026-11-24T02:00:00Z",
-                "statistics": {},
-            },
-            status=204,
-            response_headers=location,
-        )
-        == []
-    )
+    return {
+        "method": "POST",
+        "path": ADD_PATH,
+        "sent": sent,
+        "status": 204,
+        "response_headers": response_headers,
+    }
 
 
 @pytest.mark.parametrize(
@@ -96,6 +102,8 @@ def test_response_breaches_are_failures(kwargs: dict[str, Any], rule: str) -> No
 
 def test_a_missing_required_header_is_a_breach() -> None:
     assert rules(sent={"status": "completed"}, answer=RUN) == ["response_headers"]
+    assert rules(**_added({"location": ADDED_URL})) == ["response_headers"]  # no OData-EntityId
+    assert rules(sent={"status": "completed"}, status=401, answer=ERROR) == ["response_headers"]
 
 
 def test_a_broken_request_counts_against_the_server_only_when_accepted() -> None:

@@ -20,7 +20,8 @@ T = TypeVar("T", bound="RunUpdate")
 
 @_attrs_define
 class RunUpdate:
-    """The body of *Update run*: the properties to change, at least one. `null` clears
+    """The body of *Update run*: at least one member, either properties to change or only
+    `@odata.type`, which changes no property (the answer is the run as it is). `null` clears
     `endDateTime` and `blockingError`; no other property may be `null`.
 
         Attributes:

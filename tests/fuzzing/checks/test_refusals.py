@@ -1,4 +1,5 @@
-"""What every refusal says: the challenge on 401 and 403, and `Retry-After` on 429 and 503."""
+"""What every refusal says: the challenge on 401 (and on 403 when one is sent), and
+`Retry-After` on 429 and 503."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ def test_challenges_and_waits_as_the_contract_gives_them_pass() -> None:
     _refused(401, **{"www-authenticate": INVALID})
     _refused(401, **{"www-authenticate": "Bearer"})
     _refused(403, **{"www-authenticate": SCOPE})
+    _refused(403, **{"www-authenticate": "Bearer error=insufficient_scope"})
+    _refused(403)  # no challenge: Graph sends none on 403, and the contract asks for none (D8)
     _refused(429, **{"retry-after": "5"})
     _refused(503, **{"retry-after": "0"})
     _refused(400)
@@ -31,8 +34,9 @@ def test_challenges_and_waits_as_the_contract_gives_them_pass() -> None:
     [
         (401, {}, "no `WWW-Authenticate`"),
         (401, {"www-authenticate": 'Basic realm="x"'}, "does not match"),
-        (403, {}, "no `WWW-Authenticate`"),
         (403, {"www-authenticate": INVALID}, "insufficient_scope"),
+        (403, {"www-authenticate": 'Basic realm="x"'}, "does not match"),
+        (403, {"www-authenticate": ""}, "does not match"),
         (429, {}, "no `Retry-After`"),
         (503, {"retry-after": "Wed, 21 Oct 2026 07:28:00 GMT"}, "not a number of seconds"),
         (429, {"retry-after": "90000"}, "not a number of seconds"),

@@ -9,6 +9,7 @@ import pytest
 from fuzzing.checks import Evidence
 from fuzzing.checks.runs import (
     created_run_holds_request,
+    entity_id_is_location,
     linked_run_reachable,
     location_names_new_run,
     patch_echoes_request,
@@ -285,6 +286,59 @@ def test_location_naming_the_parent_run_fails() -> None:
             },
         )
         location_names_new_run(evidence(added))
+
+
+# Add run's 204 gives the run's OData id, the URL `Location` gives.
+
+ADDED_URL = f"{BASE}/industryData/incomingFlows/demo-flow/runs/new-run"
+
+
+def _add_answered(**headers: str) -> Exchange:
+    return exchange(
+        method="POST",
+        path=ADD_PATH,
+        sent={"displayName": "x"},
+        status=204,
+        response_headers=headers,
+    )
+
+
+def test_entity_id_naming_the_run_location_names_passes() -> None:
+    entity_id_is_location(
+        evidence(_add_answered(location=ADDED_URL, **{"odata-entityid": ADDED_URL}))
+    )
+    relative = (
+        "/beta/industryData/incomingFlows/demo-flow/runs/new-run"  # resolved as a client does
+    )
+    entity_id_is_location(
+        evidence(_add_answered(location=relative, **{"odata-entityid": ADDED_URL}))
+    )
+    # Not Add run's 204: nothing to judge.
+    entity_id_is_location(evidence(exchange(sent={"displayName": "x"}, answer=RUN)))
+
+
+@pytest.mark.parametrize(
+    ("headers", "problem"),
+    [
+        ({"location": ADDED_URL}, "no `OData-EntityId`"),
+        (
+            {
+                "location": ADDED_URL,
+                "odata-entityid": f"{BASE}/industryData/incomingFlows/demo-flow",
+            },
+            "`OData-EntityId` is",
+        ),
+        (
+            {"location": ADDED_URL, "odata-entityid": ADDED_URL.replace("new-run", "demo-run")},
+            "`OData-EntityId` is",
+        ),
+    ],
+)
+def test_entity_id_missing_or_naming_another_url_fails(
+    headers: dict[str, str], problem: str
+) -> None:
+    with pytest.raises(AssertionError, match=problem):
+        entity_id_is_location(evidence(_add_answered(**headers)))
 
 
 # Add run with a reference links the run it names, which the parent's process then reaches.

@@ -155,7 +155,8 @@ def sync_detailed(
       again, so a retried request is safe.
 
     Returns `204 No Content` with no body; the `Location` header holds the URL of the run that
-    was created or linked, whose last segment is its `id`.
+    was created or linked, whose last segment is its `id`, and `OData-EntityId` the same URL
+    (OData Protocol 4.01 §8.3.4: the entity's id on a `204` to a create).
 
     Args:
         incoming_flow_id (str): The id of the inbound flow.
@@ -214,7 +215,8 @@ def sync(
       again, so a retried request is safe.
 
     Returns `204 No Content` with no body; the `Location` header holds the URL of the run that
-    was created or linked, whose last segment is its `id`.
+    was created or linked, whose last segment is its `id`, and `OData-EntityId` the same URL
+    (OData Protocol 4.01 §8.3.4: the entity's id on a `204` to a create).
 
     Args:
         incoming_flow_id (str): The id of the inbound flow.
@@ -268,7 +270,8 @@ async def asyncio_detailed(
       again, so a retried request is safe.
 
     Returns `204 No Content` with no body; the `Location` header holds the URL of the run that
-    was created or linked, whose last segment is its `id`.
+    was created or linked, whose last segment is its `id`, and `OData-EntityId` the same URL
+    (OData Protocol 4.01 §8.3.4: the entity's id on a `204` to a create).
 
     Args:
         incoming_flow_id (str): The id of the inbound flow.
@@ -325,7 +328,8 @@ async def asyncio(
       again, so a retried request is safe.
 
     Returns `204 No Content` with no body; the `Location` header holds the URL of the run that
-    was created or linked, whose last segment is its `id`.
+    was created or linked, whose last segment is its `id`, and `OData-EntityId` the same URL
+    (OData Protocol 4.01 §8.3.4: the entity's id on a `204` to a create).
 
     Args:
         incoming_flow_id (str): The id of the inbound flow.

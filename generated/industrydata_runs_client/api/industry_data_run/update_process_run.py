@@ -165,8 +165,9 @@ def sync_detailed(
             enum-members`.
         client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
             response to correlate logs.
-        body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
-            clears
+        body (RunUpdate): The body of *Update run*: at least one member, either properties to
+            change or only
+            `@odata.type`, which changes no property (the answer is the run as it is). `null` clears
             `endDateTime` and `blockingError`; no other property may be `null`.
 
     Raises:
@@ -221,8 +222,9 @@ def sync(
             enum-members`.
         client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
             response to correlate logs.
-        body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
-            clears
+        body (RunUpdate): The body of *Update run*: at least one member, either properties to
+            change or only
+            `@odata.type`, which changes no property (the answer is the run as it is). `null` clears
             `endDateTime` and `blockingError`; no other property may be `null`.
 
     Raises:
@@ -272,8 +274,9 @@ async def asyncio_detailed(
             enum-members`.
         client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
             response to correlate logs.
-        body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
-            clears
+        body (RunUpdate): The body of *Update run*: at least one member, either properties to
+            change or only
+            `@odata.type`, which changes no property (the answer is the run as it is). `null` clears
             `endDateTime` and `blockingError`; no other property may be `null`.
 
     Raises:
@@ -326,8 +329,9 @@ async def asyncio(
             enum-members`.
         client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
             response to correlate logs.
-        body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
-            clears
+        body (RunUpdate): The body of *Update run*: at least one member, either properties to
+            change or only
+            `@odata.type`, which changes no property (the answer is the run as it is). `null` clears
             `endDateTime` and `blockingError`; no other property may be `null`.
 
     Raises:

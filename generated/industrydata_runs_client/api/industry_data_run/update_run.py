@@ -150,7 +150,8 @@ def sync_detailed(
 
      Update the properties of a run. Send only the properties to change: the service merges them
     into the run and leaves every other property as it was. `null` clears `endDateTime` and
-    `blockingError`.
+    `blockingError`. The body names at least one member; a body of only `@odata.type` changes
+    no property and answers with the run as it is (an empty body is `400`).
 
     Returns `200 OK` with the whole updated run.
 
@@ -163,8 +164,9 @@ def sync_detailed(
             enum-members`.
         client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
             response to correlate logs.
-        body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
-            clears
+        body (RunUpdate): The body of *Update run*: at least one member, either properties to
+            change or only
+            `@odata.type`, which changes no property (the answer is the run as it is). `null` clears
             `endDateTime` and `blockingError`; no other property may be `null`.
 
     Raises:
@@ -205,7 +207,8 @@ def sync(
 
      Update the properties of a run. Send only the properties to change: the service merges them
     into the run and leaves every other property as it was. `null` clears `endDateTime` and
-    `blockingError`.
+    `blockingError`. The body names at least one member; a body of only `@odata.type` changes
+    no property and answers with the run as it is (an empty body is `400`).
 
     Returns `200 OK` with the whole updated run.
 
@@ -218,8 +221,9 @@ def sync(
             enum-members`.
         client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
             response to correlate logs.
-        body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
-            clears
+        body (RunUpdate): The body of *Update run*: at least one member, either properties to
+            change or only
+            `@odata.type`, which changes no property (the answer is the run as it is). `null` clears
             `endDateTime` and `blockingError`; no other property may be `null`.
 
     Raises:
@@ -255,7 +259,8 @@ async def asyncio_detailed(
 
      Update the properties of a run. Send only the properties to change: the service merges them
     into the run and leaves every other property as it was. `null` clears `endDateTime` and
-    `blockingError`.
+    `blockingError`. The body names at least one member; a body of only `@odata.type` changes
+    no property and answers with the run as it is (an empty body is `400`).
 
     Returns `200 OK` with the whole updated run.
 
@@ -268,8 +273,9 @@ async def asyncio_detailed(
             enum-members`.
         client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
             response to correlate logs.
-        body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
-            clears
+        body (RunUpdate): The body of *Update run*: at least one member, either properties to
+            change or only
+            `@odata.type`, which changes no property (the answer is the run as it is). `null` clears
             `endDateTime` and `blockingError`; no other property may be `null`.
 
     Raises:
@@ -308,7 +314,8 @@ async def asyncio(
 
      Update the properties of a run. Send only the properties to change: the service merges them
     into the run and leaves every other property as it was. `null` clears `endDateTime` and
-    `blockingError`.
+    `blockingError`. The body names at least one member; a body of only `@odata.type` changes
+    no property and answers with the run as it is (an empty body is `400`).
 
     Returns `200 OK` with the whole updated run.
 
@@ -321,8 +328,9 @@ async def asyncio(
             enum-members`.
         client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
             response to correlate logs.
-        body (RunUpdate): The body of *Update run*: the properties to change, at least one. `null`
-            clears
+        body (RunUpdate): The body of *Update run*: at least one member, either properties to
+            change or only
+            `@odata.type`, which changes no property (the answer is the run as it is). `null` clears
             `endDateTime` and `blockingError`; no other property may be `null`.
 
     Raises:

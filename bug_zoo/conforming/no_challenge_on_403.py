@@ -1,0 +1,41 @@
+"""403 leaves out `WWW-Authenticate`, as Graph and most frameworks' forbidden answers do: the
+contract asks for a challenge on 401 only, and judges a 403's only when one is sent (D8).
+
+Needs a spec whose 403 responses do not require the header: against one that does (2.0.0),
+`make fuzz` rightly fails it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from bug_zoo.asgi import Call, Request, Response, rewriting
+from bug_zoo.catalog import Variant
+from contract.api import ApiContract
+
+
+async def handle(request: Request, call: Call) -> Response:
+    response = await call(request)
+    if response.status == 403:
+        response = response.with_header("www-authenticate", None)
+    return response
+
+
+def challenge_optional_on_403(spec: Mapping[str, Any]) -> bool:
+    """Whether no operation of `spec` requires `WWW-Authenticate` on its 403."""
+    for operation in ApiContract(dict(spec)).operations.values():
+        forbidden = operation.responses.get("403")
+        declared = forbidden.headers.get("www-authenticate") if forbidden else None
+        if declared is not None and declared.required:
+            return False
+    return True
+
+
+VARIANT = Variant(
+    name="no_challenge_on_403",
+    bug="none: 403 without `WWW-Authenticate`, as Graph answers",
+    middleware=rewriting(handle),
+    covers=("D8", "header:WWW-Authenticate", "status:*:403"),
+    conforms_to=challenge_optional_on_403,
+)
