@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from reference_server.storage.base import JSON, FlowRecord, Precondition, RunStore, StoredRun
+from reference_server.storage.base import (
+    JSON,
+    FlowRecord,
+    IdempotencyKey,
+    Precondition,
+    RunStore,
+    StoredRun,
+)
 
 
 @dataclass(frozen=True)
@@ -42,12 +49,20 @@ class DelegatingStore(RunStore):
         return self.inner.load(flows)
 
     def create_linked_run(
-        self, flow_id: str, parent_run_id: str, new_run_id: str, fields: Mapping[str, JSON]
+        self,
+        flow_id: str,
+        parent_run_id: str,
+        new_run_id: str,
+        fields: Mapping[str, JSON],
+        *,
+        key: IdempotencyKey | None = None,
     ) -> StoredRun:
-        return self.inner.create_linked_run(flow_id, parent_run_id, new_run_id, fields)
+        return self.inner.create_linked_run(flow_id, parent_run_id, new_run_id, fields, key=key)
 
-    def link_run(self, flow_id: str, run_id: str, linked_run_id: str) -> StoredRun:
-        return self.inner.link_run(flow_id, run_id, linked_run_id)
+    def link_run(
+        self, flow_id: str, run_id: str, linked_run_id: str, *, key: IdempotencyKey | None = None
+    ) -> StoredRun:
+        return self.inner.link_run(flow_id, run_id, linked_run_id, key=key)
 
     def update_run(
         self,

@@ -391,6 +391,11 @@ class ApiContract:
         """The largest request body the contract allows (`info.x-max-request-body-bytes`)."""
         return int(self.document.get("info", {}).get("x-max-request-body-bytes", 65536))
 
+    @property
+    def idempotency_retention_seconds(self) -> int:
+        """Seconds Add run keeps a key (`info.x-idempotency-key-retention-seconds`)."""
+        return int(self.document.get("info", {}).get("x-idempotency-key-retention-seconds", 86400))
+
     def schema(self, name: str) -> dict[str, Any]:
         """`components.schemas.<name>` as written."""
         schema: dict[str, Any] = self.document["components"]["schemas"][name]

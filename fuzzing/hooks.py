@@ -10,6 +10,7 @@ import json
 import os
 import threading
 import time
+import uuid
 from typing import TYPE_CHECKING, Any
 
 import schemathesis
@@ -74,10 +75,27 @@ def before_load_schema(context: HookContext, raw_schema: dict[str, Any]) -> None
 
 @schemathesis.hook
 def before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
-    """Note what is known of the request's run before it goes out."""
+    """Give a valid `Idempotency-Key` a fresh value; note what is known of the request's run
+    before it goes out."""
+    _fresh_idempotency_key(case)
     route = route_of(_base_url(case) + case.formatted_path)
     if route is not None:
         LEDGER.take_snapshot(case.id, route)
+
+
+def _fresh_idempotency_key(case: Case[Any]) -> None:
+    """A valid `Idempotency-Key` becomes a new random one: hypothesis draws the same few values
+    again and again, and a key sent again with another body is rightly 422, with the same body a
+    replay of a create whose run may have changed since. The probes send the replays
+    (`fuzzing.probes.retries`); an invalid key is left for the server to refuse (400)."""
+    headers = case.headers
+    if not headers:
+        return
+    operation_id = case.operation.definition.raw.get("operationId", "")
+    validator = contract().header_parameters(operation_id).get("idempotency-key")
+    for name, value in list(headers.items()):
+        if name.lower() == "idempotency-key" and validator and validator.is_valid(str(value)):
+            headers[name] = f'"{uuid.uuid4()}"'
 
 
 @schemathesis.hook

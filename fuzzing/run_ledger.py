@@ -17,7 +17,7 @@ from typing import Any
 
 import httpx
 
-from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Route, RunKey
+from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Exchange, Route, RunKey
 from fuzzing.facts import contract
 from fuzzing.retry import patiently
 from fuzzing.target import process_run_url, run_url
@@ -85,6 +85,41 @@ _SNAPSHOTS_KEPT = 4096
 
 
 @dataclass(frozen=True)
+class FirstAnswer:
+    """The first answer seen that added a run for an `Idempotency-Key`: what a replay of it, with
+    the same body, must answer again (`at`: when, on the mode's clock)."""
+
+    body: Any
+    status: int
+    location: str | None
+    at: float | None = None
+
+
+KeySlot = tuple[str, RunKey, str, str]
+"""Whose key and for what: (base URL, the run Add run adds to, the caller's `Authorization`, the
+`Idempotency-Key` as sent). The token stands for the caller, so a caller seen with two tokens is
+two callers here: a replay may go unjudged, never misjudged."""
+
+
+def key_slot(exchange: Exchange) -> KeySlot | None:
+    """The slot of an Add run request that carries an `Idempotency-Key`, or None."""
+    route = exchange.route
+    key = exchange.request_header("idempotency-key")
+    if route is None or route.operation != ADD_RUN or key is None:
+        return None
+    caller = exchange.request_header("authorization") or ""
+    return (route.base_url, route.target, caller, key.strip())
+
+
+def within_retention(first: FirstAnswer, at: float | None) -> bool:
+    """Whether a request at `at` comes within the retention of the key `first` answered (unknown
+    times count as within: the slots a mode keeps are its own traffic's)."""
+    if first.at is None or at is None:
+        return True
+    return at - first.at <= contract().idempotency_retention_seconds
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """What the ledger knew of a request's target just before the request was sent.
 
@@ -98,6 +133,10 @@ class Snapshot:
     etag: str | None = None
     """The run's `ETag` as last seen, where the mode keeps it (the passive observer does)."""
     contended: bool = False
+    keyed: FirstAnswer | None = None
+    """For Add run with an `Idempotency-Key`: the first answer that added a run for that key
+    within the retention, where the mode keeps them (the passive observer and the probes do;
+    schemathesis sends a fresh key each time, `fuzzing.hooks`)."""
 
 
 class RunLedger:

@@ -9,9 +9,12 @@ nothing about which ids exist from a request it could not have sent anyway.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
+import threading
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
@@ -31,6 +34,7 @@ from reference_server.conformance import ServedContract
 from reference_server.errors import bad_request, odata_error, service_unavailable
 from reference_server.middleware import CLOSE, BodyTooLargeError, within_deadline
 from reference_server.payload import PayloadError, content_type_problem, parse_json
+from reference_server.ratelimit import caller_key
 from reference_server.references import (
     MalformedReferenceError,
     RunReference,
@@ -47,6 +51,11 @@ from reference_server.resource import (
 from reference_server.settings import DIST_DIR
 from reference_server.storage.base import (
     RUN_FIELDS,
+    IdempotencyKey,
+    KeyAnsweredError,
+    KeyedAnswer,
+    KeyInFlightError,
+    KeyReusedError,
     LinkedRunMissingError,
     NotFoundError,
     Precondition,
@@ -54,6 +63,7 @@ from reference_server.storage.base import (
     RunStore,
     StoredRun,
     UnavailableError,
+    key_in_flight,
 )
 from reference_server.times import TimeOutOfRangeError, to_utc
 from reference_server.violations import Violation
@@ -61,6 +71,7 @@ from reference_server.violations import Violation
 log = logging.getLogger("reference_server")
 TIME_FIELDS = ("startDateTime", "endDateTime")
 REFERENCE = "@odata.id"
+IDEMPOTENCY_KEY = "Idempotency-Key"
 _HOST = re.compile(r"[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]{2,45}\](:[0-9]{1,5})?")
 _ENTITY_TAG = re.compile(r'(W/)?"([^"]*)"')
 
@@ -82,6 +93,26 @@ class Accepted:
 
     path: Mapping[str, str]
     body: dict[str, Any]
+    sent: object = None
+    """The body as parsed, before `@odata.type` is dropped and times are made UTC."""
+
+
+def body_fingerprint(body: object) -> str:
+    """What identifies a request body for `Idempotency-Key` (decision D2x-idem-2): the JSON value
+    as sent, with key order and whitespace ignored, so a retry that serialises the same value
+    again matches, and one that changes any value does not."""
+    text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def key_scope(request: Request, flow_id: str, parent_id: str) -> str:
+    """Whose key and for what (decision D2x-idem-3): the caller (as the rate limit tells callers
+    apart, by the token's subject) and the run whose process grows, hashed."""
+    principal = request.scope.get("state", {}).get("principal")
+    token = request.headers.get("authorization", "").strip().partition(" ")[2].strip()
+    caller = caller_key(principal, token) if principal is not None else "anonymous"
+    material = json.dumps([caller, "addRun", flow_id, parent_id], ensure_ascii=True)
+    return hashlib.sha256(material.encode("ascii")).hexdigest()
 
 
 class RunsApi:
@@ -93,6 +124,11 @@ class RunsApi:
         self.odata_type = run_odata_type(spec)
         self.evolvable = evolvable_statuses(spec)
         self.production_bases = production_bases(spec.document)
+        self.key_retention = float(spec.idempotency_retention_seconds)
+        # Keys whose request this process is answering now: a second one is 409 at once, rather
+        # than waiting for the storage's write lock (decision D2x-idem-4).
+        self._keys_in_flight: set[tuple[str, str]] = set()
+        self._keys_lock = threading.Lock()
 
     async def _accept(self, request: Request, operation_id: str) -> Accepted | Response:
         op: Operation = self.spec.operations[operation_id]
@@ -125,7 +161,7 @@ class RunsApi:
                     changes[name] = to_utc(changes[name])
                 except TimeOutOfRangeError as exc:
                     return bad_request(scope, [Violation(f"Property '{name}': {exc}.", name)])
-        return Accepted(path=request.path_params, body=changes)
+        return Accepted(path=request.path_params, body=changes, sent=body)
 
     async def _store(self, request: Request, call: Callable[[], StoredRun]) -> StoredRun | Response:
         try:
@@ -140,6 +176,47 @@ class RunsApi:
         except UnavailableError as exc:
             log.warning("storage unavailable, answered 503: %s", exc.message)
             return service_unavailable(request.scope, exc.retry_after)
+        except (KeyAnsweredError, KeyReusedError, KeyInFlightError) as exc:
+            return _keyed(request, exc)
+
+    async def _store_once(
+        self,
+        request: Request,
+        key: IdempotencyKey | None,
+        call: Callable[[IdempotencyKey | None], StoredRun],
+    ) -> StoredRun | Response:
+        """`_store` of a write that may come with an `Idempotency-Key`: a key this process is
+        answering now is refused (409) before the storage is asked."""
+        if key is None:
+            return await self._store(request, lambda: call(None))
+        held = (key.scope, key.key)
+        with self._keys_lock:
+            taken = held in self._keys_in_flight
+            self._keys_in_flight.add(held)
+        if taken:
+            return _keyed(request, key_in_flight())
+        try:
+            return await self._store(request, lambda: call(key))
+        finally:
+            with self._keys_lock:
+                self._keys_in_flight.discard(held)
+
+    def _key(
+        self, request: Request, accepted: Accepted, flow_id: str, parent_id: str, run_id: str
+    ) -> IdempotencyKey | None:
+        """The request's `Idempotency-Key` (already checked against the spec's pattern: a quoted
+        key that needs no escapes), to keep with the answer a success gives; or None."""
+        value = request.headers.get(IDEMPOTENCY_KEY)
+        if value is None:
+            return None
+        return IdempotencyKey(
+            scope=key_scope(request, flow_id, parent_id),
+            key=value.strip()[1:-1],
+            fingerprint=body_fingerprint(accepted.sent),
+            answer=KeyedAnswer(status=204, location=self._location(request, flow_id, run_id)),
+            now=time.time(),
+            retention=self.key_retention,
+        )
 
     async def add_run(self, request: Request) -> Response:
         accepted = await self._accept(request, "addRun")
@@ -147,18 +224,23 @@ class RunsApi:
             return accepted
         flow_id, parent_id = accepted.path["incomingFlowId"], accepted.path["runId"]
         if REFERENCE in accepted.body:
-            return await self._link(request, flow_id, parent_id, str(accepted.body[REFERENCE]))
+            return await self._link(request, accepted, str(accepted.body[REFERENCE]))
         new_id = str(uuid.uuid4())
         fields = {name: accepted.body.get(name) for name in RUN_FIELDS}
-        stored = await self._store(
-            request, lambda: self.store.create_linked_run(flow_id, parent_id, new_id, fields)
+        key = self._key(request, accepted, flow_id, parent_id, new_id)
+        stored = await self._store_once(
+            request,
+            key,
+            lambda key: self.store.create_linked_run(flow_id, parent_id, new_id, fields, key=key),
         )
         if isinstance(stored, Response):
             return stored
         return self._added(request, flow_id, stored.id)
 
-    async def _link(self, request: Request, flow_id: str, parent_id: str, url: str) -> Response:
-        """Add run with a reference body: link the run `url` names (decision D17)."""
+    async def _link(self, request: Request, accepted: Accepted, url: str) -> Response:
+        """Add run with a reference body: link the run `url` names (decision D17); with an
+        `Idempotency-Key`, kept as a create's is (decision D2x-idem-5)."""
+        flow_id, parent_id = accepted.path["incomingFlowId"], accepted.path["runId"]
         scope = request.scope
         own = f"{_origin(request)}{self.spec.base_path}"
         try:
@@ -168,8 +250,9 @@ class RunsApi:
         problem = self._reference_problem(named, flow_id, parent_id)
         if problem is not None:
             return odata_error(scope, 400, "BadRequest", problem, target=REFERENCE)
-        stored = await self._store(
-            request, lambda: self.store.link_run(flow_id, parent_id, named.run_id)
+        key = self._key(request, accepted, flow_id, parent_id, named.run_id)
+        stored = await self._store_once(
+            request, key, lambda key: self.store.link_run(flow_id, parent_id, named.run_id, key=key)
         )
         if isinstance(stored, Response):
             return stored
@@ -190,14 +273,17 @@ class RunsApi:
             return f"Run '{parent_id}' cannot be linked into its own process."
         return None
 
-    def _added(self, request: Request, flow_id: str, run_id: str) -> Response:
-        """204 with `Location`: the canonical URL of the run created or linked, which is also its
-        OData entity id (`OData-EntityId`, OData Protocol 4.01 §8.3.4)."""
-        location = (
+    def _location(self, request: Request, flow_id: str, run_id: str) -> str:
+        """The canonical URL of a run."""
+        return (
             f"{_origin(request)}{self.spec.base_path}/industryData/incomingFlows/"
             f"{quote(flow_id, safe='')}/runs/{quote(run_id, safe='')}"
         )
-        return Response(status_code=204, headers={"Location": location, "OData-EntityId": location})
+
+    def _added(self, request: Request, flow_id: str, run_id: str) -> Response:
+        """204 with `Location`: the canonical URL of the run created or linked, which is also its
+        OData entity id (`OData-EntityId`, OData Protocol 4.01 §8.3.4)."""
+        return _no_content(self._location(request, flow_id, run_id))
 
     async def _update(self, request: Request, operation_id: str, process: bool) -> Response:
         accepted = await self._accept(request, operation_id)
@@ -280,6 +366,27 @@ class _PathEndpoint:
             raise HTTPException(405, headers={"Allow": self.allow})
         response = await handler(request)
         await response(scope, receive, send)
+
+
+def _no_content(location: str, status: int = 204) -> Response:
+    """Add run's answer: no body, the run's URL in `Location` and in `OData-EntityId`."""
+    return Response(status_code=status, headers={"Location": location, "OData-EntityId": location})
+
+
+def _keyed(request: Request, exc: KeyAnsweredError | KeyReusedError | KeyInFlightError) -> Response:
+    """The answer to a request whose `Idempotency-Key` was kept, reused or is in flight: the kept
+    answer, 422 or 409 (the draft's statuses)."""
+    if isinstance(exc, KeyAnsweredError):
+        return _no_content(exc.answer.location, exc.answer.status)
+    status, code = (
+        (422, "IdempotencyKeyReused")
+        if isinstance(exc, KeyReusedError)
+        else (
+            409,
+            "IdempotencyKeyInFlight",
+        )
+    )
+    return odata_error(request.scope, status, code, exc.message, target=IDEMPOTENCY_KEY)
 
 
 def _origin(request: Request) -> str:

@@ -25,6 +25,7 @@ PARALLEL = {
     "bodies": "the bodies' probes and diff (fuzzing.probes, spec_diff)",
     "values": "the request values' fuzz checks and probes (fuzzing.checks, fuzzing.probes)",
     "preferences": "`Prefer`'s fuzz checks and probes (fuzzing.checks, fuzzing.probes)",
+    "retries": "a create sent again: its fuzz checks and probes (fuzzing.checks, fuzzing.probes)",
     # One module per tool for the same part of it.
     "registry": "where lint rules and fuzz checks register (contract.rules, fuzzing.checks)",
     "freshness": "when `make validate` and `make generate` may skip (contract, codegen)",

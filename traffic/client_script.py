@@ -13,7 +13,9 @@ call with its own `client-request-id`:
    sent back whole as an update (its read-only `id` included), each beside a valid new name;
 5. one more update of the first run, without a name (a refused request must have changed
    nothing), and the README's curl example: a time at full precision (7 fractional digits),
-   which a Python `datetime` cannot carry, sent as raw JSON through the client's own httpx.
+   which a Python `datetime` cannot carry, sent as raw JSON through the client's own httpx;
+6. a create with an `Idempotency-Key`, sent again with the same key and body, as a client retries
+   after an answer it never got (a timeout, a reset connection): one run, one `Location`.
 
 Prints one line per call (operation, status) and exits 0 once every call got an answer; a call
 whose answer the client cannot read is printed as such, and the script goes on.
@@ -22,6 +24,7 @@ whose answer the client cannot read is printed as such, and the script goes on.
 from __future__ import annotations
 
 import argparse
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
@@ -45,8 +48,14 @@ class Integration:
         self.calls += 1
         return f"{self.name}-{self.calls}"
 
-    def add(self, flow: str, run: str, body: dict[str, Any]) -> str | None:
-        """Add a run; the new run's id, from `Location`, or None."""
+    def add(
+        self, flow: str, run: str, body: dict[str, Any], idempotency_key: str | None = None
+    ) -> str | None:
+        """Add a run (with `idempotency_key`, safe to send again); the new run's id, from
+        `Location`, or None."""
+        kwargs: dict[str, Any] = {}
+        if idempotency_key is not None:
+            kwargs["idempotency_key"] = idempotency_key
         try:
             response = add_run.sync_detailed(
                 flow,
@@ -54,6 +63,7 @@ class Integration:
                 client=self.client,
                 body=RunCreate.from_dict(body),
                 client_request_id=self.request_id(),
+                **kwargs,
             )
         except (ValueError, KeyError, TypeError) as error:
             print(f"{self.name}: add run: the client raised {error!r}", flush=True)
@@ -147,6 +157,15 @@ def run_script(base_url: str, token: str, flow: str, parent: str) -> None:
         importer.raw_update(flow, first, whole)
         importer.update(flow, first, {"statistics": {"recordsRead": 1300, "recordsWritten": 1290}})
         importer.raw_update(flow, first, {"endDateTime": "2026-11-24T02:41:37.5000001Z"})
+        key = f'"{uuid.uuid4()}"'
+        nightly = {
+            "displayName": "Nightly roster import (retried)",
+            "startDateTime": started,
+            "status": "running",
+            "statistics": {"recordsRead": 0},
+        }
+        for _ in ("sent", "sent again"):
+            importer.add(flow, parent, nightly, idempotency_key=key)
     finally:
         importer.close()
         other.close()

@@ -142,7 +142,7 @@ class Observer:
             if route is not None and may_have_written(exchange):
                 self.ledger.forget(route)
             return
-        before = None if ambiguous or route is None else self.ledger.snapshot(route)
+        before = None if ambiguous else self.ledger.snapshot(exchange, seen.started)
         evidence = Evidence(exchange, before=before)
 
         for check in CHECKS.values():
@@ -165,7 +165,7 @@ class Observer:
                 severity = NOTE if breach.rule == spec_check.REQUEST_BREAKS_SPEC else FAILURE
                 message = f"{breach.message}\n{exchange.describe()}"
                 self._add(finding(breach.rule, "spec", severity, message))
-        self.ledger.learn(exchange, ambiguous=ambiguous)
+        self.ledger.learn(exchange, ambiguous=ambiguous, at=seen.started)
 
     @property
     def failures(self) -> int:

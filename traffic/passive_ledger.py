@@ -5,6 +5,10 @@ shows that the parent run exists and, in `Location`, a run that now does; a 404 
 does not exist, unless the observer saw it exist. A run it saw nothing of gives no snapshot, so
 the rules that need one are skipped for it, never judged on a guess.
 
+For Add run with an `Idempotency-Key`, it keeps the first answer that added a run for each key
+(per caller and target, `run_ledger.key_slot`), so that a replay can be judged against it within
+the contract's retention.
+
 Two exchanges on one run that overlapped in time leave its state unknown when either may have
 written (any answer but a refusal: a refused request changes nothing, by the contract), since
 the server's order is not known. The observer assumes it sees every write to the runs it judges:
@@ -17,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Exchange, Route, RunKey
-from fuzzing.run_ledger import Snapshot
+from fuzzing.run_ledger import FirstAnswer, KeySlot, Snapshot, key_slot, within_retention
 
 RunAt = tuple[str, RunKey]
 """A run at one base URL."""
@@ -38,6 +42,7 @@ class PassiveLedger:
     states: dict[RunAt, dict[str, Any]] = field(default_factory=dict)
     etags: dict[RunAt, str] = field(default_factory=dict)
     links: dict[LinkAt, bool] = field(default_factory=dict)
+    keyed: dict[KeySlot, FirstAnswer] = field(default_factory=dict)
 
     @staticmethod
     def _key(route: Route) -> RunAt:
@@ -49,13 +54,38 @@ class PassiveLedger:
             return None
         return (route.base_url, route.flow, route.run, route.process_run)
 
-    def snapshot(self, route: Route) -> Snapshot | None:
-        """What was known of `route`'s run before the request, or None if nothing was."""
+    def snapshot(self, exchange: Exchange, at: float | None = None) -> Snapshot | None:
+        """What was known of the run of the exchange's route before the request (sent at `at`),
+        or None if nothing was."""
+        route = exchange.route
+        if route is None:
+            return None
         key, link = self._key(route), self._link(route)
         known = self.links.get(link) if link is not None else self.known.get(key)
         if known is None:
             return None
-        return Snapshot(known=known, state=self.states.get(key), etag=self.etags.get(key))
+        return Snapshot(
+            known=known,
+            state=self.states.get(key),
+            etag=self.etags.get(key),
+            keyed=self._first_answer(exchange, at),
+        )
+
+    def _first_answer(self, exchange: Exchange, at: float | None) -> FirstAnswer | None:
+        slot = key_slot(exchange)
+        first = self.keyed.get(slot) if slot is not None else None
+        return first if first is not None and within_retention(first, at) else None
+
+    def _keep_answer(self, exchange: Exchange, at: float | None) -> None:
+        """Keep the answer of a keyed Add run that added a run, unless its key has one."""
+        slot = key_slot(exchange)
+        if slot is not None and self._first_answer(exchange, at) is None:
+            self.keyed[slot] = FirstAnswer(
+                body=exchange.request_json,
+                status=exchange.status,
+                location=exchange.location,
+                at=at,
+            )
 
     def forget(self, route: Route) -> None:
         """The run may have changed in a way the traffic does not show: its state is unknown."""
@@ -70,14 +100,18 @@ class PassiveLedger:
         if not self.known.get(key):
             self.known[key] = False
 
-    def learn(self, exchange: Exchange, *, ambiguous: bool = False) -> None:
-        """Remember what the exchange showed; `ambiguous`: it overlapped a possible write."""
+    def learn(
+        self, exchange: Exchange, *, ambiguous: bool = False, at: float | None = None
+    ) -> None:
+        """Remember what the exchange showed; `ambiguous`: it overlapped a possible write; `at`:
+        when the request was sent."""
         route = exchange.route
         if route is None:
             return
         key, link = self._key(route), self._link(route)
         if route.operation == ADD_RUN:
             if 200 <= exchange.status < 300:
+                self._keep_answer(exchange, at)
                 self._exists(key)
                 created = exchange.location_route
                 if created is not None:

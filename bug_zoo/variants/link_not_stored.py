@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from bug_zoo.catalog import Variant
 from bug_zoo.store import DelegatingStore
-from reference_server.storage.base import StoredRun, linked_run_missing
+from reference_server.storage.base import IdempotencyKey, StoredRun, linked_run_missing
 
 
 class ForgetfulStore(DelegatingStore):
-    def link_run(self, flow_id: str, run_id: str, linked_run_id: str) -> StoredRun:
+    def link_run(
+        self, flow_id: str, run_id: str, linked_run_id: str, *, key: IdempotencyKey | None = None
+    ) -> StoredRun:
         linked = self.inner.get_run(flow_id, linked_run_id)
         if linked is None:
             raise linked_run_missing(flow_id, linked_run_id)

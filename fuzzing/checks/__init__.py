@@ -10,7 +10,8 @@ The decorator registers the check with schemathesis and in `CHECKS`, where the p
 Rules live in a module per family: `runs` (what requests do to runs), `values` (what a request
 may set), `responses` (what every response keeps, a run's type among it), `answers` (what a
 successful answer holds), `refusals` (what a refusal says), `versions` (`ETag`s and `If-Match`
-across requests), `preferences` (`Prefer` and `Preference-Applied`). Importing this package
+across requests), `preferences` (`Prefer` and `Preference-Applied`), `retries` (a create
+sent again with an `Idempotency-Key`). Importing this package
 imports every module of it, in name order: a new family is one new module, registered by its
 decorators, and `CHECKS` runs in that order.
 """

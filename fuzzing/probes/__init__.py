@@ -6,7 +6,8 @@ over the size limit (`bodies`), the sentinel status, unknown properties and inva
 (`values`), values a character away from valid ones (`near_misses`), ids that were never created
 (`ids`), missing, forged and under-privileged tokens (`authorization`), full-precision times and
 Add run followed by Update run (`updates`), references that link a run and those the contract
-refuses (`links`), `Prefer` with and without the preference the service knows (`preferences`),
+refuses (`links`), a create sent again with its `Idempotency-Key` (`retries`), `Prefer` with and
+without the preference the service knows (`preferences`),
 stale `If-Match` values (`preconditions`) and methods a path lacks (`methods`). `prober` is what
 they share: every exchange goes through the custom checks of `fuzzing.checks`, and every refused
 update is followed by a read of the run to see that nothing changed.

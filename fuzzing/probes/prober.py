@@ -29,7 +29,7 @@ from fuzzing.checks.runs import rejected_request_changed_nothing
 from fuzzing.curl import curl_line
 from fuzzing.exchange import Exchange, Route, RunKey, exchange_answered
 from fuzzing.retry import patiently
-from fuzzing.run_ledger import Reading, Snapshot, read_run
+from fuzzing.run_ledger import FirstAnswer, Reading, Snapshot, read_run
 from fuzzing.target import Target
 
 
@@ -198,10 +198,13 @@ class Prober:
         exchange: Exchange,
         before: dict[str, Any] | None = None,
         etag: str | None = None,
+        keyed: FirstAnswer | None = None,
     ) -> None:
-        """Apply `check` to `exchange` (`before`: the run as read just before, `etag` with it);
-        report a failure."""
-        snapshot = Snapshot(known=True, state=before, etag=etag) if before is not None else None
+        """Apply `check` to `exchange` (`before`: the run as read just before, `etag` with it;
+        `keyed`: the first answer to the request's `Idempotency-Key`); report a failure."""
+        snapshot = None
+        if before is not None or keyed is not None:
+            snapshot = Snapshot(known=True, state=before, etag=etag, keyed=keyed)
         evidence = Evidence(exchange, before=snapshot, reader=self._read_route)
         verdict = check.judge(evidence)
         if verdict.failure is not None:

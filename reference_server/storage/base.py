@@ -63,6 +63,53 @@ class UnavailableError(StoreError):
         self.retry_after = retry_after
 
 
+class KeyAnsweredError(StoreError):
+    """The `Idempotency-Key` answered a request with the same body before: nothing was done, and
+    the request is to be answered as that one was (`answer`)."""
+
+    def __init__(self, answer: KeyedAnswer) -> None:
+        super().__init__("This Idempotency-Key was answered before; the same answer is given.")
+        self.answer = answer
+
+
+class KeyReusedError(StoreError):
+    """The `Idempotency-Key` was used with another request body; nothing was done."""
+
+
+class KeyInFlightError(StoreError):
+    """A request with the same `Idempotency-Key` is being processed now; nothing was done."""
+
+
+@dataclass(frozen=True)
+class KeyedAnswer:
+    """The answer kept with an `Idempotency-Key`: what a replay of its request is answered."""
+
+    status: int
+    location: str
+
+
+@dataclass(frozen=True)
+class IdempotencyKey:
+    """An `Idempotency-Key` to keep with the write it comes with, in the same transaction.
+
+    `scope` names the caller and the target the key is scoped to (the same key from another caller
+    or to another target is another key); `fingerprint` identifies the request body; `answer` is
+    what the request answers if the write succeeds; a key kept before `now - retention` is
+    forgotten.
+    """
+
+    scope: str
+    key: str
+    fingerprint: str
+    answer: KeyedAnswer
+    now: float
+    retention: float
+
+    @property
+    def oldest_kept(self) -> float:
+        return self.now - self.retention
+
+
 @dataclass(frozen=True)
 class StoredRun:
     """A run as stored: its key, its properties, and a version that grows with every change."""
@@ -126,6 +173,20 @@ def link_outside_flow(flow_id: str, run_id: str, linked: str) -> ValueError:
     )
 
 
+def key_reused() -> KeyReusedError:
+    return KeyReusedError(
+        "This Idempotency-Key was used with another request body; nothing was done. Send a new "
+        "key with a new request."
+    )
+
+
+def key_in_flight() -> KeyInFlightError:
+    return KeyInFlightError(
+        "A request with this Idempotency-Key is still being processed; nothing was done. Retry "
+        "later: once it is answered, the same answer is given."
+    )
+
+
 def flow_missing(flow_id: str) -> NotFoundError:
     return NotFoundError(f"Inbound flow '{flow_id}' was not found.")
 
@@ -155,7 +216,15 @@ def stale(run_id: str, version: int) -> PreconditionFailedError:
 
 
 class RunStore(ABC):
-    """The storage interface. Methods block; call them from a worker thread in async code."""
+    """The storage interface. Methods block; call them from a worker thread in async code.
+
+    A create or a link that comes with an `IdempotencyKey` first looks the key up in its own
+    transaction: a key kept within the retention with the same fingerprint raises
+    `KeyAnsweredError` (with the answer kept), with another fingerprint `KeyReusedError`, and a key
+    that another transaction is writing now `KeyInFlightError`; then nothing is written. Otherwise
+    the write is done and the key kept with its answer in the same transaction, so a crash leaves
+    both or neither. Only writes that succeed keep a key.
+    """
 
     # The longest that one wait for the database may take (for a lock, a connection, a
     # statement); engines set it from their URL's `?timeout=`.
@@ -179,22 +248,35 @@ class RunStore(ABC):
 
     @abstractmethod
     def create_linked_run(
-        self, flow_id: str, parent_run_id: str, new_run_id: str, fields: Mapping[str, JSON]
+        self,
+        flow_id: str,
+        parent_run_id: str,
+        new_run_id: str,
+        fields: Mapping[str, JSON],
+        *,
+        key: IdempotencyKey | None = None,
     ) -> StoredRun:
         """Create run `new_run_id` in the flow and link it into the process of `parent_run_id`.
 
         Raises `NotFoundError` when the flow or the parent run does not exist; then nothing is
-        stored.
+        stored. With `key`, see the class.
         """
 
     @abstractmethod
-    def link_run(self, flow_id: str, run_id: str, linked_run_id: str) -> StoredRun:
+    def link_run(
+        self,
+        flow_id: str,
+        run_id: str,
+        linked_run_id: str,
+        *,
+        key: IdempotencyKey | None = None,
+    ) -> StoredRun:
         """Link run `linked_run_id` of the flow into the process of `run_id`; return it unchanged.
 
         Idempotent: a link that exists already is left as it is (no second link). Raises
         `NotFoundError` when the flow or `run_id` does not exist, `LinkedRunMissingError` when
         `linked_run_id` does not; then nothing is stored. A run is never linked into its own
-        process (`ValueError`).
+        process (`ValueError`). With `key`, see the class.
         """
 
     @abstractmethod

@@ -33,6 +33,7 @@ from reference_server.storage.base import (
     JSON,
     Engine,
     FlowRecord,
+    IdempotencyKey,
     Precondition,
     RunStore,
     StoredRun,
@@ -51,7 +52,7 @@ T = TypeVar("T")
 PgConnection = psycopg.Connection[Any]
 
 SQL = Sql(POSTGRES)
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: idempotency_keys
 DEFAULT_TIMEOUT_SECONDS = 5.0
 DEFAULT_POOL_SIZE = 10
 # Transactions that lose a deadlock or a serialization race changed nothing; run them again.
@@ -85,6 +86,16 @@ CREATE TABLE IF NOT EXISTS process_links (
     FOREIGN KEY (flow_id, run_id) REFERENCES runs (flow_id, id),
     FOREIGN KEY (flow_id, linked_run_id) REFERENCES runs (flow_id, id)
 );
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    scope TEXT NOT NULL,           -- the caller and the target, hashed
+    key TEXT NOT NULL,             -- the Idempotency-Key as sent
+    fingerprint TEXT NOT NULL,     -- of the request body
+    status INTEGER NOT NULL,       -- the answer to replay
+    location TEXT NOT NULL,
+    created_at DOUBLE PRECISION NOT NULL,  -- Unix time; forgotten after the retention
+    PRIMARY KEY (scope, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_created_at ON idempotency_keys (created_at);
 CREATE TABLE IF NOT EXISTS rate_limit_buckets (
     key TEXT PRIMARY KEY,
     tokens DOUBLE PRECISION NOT NULL,
@@ -334,24 +345,41 @@ class PostgresStore(RunStore):
         return self._db.transaction(write)
 
     def create_linked_run(
-        self, flow_id: str, parent_run_id: str, new_run_id: str, fields: Mapping[str, JSON]
+        self,
+        flow_id: str,
+        parent_run_id: str,
+        new_run_id: str,
+        fields: Mapping[str, JSON],
+        *,
+        key: IdempotencyKey | None = None,
     ) -> StoredRun:
         if not _storable(flow_id):
             raise flow_missing(flow_id)
         if not _storable(parent_run_id):
             raise run_missing(flow_id, parent_run_id)
         return self._db.transaction(
-            lambda conn: SQL.create_linked_run(conn, flow_id, parent_run_id, new_run_id, fields)
+            lambda conn: SQL.create_linked_run(
+                conn, flow_id, parent_run_id, new_run_id, fields, key
+            )
         )
 
-    def link_run(self, flow_id: str, run_id: str, linked_run_id: str) -> StoredRun:
+    def link_run(
+        self,
+        flow_id: str,
+        run_id: str,
+        linked_run_id: str,
+        *,
+        key: IdempotencyKey | None = None,
+    ) -> StoredRun:
         if not _storable(flow_id):
             raise flow_missing(flow_id)
         if not _storable(run_id):
             raise run_missing(flow_id, run_id)
         if not _storable(linked_run_id):
             raise linked_run_missing(flow_id, linked_run_id)
-        return self._db.transaction(lambda conn: SQL.link_run(conn, flow_id, run_id, linked_run_id))
+        return self._db.transaction(
+            lambda conn: SQL.link_run(conn, flow_id, run_id, linked_run_id, key)
+        )
 
     def update_run(
         self,

@@ -9,7 +9,11 @@ SQLite and PostgreSQL hold the same tables and read and write them with the same
 - the row lock of a read that is followed by a write of that row: none in SQLite, whose writes hold
   the database's write lock from `BEGIN IMMEDIATE` on, `FOR NO KEY UPDATE` in PostgreSQL, which
   locks rows (the foreign keys that point at a run take only a key-share lock, so linking a new run
-  to a locked one still goes ahead).
+  to a locked one still goes ahead);
+- how a write tells that another transaction is writing the same `Idempotency-Key` now: it cannot
+  happen in SQLite (one writer at a time: a second request waits, then finds the key kept);
+  PostgreSQL takes a transaction-level advisory lock on the key's hash without waiting, and a lock
+  held elsewhere means the key is in flight.
 
 What differs beyond that stays with each engine and says why: the schema, how a transaction
 starts and commits, and how a data set is loaded.
@@ -25,11 +29,16 @@ from typing import Any, Protocol
 from reference_server.storage.base import (
     JSON,
     FlowRecord,
+    IdempotencyKey,
+    KeyAnsweredError,
+    KeyedAnswer,
     Precondition,
     RunRecord,
     StoredRun,
     fields_json,
     flow_missing,
+    key_in_flight,
+    key_reused,
     link_missing,
     linked_run_missing,
     merged_fields,
@@ -39,6 +48,9 @@ from reference_server.storage.buckets import take_one
 
 
 class Cursor(Protocol):
+    @property
+    def rowcount(self) -> int: ...
+
     def fetchone(self) -> Any: ...
 
     def fetchall(self) -> list[Any]: ...
@@ -57,6 +69,7 @@ class Dialect:
     placeholder: str
     load_order: str
     row_lock: str
+    key_lock: str | None = None
 
     def spell(self, statement: str) -> str:
         if "%" in statement:  # psycopg would read it as a placeholder
@@ -65,7 +78,12 @@ class Dialect:
 
 
 SQLITE = Dialect(placeholder="?", load_order="rowid", row_lock="")
-POSTGRES = Dialect(placeholder="%s", load_order="seq", row_lock=" FOR NO KEY UPDATE")
+POSTGRES = Dialect(
+    placeholder="%s",
+    load_order="seq",
+    row_lock=" FOR NO KEY UPDATE",
+    key_lock="SELECT pg_try_advisory_xact_lock(hashtextextended(?, 0))",
+)
 
 
 class Sql:
@@ -114,6 +132,15 @@ class Sql:
         self.change_bucket = sql(
             "UPDATE rate_limit_buckets SET tokens = ?, updated_at = ? WHERE key = ?"
         )
+        self.key_lock = sql(dialect.key_lock) if dialect.key_lock else None
+        self.forget_keys = sql("DELETE FROM idempotency_keys WHERE created_at < ?")
+        self.kept_key = sql(
+            "SELECT fingerprint, status, location FROM idempotency_keys WHERE scope = ? AND key = ?"
+        )
+        self.keep_key_statement = sql(
+            "INSERT INTO idempotency_keys (scope, key, fingerprint, status, location, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"
+        )
 
     # -- reads ----------------------------------------------------------------------------------
 
@@ -153,6 +180,31 @@ class Sql:
 
     # -- writes ---------------------------------------------------------------------------------
 
+    def check_key(self, db: Connection, key: IdempotencyKey) -> None:
+        """Raise what `RunStore` says a kept, reused or in-flight key raises; return when the
+        write may go on (the key is new, or was forgotten after the retention)."""
+        if self.key_lock is not None:
+            (locked,) = db.execute(self.key_lock, (f"{key.scope} {key.key}",)).fetchone()
+            if not locked:
+                raise key_in_flight()
+        db.execute(self.forget_keys, (key.oldest_kept,))
+        row = db.execute(self.kept_key, (key.scope, key.key)).fetchone()
+        if row is None:
+            return
+        if str(row[0]) != key.fingerprint:
+            raise key_reused()
+        raise KeyAnsweredError(KeyedAnswer(status=int(row[1]), location=str(row[2])))
+
+    def keep_key(self, db: Connection, key: IdempotencyKey) -> None:
+        """Keep `key` with its answer, in the transaction of the write it answers."""
+        answer = key.answer
+        kept = db.execute(
+            self.keep_key_statement,
+            (key.scope, key.key, key.fingerprint, answer.status, answer.location, key.now),
+        )
+        if kept.rowcount == 0:  # kept meanwhile by a transaction that committed
+            raise key_in_flight()
+
     def create_linked_run(
         self,
         db: Connection,
@@ -160,20 +212,34 @@ class Sql:
         parent_run_id: str,
         new_run_id: str,
         fields: Mapping[str, JSON],
+        key: IdempotencyKey | None = None,
     ) -> StoredRun:
         """As `RunStore.create_linked_run`."""
+        if key is not None:
+            self.check_key(db, key)
         if not self.has_flow(db, flow_id):
             raise flow_missing(flow_id)
         if self.read_run(db, flow_id, parent_run_id) is None:
             raise run_missing(flow_id, parent_run_id)
         db.execute(self.add_run, (flow_id, new_run_id, fields_json(fields)))
         db.execute(self.add_link, (flow_id, parent_run_id, new_run_id))
+        if key is not None:
+            self.keep_key(db, key)
         return StoredRun(flow_id=flow_id, id=new_run_id, fields=dict(fields), version=1)
 
-    def link_run(self, db: Connection, flow_id: str, run_id: str, linked_run_id: str) -> StoredRun:
+    def link_run(
+        self,
+        db: Connection,
+        flow_id: str,
+        run_id: str,
+        linked_run_id: str,
+        key: IdempotencyKey | None = None,
+    ) -> StoredRun:
         """As `RunStore.link_run`."""
         if run_id == linked_run_id:
             raise ValueError(f"run '{run_id}' cannot be linked into its own process")
+        if key is not None:
+            self.check_key(db, key)
         if not self.has_flow(db, flow_id):
             raise flow_missing(flow_id)
         if self.read_run(db, flow_id, run_id) is None:
@@ -182,6 +248,8 @@ class Sql:
         if linked is None:
             raise linked_run_missing(flow_id, linked_run_id)
         db.execute(self.load_link, (flow_id, run_id, linked_run_id))
+        if key is not None:
+            self.keep_key(db, key)
         return linked
 
     def update_run(

@@ -34,6 +34,7 @@ from reference_server.storage.base import (
     JSON,
     Engine,
     FlowRecord,
+    IdempotencyKey,
     Precondition,
     RunStore,
     StoredRun,
@@ -47,7 +48,7 @@ from reference_server.storage.group_commit import GroupCommit
 from reference_server.storage.sql import SQLITE, Sql
 
 SQL = Sql(SQLITE)
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: idempotency_keys
 DEFAULT_TIMEOUT_SECONDS = 5.0
 # SQLite's errors that mean "not now" rather than a bug: another connection holds the lock, or
 # the file cannot be read or written at the moment. Extended codes (`SQLITE_BUSY_SNAPSHOT`,
@@ -80,6 +81,16 @@ CREATE TABLE IF NOT EXISTS process_links (
     FOREIGN KEY (flow_id, run_id) REFERENCES runs (flow_id, id),
     FOREIGN KEY (flow_id, linked_run_id) REFERENCES runs (flow_id, id)
 );
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    scope TEXT NOT NULL,           -- the caller and the target, hashed
+    key TEXT NOT NULL,             -- the Idempotency-Key as sent
+    fingerprint TEXT NOT NULL,     -- of the request body
+    status INTEGER NOT NULL,       -- the answer to replay
+    location TEXT NOT NULL,
+    created_at REAL NOT NULL,      -- Unix time; forgotten after the retention
+    PRIMARY KEY (scope, key)
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_created_at ON idempotency_keys (created_at);
 """
 
 
@@ -259,14 +270,27 @@ class SqliteStore(RunStore):
         return added
 
     def create_linked_run(
-        self, flow_id: str, parent_run_id: str, new_run_id: str, fields: Mapping[str, JSON]
+        self,
+        flow_id: str,
+        parent_run_id: str,
+        new_run_id: str,
+        fields: Mapping[str, JSON],
+        *,
+        key: IdempotencyKey | None = None,
     ) -> StoredRun:
         return self._writes.run(
-            lambda db: SQL.create_linked_run(db, flow_id, parent_run_id, new_run_id, fields)
+            lambda db: SQL.create_linked_run(db, flow_id, parent_run_id, new_run_id, fields, key)
         )
 
-    def link_run(self, flow_id: str, run_id: str, linked_run_id: str) -> StoredRun:
-        return self._writes.run(lambda db: SQL.link_run(db, flow_id, run_id, linked_run_id))
+    def link_run(
+        self,
+        flow_id: str,
+        run_id: str,
+        linked_run_id: str,
+        *,
+        key: IdempotencyKey | None = None,
+    ) -> StoredRun:
+        return self._writes.run(lambda db: SQL.link_run(db, flow_id, run_id, linked_run_id, key))
 
     def update_run(
         self,

@@ -40,6 +40,7 @@ def test_without_a_weak_token_the_403_probe_is_skipped(fuzz_target: Target, tmp_
         ("link_ignores_flow", "references", "reference_linked"),
         ("link_not_stored", "references", "linked_run_reachable"),
         ("prefer_read_whole", "preferences", "preferences_honoured"),
+        ("idempotency_key_ignored", "retried_creates", "replayed_key_adds_no_run"),
     ],
 )
 def test_probes_catch_what_schemathesis_never_sends(

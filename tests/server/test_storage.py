@@ -5,6 +5,7 @@ The tests that take `store` run on SQLite and on PostgreSQL (`store_url`, in tes
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import pkgutil
 import subprocess
@@ -19,6 +20,11 @@ import reference_server.storage
 from reference_server.storage import engine_for, engines, open_store
 from reference_server.storage.base import (
     FlowRecord,
+    IdempotencyKey,
+    KeyAnsweredError,
+    KeyedAnswer,
+    KeyInFlightError,
+    KeyReusedError,
     LinkedRunMissingError,
     NotFoundError,
     Precondition,
@@ -281,3 +287,79 @@ def test_a_server_on_sqlite_never_loads_the_postgresql_driver(tmp_path: Path) ->
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     )
     assert done.stdout.strip() == "[]"
+
+
+def _key(
+    key: str = "k-1", fingerprint: str = "body-1", now: float = 1000.0, run: str = "new"
+) -> IdempotencyKey:
+    return IdempotencyKey(
+        scope="caller+flow/parent",
+        key=key,
+        fingerprint=fingerprint,
+        answer=KeyedAnswer(status=204, location=f"https://example.test/runs/{run}"),
+        now=now,
+        retention=60.0,
+    )
+
+
+def test_a_kept_key_answers_as_the_first_write_did_and_creates_nothing(
+    store_url: str, store: RunStore
+) -> None:
+    store.create_linked_run("flow", "parent", "new", FIELDS, key=_key())
+    with pytest.raises(KeyAnsweredError) as replayed:
+        store.create_linked_run("flow", "parent", "again", FIELDS, key=_key(run="again"))
+    assert replayed.value.answer == KeyedAnswer(204, "https://example.test/runs/new")
+    assert store.get_run("flow", "again") is None
+    with pytest.raises(KeyReusedError):
+        store.create_linked_run("flow", "parent", "other", FIELDS, key=_key(fingerprint="body-2"))
+    assert store.get_run("flow", "other") is None
+    assert store.process_runs("flow", "parent") == ["child", "new"]
+    # Kept on disk, not in the process.
+    with open_store(store_url) as reopened, pytest.raises(KeyAnsweredError):
+        reopened.create_linked_run("flow", "parent", "later", FIELDS, key=_key(run="later"))
+
+
+def test_a_key_is_forgotten_after_the_retention_and_kept_per_scope(store: RunStore) -> None:
+    store.create_linked_run("flow", "parent", "new", FIELDS, key=_key())
+    later = _key(fingerprint="body-2", now=1000.0 + 61, run="later")
+    store.create_linked_run("flow", "parent", "later", FIELDS, key=later)
+    other_scope = dataclasses.replace(_key(run="elsewhere"), scope="another caller")
+    store.create_linked_run("flow", "parent", "elsewhere", FIELDS, key=other_scope)
+    assert store.process_runs("flow", "parent") == ["child", "new", "later", "elsewhere"]
+
+
+def test_a_failed_write_keeps_no_key(store: RunStore) -> None:
+    with pytest.raises(NotFoundError):
+        store.create_linked_run("flow", "nobody", "new", FIELDS, key=_key())
+    store.create_linked_run("flow", "parent", "new", FIELDS, key=_key(fingerprint="body-2"))
+    assert store.get_run("flow", "new") is not None
+
+
+def test_a_link_keeps_its_key_too(store: RunStore) -> None:
+    store.link_run("flow", "parent", "loner", key=_key(run="loner"))
+    with pytest.raises(KeyAnsweredError):
+        store.link_run("flow", "parent", "loner", key=_key(run="loner"))
+    with pytest.raises(KeyReusedError):  # the same key, now with a run body
+        store.create_linked_run("flow", "parent", "new", FIELDS, key=_key(fingerprint="body-2"))
+    assert store.get_run("flow", "new") is None
+
+
+def test_a_key_another_transaction_is_writing_is_in_flight(store_url: str) -> None:
+    """On PostgreSQL, two transactions can hold one key at once; the second is refused, not
+    run. (SQLite writes one at a time: the second waits and finds the key kept.)"""
+    if not store_url.startswith("postgres"):
+        pytest.skip("SQLite has one writer at a time")
+    psycopg = pytest.importorskip("psycopg")
+    with open_store(store_url) as store:
+        store.load(DATA)
+        key = _key()
+        other = psycopg.connect(store_url.partition("?")[0], autocommit=True)
+        with other, other.transaction():
+            other.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+                (f"{key.scope} {key.key}",),
+            )
+            with pytest.raises(KeyInFlightError):
+                store.create_linked_run("flow", "parent", "new", FIELDS, key=key)
+        assert store.get_run("flow", "new") is None
+        store.create_linked_run("flow", "parent", "new", FIELDS, key=key)

@@ -200,3 +200,44 @@ def test_an_answer_that_is_not_http_is_a_failure_not_only_unchecked(tmp_path: Pa
         0, update({"displayName": "x"}), 0.0, 0.5, "", "the proxy could not complete the exchange"
     )
     assert failures(judged(tmp_path, unreachable)) == []
+
+
+CREATE = {
+    "displayName": "import",
+    "startDateTime": "2026-11-24T02:00:00Z",
+    "status": "running",
+    "statistics": {},
+}
+
+
+def keyed_create(body: dict[str, Any], location: str, key: str = '"k-1"') -> Exchange:
+    return exchange(
+        method="POST",
+        path=f"{RUN_PATH}/process/runs/$ref",
+        sent=body,
+        status=204,
+        request_headers={**TOKEN, "Idempotency-Key": key},
+        response_headers={"Location": f"http://127.0.0.1:8000/beta{location}"},
+    )
+
+
+def test_a_replayed_key_that_made_a_second_run_fails(tmp_path: Path) -> None:
+    body = CREATE
+    first = keyed_create(body, "/industryData/incomingFlows/demo-flow/runs/one")
+    second = keyed_create(body, "/industryData/incomingFlows/demo-flow/runs/two")
+    observer = judged(tmp_path, seen(0, first), seen(1, second))
+    assert (1, "replayed_key_adds_no_run") in failures(observer)
+
+
+def test_a_replay_answered_as_the_first_or_after_the_retention_passes(tmp_path: Path) -> None:
+    body = CREATE
+    one = "/industryData/incomingFlows/demo-flow/runs/one"
+    day = 86400.0
+    observer = judged(
+        tmp_path,
+        seen(0, keyed_create(body, one)),
+        seen(1, keyed_create(body, one)),
+        seen(2, keyed_create(body, one, key='"k-2"')),  # another key: another create
+        seen(3, keyed_create(body, "/industryData/incomingFlows/demo-flow/runs/2"), day + 1),
+    )
+    assert failures(observer) == []

@@ -17,11 +17,15 @@ def _get_kwargs(
     *,
     body: RunCreate | RunReference,
     prefer: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
     if not isinstance(prefer, Unset):
         headers["Prefer"] = prefer
+
+    if not isinstance(idempotency_key, Unset):
+        headers["Idempotency-Key"] = idempotency_key
 
     if not isinstance(client_request_id, Unset):
         headers["client-request-id"] = client_request_id
@@ -79,6 +83,11 @@ def _parse_documented(
 
         return response_404
 
+    if response.status_code == 409:
+        response_409 = ODataError.from_dict(response.json())
+
+        return response_409
+
     if response.status_code == 413:
         response_413 = ODataError.from_dict(response.json())
 
@@ -88,6 +97,11 @@ def _parse_documented(
         response_415 = ODataError.from_dict(response.json())
 
         return response_415
+
+    if response.status_code == 422:
+        response_422 = ODataError.from_dict(response.json())
+
+        return response_422
 
     if response.status_code == 429:
         response_429 = ODataError.from_dict(response.json())
@@ -138,6 +152,7 @@ def sync_detailed(
     client: AuthenticatedClient | Client,
     body: RunCreate | RunReference,
     prefer: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> Response[NoContent | ODataError]:
     """Add run
@@ -158,11 +173,23 @@ def sync_detailed(
     was created or linked, whose last segment is its `id`, and `OData-EntityId` the same URL
     (OData Protocol 4.01 §8.3.4: the entity's id on a `204` to a create).
 
+    **Retries.** A create sent again after a lost answer (a timeout, a reset connection, a
+    `502`/`503`/`504`) would create a second run. Send an `Idempotency-Key` to make it safe:
+    the same key with the same body, from the same caller to the same `{runId}`, within the
+    retention window (`x-idempotency-key-retention-seconds`, 24 hours), is answered as the
+    first request was (`204` with the same `Location`) and creates nothing more. The same key
+    with another body is `422`; the same key while its first request is still being processed
+    is `409` (retry later). A key is remembered only with the answer of a request that added a
+    run; a request refused or not confirmed (`4xx`, `503`) leaves no key, so retrying it runs it
+    again. A reference body takes a key too, with the same rules.
+
     Args:
         incoming_flow_id (str): The id of the inbound flow.
         run_id (str): The id of the run.
         prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
             enum-members`.
+        idempotency_key (str | Unset): A quoted key (sf-string) that makes a retried create safe,
+            such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`.
         client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
             response to correlate logs.
         body (RunCreate | RunReference): A run to create (`runCreate`), or a reference to a run to
@@ -181,6 +208,7 @@ def sync_detailed(
         run_id=run_id,
         body=body,
         prefer=prefer,
+        idempotency_key=idempotency_key,
         client_request_id=client_request_id,
     )
 
@@ -198,6 +226,7 @@ def sync(
     client: AuthenticatedClient | Client,
     body: RunCreate | RunReference,
     prefer: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> NoContent | ODataError | None:
     """Add run
@@ -218,11 +247,23 @@ def sync(
     was created or linked, whose last segment is its `id`, and `OData-EntityId` the same URL
     (OData Protocol 4.01 §8.3.4: the entity's id on a `204` to a create).
 
+    **Retries.** A create sent again after a lost answer (a timeout, a reset connection, a
+    `502`/`503`/`504`) would create a second run. Send an `Idempotency-Key` to make it safe:
+    the same key with the same body, from the same caller to the same `{runId}`, within the
+    retention window (`x-idempotency-key-retention-seconds`, 24 hours), is answered as the
+    first request was (`204` with the same `Location`) and creates nothing more. The same key
+    with another body is `422`; the same key while its first request is still being processed
+    is `409` (retry later). A key is remembered only with the answer of a request that added a
+    run; a request refused or not confirmed (`4xx`, `503`) leaves no key, so retrying it runs it
+    again. A reference body takes a key too, with the same rules.
+
     Args:
         incoming_flow_id (str): The id of the inbound flow.
         run_id (str): The id of the run.
         prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
             enum-members`.
+        idempotency_key (str | Unset): A quoted key (sf-string) that makes a retried create safe,
+            such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`.
         client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
             response to correlate logs.
         body (RunCreate | RunReference): A run to create (`runCreate`), or a reference to a run to
@@ -242,6 +283,7 @@ def sync(
         client=client,
         body=body,
         prefer=prefer,
+        idempotency_key=idempotency_key,
         client_request_id=client_request_id,
     ).parsed
 
@@ -253,6 +295,7 @@ async def asyncio_detailed(
     client: AuthenticatedClient | Client,
     body: RunCreate | RunReference,
     prefer: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> Response[NoContent | ODataError]:
     """Add run
@@ -273,11 +316,23 @@ async def asyncio_detailed(
     was created or linked, whose last segment is its `id`, and `OData-EntityId` the same URL
     (OData Protocol 4.01 §8.3.4: the entity's id on a `204` to a create).
 
+    **Retries.** A create sent again after a lost answer (a timeout, a reset connection, a
+    `502`/`503`/`504`) would create a second run. Send an `Idempotency-Key` to make it safe:
+    the same key with the same body, from the same caller to the same `{runId}`, within the
+    retention window (`x-idempotency-key-retention-seconds`, 24 hours), is answered as the
+    first request was (`204` with the same `Location`) and creates nothing more. The same key
+    with another body is `422`; the same key while its first request is still being processed
+    is `409` (retry later). A key is remembered only with the answer of a request that added a
+    run; a request refused or not confirmed (`4xx`, `503`) leaves no key, so retrying it runs it
+    again. A reference body takes a key too, with the same rules.
+
     Args:
         incoming_flow_id (str): The id of the inbound flow.
         run_id (str): The id of the run.
         prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
             enum-members`.
+        idempotency_key (str | Unset): A quoted key (sf-string) that makes a retried create safe,
+            such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`.
         client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
             response to correlate logs.
         body (RunCreate | RunReference): A run to create (`runCreate`), or a reference to a run to
@@ -296,6 +351,7 @@ async def asyncio_detailed(
         run_id=run_id,
         body=body,
         prefer=prefer,
+        idempotency_key=idempotency_key,
         client_request_id=client_request_id,
     )
 
@@ -311,6 +367,7 @@ async def asyncio(
     client: AuthenticatedClient | Client,
     body: RunCreate | RunReference,
     prefer: str | Unset = UNSET,
+    idempotency_key: str | Unset = UNSET,
     client_request_id: str | Unset = UNSET,
 ) -> NoContent | ODataError | None:
     """Add run
@@ -331,11 +388,23 @@ async def asyncio(
     was created or linked, whose last segment is its `id`, and `OData-EntityId` the same URL
     (OData Protocol 4.01 §8.3.4: the entity's id on a `204` to a create).
 
+    **Retries.** A create sent again after a lost answer (a timeout, a reset connection, a
+    `502`/`503`/`504`) would create a second run. Send an `Idempotency-Key` to make it safe:
+    the same key with the same body, from the same caller to the same `{runId}`, within the
+    retention window (`x-idempotency-key-retention-seconds`, 24 hours), is answered as the
+    first request was (`204` with the same `Location`) and creates nothing more. The same key
+    with another body is `422`; the same key while its first request is still being processed
+    is `409` (retry later). A key is remembered only with the answer of a request that added a
+    run; a request refused or not confirmed (`4xx`, `503`) leaves no key, so retrying it runs it
+    again. A reference body takes a key too, with the same rules.
+
     Args:
         incoming_flow_id (str): The id of the inbound flow.
         run_id (str): The id of the run.
         prefer (str | Unset): Preferences for this request (RFC 7240), such as `include-unknown-
             enum-members`.
+        idempotency_key (str | Unset): A quoted key (sf-string) that makes a retried create safe,
+            such as `"8e03978e-40d5-43e8-bc93-6894a57f9324"`.
         client_request_id (str | Unset): A caller-chosen id for this request, echoed in the
             response to correlate logs.
         body (RunCreate | RunReference): A run to create (`runCreate`), or a reference to a run to
@@ -356,6 +425,7 @@ async def asyncio(
             client=client,
             body=body,
             prefer=prefer,
+            idempotency_key=idempotency_key,
             client_request_id=client_request_id,
         )
     ).parsed
