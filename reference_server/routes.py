@@ -98,7 +98,7 @@ class Accepted:
 
 
 def body_fingerprint(body: object) -> str:
-    """What identifies a request body for `Idempotency-Key` (decision D2x-idem-2): the JSON value
+    """What identifies a request body for `Idempotency-Key` (decision D29): the JSON value
     as sent, with key order and whitespace ignored, so a retry that serialises the same value
     again matches, and one that changes any value does not."""
     text = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
@@ -106,7 +106,7 @@ def body_fingerprint(body: object) -> str:
 
 
 def key_scope(request: Request, flow_id: str, parent_id: str) -> str:
-    """Whose key and for what (decision D2x-idem-3): the caller (as the rate limit tells callers
+    """Whose key and for what (decision D30): the caller (as the rate limit tells callers
     apart, by the token's subject) and the run whose process grows, hashed."""
     principal = request.scope.get("state", {}).get("principal")
     token = request.headers.get("authorization", "").strip().partition(" ")[2].strip()
@@ -126,7 +126,7 @@ class RunsApi:
         self.production_bases = production_bases(spec.document)
         self.key_retention = float(spec.idempotency_retention_seconds)
         # Keys whose request this process is answering now: a second one is 409 at once, rather
-        # than waiting for the storage's write lock (decision D2x-idem-4).
+        # than waiting for the storage's write lock (decision D31).
         self._keys_in_flight: set[tuple[str, str]] = set()
         self._keys_lock = threading.Lock()
 
@@ -239,7 +239,7 @@ class RunsApi:
 
     async def _link(self, request: Request, accepted: Accepted, url: str) -> Response:
         """Add run with a reference body: link the run `url` names (decision D17); with an
-        `Idempotency-Key`, kept as a create's is (decision D2x-idem-5)."""
+        `Idempotency-Key`, kept as a create's is (decision D32)."""
         flow_id, parent_id = accepted.path["incomingFlowId"], accepted.path["runId"]
         scope = request.scope
         own = f"{_origin(request)}{self.spec.base_path}"

@@ -27,5 +27,5 @@ VARIANT = Variant(
     name="idempotency_key_ignored",
     bug="a create sent again with the same `Idempotency-Key` makes a second run",
     store=KeylessStore,
-    covers=("status:addRun:422", "header:Location"),
+    covers=("D28", "status:addRun:422", "header:Location"),
 )

@@ -49,7 +49,7 @@ def no_body_on_204(evidence: Evidence) -> None:
     fail("204 No Content with a body", exchange, problems)
 
 
-@contract_check(covers=("D8", "status:*:4*", "status:*:5*", "response:OData*"))
+@contract_check(covers=("D8", "D27", "status:*:4*", "status:*:5*", "response:OData*"))
 def errors_are_odata(evidence: Evidence) -> None:
     """Every 4xx and 5xx is a Graph OData error, sent as JSON."""
     exchange = evidence.exchange

@@ -17,6 +17,10 @@ from fuzzing.run_ledger import key_slot
 @contract_check(
     Need.LEDGER,
     covers=(
+        "D28",
+        "D29",
+        "D30",
+        "D32",
         "status:addRun:204",
         "status:addRun:422",
         "header:Location",

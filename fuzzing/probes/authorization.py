@@ -18,7 +18,7 @@ def _tampered(token: str) -> str:
     return f"{head}.{swapped}{signature[1:]}"
 
 
-@probe(order=20, covers=("D6", "status:*:401", "status:*:403", "header:WWW-Authenticate"))
+@probe(order=20, covers=("D6", "D24", "status:*:401", "status:*:403", "header:WWW-Authenticate"))
 def authorization(prober: Prober) -> None:
     """No token or a forged one is 401 with `WWW-Authenticate`; no permission is 403."""
     url, key = prober.runs[0]

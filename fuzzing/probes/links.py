@@ -50,7 +50,8 @@ def _kept(prober: Prober, exchange: Exchange, before: dict[str, object], run: st
 
 
 @probe(
-    order=140, covers=("D11", "D17", "status:addRun:204", "status:addRun:400", "status:addRun:404")
+    order=140,
+    covers=("D11", "D17", "D23", "status:addRun:204", "status:addRun:400", "status:addRun:404"),
 )
 def references(prober: Prober) -> None:
     """A reference links the run it names (204, again on a retry) and nothing else; the refused

@@ -5,6 +5,7 @@ only here: the same create twice with one key, then another body with that key.
 
 from __future__ import annotations
 
+import json
 import uuid
 
 from fuzzing.checks.retries import replayed_key_adds_no_run
@@ -23,6 +24,9 @@ def _create(prober: Prober, parent: str, body: bytes, key: str) -> Exchange:
 @probe(
     order=65,
     covers=(
+        "D28",
+        "D29",
+        "D30",
         "status:addRun:204",
         "status:addRun:422",
         "header:Location",
@@ -42,6 +46,25 @@ def retried_creates(prober: Prober) -> None:
     again = _create(prober, parent, body, key)
     if prober.expect(again, {204}, CHECK, "the same create again, with the same key"):
         prober.judge(replayed_key_adds_no_run, again, keyed=answered)
+    # The same JSON value written otherwise (members reversed, spaces) is the same body (D29).
+    members = json.loads(body)
+    rewritten = json.dumps(dict(reversed(list(members.items()))), indent=1).encode()
+    written = _create(prober, parent, rewritten, key)
+    if prober.expect(written, {204}, CHECK, "the same create written otherwise, same key"):
+        prober.judge(replayed_key_adds_no_run, written, keyed=answered)
+    # A key belongs to one target (D30): sent to another run's process it creates anew.
+    elsewhere = _create(prober, prober.workspace.process_run_id, body, key)
+    if (
+        prober.expect(elsewhere, {204}, CHECK, "the same key and body to another run's process")
+        and elsewhere.location == first.location
+    ):
+        prober.report(
+            CHECK,
+            elsewhere,
+            "A key sent to another run's process was answered as the first request to run "
+            f"{parent!r} was (`Location` {first.location}): a key belongs to one target (D30)\n"
+            + elsewhere.describe(),
+        )
     other = as_json(new_run(displayName="probe: another body with a used key"))
     reused = _create(prober, parent, other, key)
     if prober.expect(reused, {422}, CHECK, "another body with a key a create used"):

@@ -93,7 +93,7 @@ def _embedded_definition(page: Path) -> dict[str, Any]:
 
 def test_both_security_flows_are_on_the_page(page: Path) -> None:
     """Each flow's scope is one alternative requirement, and the page carries both flows and
-    shows both requirements on every operation (D2x-publish-2)."""
+    shows both requirements on every operation (D24)."""
     definition = _embedded_definition(page)
     scheme = definition["components"]["securitySchemes"][SCHEME]
     offered = {flow: set(value["scopes"]) for flow, value in scheme["flows"].items()}

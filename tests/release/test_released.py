@@ -1,5 +1,5 @@
 """A released version never changes: its spec, its notes and its API changelog, kept in
-`published/releases/` beside each other, are what its release commit holds (D2x-publish-4).
+`published/releases/` beside each other, are what its release commit holds (D26).
 
 What was released is read from git: the release commit of a version is the one that added its
 `published/releases/<version>.yaml`.

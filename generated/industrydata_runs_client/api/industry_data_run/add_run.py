@@ -177,11 +177,11 @@ def sync_detailed(
     `502`/`503`/`504`) would create a second run. Send an `Idempotency-Key` to make it safe:
     the same key with the same body, from the same caller to the same `{runId}`, within the
     retention window (`x-idempotency-key-retention-seconds`, 24 hours), is answered as the
-    first request was (`204` with the same `Location`) and creates nothing more. The same key
-    with another body is `422`; the same key while its first request is still being processed
-    is `409` (retry later). A key is remembered only with the answer of a request that added a
-    run; a request refused or not confirmed (`4xx`, `503`) leaves no key, so retrying it runs it
-    again. A reference body takes a key too, with the same rules.
+    first request was (`204` with the same `Location` and `OData-EntityId`) and creates nothing
+    more. The same key with another body is `422`; the same key while its first request is
+    still being processed is `409` (retry later). A key is remembered only with the answer of a
+    request that added a run; a request refused or not confirmed (`4xx`, `503`) leaves no key,
+    so retrying it runs it again. A reference body takes a key too, with the same rules.
 
     Args:
         incoming_flow_id (str): The id of the inbound flow.
@@ -251,11 +251,11 @@ def sync(
     `502`/`503`/`504`) would create a second run. Send an `Idempotency-Key` to make it safe:
     the same key with the same body, from the same caller to the same `{runId}`, within the
     retention window (`x-idempotency-key-retention-seconds`, 24 hours), is answered as the
-    first request was (`204` with the same `Location`) and creates nothing more. The same key
-    with another body is `422`; the same key while its first request is still being processed
-    is `409` (retry later). A key is remembered only with the answer of a request that added a
-    run; a request refused or not confirmed (`4xx`, `503`) leaves no key, so retrying it runs it
-    again. A reference body takes a key too, with the same rules.
+    first request was (`204` with the same `Location` and `OData-EntityId`) and creates nothing
+    more. The same key with another body is `422`; the same key while its first request is
+    still being processed is `409` (retry later). A key is remembered only with the answer of a
+    request that added a run; a request refused or not confirmed (`4xx`, `503`) leaves no key,
+    so retrying it runs it again. A reference body takes a key too, with the same rules.
 
     Args:
         incoming_flow_id (str): The id of the inbound flow.
@@ -320,11 +320,11 @@ async def asyncio_detailed(
     `502`/`503`/`504`) would create a second run. Send an `Idempotency-Key` to make it safe:
     the same key with the same body, from the same caller to the same `{runId}`, within the
     retention window (`x-idempotency-key-retention-seconds`, 24 hours), is answered as the
-    first request was (`204` with the same `Location`) and creates nothing more. The same key
-    with another body is `422`; the same key while its first request is still being processed
-    is `409` (retry later). A key is remembered only with the answer of a request that added a
-    run; a request refused or not confirmed (`4xx`, `503`) leaves no key, so retrying it runs it
-    again. A reference body takes a key too, with the same rules.
+    first request was (`204` with the same `Location` and `OData-EntityId`) and creates nothing
+    more. The same key with another body is `422`; the same key while its first request is
+    still being processed is `409` (retry later). A key is remembered only with the answer of a
+    request that added a run; a request refused or not confirmed (`4xx`, `503`) leaves no key,
+    so retrying it runs it again. A reference body takes a key too, with the same rules.
 
     Args:
         incoming_flow_id (str): The id of the inbound flow.
@@ -392,11 +392,11 @@ async def asyncio(
     `502`/`503`/`504`) would create a second run. Send an `Idempotency-Key` to make it safe:
     the same key with the same body, from the same caller to the same `{runId}`, within the
     retention window (`x-idempotency-key-retention-seconds`, 24 hours), is answered as the
-    first request was (`204` with the same `Location`) and creates nothing more. The same key
-    with another body is `422`; the same key while its first request is still being processed
-    is `409` (retry later). A key is remembered only with the answer of a request that added a
-    run; a request refused or not confirmed (`4xx`, `503`) leaves no key, so retrying it runs it
-    again. A reference body takes a key too, with the same rules.
+    first request was (`204` with the same `Location` and `OData-EntityId`) and creates nothing
+    more. The same key with another body is `422`; the same key while its first request is
+    still being processed is `409` (retry later). A key is remembered only with the answer of a
+    request that added a run; a request refused or not confirmed (`4xx`, `503`) leaves no key,
+    so retrying it runs it again. A reference body takes a key too, with the same rules.
 
     Args:
         incoming_flow_id (str): The id of the inbound flow.
