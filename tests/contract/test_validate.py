@@ -19,7 +19,7 @@ SPEC_TEXT = SPEC.read_text(encoding="utf-8")
 NESTED = "/industryData/incomingFlows/{incomingFlowId}/runs/{runId}/process/runs/{processRunId}:"
 ADD_RUN_204 = (
     "        '204':\n          description: The run was created or linked. "
-    "No content; `Location` names the run.\n"
+    "No content; `Location` and `OData-EntityId` name the run.\n"
 )
 STAGES = (
     "parse",

@@ -211,13 +211,14 @@ CREATE = {
 
 
 def keyed_create(body: dict[str, Any], location: str, key: str = '"k-1"') -> Exchange:
+    url = f"http://127.0.0.1:8000/beta{location}"
     return exchange(
         method="POST",
         path=f"{RUN_PATH}/process/runs/$ref",
         sent=body,
         status=204,
         request_headers={**TOKEN, "Idempotency-Key": key},
-        response_headers={"Location": f"http://127.0.0.1:8000/beta{location}"},
+        response_headers={"Location": url, "OData-EntityId": url},
     )
 
 
