@@ -55,6 +55,17 @@ class Principal:
     grant: str  # "delegated" (scp) or "application" (roles)
 
 
+def _caller_of(claims: Mapping[str, Any]) -> str:
+    """Who the token speaks for, the same across its refreshes: its subject (`sub`), else the
+    object id of the user or app (`oid`), else the app the token was issued to (`azp`, v1.0
+    `appid`). Empty when it names none: such a token is a caller of its own."""
+    for claim, prefix in (("sub", ""), ("oid", "oid:"), ("azp", "app:"), ("appid", "app:")):
+        value = claims.get(claim)
+        if isinstance(value, str) and value:
+            return prefix + value
+    return ""
+
+
 def _invalid(description: str) -> AuthError:
     return AuthError(
         401,
@@ -254,7 +265,7 @@ class Authenticator:
                 "as a delegated (scp) or application (roles) permission.",
                 f'Bearer error="insufficient_scope", scope="{PERMISSION}"',
             )
-        return Principal(subject=str(claims.get("sub", "")), grant=grant)
+        return Principal(subject=_caller_of(claims), grant=grant)
 
     def _verify(self, token: str) -> dict[str, Any]:
         """The claims of a token whose signature, times, issuer and audience are right."""

@@ -111,16 +111,24 @@ def judge(operation: Operation, exchange: Exchange, path_values: Mapping[str, st
     return breaches
 
 
+# Statuses an operation lists for a well-formed request only: Add run's 409 (a key in flight)
+# and 422 (a key used with another body, D28). A request that breaks the spec gets neither.
+_FOR_WELL_FORMED = frozenset({"409", "422"})
+
+
 def _unlisted_refusal(operation: Operation, status: int) -> list[Breach]:
     """A request that breaks the spec is refused with one of the refusals the operation lists
     by code (400 for a body or parameter that breaks its schema, D15). `4XX` documents every
-    other client error's body (issue 20), not another status for these: a 422 here is a breach,
-    as it was when no range documented it."""
-    if not 400 <= status < 500 or str(status) in operation.responses:
+    other client error's body (D27), not another status for these, and 409 and 422 answer a
+    well-formed request's key (D28): a 422 here is a breach, as it was before either existed."""
+    listed_codes = [
+        code
+        for code in operation.responses
+        if code.startswith("4") and code != "4XX" and code not in _FOR_WELL_FORMED
+    ]
+    if not 400 <= status < 500 or str(status) in listed_codes:
         return []
-    listed = ", ".join(
-        code for code in operation.responses if code.startswith("4") and code != "4XX"
-    )
+    listed = ", ".join(listed_codes)
     return [
         Breach(
             _RESPONSE_RULES["status"],

@@ -88,6 +88,26 @@ def test_a_key_is_the_callers_and_the_targets(server: ServerProcess, api: httpx.
     assert len(_process(server, parents[0])) == 2
 
 
+def test_a_caller_without_a_subject_keeps_its_keys_across_its_tokens(
+    server: ServerProcess, api: httpx.Client
+) -> None:
+    """A token without `sub` (as after a refresh, each token new) is the caller its `oid` names:
+    its retry with a fresh token is still a replay, not a second run (D30)."""
+    parent = add_run(api, {}, displayName="parent of a subjectless caller")
+    key, body = _key(), new_run_body()
+    answers = [
+        api.post(
+            add_run_path(parent),
+            headers={**server.auth_headers(sub="", oid="caller-object-id", nonce=str(n)), **key},
+            json=body,
+        )
+        for n in range(2)
+    ]
+    assert [answer.status_code for answer in answers] == [204, 204]
+    assert answers[0].headers["Location"] == answers[1].headers["Location"]
+    assert len(_process(server, parent)) == 1
+
+
 def test_a_reference_body_takes_a_key_as_a_create_does(
     server: ServerProcess, api: httpx.Client
 ) -> None:

@@ -157,3 +157,15 @@ def test_a_broken_request_refused_with_a_status_listed_by_no_code_is_a_breach() 
     assert rules(sent=sent, status=503, answer=ERROR, response_headers={"retry-after": "2"}) == [
         REQUEST_BREAKS_SPEC
     ]
+
+
+@pytest.mark.parametrize("status", [409, 422])
+def test_add_runs_key_statuses_are_no_refusal_of_a_broken_request(status: int) -> None:
+    """Add run lists 409 and 422 for a well-formed request whose `Idempotency-Key` conflicts
+    (D28); a body that breaks the schema is still refused 400 (D15)."""
+    sent = {"displayName": 5}
+    found = rules(method="POST", path=ADD_PATH, sent=sent, status=status, answer=ERROR)
+    assert found == [REQUEST_BREAKS_SPEC, "response_status"]
+    assert rules(method="POST", path=ADD_PATH, sent=sent, status=400, answer=ERROR) == [
+        REQUEST_BREAKS_SPEC
+    ]
