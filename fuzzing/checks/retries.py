@@ -8,6 +8,9 @@ in. A replay that the ledger did not see first is not judged.
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from fuzzing.checks.evidence import Evidence, Need
 from fuzzing.checks.registry import contract_check
 from fuzzing.checks.rule_helpers import fail
@@ -41,7 +44,7 @@ def replayed_key_adds_no_run(evidence: Evidence) -> None:
     if first is None:
         return
     key = exchange.request_header("idempotency-key")
-    if exchange.request_json != first.body:
+    if _json_value(exchange.request_json) != _json_value(first.body):
         fail(
             "The same Idempotency-Key with another body was run",
             exchange,
@@ -59,6 +62,12 @@ def replayed_key_adds_no_run(evidence: Evidence) -> None:
     if exchange.location != first.location:
         problems.append(
             f"the first request added the run at {first.location!r}; this one names "
-            f"{exchange.location!r}: a second run"
+            f"{exchange.location!r}, where a replay names the run the first answer named"
         )
     fail("A replayed Idempotency-Key was not answered as the first request was", exchange, problems)
+
+
+def _json_value(body: Any) -> str:
+    """A body as the JSON value it is (D29): member order and spaces aside, every value and its
+    type counts (`1` is not `1.0`, `true` is not `1`, though Python's `==` says they are)."""
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), default=repr)

@@ -49,13 +49,22 @@ def test_a_refused_replay_passes(status: int) -> None:
 
 
 def test_a_replay_that_named_another_run_fails() -> None:
-    with pytest.raises(AssertionError, match="a second run"):
+    with pytest.raises(AssertionError, match="a replay names the run the first answer named"):
         judge(create(BODY, location=FIRST.replace("first", "second")), ANSWERED)
 
 
 def test_another_body_with_a_used_key_answered_204_fails() -> None:
     with pytest.raises(AssertionError, match="422"):
         judge(create({**BODY, "displayName": "other"}, location=FIRST + "x"), ANSWERED)
+
+
+@pytest.mark.parametrize("value", [1.0, True])
+def test_a_value_of_another_json_type_is_another_body(value: object) -> None:
+    """`1`, `1.0` and `true` are three JSON values (D29), though Python's `==` calls them equal."""
+    first = FirstAnswer(body={**BODY, "statistics": {"n": 1}}, status=204, location=FIRST)
+    judge(create({**BODY, "statistics": {"n": 1}}), first)  # the very same value: a replay
+    with pytest.raises(AssertionError, match="422"):
+        judge(create({**BODY, "statistics": {"n": value}}, location=FIRST + "x"), first)
 
 
 def test_a_key_the_ledger_never_saw_answered_or_no_key_is_not_judged() -> None:
