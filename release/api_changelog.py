@@ -61,10 +61,12 @@ def _split(message: str) -> tuple[str, str]:
 
 _SECTIONS = ((BREAKING, "Breaking changes"), (NON_BREAKING, "Non-breaking changes"))
 _INTRO = (
-    "Every change from the published baseline to this version, found by the same comparison as "
-    "`make breaking`. Rule ids are oasdiff's; ids starting with `local-` name kinds of change "
-    "oasdiff has no rule for. A breaking change can break an existing client; the release notes "
-    "say what a client must do about it."
+    "Every change from the published baseline to this version that `make breaking` compares: "
+    "servers, operations, parameters, bodies, responses, schemas and security (vendor extensions "
+    "such as `x-ms-enum`, and anything marked `x-internal`, are not compared). Rule ids are "
+    "oasdiff's; ids starting with `local-` name kinds of change oasdiff has no rule for. A "
+    "breaking change can break an existing client; the release notes say what a client must do "
+    "about it."
 )
 
 

@@ -34,6 +34,7 @@ from spec_diff.changes import (
 from spec_diff.operations import path_changes
 from spec_diff.resolve import as_mapping
 from spec_diff.security import global_security_changes, scheme_changes
+from spec_diff.servers import server_changes
 
 __all__ = [
     "BREAKING",
@@ -57,6 +58,7 @@ def diff_specs(base: Spec, revision: Spec) -> list[Change]:
             *path_changes(base, revision),
             *global_security_changes(base, revision),
             *scheme_changes(base, revision),
+            *server_changes(base, revision),
             *_component_changes(base, revision),
         ]
     )

@@ -112,6 +112,9 @@ RULES: Final[Mapping[str, Level]] = {
     "local-api-security-component-oauth-flow-removed": B,
     # components, documentation
     "api-schema-removed": N,
+    # servers (oasdiff has no rule for them)
+    "local-api-server-added": N,
+    "local-api-server-removed": B,
     "local-description-changed": N,  # oasdiff's checker has no rule for text changes
 }
 

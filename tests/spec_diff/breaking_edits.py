@@ -283,7 +283,12 @@ def remove_oauth_flow(base: Doc, rev: Doc) -> None:
     del flows[next(iter(flows))]
 
 
+def remove_production_server(base: Doc, rev: Doc) -> None:
+    rev["servers"] = [server for server in rev["servers"] if server.get("x-internal") is True]
+
+
 BREAKING_EDITS: list[tuple[Mutation, str]] = [
+    (remove_production_server, "local-api-server-removed"),
     (remove_flow_alternative_of_the_same_scheme, "api-global-security-removed"),
     (remove_oauth_flow, "local-api-security-component-oauth-flow-removed"),
     (remove_request_enum_value, "request-property-enum-value-removed"),

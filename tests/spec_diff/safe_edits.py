@@ -158,7 +158,17 @@ def _flows(doc: Doc) -> dict[str, Doc]:
     return flows
 
 
+def add_regional_server(base: Doc, rev: Doc) -> None:
+    rev["servers"].append({"url": "https://graph.microsoft.us/beta", "x-internal": False})
+
+
+def drop_internal_server(base: Doc, rev: Doc) -> None:
+    """The loopback server is no part of the contract (D23): dropping it is no change at all."""
+    rev["servers"] = [server for server in rev["servers"] if server.get("x-internal") is not True]
+
+
 NON_BREAKING_EDITS: list[tuple[Mutation, str]] = [
+    (add_regional_server, "local-api-server-added"),
     (add_flow_alternative_of_the_same_scheme, "api-global-security-added"),
     (move_token_url, "api-security-component-oauth-token-url-changed"),
     (add_oauth_scope, "api-security-component-oauth-scope-added"),

@@ -13,7 +13,11 @@ import pytest
 from contract.loading import load_document
 from spec_diff import BREAKING, NON_BREAKING, Change, diff_specs
 from tests.spec_diff.breaking_edits import BREAKING_EDITS
-from tests.spec_diff.safe_edits import NON_BREAKING_EDITS, rename_path_parameter
+from tests.spec_diff.safe_edits import (
+    NON_BREAKING_EDITS,
+    drop_internal_server,
+    rename_path_parameter,
+)
 from tests.spec_diff.shapes import (
     METHODS,
     Doc,
@@ -58,6 +62,13 @@ def test_non_breaking_edit_is_reported_as_such(spec: Doc, edit: Mutation, rule: 
     changes = _diff(spec, edit)
     assert [change for change in changes if change.level == BREAKING] == []
     assert rule in {change.rule for change in changes if change.level == NON_BREAKING}
+
+
+def test_an_internal_server_is_no_part_of_the_comparison(spec: Doc) -> None:
+    revision = copy.deepcopy(spec)
+    drop_internal_server(spec, revision)
+    assert revision["servers"] != spec["servers"]
+    assert diff_specs(spec, revision) == []
 
 
 def test_renamed_path_parameter_is_no_change(spec: Doc) -> None:
