@@ -18,6 +18,8 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any, Generic, TypeVar
 
+from reference_server.storage.base import KeyAnsweredError
+
 T = TypeVar("T")
 
 
@@ -104,7 +106,12 @@ class GroupCommit:
                 self._committing = False  # the next batch may commit while this one syncs
                 self._changed.notify_all()
         try:
-            if any(w.applied and w.error is None for w in batch):
+            # A replayed key's answer tells the caller that a run is stored: the write that kept
+            # the key (maybe another process's, whose sync is still on its way) must be on disk.
+            if any(
+                (w.applied and w.error is None) or isinstance(w.error, KeyAnsweredError)
+                for w in batch
+            ):
                 self._durable()
         except Exception as exc:  # committed, but not known to be on disk
             self._fail(batch, self._translate(exc))

@@ -12,6 +12,9 @@ import pytest
 
 from reference_server.storage.base import (
     FlowRecord,
+    IdempotencyKey,
+    KeyAnsweredError,
+    KeyedAnswer,
     NotFoundError,
     RunRecord,
     StoredRun,
@@ -128,3 +131,32 @@ def test_a_writer_that_cannot_start_in_time_is_unavailable(tmp_path: Path) -> No
         assert run.version == 1  # neither was written
     finally:
         store.close()
+
+
+def test_a_replayed_key_is_answered_once_the_run_it_names_is_on_disk(store: SqliteStore) -> None:
+    """A replay tells the caller a run is stored: the first write may be another process's whose
+    sync is still on its way, so the replay waits for a sync of its own before it answers."""
+    syncs: list[None] = []
+    durable = store._writes._durable
+
+    def counted() -> None:
+        syncs.append(None)
+        durable()
+
+    store._writes._durable = counted
+    key = IdempotencyKey(
+        scope="caller+flow/run",
+        key='"k-1"',
+        fingerprint="body",
+        answer=KeyedAnswer(status=204, location="https://example.test/runs/new"),
+        now=1000.0,
+        retention=60.0,
+    )
+    store.create_linked_run("flow", "run", "new", FIELDS, key=key)
+    assert len(syncs) == 1
+    with pytest.raises(KeyAnsweredError):
+        store.create_linked_run("flow", "run", "again", FIELDS, key=key)
+    assert len(syncs) == 2
+    with pytest.raises(NotFoundError):  # a refusal names nothing stored: no sync to wait for
+        store.create_linked_run("flow", "missing", "other", FIELDS)
+    assert len(syncs) == 2
