@@ -4,6 +4,7 @@ import re
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from urllib.parse import unquote, urlsplit
 
 from attrs import define
 
@@ -57,6 +58,18 @@ class Response(Generic[T]):
     content: bytes
     headers: MutableMapping[str, str]
     parsed: T | None
+    client_request_id: str | None = None
+    """ The `client-request-id` this client sent (a UUID unless the caller passed one) """
+
+    @property
+    def request_id(self) -> str | None:
+        """The service's `request-id` of this answer, to quote when reporting a problem"""
+        return self.headers.get("request-id")
+
+    @property
+    def etag(self) -> str | None:
+        """The answer's `ETag` (an update's new version), ready for the next `If-Match`"""
+        return self.headers.get("ETag")
 
 
 @define
@@ -68,6 +81,19 @@ class NoContent:
     """
 
     headers: Mapping[str, str]
+
+    @property
+    def url(self) -> str | None:
+        """The URL of the entity the operation created or linked (`Location`, or `OData-EntityId`)"""
+        return self.headers.get("Location") or self.headers.get("OData-EntityId")
+
+    @property
+    def id(self) -> str | None:
+        """The id of that entity: the URL's last segment"""
+        url = self.url
+        if not url:
+            return None
+        return unquote(urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]) or None
 
 
 def status_of(code: int) -> HTTPStatus | int:

@@ -1,3 +1,4 @@
+import uuid
 from typing import Any
 from urllib.parse import quote
 
@@ -29,6 +30,10 @@ def _get_kwargs(
 
     if not isinstance(client_request_id, Unset):
         headers["client-request-id"] = client_request_id
+
+    if "Idempotency-Key" not in headers:
+        # Generated for every call, so that a retry after a lost answer is safe (an sf-string).
+        headers["Idempotency-Key"] = f'"{uuid.uuid4()}"'
 
     _kwargs: dict[str, Any] = {
         "method": "post",
@@ -137,11 +142,14 @@ def _parse_documented(
 def _build_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> Response[NoContent | ODataError]:
+    if client.raise_on_error and response.status_code >= 400:
+        raise errors.ApiError.from_response(response)
     return Response(
         status_code=status_of(response.status_code),
         content=response.content,
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
+        client_request_id=response.request.headers.get("client-request-id"),
     )
 
 

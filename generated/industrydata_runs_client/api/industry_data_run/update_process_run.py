@@ -130,11 +130,14 @@ def _parse_documented(*, client: AuthenticatedClient | Client, response: httpx.R
 
 
 def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ODataError | Run]:
+    if client.raise_on_error and response.status_code >= 400:
+        raise errors.ApiError.from_response(response)
     return Response(
         status_code=status_of(response.status_code),
         content=response.content,
         headers=response.headers,
         parsed=_parse_response(client=client, response=response),
+        client_request_id=response.request.headers.get("client-request-id"),
     )
 
 
