@@ -422,7 +422,8 @@ class AuthenticatedClient:
     _client: httpx.Client | None = field(default=None, init=False)
     _async_client: httpx.AsyncClient | None = field(default=None, init=False)
 
-    token: str
+    # Optional: a `credential` gets tokens instead.
+    token: str = ""
     prefix: str = "Bearer"
     auth_header_name: str = "Authorization"
     credential: Credential | None = field(default=None, kw_only=True)

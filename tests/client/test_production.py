@@ -1,0 +1,281 @@
+"""The client's production set-up against a real socket: retries, credential, request ids, errors.
+
+A fault server on 127.0.0.1 (tests/client/faults.py) answers as the test scripts it, and forwards
+to the reference server where a real answer is needed. Waits are small except the one test of a
+2-second `Retry-After`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from industrydata_runs_client import AuthenticatedClient
+from industrydata_runs_client.api.industry_data_run import add_run, update_run
+from industrydata_runs_client.client import RetryPolicy
+from industrydata_runs_client.errors import ApiError
+from industrydata_runs_client.models import Run, RunUpdate
+from industrydata_runs_client.types import NoContent
+
+from tests.client.faults import Answer, Forward, Received, Reset, Step, fault_server
+from tests.client.support import DEMO_RUN, FLOW, TIMEOUT, new_run
+from tests.support.server_process import ServerProcess
+
+FAST = RetryPolicy(attempts=4, backoff=0.01, max_wait=5.0)
+
+
+def production(
+    base_url: str, credential: Any, retries: RetryPolicy | None = FAST
+) -> AuthenticatedClient:
+    return AuthenticatedClient(base_url, credential=credential, retries=retries, timeout=TIMEOUT)
+
+
+@dataclass
+class Token:
+    token: str
+    expires_on: int
+
+
+class Credential:
+    """A TokenCredential that hands out `tokens` in turn, each valid for an hour."""
+
+    def __init__(self, *tokens: str) -> None:
+        self.tokens = list(tokens)
+        self.scopes: list[tuple[str, ...]] = []
+
+    def get_token(self, *scopes: str) -> Token:
+        self.scopes.append(scopes)
+        return Token(
+            self.tokens[min(len(self.scopes), len(self.tokens)) - 1], int(time.time()) + 3600
+        )
+
+
+def update(name: str = "retried") -> RunUpdate:
+    return RunUpdate(display_name=name)
+
+
+def both(client_for: Any, call: Any, acall: Any) -> list[Any]:
+    """The result of `call` with a sync client and of `acall` with an async one, each fresh."""
+    with client_for() as client:
+        synced = call(client)
+
+    async def run() -> Any:
+        async with client_for() as client:
+            return await acall(client)
+
+    return [synced, asyncio.run(run())]
+
+
+@pytest.mark.parametrize("mode", ["sync", "async"])
+def test_a_503_with_retry_after_2_is_waited_for_then_succeeds(
+    server: ServerProcess, mode: str
+) -> None:
+    script: list[Step] = [Answer(503, {"Retry-After": "2"}), Forward(server.base_url)]
+    with fault_server(script) as faults:
+        client = production(faults.base_url, lambda: server.token())
+        started = time.monotonic()
+        if mode == "sync":
+            with client:
+                response = update_run.sync_detailed(FLOW, DEMO_RUN, client=client, body=update())
+        else:
+
+            async def call() -> Any:
+                async with client:
+                    return await update_run.asyncio_detailed(
+                        FLOW, DEMO_RUN, client=client, body=update()
+                    )
+
+            response = asyncio.run(call())
+        elapsed = time.monotonic() - started
+    assert response.status_code == 200
+    assert isinstance(response.parsed, Run)
+    assert elapsed >= 2.0
+    first, second = faults.received
+    assert "Retry-Attempt" not in first.headers
+    assert second.headers["Retry-Attempt"] == "1"
+    # One call, one client-request-id, a UUID, sent on each try and kept on the result.
+    assert first.headers["client-request-id"] == second.headers["client-request-id"]
+    assert response.client_request_id == first.headers["client-request-id"]
+    uuid.UUID(response.client_request_id)
+    assert response.etag == response.headers["ETag"]
+
+
+def test_a_429_storm_stops_after_the_configured_attempts_and_returns_the_last_answer() -> None:
+    script = [Answer(429, {"Retry-After": "0", "request-id": "storm"})]
+    with fault_server(script) as faults:
+        results = both(
+            lambda: production(faults.base_url, lambda: "t", RetryPolicy(attempts=3, backoff=0.01)),
+            lambda c: update_run.sync_detailed(FLOW, DEMO_RUN, client=c, body=update()),
+            lambda c: update_run.asyncio_detailed(FLOW, DEMO_RUN, client=c, body=update()),
+        )
+    for response in results:
+        assert response.status_code == 429
+        assert response.request_id == "storm"
+    attempts = [r.headers.get("Retry-Attempt") for r in faults.received]
+    assert attempts == [None, "1", "2"] * 2
+
+
+def test_a_retry_after_over_the_cap_returns_the_answer_at_once() -> None:
+    with (
+        fault_server([Answer(503, {"Retry-After": "3600"})]) as faults,
+        production(faults.base_url, lambda: "t") as client,
+    ):
+        response = update_run.sync_detailed(FLOW, DEMO_RUN, client=client, body=update())
+    assert response.status_code == 503
+    assert len(faults.received) == 1
+
+
+def test_retries_can_be_turned_off() -> None:
+    with (
+        fault_server([Answer(503, {"Retry-After": "0"})]) as faults,
+        production(faults.base_url, lambda: "t", retries=None) as client,
+    ):
+        response = update_run.sync_detailed(FLOW, DEMO_RUN, client=client, body=update())
+    assert response.status_code == 503
+    assert len(faults.received) == 1
+
+
+def test_a_connection_reset_before_the_answer_is_retried_for_patch(server: ServerProcess) -> None:
+    with fault_server(
+        [Reset(), Forward(server.base_url), Reset(), Forward(server.base_url)]
+    ) as faults:
+        results = both(
+            lambda: production(faults.base_url, lambda: server.token()),
+            lambda c: update_run.sync_detailed(FLOW, DEMO_RUN, client=c, body=update()),
+            lambda c: update_run.asyncio_detailed(FLOW, DEMO_RUN, client=c, body=update()),
+        )
+    assert [r.status_code for r in results] == [200, 200]
+    assert [r.headers.get("Retry-Attempt") for r in faults.received] == [None, "1"] * 2
+
+
+def test_a_create_retried_after_a_lost_answer_leaves_one_run(server: ServerProcess) -> None:
+    store = server.open_store()
+    try:
+        before = set(store.process_runs(FLOW, DEMO_RUN))
+    finally:
+        store.close()
+    script = [
+        Forward(server.base_url, lose_answer=True),
+        Forward(server.base_url),
+        Forward(server.base_url, lose_answer=True),
+        Forward(server.base_url),
+    ]
+    with fault_server(script) as faults:
+        results = both(
+            lambda: production(faults.base_url, lambda: server.token()),
+            lambda c: add_run.sync_detailed(FLOW, DEMO_RUN, client=c, body=new_run("sync retried")),
+            lambda c: add_run.asyncio_detailed(
+                FLOW, DEMO_RUN, client=c, body=new_run("async retried")
+            ),
+        )
+    store = server.open_store()
+    try:
+        added = set(store.process_runs(FLOW, DEMO_RUN)) - before
+    finally:
+        store.close()
+    ids = []
+    for response in results:
+        assert response.status_code == 204
+        assert isinstance(response.parsed, NoContent)
+        ids.append(response.parsed.id)
+        assert response.parsed.url
+        assert response.parsed.url.endswith(f"/runs/{response.parsed.id}")
+    assert added == set(ids)
+    assert len(added) == 2
+    keys = [r.headers["Idempotency-Key"] for r in faults.received]
+    assert keys[0] == keys[1] != keys[2] == keys[3]
+
+
+def test_a_create_keeps_the_callers_idempotency_key() -> None:
+    with (
+        fault_server([Answer(204, {"Location": "http://x/beta/runs/r1"}, b"")]) as faults,
+        production(faults.base_url, lambda: "t") as client,
+    ):
+        add_run.sync_detailed(
+            FLOW, DEMO_RUN, client=client, body=new_run(), idempotency_key='"mine"'
+        )
+    assert faults.received[0].headers["Idempotency-Key"] == '"mine"'
+
+
+def refusing(valid: str) -> Any:
+    """A script that refuses every token but `valid` as an expired one."""
+
+    def step(received: Received) -> Answer:
+        if received.headers.get("Authorization") == f"Bearer {valid}":
+            return Answer(200, {"Content-Type": "application/json"}, b'{"id": "demo-run"}')
+        return Answer(401, {"WWW-Authenticate": 'Bearer error="invalid_token"'})
+
+    return step
+
+
+def test_an_expired_token_is_refreshed_once_and_cached() -> None:
+    with fault_server(refusing("fresh")) as faults:
+        credential = Credential("expired", "fresh")
+        results = both(
+            lambda: production(faults.base_url, credential),
+            lambda c: [
+                update_run.sync_detailed(FLOW, DEMO_RUN, client=c, body=update()) for _ in "ab"
+            ],
+            lambda c: update_run.asyncio_detailed(FLOW, DEMO_RUN, client=c, body=update()),
+        )
+    statuses = [r.status_code for r in [*results[0], results[1]]]
+    assert statuses == [200, 200, 200]
+    sent = [r.headers["Authorization"] for r in faults.received]
+    # Sync: refused, refreshed, then the cached token; async (a new client): the credential's
+    # latest token at once.
+    assert sent == ["Bearer expired", "Bearer fresh", "Bearer fresh", "Bearer fresh"]
+    assert credential.scopes[0] == ("https://graph.microsoft.com/.default",)
+
+
+def test_a_refused_refreshed_token_is_not_retried_again() -> None:
+    with fault_server(refusing("never")) as faults:
+        credential = Credential("old", "new")
+        results = both(
+            lambda: production(faults.base_url, credential),
+            lambda c: update_run.sync_detailed(FLOW, DEMO_RUN, client=c, body=update()),
+            lambda c: update_run.asyncio_detailed(FLOW, DEMO_RUN, client=c, body=update()),
+        )
+    assert [r.status_code for r in results] == [401, 401]
+    assert len(faults.received) == 4  # two tries per call: the token, then one refreshed token
+
+
+def test_raise_on_error_raises_one_type_with_the_odata_error_and_both_ids() -> None:
+    body = (
+        b'{"error": {"code": "badRequest", "message": "No.", "target": "status",'
+        b' "details": [{"code": "invalid", "message": "Bad status."}]}}'
+    )
+    answers = [Answer(400, {"request-id": "r-1", "Content-Type": "application/json"}, body)]
+    with fault_server(answers) as faults:
+        client = AuthenticatedClient(
+            faults.base_url, token="t", raise_on_error=True, timeout=TIMEOUT
+        )
+        with client, pytest.raises(ApiError) as raised:
+            update_run.sync_detailed(
+                FLOW, DEMO_RUN, client=client, body=update(), client_request_id="mine"
+            )
+    error = raised.value
+    assert (error.status_code, error.code, error.message, error.target) == (
+        400,
+        "badRequest",
+        "No.",
+        "status",
+    )
+    assert error.details == [{"code": "invalid", "message": "Bad status."}]
+    assert (error.request_id, error.client_request_id) == ("r-1", "mine")
+
+
+def test_raise_on_error_reads_a_gateway_page_too() -> None:
+    answers = [Answer(502, {"Content-Type": "text/html"}, b"<html>Bad gateway</html>")]
+    with fault_server(answers) as faults:
+        client = AuthenticatedClient(
+            faults.base_url, token="t", raise_on_error=True, timeout=TIMEOUT
+        )
+        with client, pytest.raises(ApiError) as raised:
+            update_run.sync_detailed(FLOW, DEMO_RUN, client=client, body=update())
+    assert raised.value.status_code == 502
+    assert raised.value.code is None
+    assert raised.value.content == b"<html>Bad gateway</html>"
