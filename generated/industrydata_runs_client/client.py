@@ -63,6 +63,9 @@ class CredentialAuth(httpx.Auth):
         return got.token, float(got.expires_on)
 
     def token(self, refresh: bool = False) -> str:
+        cached = self._token
+        if not refresh and cached is not None and time.time() <= self._expires_on - _REFRESH_MARGIN_SECONDS:
+            return cached  # the common case, without the lock
         with self._lock:
             if refresh or self._token is None or time.time() > self._expires_on - _REFRESH_MARGIN_SECONDS:
                 self._token, self._expires_on = self._fetch()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import tomllib
 from pathlib import Path
 
+from bench.client import report as client_report
 from bench.fuzz_speed import CATCH_GOAL_SECONDS, _catch_verdict, plain_config
 from bench.generation import edit_spec
 from bench.report import verdict_value
@@ -71,3 +72,13 @@ def test_the_suite_reads_pytests_last_summary_line() -> None:
 def test_a_value_verdict_says_met_or_what_holds_it_back() -> None:
     assert verdict_value("x", "0.12 s", "≤ 0.3 s", True) == "x: **0.12 s** (goal ≤ 0.3 s): **met**"
     assert verdict_value("x", "1 s", "≤ 0.3 s", False, "why").endswith("**not met**; why")
+
+
+def test_the_client_section_judges_the_production_set_up_against_raw_httpx() -> None:
+    # Seconds per batch of 10 calls: raw 10 ms a call, production 10.5 then 12 ms a call.
+    met = client_report([0.105, 0.105], [0.1, 0.1], 10, production=[0.105, 0.105])
+    missed = client_report([0.105, 0.105], [0.1, 0.1], 10, production=[0.12, 0.12])
+    assert [v.startswith("production set-up") for v in met.verdicts] == [False, True]
+    assert met.verdicts[1].endswith("**met**")
+    assert "**1.20x** (goal ≤ 1.1x): **not met**" in missed.verdicts[1]
+    assert len(client_report([0.1], [0.1], 10).verdicts) == 1  # figures from before issue 21
