@@ -159,9 +159,12 @@ def test_seven_fractional_digits_from_the_server_round_trip(server: ServerProces
     assert again.start_date_time == expected
 
 
+TOO_LONG = RunUpdate(display_name="x" * 257)
+
+
 def test_a_bad_body_is_a_400_odata_error(client: AuthenticatedClient) -> None:
-    # An empty PATCH body is valid for the client's model but breaks the spec's minProperties.
-    detailed = update_run.sync_detailed(FLOW, DEMO_RUN, client=client, body=RunUpdate())
+    # A name over the spec's maxLength: the client sends it, the service refuses it.
+    detailed = update_run.sync_detailed(FLOW, DEMO_RUN, client=client, body=TOO_LONG)
     assert detailed.status_code == HTTPStatus.BAD_REQUEST
     assert_odata_error(detailed.parsed)
 
@@ -239,7 +242,7 @@ def test_async_errors_are_odata_errors(server: ServerProcess) -> None:
         async with connect(server.base_url, server.token(permission=False)) as forbidden:
             denied = await update_run.asyncio(FLOW, DEMO_RUN, client=forbidden, body=body)
         async with connect(server.base_url, server.token()) as client:
-            bad = await update_run.asyncio(FLOW, DEMO_RUN, client=client, body=RunUpdate())
+            bad = await update_run.asyncio(FLOW, DEMO_RUN, client=client, body=TOO_LONG)
         return denied, bad
 
     for error in asyncio.run(scenario()):

@@ -8,6 +8,7 @@ to the reference server where a real answer is needed. Waits are small except th
 from __future__ import annotations
 
 import asyncio
+import datetime
 import time
 import uuid
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from industrydata_runs_client import AuthenticatedClient
 from industrydata_runs_client.api.industry_data_run import add_run, update_run
 from industrydata_runs_client.client import RetryPolicy
 from industrydata_runs_client.errors import ApiError
-from industrydata_runs_client.models import Run, RunUpdate
+from industrydata_runs_client.models import Run, RunCreate, RunStatistics, RunStatusInput, RunUpdate
 from industrydata_runs_client.types import NoContent
 
 from tests.client.faults import Answer, Forward, Received, Reset, Step, fault_server
@@ -279,3 +280,38 @@ def test_raise_on_error_reads_a_gateway_page_too() -> None:
     assert raised.value.status_code == 502
     assert raised.value.code is None
     assert raised.value.content == b"<html>Bad gateway</html>"
+
+
+def test_every_request_model_is_built_with_keywords() -> None:
+    statistics = RunStatistics(recordsRead=3, recordsWritten=2)
+    assert statistics.to_dict() == {"recordsRead": 3, "recordsWritten": 2}
+    assert RunStatistics().to_dict() == {}
+    body = RunCreate(
+        display_name="x",
+        start_date_time=datetime.datetime(2026, 12, 7, tzinfo=datetime.UTC),
+        status=RunStatusInput.RUNNING,
+        statistics=statistics,
+    )
+    assert body.to_dict()["statistics"] == {"recordsRead": 3, "recordsWritten": 2}
+
+
+def test_an_update_with_nothing_to_change_is_refused_before_sending() -> None:
+    with (
+        fault_server([Answer(500)]) as faults,
+        production(faults.base_url, lambda: "t") as client,
+        pytest.raises(ValueError, match="at least 1 member"),
+    ):
+        update_run.sync_detailed(FLOW, DEMO_RUN, client=client, body=RunUpdate())
+    assert faults.received == []
+
+
+def test_a_run_that_was_read_gives_the_body_that_restores_it(client: AuthenticatedClient) -> None:
+    before = update_run.sync(FLOW, DEMO_RUN, client=client, body=RunUpdate(display_name="before"))
+    assert isinstance(before, Run)
+    restore = RunUpdate.restoring(before)
+    assert "id" not in restore.to_dict()
+    changed = RunUpdate(display_name="changed", statistics=RunStatistics(recordsRead=99))
+    assert isinstance(update_run.sync(FLOW, DEMO_RUN, client=client, body=changed), Run)
+    after = update_run.sync(FLOW, DEMO_RUN, client=client, body=restore)
+    assert isinstance(after, Run)
+    assert after.to_dict() | {"@odata.etag": None} == before.to_dict() | {"@odata.etag": None}

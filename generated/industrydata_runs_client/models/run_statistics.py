@@ -9,7 +9,7 @@ from attrs import field as _attrs_field
 T = TypeVar("T", bound="RunStatistics")
 
 
-@_attrs_define
+@_attrs_define(init=False)
 class RunStatistics:
     """The weakly typed statistics log of a run; any JSON object.
 
@@ -19,6 +19,10 @@ class RunStatistics:
     """
 
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def __init__(self, **members: Any) -> None:
+        """A free-form object built with keywords, as `RunStatistics(recordsRead=3)`: its members as given."""
+        self.additional_properties = dict(members)
 
     def to_dict(self) -> dict[str, Any]:
 

@@ -117,7 +117,26 @@ class RunUpdate:
         if statistics is not UNSET:
             field_dict["statistics"] = statistics
 
+        if len(field_dict) < 1:
+            # The spec's minProperties: refused here, before sending, not by the service with a 400.
+            raise ValueError("RunUpdate needs at least 1 member(s) set: nothing to send")
         return field_dict
+
+    @classmethod
+    def restoring(cls: type[T], read: Any) -> T:
+        """The body that would restore `read` (a model that was read, such as a `Run`): the members
+        of `read.to_dict()` this model names, the read-only ones (`id`, annotations) left out.
+        A value this body does not accept (a status that cannot be sent) raises ValueError."""
+        names = {
+            "@odata.type",
+            "displayName",
+            "startDateTime",
+            "endDateTime",
+            "status",
+            "blockingError",
+            "statistics",
+        }
+        return cls.from_dict({name: value for name, value in read.to_dict().items() if name in names})
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
