@@ -60,7 +60,10 @@ def replaying(response: dict[str, Any]) -> AuthenticatedClient:
         )
 
     return AuthenticatedClient(
-        BASE_URL, token="recorded", httpx_args={"transport": httpx.MockTransport(answer)}
+        BASE_URL,
+        token="recorded",
+        retries=None,  # one recorded answer, read as it is: never sent again
+        httpx_args={"transport": httpx.MockTransport(answer)},
     )
 
 
@@ -71,7 +74,10 @@ def async_replaying(response: dict[str, Any]) -> AuthenticatedClient:
         )
 
     return AuthenticatedClient(
-        BASE_URL, token="recorded", httpx_args={"transport": httpx.MockTransport(answer)}
+        BASE_URL,
+        token="recorded",
+        retries=None,  # one recorded answer, read as it is: never sent again
+        httpx_args={"transport": httpx.MockTransport(answer)},
     )
 
 

@@ -66,7 +66,10 @@ def replaying(status: int, headers: dict[str, str], content: bytes) -> Authentic
         return httpx.Response(status, content=content, headers=headers)
 
     return AuthenticatedClient(
-        BASE_URL, token="recorded", httpx_args={"transport": httpx.MockTransport(answer)}
+        BASE_URL,
+        token="recorded",
+        retries=None,  # one recorded answer, read as it is: never sent again
+        httpx_args={"transport": httpx.MockTransport(answer)},
     )
 
 

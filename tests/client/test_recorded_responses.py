@@ -42,6 +42,7 @@ def replaying(
     return AuthenticatedClient(
         BASE_URL,
         token="recorded",
+        retries=None,  # one recorded answer, read as it is: never sent again
         raise_on_unexpected_status=raise_on_unexpected_status,
         httpx_args={"transport": transport},
     )
