@@ -41,7 +41,8 @@ class Integration:
 
     def __init__(self, name: str, base_url: str, token: str) -> None:
         self.name = name
-        self.client = AuthenticatedClient(base_url, token=token, timeout=TIMEOUT)
+        # Retries off: one call, one exchange for the observer (step 6 retries by hand).
+        self.client = AuthenticatedClient(base_url, token=token, timeout=TIMEOUT, retries=None)
         self.calls = 0
 
     def request_id(self) -> str:
