@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import email.utils
 import time
 import uuid
 from dataclasses import dataclass
@@ -315,3 +316,37 @@ def test_a_run_that_was_read_gives_the_body_that_restores_it(client: Authenticat
     after = update_run.sync(FLOW, DEMO_RUN, client=client, body=restore)
     assert isinstance(after, Run)
     assert after.to_dict() | {"@odata.etag": None} == before.to_dict() | {"@odata.etag": None}
+
+
+class Expiring:
+    """A TokenCredential whose tokens expire `lifetime` seconds after they are handed out."""
+
+    def __init__(self, lifetime: int) -> None:
+        self.lifetime = lifetime
+        self.handed = 0
+
+    def get_token(self, *scopes: str) -> Token:
+        self.handed += 1
+        return Token(f"t{self.handed}", int(time.time()) + self.lifetime)
+
+
+@pytest.mark.parametrize(("lifetime", "tokens"), [(3600, ["t1", "t1"]), (60, ["t1", "t2"])])
+def test_a_token_is_cached_until_shortly_before_it_expires(
+    lifetime: int, tokens: list[str]
+) -> None:
+    ok = Answer(200, {"Content-Type": "application/json"}, b'{"id": "demo-run"}')
+    with fault_server([ok]) as faults, production(faults.base_url, Expiring(lifetime)) as client:
+        for _ in tokens:
+            update_run.sync_detailed(FLOW, DEMO_RUN, client=client, body=update())
+    # A token with less than 5 minutes left is replaced before it is sent.
+    assert [r.headers["Authorization"] for r in faults.received] == [f"Bearer {t}" for t in tokens]
+
+
+@pytest.mark.parametrize(("seconds", "sent"), [(-60, 4), (3600, 1)])
+def test_retry_after_as_an_http_date(seconds: int, sent: int) -> None:
+    when = email.utils.formatdate(time.time() + seconds, usegmt=True)
+    script: list[Step] = [Answer(503, {"Retry-After": when}), Answer(503, {"Retry-After": "0"})]
+    with fault_server(script) as faults, production(faults.base_url, lambda: "t") as client:
+        update_run.sync_detailed(FLOW, DEMO_RUN, client=client, body=update())
+    # A date passed: retried at once, up to the 4 tries; a date past the cap: the answer as it is.
+    assert len(faults.received) == sent
