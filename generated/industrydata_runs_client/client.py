@@ -263,6 +263,10 @@ class Client:
         raise_on_unexpected_status: Whether or not to raise an errors.UnexpectedStatus if the API returns a
             status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
             argument to the constructor.
+        raise_on_error: Whether any 4xx or 5xx answer, documented or not, raises errors.ApiError
+            (with the OData error and both request ids) instead of coming back parsed.
+        retries: The RetryPolicy of every call (on by default, as in Graph's SDKs); None turns
+            retries off.
     """
 
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
@@ -407,9 +411,17 @@ class AuthenticatedClient:
         raise_on_unexpected_status: Whether or not to raise an errors.UnexpectedStatus if the API returns a
             status code that was not documented in the source OpenAPI document. Can also be provided as a keyword
             argument to the constructor.
+        raise_on_error: Whether any 4xx or 5xx answer, documented or not, raises errors.ApiError
+            (with the OData error and both request ids) instead of coming back parsed.
+        retries: The RetryPolicy of every call (on by default, as in Graph's SDKs); None turns
+            retries off.
         token: The token to use for authentication
         prefix: The prefix to use for the Authorization header
         auth_header_name: The name of the Authorization header
+        credential: Gets the tokens instead of `token`: an azure-identity TokenCredential (any
+            object whose get_token(*scopes) returns .token and .expires_on) or a callable
+            returning a token; cached, refreshed before expiry and once after a 401.
+        scopes: The scopes asked of the credential.
     """
 
     raise_on_unexpected_status: bool = field(default=False, kw_only=True)
