@@ -6,12 +6,13 @@ retries) is the template's own, not the generator's.
 
 import asyncio
 import email.utils
+import inspect
 import random
 import ssl
 import threading
 import time
 import uuid
-from collections.abc import Callable, Generator
+from collections.abc import AsyncGenerator, Callable, Generator
 from datetime import UTC, datetime
 from typing import Any, Protocol, Self
 
@@ -39,7 +40,14 @@ class TokenCredential(Protocol):
     def get_token(self, *scopes: str) -> AccessTokenLike: ...
 
 
-Credential = TokenCredential | Callable[[], "str | AccessTokenLike"]
+class AsyncTokenCredential(Protocol):
+    """azure-identity's `azure.identity.aio` credentials: `get_token` is a coroutine."""
+
+    async def get_token(self, *scopes: str) -> AccessTokenLike: ...
+
+
+# An async credential works with the async httpx client (`asyncio` and `asyncio_detailed`) only.
+Credential = TokenCredential | AsyncTokenCredential | Callable[[], "str | AccessTokenLike"]
 
 
 class CredentialAuth(httpx.Auth):
@@ -53,23 +61,51 @@ class CredentialAuth(httpx.Auth):
         self._token: str | None = None
         self._expires_on: float = 0.0
 
-    def _fetch(self) -> tuple[str, float]:
-        if callable(self._credential) and not hasattr(self._credential, "get_token"):
-            got = self._credential()
-        else:
-            got = self._credential.get_token(*self._scopes)
-        if isinstance(got, str):
-            return got, 0.0  # no expiry known: ask the callable again next time
-        return got.token, float(got.expires_on)
+    def _ask(self) -> object:
+        """What the credential hands out: a token, an AccessToken, or a coroutine of one."""
+        credential: Any = self._credential
+        if callable(credential) and not hasattr(credential, "get_token"):
+            return credential()
+        return credential.get_token(*self._scopes)
 
-    def token(self, refresh: bool = False) -> str:
+    def _keep(self, got: Any) -> str:
+        if isinstance(got, str):
+            self._token, self._expires_on = got, 0.0  # no expiry known: ask again next time
+        else:
+            self._token, self._expires_on = str(got.token), float(got.expires_on)
+        return self._token
+
+    def _cached(self, refresh: bool) -> str | None:
         cached = self._token
         if not refresh and cached is not None and time.time() <= self._expires_on - _REFRESH_MARGIN_SECONDS:
+            return cached
+        return None
+
+    def token(self, refresh: bool = False) -> str:
+        cached = self._cached(refresh)
+        if cached is not None:
             return cached  # the common case, without the lock
         with self._lock:
-            if refresh or self._token is None or time.time() > self._expires_on - _REFRESH_MARGIN_SECONDS:
-                self._token, self._expires_on = self._fetch()
-            return self._token
+            cached = self._cached(refresh)
+            if cached is not None:
+                return cached
+            got = self._ask()
+            if inspect.isawaitable(got):
+                close = getattr(got, "close", None)
+                if close is not None:
+                    close()  # never awaited: say so once, not as a warning at exit
+                raise TypeError("an async credential needs the async client (asyncio, asyncio_detailed)")
+            return self._keep(got)
+
+    async def atoken(self, refresh: bool = False) -> str:
+        """`token` for the async client: awaits the credential when it is an async one."""
+        cached = self._cached(refresh)
+        if cached is not None:
+            return cached
+        got = self._ask()
+        if inspect.isawaitable(got):
+            got = await got
+        return self._keep(got)
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
         request.headers["Authorization"] = f"Bearer {self.token()}"
@@ -77,6 +113,14 @@ class CredentialAuth(httpx.Auth):
         challenge = response.headers.get("WWW-Authenticate", "")
         if response.status_code == 401 and "invalid_token" in challenge:
             request.headers["Authorization"] = f"Bearer {self.token(refresh=True)}"
+            yield request
+
+    async def async_auth_flow(self, request: httpx.Request) -> AsyncGenerator[httpx.Request, httpx.Response]:
+        request.headers["Authorization"] = f"Bearer {await self.atoken()}"
+        response = yield request
+        challenge = response.headers.get("WWW-Authenticate", "")
+        if response.status_code == 401 and "invalid_token" in challenge:
+            request.headers["Authorization"] = f"Bearer {await self.atoken(refresh=True)}"
             yield request
 
 

@@ -350,3 +350,34 @@ def test_retry_after_as_an_http_date(seconds: int, sent: int) -> None:
         update_run.sync_detailed(FLOW, DEMO_RUN, client=client, body=update())
     # A date passed: retried at once, up to the 4 tries; a date past the cap: the answer as it is.
     assert len(faults.received) == sent
+
+
+class AsyncCredential:
+    """An `azure.identity.aio`-style credential: `get_token` is a coroutine."""
+
+    def __init__(self) -> None:
+        self.handed = 0
+
+    async def get_token(self, *scopes: str) -> Token:
+        self.handed += 1
+        return Token(f"a{self.handed}", int(time.time()) + 3600)
+
+
+def test_an_async_credential_serves_the_async_client_and_is_refused_by_the_sync_one() -> None:
+    credential = AsyncCredential()
+    with fault_server(refusing("a2")) as faults:
+
+        async def call() -> Any:
+            async with production(faults.base_url, credential) as client:
+                return await update_run.asyncio_detailed(
+                    FLOW, DEMO_RUN, client=client, body=update()
+                )
+
+        response = asyncio.run(call())
+        with (
+            production(faults.base_url, AsyncCredential()) as client,
+            pytest.raises(TypeError, match="async client"),
+        ):
+            update_run.sync_detailed(FLOW, DEMO_RUN, client=client, body=update())
+    assert response.status_code == 200
+    assert [r.headers["Authorization"] for r in faults.received] == ["Bearer a1", "Bearer a2"]
