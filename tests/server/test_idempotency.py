@@ -1,5 +1,5 @@
 """Add run with an `Idempotency-Key`: a retried create answers as the first did and adds no run
-(decisions D28–D32-*), on each storage engine, across a `kill -9` and restart too."""
+(decisions D28 to D32), on each storage engine, across a `kill -9` and restart too."""
 
 from __future__ import annotations
 

@@ -188,8 +188,9 @@ def sync_detailed(
     first request was (`204` with the same `Location` and `OData-EntityId`) and creates nothing
     more. The same key with another body is `422`; the same key while its first request is
     still being processed is `409` (retry later). A key is remembered only with the answer of a
-    request that added a run; a request refused or not confirmed (`4xx`, `503`) leaves no key,
-    so retrying it runs it again. A reference body takes a key too, with the same rules.
+    success (a run added or linked); a refused request (`4xx`) leaves none, so retrying it runs
+    it again. A `503` may come after the change was made: retry it with the same key and the
+    same body. A reference body takes a key too, with the same rules.
 
     Args:
         incoming_flow_id (str): The id of the inbound flow.
@@ -262,8 +263,9 @@ def sync(
     first request was (`204` with the same `Location` and `OData-EntityId`) and creates nothing
     more. The same key with another body is `422`; the same key while its first request is
     still being processed is `409` (retry later). A key is remembered only with the answer of a
-    request that added a run; a request refused or not confirmed (`4xx`, `503`) leaves no key,
-    so retrying it runs it again. A reference body takes a key too, with the same rules.
+    success (a run added or linked); a refused request (`4xx`) leaves none, so retrying it runs
+    it again. A `503` may come after the change was made: retry it with the same key and the
+    same body. A reference body takes a key too, with the same rules.
 
     Args:
         incoming_flow_id (str): The id of the inbound flow.
@@ -331,8 +333,9 @@ async def asyncio_detailed(
     first request was (`204` with the same `Location` and `OData-EntityId`) and creates nothing
     more. The same key with another body is `422`; the same key while its first request is
     still being processed is `409` (retry later). A key is remembered only with the answer of a
-    request that added a run; a request refused or not confirmed (`4xx`, `503`) leaves no key,
-    so retrying it runs it again. A reference body takes a key too, with the same rules.
+    success (a run added or linked); a refused request (`4xx`) leaves none, so retrying it runs
+    it again. A `503` may come after the change was made: retry it with the same key and the
+    same body. A reference body takes a key too, with the same rules.
 
     Args:
         incoming_flow_id (str): The id of the inbound flow.
@@ -403,8 +406,9 @@ async def asyncio(
     first request was (`204` with the same `Location` and `OData-EntityId`) and creates nothing
     more. The same key with another body is `422`; the same key while its first request is
     still being processed is `409` (retry later). A key is remembered only with the answer of a
-    request that added a run; a request refused or not confirmed (`4xx`, `503`) leaves no key,
-    so retrying it runs it again. A reference body takes a key too, with the same rules.
+    success (a run added or linked); a refused request (`4xx`) leaves none, so retrying it runs
+    it again. A `503` may come after the change was made: retry it with the same key and the
+    same body. A reference body takes a key too, with the same rules.
 
     Args:
         incoming_flow_id (str): The id of the inbound flow.
