@@ -19,7 +19,7 @@ from tooling.paths import ROOT
 
 SECTIONS = ("Generation", "Server", "Fuzzing", "Client", "Proxy", "Suite")
 # Verdicts with a ratio and a goal, per section; the others state a value against a goal.
-RATIO_VERDICTS = {"Generation": 1, "Server": 6, "Fuzzing": 1, "Client": 1, "Proxy": 1, "Suite": 0}
+RATIO_VERDICTS = {"Generation": 1, "Server": 6, "Fuzzing": 1, "Client": 2, "Proxy": 1, "Suite": 0}
 VALUE_VERDICTS = {"Generation": 1, "Server": 2, "Fuzzing": 1, "Client": 0, "Proxy": 0, "Suite": 1}
 NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 
