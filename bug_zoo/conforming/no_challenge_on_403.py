@@ -10,16 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from bug_zoo.asgi import Call, Request, Response, rewriting
+from bug_zoo.asgi import answering_with_header
 from bug_zoo.catalog import Variant
 from contract.api import ApiContract
-
-
-async def handle(request: Request, call: Call) -> Response:
-    response = await call(request)
-    if response.status == 403:
-        response = response.with_header("www-authenticate", None)
-    return response
 
 
 def challenge_optional_on_403(spec: Mapping[str, Any]) -> bool:
@@ -35,7 +28,7 @@ def challenge_optional_on_403(spec: Mapping[str, Any]) -> bool:
 VARIANT = Variant(
     name="no_challenge_on_403",
     bug="none: 403 without `WWW-Authenticate`, as Graph answers",
-    middleware=rewriting(handle),
+    middleware=answering_with_header(403, "www-authenticate", None),
     covers=("D8", "header:WWW-Authenticate", "status:*:403"),
     conforms_to=challenge_optional_on_403,
 )

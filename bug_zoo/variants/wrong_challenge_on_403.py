@@ -4,22 +4,15 @@ since a new token lacks the permission as much as the old one did."""
 
 from __future__ import annotations
 
-from bug_zoo.asgi import Call, Request, Response, rewriting
+from bug_zoo.asgi import answering_with_header
 from bug_zoo.catalog import Variant
 
 CHALLENGE = 'Bearer error="invalid_token", error_description="The access token is invalid"'
 
 
-async def handle(request: Request, call: Call) -> Response:
-    response = await call(request)
-    if response.status == 403:
-        response = response.with_header("www-authenticate", CHALLENGE)
-    return response
-
-
 VARIANT = Variant(
     name="wrong_challenge_on_403",
     bug='403 with the challenge of a 401, `error="invalid_token"`, not `insufficient_scope`',
-    middleware=rewriting(handle),
+    middleware=answering_with_header(403, "www-authenticate", CHALLENGE),
     covers=("D8", "header:WWW-Authenticate", "status:*:403"),
 )

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-from bug_zoo.asgi import Call, Request, Response, rewriting
+from bug_zoo.asgi import answering_with_header
 from bug_zoo.catalog import Variant
-
-
-async def handle(request: Request, call: Call) -> Response:
-    response = await call(request)
-    if response.status == 200:
-        response = response.with_header("content-type", "text/plain; charset=utf-8")
-    return response
-
 
 VARIANT = Variant(
     name="wrong_content_type",
     bug="200 responses say `Content-Type: text/plain`",
-    middleware=rewriting(handle),
+    middleware=answering_with_header(200, "content-type", "text/plain; charset=utf-8"),
     covers=("status:update*:200",),
 )
