@@ -136,7 +136,6 @@ class Operation:
     method: str  # upper case
     template: str  # the path, relative to the base path
     pointer: Pointer
-    regex: re.Pattern[str]
     parameters: tuple[Parameter, ...]
     body: Content | None
     responses: Mapping[str, DocumentedResponse]
@@ -442,19 +441,24 @@ class ApiContract:
         return self.operations[operation_id]
 
     @cached_property
-    def _templates(self) -> list[tuple[str, re.Pattern[str]]]:
-        templates = [(t, _template_regex(t)) for t in self.document.get("paths", {})]
+    def _templates(self) -> list[tuple[str, re.Pattern[str], re.Pattern[str]]]:
+        """Each path with its pattern, whole (`match`) and at the end of a URL's path (`locate`),
+        most concrete first; compiled once, as every request and exchange is placed by them."""
+        templates = []
+        for template in self.document.get("paths", {}):
+            whole = _template_regex(template)
+            templates.append((template, whole, re.compile(f"(?:{whole.pattern})\\Z")))
         return sorted(templates, key=lambda entry: entry[0].count("{"))
 
     def templates(self) -> list[str]:
         """The contract's paths, most concrete first (fewest parameters)."""
-        return [template for template, _ in self._templates]
+        return [template for template, _, _ in self._templates]
 
     def match(self, method: str | None, path: str) -> Match | None:
         """Where `method path` lands, `path` taken below the base path and already decoded (the
         server's view)."""
-        for template, regex in self._templates:
-            found = regex.fullmatch(path)
+        for template, whole, _ in self._templates:
+            found = whole.fullmatch(path)
             if found is not None:
                 return self._matched(method, template, found.groupdict(), "")
         return None
@@ -463,8 +467,8 @@ class ApiContract:
         """Where a request to `url` (absolute, or a path; percent-encoded as sent) lands, whatever
         its base path. With no `method`, the operation is the path's first, whatever is sent."""
         path = urlsplit(url).path
-        for template, regex in self._templates:
-            found = re.search(f"(?:{regex.pattern})\\Z", path)
+        for template, _, at_end in self._templates:
+            found = at_end.search(path)
             if found is not None:
                 values = {name: unquote(value) for name, value in found.groupdict().items()}
                 return self._matched(method, template, values, path[: found.start()])
@@ -517,7 +521,6 @@ class ApiContract:
             method=method.upper(),
             template=template,
             pointer=at,
-            regex=_template_regex(template),
             parameters=tuple(parameters.values()),
             body=body,
             responses=responses,

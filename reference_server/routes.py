@@ -107,7 +107,8 @@ def body_fingerprint(body: object) -> str:
 
 def key_scope(request: Request, flow_id: str, parent_id: str) -> str:
     """Whose key and for what (decision D30): the caller (as the rate limit tells callers
-    apart, by the token's subject) and the run whose process grows, hashed."""
+    apart: who the token speaks for, `auth.Principal.subject`) and the run whose process grows,
+    hashed."""
     principal = request.scope.get("state", {}).get("principal")
     token = request.headers.get("authorization", "").strip().partition(" ")[2].strip()
     caller = caller_key(principal, token) if principal is not None else "anonymous"
