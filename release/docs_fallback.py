@@ -39,7 +39,7 @@ STYLE = (
     ".no-script section{border-top:1px solid #ccc;margin-top:1.5rem}"
 )
 
-Spec = Mapping[str, Any]
+Bundle = Mapping[str, Any]
 
 
 def markdown(text: object) -> str:
@@ -59,7 +59,7 @@ def _as_mapping(node: Any) -> Mapping[str, Any]:
     return node if isinstance(node, Mapping) else {}
 
 
-def schema_summary(spec: Spec, schema: Any) -> str:
+def schema_summary(spec: Bundle, schema: Any) -> str:
     """One line of HTML for a schema: a link to a named schema, or its type and constraints."""
     schema = _as_mapping(schema)
     ref = schema.get("$ref")
@@ -98,7 +98,7 @@ def _table(head: tuple[tuple[str, int], ...], rows: Sequence[tuple[str, ...]]) -
     return f"<table><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def _operations(spec: Spec) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any]]]:
+def _operations(spec: Bundle) -> Iterator[tuple[str, str, Mapping[str, Any], Mapping[str, Any]]]:
     for path, raw_item in _as_mapping(spec.get("paths")).items():
         item = _as_mapping(resolve(spec, raw_item, ("paths", str(path)))[0])
         for method in METHODS:
@@ -106,7 +106,7 @@ def _operations(spec: Spec) -> Iterator[tuple[str, str, Mapping[str, Any], Mappi
                 yield str(path), method, item, item[method]
 
 
-def _parameters(spec: Spec, item: Spec, operation: Spec, at: Pointer) -> str:
+def _parameters(spec: Bundle, item: Bundle, operation: Bundle, at: Pointer) -> str:
     found: dict[tuple[str, str], Mapping[str, Any]] = {}
     for owner in (item, operation):
         for raw in owner.get("parameters") or []:
@@ -129,7 +129,7 @@ def _parameters(spec: Spec, item: Spec, operation: Spec, at: Pointer) -> str:
     )
 
 
-def _content(spec: Spec, content: Any) -> str:
+def _content(spec: Bundle, content: Any) -> str:
     rows = [
         (f"<code>{_esc(media)}</code>", schema_summary(spec, _as_mapping(media_type).get("schema")))
         for media, media_type in _as_mapping(content).items()
@@ -137,7 +137,7 @@ def _content(spec: Spec, content: Any) -> str:
     return "; ".join(f"{media}: {schema}" for media, schema in rows)
 
 
-def _request_body(spec: Spec, operation: Spec, at: Pointer) -> str:
+def _request_body(spec: Bundle, operation: Bundle, at: Pointer) -> str:
     if "requestBody" not in operation:
         return ""
     body = _as_mapping(resolve(spec, operation["requestBody"], at)[0])
@@ -148,7 +148,7 @@ def _request_body(spec: Spec, operation: Spec, at: Pointer) -> str:
     )
 
 
-def _responses(spec: Spec, operation: Spec, at: Pointer) -> str:
+def _responses(spec: Bundle, operation: Bundle, at: Pointer) -> str:
     rows = []
     for status, raw in _as_mapping(operation.get("responses")).items():
         response = _as_mapping(resolve(spec, raw, at)[0])
@@ -166,7 +166,7 @@ def _responses(spec: Spec, operation: Spec, at: Pointer) -> str:
     )
 
 
-def _security(spec: Spec, operation: Spec) -> str:
+def _security(spec: Bundle, operation: Bundle) -> str:
     requirements = operation.get("security", spec.get("security")) or []
     alternatives = [
         " and ".join(
@@ -178,7 +178,7 @@ def _security(spec: Spec, operation: Spec) -> str:
     return f"<p>Authorization: {' or '.join(alternatives)}</p>" if alternatives else ""
 
 
-def _operation(spec: Spec, path: str, method: str, item: Spec, operation: Spec) -> str:
+def _operation(spec: Bundle, path: str, method: str, item: Bundle, operation: Bundle) -> str:
     at: Pointer = ("paths", path, method)
     title = operation.get("summary") or operation.get("operationId") or f"{method} {path}"
     return (
@@ -190,7 +190,7 @@ def _operation(spec: Spec, path: str, method: str, item: Spec, operation: Spec) 
     )
 
 
-def _schema(spec: Spec, name: str, schema: Spec) -> str:
+def _schema(spec: Bundle, name: str, schema: Bundle) -> str:
     required = set(schema.get("required") or [])
     rows = [
         (
@@ -213,7 +213,7 @@ def _schema(spec: Spec, name: str, schema: Spec) -> str:
     )
 
 
-def fallback_html(spec: Spec) -> str:
+def fallback_html(spec: Bundle) -> str:
     """The page's content as plain HTML: servers, then every operation, then every schema."""
     info = _as_mapping(spec.get("info"))
     servers = [
