@@ -48,3 +48,11 @@ def test_the_install_lines_install_a_client_that_imports(tmp_path: Path) -> None
         check=False,
     )
     assert imported.returncode == 0, imported.stderr
+
+
+def test_the_client_readme_installs_the_same_way() -> None:
+    readme = (ROOT / "generated" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Install\n", 1)[1].split("\n## ", 1)[0]
+    block = re.search(r"```sh\n(.*?)```", section, re.DOTALL)
+    assert block, "no shell block in the client README's install section"
+    assert block.group(1).splitlines() == install_lines()
