@@ -4,6 +4,14 @@
 #
 # A table: each target is one line of prerequisites and one recipe. The kit's own commands run
 # as $(RUN)<name>, the thin entry point scripts/<name>.py; tools run as themselves.
+#
+# Exit statuses: make exits 2 whenever a recipe fails, whatever status the command gave. The
+# commands that tell "breaks the contract" (1) from "could not start" (2), `fuzz`, `proxy`,
+# `check-traffic` and `breaking`, keep their status when run as their entry point, which is what
+# a CI pipeline should call: .venv/bin/python -m scripts.<name> (README.md, "In CI").
+#
+# `make help` prints the `## ` comments below; README.md's table of targets is the same text
+# (tests/test_makefile.py compares them).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := all
@@ -30,7 +38,7 @@ APT_PACKAGES ?= chromium chromium-driver postgresql wrk curl
 ## all: validate the spec, generate the client, fuzz the reference server, publish dist/
 all: validate generate fuzz publish
 
-## help: list the targets
+## help: list the targets (the table of README.md is this list)
 help:
 	@grep -E '^## ' Makefile | sed 's/^## /  /'
 
@@ -43,28 +51,34 @@ apt-packages:
 
 # --- The spec and the client -----------------------------------------------------------------
 
-## validate: spec validator, Redocly and Spectral lint, examples, and the project's own checks
-##           (skipped while nothing they read changed since they passed; FORCE=1 runs them)
+## validate: openapi-spec-validator, the project's own checks, every example against its schema,
+##           Redocly and Spectral lint with no error or warning; stops at the first failing stage,
+##           naming the place (skipped while nothing they read changed since they passed; FORCE=1
+##           runs them)
 validate: install
 	$(RUN)validate openapi.yaml
 
-## generate: validate and regenerate the typed client under generated/, side by side
+## generate: validate and regenerate the typed client under generated/ beside it
+##           (--fail-on-warning, mypy --strict, smoke import), replaced only when both pass
 ##           (nothing to do while its inputs and generated/ are unchanged; FORCE=1 redoes it)
 generate: install
 	$(RUN)generate
 
-## check-generated: fail when generated/ differs from what openapi.yaml produces
+## check-generated: fail when generated/ differs from what openapi.yaml produces, new files
+##                  included
 check-generated: install
 	$(RUN)check_generated
 
-## lint: ruff (format and lint), mypy --strict, and the import rules of ARCHITECTURE.md
+## lint: ruff (format and lint) and mypy --strict on the hand-written code, and the import
+##       rules of ARCHITECTURE.md (lint-imports)
 lint: install
 	$(BIN)/ruff format --check . && $(BIN)/ruff check . && $(BIN)/mypy && $(BIN)/lint-imports --no-cache
 
 # --- The reference server --------------------------------------------------------------------
 
-## serve: run the reference server in dev mode on 127.0.0.1:$(PORT)
-##        WORKERS=N processes (default: one per core), SERVER_STACK=uvicorn-uvloop|granian|uvicorn-asyncio
+## serve: run the reference server in dev mode on 127.0.0.1:8000 (PORT=9000 moves it);
+##        WORKERS=N processes (default: one per core), SERVER_STACK=uvicorn-uvloop (default),
+##        granian or uvicorn-asyncio
 serve: install
 	PORT=$(PORT) $(RUN)serve --dev
 
@@ -74,11 +88,15 @@ token: install
 
 # --- Fuzzing and the bug zoo -----------------------------------------------------------------
 
-## fuzz: pre-flight, then schemathesis and the probes against TARGET_URL (or an embedded server)
+## fuzz: pre-flight, then schemathesis and the probes against TARGET_URL, or an embedded
+##       reference server when unset (fuzzing/README.md); exit 1: the target breaks the
+##       contract, 2: the run cannot start; make turns any failure into 2
+##       (CI: .venv/bin/python -m scripts.fuzz)
 fuzz: install
 	$(RUN)fuzz
 
 ## fuzz-zoo: run the harness against every bug-zoo variant; every one must be caught
+##           (bug_zoo/README.md)
 fuzz-zoo: install
 	$(RUN)fuzz_zoo
 
@@ -92,12 +110,16 @@ rules: install
 
 # --- Real traffic ----------------------------------------------------------------------------
 
-## proxy: a checking reverse proxy on 127.0.0.1:$(PROXY_PORT) in front of TARGET_URL
-##        (default make serve's); PROXY_MAX_TIME=seconds to stop by itself (traffic/README.md)
+## proxy: a checking reverse proxy on 127.0.0.1:8010 (PROXY_PORT) in front of TARGET_URL
+##        (default make serve's); PROXY_MAX_TIME=seconds to stop by itself (traffic/README.md);
+##        exit 1: the traffic broke the contract, 2: it cannot start; make turns any failure
+##        into 2 (CI: .venv/bin/python -m scripts.proxy)
 proxy: install
 	$(RUN)proxy --port $(PROXY_PORT)
 
-## check-traffic: the proxy's checks over a recorded HAR 1.2 file: make check-traffic HAR=file.har
+## check-traffic: the proxy's checks over a recorded HAR 1.2 file: make check-traffic HAR=file.har;
+##                exit 1: the traffic broke the contract, 2: the file cannot be read; make turns
+##                any failure into 2 (CI: .venv/bin/python -m scripts.check_traffic file.har)
 check-traffic: install
 	$(RUN)check_traffic $(HAR)
 
@@ -108,27 +130,33 @@ traffic-zoo: install
 
 # --- Releases --------------------------------------------------------------------------------
 
-## publish: bundle the spec, build the offline docs page and the client, write dist/
+## publish: fill dist/: the spec bundled (YAML, JSON), the offline HTML page, the client's wheel
+##          and sdist, the release notes, the API changelog and SHA256SUMS
 publish: generate apt-packages
 	$(RUN)publish
 
-## breaking: compare openapi.yaml with the last published spec; fail on a breaking change
+## breaking: compare openapi.yaml and its client's public API with the last published spec's
+##           (published/openapi.yaml); fail on a breaking change unless the major version went
+##           up; exit 1: a change breaks clients, 2: a spec cannot be read or generated; make
+##           turns any failure into 2 (CI: .venv/bin/python -m scripts.breaking)
 breaking: install
 	$(RUN)breaking
 
 # --- Measuring and the whole suite -----------------------------------------------------------
 
-## bench: measure generation, server, fuzzing, client and `make test`; write BENCHMARKS.md (~20 min)
+## bench: measure generation, server, fuzzing, client and `make test`; write BENCHMARKS.md (~20 min);
 ##        BENCH_MODE=smoke: tiny budgets, writes reports/BENCHMARKS-smoke.md instead
 bench: install apt-packages
 	$(RUN)bench
 
-## soak: drive concurrent clients against the server for a bounded time on loopback
-##       (WORKERS and SERVER_STACK choose the server's processes and stack, as for serve)
+## soak: drive concurrent clients against the server for a bounded time on loopback and check
+##       every acknowledged write (WORKERS and SERVER_STACK choose the server's processes and
+##       stack, as for serve)
 soak: install
 	$(RUN)soak
 
-## test: lint, validate, drift and breaking-change checks, then the whole pytest suite
+## test: lint, validate, check-generated and breaking, then the whole pytest suite on one
+##       pytest-xdist worker per core (PYTEST_WORKERS=0: one process)
 test: install apt-packages lint validate check-generated breaking
 	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadfile --no-loadscope-reorder $(PYTEST_ARGS)
 

@@ -8,6 +8,7 @@ changelog and the breaking-change gate can never disagree.
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,10 @@ _STYLE = (
     "line-height:1.5}table{border-collapse:collapse;width:100%;margin-bottom:2rem}"
     "th,td{border:1px solid #ccc;padding:.3rem .5rem;text-align:left;vertical-align:top}"
     "code{font-size:.9em}"
+    # Paths and JSON pointers are long words: a fixed layout with set widths, and breaks inside
+    # them, keep the table within the page (issue 24: it overflowed at 1280 px).
+    "table{table-layout:fixed}td,th{overflow-wrap:anywhere}"
+    "th:nth-child(1){width:30%}th:nth-child(2){width:17%}th:nth-child(3){width:30%}"
 )
 
 
@@ -102,8 +107,7 @@ def render_html(log: ApiChangelog) -> str:
     """The changelog as a page that stands alone: no script, nothing loaded from anywhere."""
     esc = html.escape
     title = f"API changes: {log.title} {log.base_version} → {log.version}"
-    intro = esc(_INTRO).replace("`make breaking`", "<code>make breaking</code>")
-    intro = intro.replace("`local-`", "<code>local-</code>")
+    intro = re.sub(r"`([^`]+)`", r"<code>\1</code>", esc(_INTRO))
     body = [
         f"<h1>{esc(title)}</h1>",
         f"<p>{intro}</p>",

@@ -4,17 +4,34 @@ Redocly CLI's `build-docs --inlineBundle` embeds Redoc, but Redoc 3 still fetche
 logo from a CDN and can send telemetry. The page template therefore carries a Content Security
 Policy that forbids every load from outside the file, and the build is checked here: the policy
 is present, telemetry is off, and no element in the static markup points at the network.
+
+Two things Redoc does not do are done here (issue 24): the page carries the whole reference as
+plain HTML for a browser without JavaScript (`docs_fallback`, removed by a script where scripts
+run), and the
+texts Redoc shows as plain text rather than Markdown (server descriptions, example summaries)
+have their code spans' backticks taken out, in the copy of the bundle the page is built from.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import tempfile
+from collections.abc import Mapping
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
+from contract.loading import load_spec
 from release.bundle import run_redocly
+from release.docs_fallback import fallback_html
 
 TEMPLATE = Path(__file__).resolve().parent / "templates" / "docs_page.hbs"
+
+FALLBACK_MARKER = "<!-- the reference without JavaScript -->"
+"""Where the template receives `docs_fallback`'s HTML."""
+
+_CODE_SPAN = re.compile(r"`+([^`]+?)`+")
 
 # Redoc options: list the schemas too, so the run schema has a page of its own.
 REDOC_OPTIONS = ("--openapi.schemaDefinitionsTagName=Schemas",)
@@ -88,18 +105,52 @@ def check(html: str) -> None:
         raise DocsPageError("Redoc telemetry is not disabled in the page")
 
 
+def plain_text(text: str) -> str:
+    """`text` with its Markdown code spans written plainly: `make serve` -> make serve."""
+    return _CODE_SPAN.sub(r"\1", text)
+
+
+def page_spec(node: Any, key: str = "") -> Any:
+    """A copy of the bundle as the page shows it: the texts Redoc shows unrendered (each server's
+    `description`, each example's `summary`) without Markdown backticks."""
+    if isinstance(node, Mapping):
+        copy = {str(name): page_spec(value, str(name)) for name, value in node.items()}
+        if key == "examples":  # a media type's map of named examples
+            for example in copy.values():
+                if isinstance(example, dict) and isinstance(example.get("summary"), str):
+                    example["summary"] = plain_text(example["summary"])
+        return copy
+    if isinstance(node, list):
+        items = [page_spec(value) for value in node]
+        if key == "servers":
+            for server in items:
+                if isinstance(server, dict) and isinstance(server.get("description"), str):
+                    server["description"] = plain_text(server["description"])
+        return items
+    return node
+
+
 def build(bundle: Path, out: Path) -> None:
     """Write the reference page for the bundled spec `bundle` to `out`, then check it."""
-    run_redocly(
-        [
-            "build-docs",
-            str(bundle),
-            "--inlineBundle",
-            "--template",
-            str(TEMPLATE),
-            *REDOC_OPTIONS,
-            "--output",
-            str(out),
-        ]
-    )
-    check(out.read_text(encoding="utf-8"))
+    spec = load_spec(bundle).data
+    with tempfile.TemporaryDirectory(prefix="docs-page-") as scratch:
+        shown = Path(scratch) / f"{bundle.stem}.json"
+        shown.write_text(json.dumps(page_spec(spec), ensure_ascii=False), encoding="utf-8")
+        run_redocly(
+            [
+                "build-docs",
+                str(shown),
+                "--inlineBundle",
+                "--template",
+                str(TEMPLATE),
+                *REDOC_OPTIONS,
+                "--output",
+                str(out),
+            ]
+        )
+    page = out.read_text(encoding="utf-8")
+    if page.count(FALLBACK_MARKER) != 1:
+        raise DocsPageError(f"the template has no single {FALLBACK_MARKER!r} for the fallback")
+    page = page.replace(FALLBACK_MARKER, fallback_html(spec))
+    out.write_text(page, encoding="utf-8")
+    check(page)

@@ -1,12 +1,14 @@
 """The breaking-change gate: the changes from the published spec to this one, and the verdict.
 
 A breaking change passes only with a higher major `info.version`, so that a breaking release is
-always a deliberate, visible major version.
+always a deliberate, visible major version. The changes are the spec's (`diff_specs`) and, when
+given, the generated client's public API (`client_api`): a renamed enum member breaks client code
+even where the spec's diff sees nothing that breaks a request.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -49,9 +51,17 @@ def format_change(change: Change, width: int) -> str:
     return f"{change.level:<13} {change.rule:<{width}}  {change.where}  {change.message}"
 
 
-def judge(base: Mapping[str, Any], revision: Mapping[str, Any]) -> GateVerdict:
-    """Every change from `base` to `revision`, one line each, then the verdict's lines."""
+def judge(
+    base: Mapping[str, Any], revision: Mapping[str, Any], client: Sequence[Change] = ()
+) -> GateVerdict:
+    """Every change from `base` to `revision` (and of their clients' API, `client`), one line
+    each, then the verdict's lines."""
     changes = diff_specs(base, revision)
+    changes = [
+        *(change for change in changes if change.level == BREAKING),
+        *client,
+        *(change for change in changes if change.level != BREAKING),
+    ]
     width = max((len(change.rule) for change in changes), default=0)
     lines = [format_change(change, width) for change in changes]
     breaking = sum(change.level == BREAKING for change in changes)

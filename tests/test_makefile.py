@@ -129,3 +129,29 @@ def test_no_package_is_a_make_targets_command_of_its_own() -> None:
     """`python -m <package>` is left to the process the kit's tools and tests start by command,
     the server (`tooling/reference.py`); what `make` runs is `scripts/<name>.py`."""
     assert sorted(path.parent.name for path in ROOT.glob("*/__main__.py")) == ["reference_server"]
+
+
+def help_entries(text: str) -> list[tuple[str, str]]:
+    """(target, its text with continuation lines joined) for each entry `make help` prints."""
+    entries: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        entry = re.match(r"^  ([a-z-]+): (.*)$", line)
+        if entry:
+            entries.append((entry[1], entry[2].strip()))
+        elif line.strip() and entries:
+            target, said = entries[-1]
+            entries[-1] = (target, f"{said} {line.strip()}")
+    return entries
+
+
+def readme_target_table() -> list[tuple[str, str]]:
+    """(target, text) for each row of the README's table of make targets."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Make targets\n", 1)[1].split("\n## ", 1)[0]
+    return re.findall(r"^\| `make ([a-z-]+)` \| (.*) \|$", section, flags=re.MULTILINE)
+
+
+def test_the_readmes_table_of_targets_is_make_help() -> None:
+    """The README says of each target what `make help` says, in the same order: one text, so
+    neither can drift from the other (issue 24)."""
+    assert readme_target_table() == help_entries(_make("help"))

@@ -37,6 +37,7 @@ from contract.rules.responses import (
 )
 from contract.rules.schemas import (
     check_closed_request_bodies,
+    check_enum_varnames,
     check_evolvable_enums_model_as_string,
     check_request_enums_without_sentinel,
 )
@@ -51,6 +52,7 @@ __all__ = [
     "check_bodiless_responses",
     "check_closed_request_bodies",
     "check_created_location",
+    "check_enum_varnames",
     "check_error_bodies",
     "check_error_statuses",
     "check_evolvable_enums_model_as_string",

@@ -1,9 +1,10 @@
-"""Rules about schemas: closed request objects, no evolvable-enum sentinel to send, and
-evolvable enums described as open to every reader (`x-ms-enum`)."""
+"""Rules about schemas: closed request objects, no evolvable-enum sentinel to send, evolvable
+enums described as open to every reader (`x-ms-enum`), and enum member names the client keeps
+(`x-enum-varnames`)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from contract.refs import Pointer, json_pointer
@@ -16,6 +17,9 @@ from contract.rules.walk import (
 )
 
 MS_ENUM = "x-ms-enum"
+VARNAMES = "x-enum-varnames"
+NOT_SCHEMAS = frozenset({"example", "examples", "const", "default", "enum"})
+"""Keys whose values are data, not schemas: an `x-enum-varnames` inside one is no schema's."""
 
 
 @register
@@ -101,4 +105,81 @@ def check_evolvable_enums_model_as_string(spec: Mapping[str, Any]) -> list[Probl
             if listed != enum:
                 message = f"`{MS_ENUM}.values` of {json_pointer(at)} are not its enum members"
                 problems.append(Problem((*at, MS_ENUM, "values"), message))
+    return problems
+
+
+def _iter_nodes(node: Any, at: Pointer) -> Iterator[tuple[Mapping[str, Any], Pointer]]:
+    """Every mapping of the document outside example data, each where it is written."""
+    if isinstance(node, Mapping):
+        yield node, at
+        for key, value in node.items():
+            if key not in NOT_SCHEMAS:
+                yield from _iter_nodes(value, (*at, str(key)))
+    elif isinstance(node, list):
+        for index, value in enumerate(node):
+            yield from _iter_nodes(value, (*at, str(index)))
+
+
+def client_member_name(name: str) -> str:
+    """The name openapi-python-client gives an enum member named `name`: by its own function,
+    so the rule and the generator never disagree (imported here: it is slow to import)."""
+    from openapi_python_client.strings import snake_case as generator_snake_case
+
+    return generator_snake_case(name).upper()
+
+
+def _names_from_values(enum: list[Any]) -> list[str]:
+    """The member names the generator falls back to when it ignores `x-enum-varnames`."""
+    names = []
+    for index, value in enumerate(enum):
+        if isinstance(value, str) and value[:1].isalpha():
+            names.append(client_member_name(value.upper()))
+        else:
+            names.append(f"VALUE_{index}")
+    return names
+
+
+def _varname_problems(schema: Mapping[str, Any], at: Pointer) -> list[str]:
+    enum, names = schema.get("enum"), schema.get(VARNAMES)
+    if not isinstance(enum, list):
+        return [f"`{VARNAMES}` names the members of an enum, but {json_pointer(at)} has no enum"]
+    if not isinstance(names, list) or not all(isinstance(name, str) for name in names):
+        return [f"`{VARNAMES}` of {json_pointer(at)} must be a list of strings"]
+    if len(names) != len(enum):
+        fallback = ", ".join(_names_from_values(enum))
+        return [
+            f"`{VARNAMES}` of {json_pointer(at)} lists {len(names)} names for {len(enum)} "
+            f"values: openapi-python-client ignores the list and names every member after its "
+            f"value ({fallback}), renaming members client code uses; give one name per value, "
+            "in the same order"
+        ]
+    problems = []
+    for name in names:
+        kept = client_member_name(name)
+        if kept != name or not name.isidentifier():
+            problems.append(
+                f"`{VARNAMES}` of {json_pointer(at)}: {name!r} becomes {kept!r} in the client; "
+                f"write it as it will be named (upper snake case)"
+            )
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        problems.append(
+            f"`{VARNAMES}` of {json_pointer(at)} repeats {', '.join(repeated)}: "
+            "openapi-python-client refuses an enum with two members of one name"
+        )
+    return problems
+
+
+@register
+def check_enum_varnames(spec: Mapping[str, Any]) -> list[Problem]:
+    """`x-enum-varnames` lines up with its enum: one name per value, each already in the form the
+    generator gives it. openapi-python-client silently ignores a list of another length and
+    renames every member after its value (`COMPLETED_WITH_ERRORS` becomes
+    `COMPLETEDWITHERRORS`), which breaks every program that used the names (issue 24)."""
+    problems: list[Problem] = []
+    for node, at in _iter_nodes(spec, ()):
+        if VARNAMES in node:
+            problems.extend(
+                Problem((*at, VARNAMES), message) for message in _varname_problems(node, at)
+            )
     return problems

@@ -16,6 +16,7 @@ from contract.rules import (
     check_bodiless_responses,
     check_closed_request_bodies,
     check_created_location,
+    check_enum_varnames,
     check_error_bodies,
     check_error_statuses,
     check_evolvable_enums_model_as_string,
@@ -164,6 +165,22 @@ def close_evolvable_enum(spec: Spec) -> None:
 
 def drop_ms_enum_value(spec: Spec) -> None:
     del schemas(spec)["runStatus"]["x-ms-enum"]["values"][1]
+
+
+def drop_input_status_value(spec: Spec) -> None:
+    schemas(spec)["runStatusInput"]["enum"].remove("completedWithErrors")
+
+
+def spell_varname_camel_case(spec: Spec) -> None:
+    schemas(spec)["runStatusInput"]["x-enum-varnames"][3] = "CompletedWithErrors"
+
+
+def repeat_varname(spec: Spec) -> None:
+    schemas(spec)["runStatusInput"]["x-enum-varnames"][4] = "COMPLETED_WITH_ERRORS"
+
+
+def varnames_without_enum(spec: Spec) -> None:
+    del schemas(spec)["odataTypeRun"]["enum"]
 
 
 def sentinel_in_header_parameter(spec: Spec) -> None:
@@ -419,5 +436,34 @@ BREAKAGES = [
         check_evolvable_enums_model_as_string,
         ("components", "schemas", "runStatus", "x-ms-enum", "values"),
         "are not its enum members",
+    ),
+    Breakage(
+        "enum-value-dropped-varname-kept",
+        drop_input_status_value,
+        check_enum_varnames,
+        ("components", "schemas", "runStatusInput", "x-enum-varnames"),
+        "lists 5 names for 4 values: openapi-python-client ignores the list and names every "
+        "member after its value (RUNNING, FAILED, COMPLETED, COMPLETEDWITHWARNINGS)",
+    ),
+    Breakage(
+        "varname-not-as-generated",
+        spell_varname_camel_case,
+        check_enum_varnames,
+        ("components", "schemas", "runStatusInput", "x-enum-varnames"),
+        "'CompletedWithErrors' becomes 'COMPLETED_WITH_ERRORS' in the client",
+    ),
+    Breakage(
+        "varname-repeated",
+        repeat_varname,
+        check_enum_varnames,
+        ("components", "schemas", "runStatusInput", "x-enum-varnames"),
+        "repeats COMPLETED_WITH_ERRORS",
+    ),
+    Breakage(
+        "varnames-without-enum",
+        varnames_without_enum,
+        check_enum_varnames,
+        ("components", "schemas", "odataTypeRun", "x-enum-varnames"),
+        "has no enum",
     ),
 ]

@@ -122,6 +122,22 @@ def test_a_json_body_on_the_204_fails_naming_the_response(tmp_path: Path) -> Non
     assert "the 204 response documents content (application/json)" in result.stdout
 
 
+def test_an_enum_value_deleted_with_its_varname_left_fails_naming_the_list(tmp_path: Path) -> None:
+    """The generator would ignore the list and rename the members client code uses (issue 24)."""
+    dropped = "        - completedWithErrors\n"
+    members = dropped + "        - completedWithWarnings\n        - unknownFutureValue\n"
+    spec = _broken_copy(tmp_path, members, members.replace(dropped, ""))
+
+    result = _run_validate(spec)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "validate: project checks failed" in result.stdout
+    varnames = _line_of(spec, "x-enum-varnames:")
+    assert f"{spec}:{varnames}: components.schemas.runStatus.x-enum-varnames:" in result.stdout
+    assert "lists 6 names for 5 values" in result.stdout
+    assert "COMPLETEDWITHWARNINGS, UNKNOWNFUTUREVALUE" in result.stdout
+
+
 def test_a_copy_elsewhere_passes_the_linters_like_the_original(tmp_path: Path) -> None:
     # Spectral's per-file override (the loopback server may be http) must follow the copy.
     spec = tmp_path / "copy.yaml"

@@ -8,8 +8,10 @@ network; the log proves the page did not even try.
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -108,6 +110,49 @@ def visit(
         assert result.returncode == 0, f"chromium failed ({result.returncode}):\n{result.stderr}"
         console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line]
         return Visit(dom=result.stdout, page_requests=_page_requests(netlog), console=console)
+
+
+_POLICY = re.compile(r'<meta http-equiv="Content-Security-Policy"[^>]*>', re.IGNORECASE)
+_MEASURED = re.compile(r'<pre id="measured">(.*?)</pre>', re.DOTALL)
+_MEASURE = """<script>
+(function poll() {
+  var found = null;
+  try { found = (%s); } catch (error) { found = null; }
+  if (found === null || found === undefined) { setTimeout(poll, 100); return; }
+  var out = document.createElement("pre");
+  out.id = "measured";
+  out.textContent = JSON.stringify(found);
+  document.body.appendChild(out);
+})();
+</script>"""
+
+
+def without_scripts(page: Path, scratch: Path) -> Path:
+    """A copy of `page` (beside `scratch`) whose policy lets no script run: what a browser with
+    JavaScript off shows, while the browser can still hand over the DOM."""
+    text = page.read_text(encoding="utf-8")
+    policies = _POLICY.findall(text)
+    assert len(policies) == 1, policies
+    blocked = re.sub(r"script-src [^;\"]*", "script-src 'none'", policies[0])
+    copy = scratch / page.name
+    copy.write_text(text.replace(policies[0], blocked), encoding="utf-8")
+    return copy
+
+
+def measure(
+    page: Path, expression: str, scratch: Path, *, route: str = "", width: int = 1280
+) -> Any:
+    """What the JavaScript `expression` gives on `page` once it gives something other than
+    null, laid out in a `width`-pixel window: a copy of the page with a script appended that
+    polls it (the copy drops the page's policy, which may forbid that script)."""
+    text = _POLICY.sub("", page.read_text(encoding="utf-8"))
+    copy = scratch / f"measured-{page.name}"
+    head, end, tail = text.rpartition("</body>")  # the last: Redoc's own script holds one too
+    copy.write_text(f"{head}{_MEASURE % expression}{end}{tail}", encoding="utf-8")
+    result = visit(f"{copy.as_uri()}{route}", width=width, height=2000)
+    found = _MEASURED.search(result.dom)
+    assert found, f"{expression} gave nothing within the time budget"
+    return json.loads(html.unescape(found.group(1)))
 
 
 class RenderedPage(HTMLParser):

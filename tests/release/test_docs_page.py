@@ -2,7 +2,8 @@
 
 The page is built by `release.publish` exactly as `make publish` builds it, opened from its
 `dist/` folder as a `file://` URL in headless Debian Chromium, and judged on what Redoc rendered
-(headings and schema fields in the live DOM, not the spec embedded in the page's script).
+(headings and schema fields in the live DOM, not the spec embedded in the page's script), on
+what a browser without JavaScript shows, and on how the page is laid out at 1280 px.
 Screenshots go to `reports/docs-page.png` (the page as it opens) and
 `reports/docs-page-operations.png` (the operations).
 """
@@ -17,8 +18,9 @@ from typing import Any
 
 import pytest
 
+from release.docs_page import page_spec
 from release.publish import Names, publish, spec_info
-from tests.release.chromium import RenderedPage, Visit, visit
+from tests.release.chromium import RenderedPage, Visit, measure, visit, without_scripts
 from tooling.paths import ROOT
 
 REPORTS = ROOT / "reports"
@@ -29,6 +31,25 @@ APPLICATION = {"https://graph.microsoft.com/.default"}
 REQUIRED = (DELEGATED, APPLICATION)
 EMBEDDED = "const __redoc_definition = "
 RUN_PROPERTIES = {"displayName", "startDateTime", "endDateTime", "status", "blockingError"}
+METHODS = {"get", "put", "post", "patch", "delete"}
+FALLBACK = "reference-without-javascript"
+TAG_PATHS = """(function () {
+  var list = document.querySelector('[data-testid="items-navigation-list"]');
+  var paths = list ? list.querySelectorAll("button > span > span") : [];
+  if (paths.length === 0) return null;
+  var edge = list.getBoundingClientRect().right;
+  return Array.prototype.map.call(paths, function (path) {
+    return {text: path.textContent, cut: path.scrollWidth > path.clientWidth,
+            inside: path.getBoundingClientRect().right <= edge};
+  });
+})()"""
+TABLES_FIT = """(function () {
+  var tables = document.querySelectorAll("table");
+  if (tables.length === 0) return null;
+  return {page: document.documentElement.scrollWidth, window: window.innerWidth,
+          tables: Array.prototype.map.call(tables, function (table) {
+            return table.getBoundingClientRect().right; })};
+})()"""
 
 
 @pytest.fixture(scope="module")
@@ -68,6 +89,111 @@ def test_all_three_operations_render_offline(page: Path, bundled: dict[str, Any]
     _offline(result)
     rendered = RenderedPage(result.dom)
     assert set(rendered.headings.get("h2", [])) >= OPERATION_SUMMARIES, rendered.headings
+    assert FALLBACK not in rendered.ids  # the plain copy is gone where scripts run
+
+
+def _operations(bundled: dict[str, Any]) -> list[tuple[str, str, dict[str, Any], dict[str, Any]]]:
+    return [
+        (path, method, item, operation)
+        for path, item in bundled["paths"].items()
+        for method, operation in item.items()
+        if method in METHODS
+    ]
+
+
+def _deref(bundled: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in node:
+        target: Any = bundled
+        for part in node["$ref"].removeprefix("#/").split("/"):
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
+    return node
+
+
+def _section(dom: str, anchor: str) -> RenderedPage:
+    """What the element with id `anchor` (a `<section>` of the plain reference) shows."""
+    start = dom.index(f'id="{anchor}"')
+    return RenderedPage(dom[start : dom.index("</section>", start)])
+
+
+def test_every_operation_is_readable_without_javascript(
+    page: Path, bundled: dict[str, Any], tmp_path: Path
+) -> None:
+    """A browser that runs no script shows each operation in plain HTML: its method and whole
+    path, its parameters, its request body and every response status (issue 24)."""
+    result = visit(without_scripts(page, tmp_path).as_uri(), height=3000)
+    assert result.page_requests == []
+    rendered = RenderedPage(result.dom)
+    assert FALLBACK in rendered.ids
+    assert set(rendered.headings.get("h3", [])) >= OPERATION_SUMMARIES | set(
+        bundled["components"]["schemas"]
+    )
+    for path, method, item, operation in _operations(bundled):
+        shown = _section(result.dom, f"operation-{operation['operationId']}")
+        assert shown.headings["h3"] == [operation["summary"]]
+        assert f"{method.upper()} {path}" in shown.text
+        for parameter in [*item.get("parameters", []), *operation.get("parameters", [])]:
+            assert _deref(bundled, parameter)["name"] in shown.text, parameter
+        body = _deref(bundled, operation["requestBody"])
+        for media, content in body["content"].items():
+            assert media in shown.text
+            refs = re.findall(r"#/components/schemas/(\w+)", json.dumps(content["schema"]))
+            assert refs
+            assert all(name in shown.text for name in refs), refs
+        for status in operation["responses"]:
+            assert re.search(rf"(^| ){re.escape(status)} ", shown.text), status
+
+
+def test_no_literal_markdown_on_the_page(page: Path, tmp_path: Path) -> None:
+    """Redoc shows server descriptions and example summaries as plain text: the page is built
+    from a copy without their Markdown backticks; everywhere else Markdown is rendered."""
+    for url in (f"{page.as_uri()}#/industrydata.run", without_scripts(page, tmp_path).as_uri()):
+        text = RenderedPage(visit(url, height=6000).dom).text
+        assert "`" not in text, text[max(0, text.find("`") - 80) : text.find("`") + 80]
+
+
+def test_the_page_copy_writes_plain_texts_plainly() -> None:
+    spec: dict[str, Any] = {
+        "servers": [{"url": "http://127.0.0.1:8000/beta", "description": "Local (`make serve`)."}],
+        "paths": {
+            "/runs": {
+                "post": {
+                    "description": "Keeps `Markdown`.",
+                    "requestBody": {
+                        "content": {
+                            "application/json": {
+                                "examples": {"link": {"summary": "As SDKs send a `$ref`"}}
+                            }
+                        }
+                    },
+                }
+            }
+        },
+    }
+    shown = page_spec(spec)
+    assert shown["servers"][0]["description"] == "Local (make serve)."
+    post = shown["paths"]["/runs"]["post"]
+    assert post["description"] == "Keeps `Markdown`."  # Redoc renders it
+    examples = post["requestBody"]["content"]["application/json"]["examples"]
+    assert examples["link"]["summary"] == "As SDKs send a $ref"
+    assert spec["servers"][0]["description"] == "Local (`make serve`)."  # a copy
+
+
+def test_the_tags_list_shows_each_whole_path(
+    page: Path, bundled: dict[str, Any], tmp_path: Path
+) -> None:
+    """The two PATCH paths differ only at their end: each shows whole, within its panel."""
+    shown = measure(page, TAG_PATHS, tmp_path, route="#/industrydata.run")
+    assert sorted(entry["text"] for entry in shown) == sorted(bundled["paths"])
+    assert [entry for entry in shown if entry["cut"] or not entry["inside"]] == []
+
+
+def test_the_api_changes_table_fits_the_page_at_1280_px(page: Path, tmp_path: Path) -> None:
+    version, _ = spec_info(ROOT / "openapi.yaml")
+    changes = page.parent / Names(version).api_changes_html
+    laid_out = measure(changes, TABLES_FIT, tmp_path, width=1280)
+    assert laid_out["page"] <= laid_out["window"], laid_out
+    assert all(right <= laid_out["window"] for right in laid_out["tables"]), laid_out
 
 
 def test_the_run_schema_renders_offline(page: Path, bundled: dict[str, Any]) -> None:

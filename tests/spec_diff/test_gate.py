@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -72,6 +73,46 @@ def test_cli_passes_non_breaking_change(spec: Doc, tmp_path: Path) -> None:
     result = _run(tmp_path, spec, rev)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "new-optional-request-property" in result.stdout
+    assert "local-client-" not in result.stdout  # a new keyword with a default breaks no caller
+
+
+def _drop_run_status(spec: Doc, value: str) -> None:
+    """Delete a member of runStatus everywhere the spec names it: enum, varname, x-ms-enum."""
+    schema = spec["components"]["schemas"]["runStatus"]
+    index = schema["enum"].index(value)
+    del schema["enum"][index], schema["x-enum-varnames"][index]
+    described = schema["x-ms-enum"]["values"]
+    schema["x-ms-enum"]["values"] = [entry for entry in described if entry["value"] != value]
+
+
+def test_cli_lists_the_client_member_an_enum_deletion_removes(spec: Doc, tmp_path: Path) -> None:
+    """A response enum losing a value is no break of the HTTP API, but code that names the
+    client's member no longer runs (issue 24)."""
+    rev = copy.deepcopy(spec)
+    _drop_run_status(rev, "completedWithErrors")
+
+    result = _run(tmp_path, spec, rev)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    client = [" ".join(line.split()) for line in result.stdout.splitlines() if "client-" in line]
+    member = "industrydata_runs_client.models.run_status.RunStatus.COMPLETED_WITH_ERRORS"
+    assert client == [
+        f"breaking local-client-object-removed client {member}: public object was removed"
+    ]
+    assert "FAIL" in result.stdout
+
+
+def test_cli_fails_on_a_renamed_operation_id(spec: Doc, tmp_path: Path) -> None:
+    """The spec's requests are the same; the client's module and function are renamed."""
+    rev = copy.deepcopy(spec)
+    post = next(item["post"] for item in rev["paths"].values() if "post" in item)
+    old_id, post["operationId"] = post["operationId"], "linkRun"
+
+    result = _run(tmp_path, spec, rev)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    module = re.sub(r"(?<!^)(?=[A-Z])", "_", old_id).lower()
+    assert f".{module}: public object was removed" in result.stdout
 
 
 def test_cli_rejects_missing_file(spec: Doc, tmp_path: Path) -> None:
@@ -109,3 +150,17 @@ def test_cli_rejects_a_repeated_key_naming_its_line(spec: Doc, tmp_path: Path) -
 )
 def test_major_version(version: str, major: int | None) -> None:
     assert major_version({"info": {"version": version}}) == major
+
+
+def test_cli_cannot_judge_a_spec_whose_client_cannot_be_generated(
+    spec: Doc, tmp_path: Path
+) -> None:
+    rev = copy.deepcopy(spec)
+    nested = next(path for path in rev["paths"] if path.endswith("{processRunId}"))
+    # One parameter name twice in a path: the generator drops the operation with a warning.
+    rev["paths"][nested.replace("{processRunId}", "{runId}")] = rev["paths"].pop(nested)
+
+    result = _run(tmp_path, spec, rev)
+
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "cannot generate a client to compare" in result.stderr
