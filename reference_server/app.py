@@ -19,6 +19,7 @@ from reference_server.middleware import (
     AccessLogMiddleware,
     AuthMiddleware,
     BodyLimitMiddleware,
+    HeadLimitMiddleware,
     RateLimitMiddleware,
     RequestContextMiddleware,
     ResponseValidationMiddleware,
@@ -64,7 +65,12 @@ def create_app(settings: ServerSettings, *, store: RunStore | None = None) -> St
                 RequestContextMiddleware,
                 echo_ok=lambda value: spec.response_header_ok("client-request-id", value),
             ),
-            Middleware(BodyLimitMiddleware, limit=spec.max_body_bytes),
+            Middleware(HeadLimitMiddleware, limits=settings.limits),
+            Middleware(
+                BodyLimitMiddleware,
+                limit=spec.max_body_bytes,
+                read_timeout=settings.limits.body_read_timeout,
+            ),
             Middleware(AuthMiddleware, authenticator=authenticator, base_path=spec.base_path),
         ]
         limit = RateLimit.from_settings(settings)

@@ -13,6 +13,9 @@ default and why, with the figures):
 - `uvicorn-uvloop`: uvicorn on uvloop with the httptools (llhttp) parser;
 - `granian`: granian's Rust HTTP server (hyper) calling the app on uvloop.
 
+Each holds connections to the limits of `connection_limits` (uvicorn through `guard`'s protocols,
+granian through its HTTP/1 settings).
+
 With one worker, uvicorn runs the app in this process; with more, `workers.Supervisor` forks them,
 each listening on the port with `SO_REUSEPORT` (and replaces one that dies). Granian always serves
 from worker processes that it supervises, also one socket each.
@@ -35,6 +38,7 @@ import time
 from starlette.applications import Starlette
 
 from reference_server.app import create_app
+from reference_server.guard import guarded
 from reference_server.settings import ServerSettings
 from reference_server.stacks import runner
 from reference_server.workers import Supervisor, listener
@@ -116,7 +120,9 @@ def serve_with_uvicorn(settings: ServerSettings, *, loop: str, http: str) -> Non
             host=settings.host,
             port=settings.port,
             loop=loop,
-            http=http,
+            http=guarded(http, settings.limits),
+            # h11 refuses a head it holds unparsed past this (one pipelined behind a request).
+            h11_max_incomplete_event_size=settings.limits.max_header_bytes,
             timeout_graceful_shutdown=GRACEFUL_SECONDS,
         )
 
