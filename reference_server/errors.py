@@ -116,13 +116,11 @@ def http_layer_error(
 ) -> tuple[str, bytes]:
     """A whole HTTP/1.1 error answer written below the app, where a request head was refused
     before there was a request (431, a malformed request, too many connections): the same OData
-    body and `request-id` as the app's own errors, then the connection closes. No
-    `client-request-id`: nothing of a refused head is echoed. Returns the request-id and the
-    bytes to write."""
+    body and `request-id` as the app's own errors, then the connection closes. `headers` add to
+    it (a `client-request-id` to echo, `Retry-After`). Returns the request-id and the bytes."""
     request_id = str(uuid.uuid4())
-    body = json.dumps(
-        error_body({"state": {"request_id": request_id}}, code, message), separators=(",", ":")
-    ).encode()
+    ids = {"request_id": request_id, "client_request_id": (headers or {}).get("client-request-id")}
+    body = json.dumps(error_body({"state": ids}, code, message), separators=(",", ":")).encode()
     lines = [
         f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}",
         f"date: {formatdate(usegmt=True)}",

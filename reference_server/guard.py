@@ -15,6 +15,9 @@ give uvicorn a subclass of its own protocol (`guarded`) instead of the name of o
 - **Connections**: the one over `max_connections` in this worker is answered 503 at once and
   closed, so its file descriptor is free again.
 - **Malformed requests**: the 400 is the OData error with a `request-id`, as every other error.
+
+A refused head's `client-request-id` is echoed when the part of the head that was read holds a
+valid one.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+from collections.abc import Callable, Iterable
 from typing import Any, ClassVar, cast
 
 import h11
@@ -50,6 +54,7 @@ class _Guarded:
     """The limits every guarded protocol shares; mixed in before uvicorn's protocol class."""
 
     limits: ClassVar[ConnectionLimits]
+    echo_ok: ClassVar[Callable[[str], bool]]
     # What uvicorn's protocols have (declared here for the type checker).
     loop: asyncio.AbstractEventLoop
     transport: asyncio.Transport
@@ -95,6 +100,10 @@ class _Guarded:
         if self.cycle is None or self.cycle.response_complete:
             self.transport.close()
 
+    def _head_lines_seen(self) -> Iterable[tuple[bytes, bytes]]:
+        """The header lines of the head being refused, as far as they were read."""
+        return ()
+
     def _over(self, size: int, count: int) -> bool:
         """Whether a head of `size` bytes and `count` lines is over a limit (remembered)."""
         why = too_large(self.limits, size, count)
@@ -107,7 +116,11 @@ class _Guarded:
     ) -> None:
         if self.transport.is_closing():
             return
-        request_id, answer = http_layer_error(status, code, message, headers)
+        echoed = {}
+        client_request_id = _client_request_id(self._head_lines_seen())
+        if client_request_id is not None and type(self).echo_ok(client_request_id):
+            echoed["client-request-id"] = client_request_id
+        request_id, answer = http_layer_error(status, code, message, {**echoed, **(headers or {})})
         client = self.client or ("-", 0)
         log.info(
             "refused at the HTTP layer: %s:%s %s %s, request-id=%s",
@@ -139,6 +152,9 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
             if self._over(max(self._head_seen, self._head_bytes), self._head_lines):
                 self.send_400_response("")
 
+    def _head_lines_seen(self) -> Iterable[tuple[bytes, bytes]]:
+        return getattr(self, "headers", None) or ()
+
     def on_message_begin(self) -> None:
         super().on_message_begin()
         self._head_open = self._head_began_in_read = True
@@ -167,15 +183,32 @@ class GuardedH11Protocol(_Guarded, H11Protocol):
     """h11 with the limits: while h11 waits for a head, what it holds and what just came is
     measured before it parses, up to the head's end."""
 
+    _pending = b""
+
+    def _head_lines_seen(self) -> Iterable[tuple[bytes, bytes]]:
+        for line in self._pending.split(b"\n")[1:]:
+            name, colon, value = line.partition(b":")
+            if colon:
+                yield name.strip().lower(), value.strip()
+
     def data_received(self, data: bytes) -> None:
         if self.conn.their_state is h11.IDLE:
             pending = self.conn.trailing_data[0] + data
             end = HEAD_END.search(pending)
             head = pending[: end.start()] if end else pending
+            self._pending = head[: self.limits.max_header_bytes]
             if self._over(len(head), head.count(b"\n")):
                 self.send_400_response("")
                 return
         super().data_received(data)
+
+
+def _client_request_id(lines: Iterable[tuple[bytes, bytes]]) -> str | None:
+    """The caller's `client-request-id` among `lines`, if it sent one."""
+    for name, value in lines:
+        if name.lower() == b"client-request-id":
+            return value.decode("latin-1")
+    return None
 
 
 PROTOCOLS: dict[str, type[_Guarded]] = {
@@ -184,8 +217,12 @@ PROTOCOLS: dict[str, type[_Guarded]] = {
 }
 
 
-def guarded(http: str, limits: ConnectionLimits) -> type[asyncio.Protocol]:
-    """uvicorn's protocol for parser `http` (`httptools` or `h11`) held to `limits`."""
+def guarded(
+    http: str, limits: ConnectionLimits, echo_ok: Callable[[str], bool]
+) -> type[asyncio.Protocol]:
+    """uvicorn's protocol for parser `http` (`httptools` or `h11`) held to `limits`; a refused
+    head's `client-request-id` is echoed when `echo_ok` says the contract allows it."""
     base = PROTOCOLS[http]
-    protocol = type(base.__name__, (base,), {"limits": limits, "__doc__": base.__doc__})
+    members = {"limits": limits, "echo_ok": staticmethod(echo_ok), "__doc__": base.__doc__}
+    protocol = type(base.__name__, (base,), members)
     return cast("type[asyncio.Protocol]", protocol)

@@ -120,7 +120,11 @@ def serve_with_uvicorn(settings: ServerSettings, *, loop: str, http: str) -> Non
             host=settings.host,
             port=settings.port,
             loop=loop,
-            http=guarded(http, settings.limits),
+            http=guarded(
+                http,
+                settings.limits,
+                lambda value: app.state.spec.response_header_ok("client-request-id", value),
+            ),
             # h11 refuses a head it holds unparsed past this (one pipelined behind a request).
             h11_max_incomplete_event_size=settings.limits.max_header_bytes,
             timeout_graceful_shutdown=GRACEFUL_SECONDS,
