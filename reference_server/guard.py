@@ -12,6 +12,10 @@ give uvicorn a subclass of its own protocol (`guarded`) instead of the name of o
   connection, a head sent a byte at a time, a body still trickling in after its answer).
 - **Head size and count**: a head over `max_header_bytes` or with more than `max_headers` lines is
   answered 431 before the app sees it; the parser never holds more than a read beyond the cap.
+- **Body reads**: while a request's body is unfinished, bytes must keep coming: a wait of more
+  than `body_read_timeout` for the next ones (the server not holding the reading back) is
+  answered 408 if no answer has begun, and the connection closes; the app sees the client gone.
+  A body that came with its head, as almost every one does, arms no timer at all.
 - **Connections**: the one over `max_connections` in this worker is answered 503 at once and
   closed, so its file descriptor is free again.
 - **Malformed requests**: the 400 is the OData error with a `request-id`, as every other error.
@@ -62,7 +66,11 @@ class _Guarded:
     cycle: Any
     client: tuple[str, int] | None
 
+    flow: Any
+
     _deadline: asyncio.TimerHandle | None = None
+    _body_deadline: asyncio.TimerHandle | None = None
+    _last_read = 0.0
     _refusal: tuple[int, str, str] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -73,10 +81,43 @@ class _Guarded:
         self._wait_for_head()
 
     def connection_lost(self, exc: Exception | None) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-            self._deadline = None
+        for timer in (self._deadline, self._body_deadline):
+            if timer is not None:
+                timer.cancel()
+        self._deadline = self._body_deadline = None
         super().connection_lost(exc)  # type: ignore[misc]
+
+    def _body_open(self) -> bool:
+        """Whether a request's body is still arriving."""
+        raise NotImplementedError
+
+    def _after_read(self) -> None:
+        """After bytes were parsed: time the wait for more of a body that is still unfinished."""
+        self._last_read = self.loop.time()
+        if self._body_deadline is None and self._body_open() and not self.transport.is_closing():
+            self._body_deadline = self.loop.call_later(
+                self.limits.body_read_timeout, self._body_overdue
+            )
+
+    def _body_overdue(self) -> None:
+        self._body_deadline = None
+        if self.transport.is_closing() or not self._body_open():
+            return
+        waited = self.loop.time() - self._last_read
+        if self.flow.read_paused or waited < self.limits.body_read_timeout:
+            # The server holds the reading back (the app has not taken what came), or bytes came
+            # since: wait again, from the last read.
+            remaining = max(self.limits.body_read_timeout - waited, 0.1)
+            self._body_deadline = self.loop.call_later(remaining, self._body_overdue)
+            return
+        cycle = self.cycle
+        if cycle is not None and not cycle.response_started:
+            message = "The request body did not arrive in time."
+            self._refuse(408, "RequestTimeout", message)
+        if cycle is not None:
+            cycle.disconnected = True  # the app's next read is told the client is gone
+            cycle.message_event.set()
+        self.transport.close()
 
     def on_response_complete(self) -> None:
         super().on_response_complete()  # type: ignore[misc]
@@ -151,6 +192,7 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
             self._head_seen += len(data)
             if self._over(max(self._head_seen, self._head_bytes), self._head_lines):
                 self.send_400_response("")
+        self._after_read()
 
     def _head_lines_seen(self) -> Iterable[tuple[bytes, bytes]]:
         return getattr(self, "headers", None) or ()
@@ -174,9 +216,19 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
         if self._over(self._head_bytes, self._head_lines):
             raise HeadRefusedError  # httptools raises its parser error; uvicorn sends the 400
 
+    _body_unfinished = False
+
+    def _body_open(self) -> bool:
+        return self._body_unfinished
+
     def on_headers_complete(self) -> None:
         self._head_open = False
+        self._body_unfinished = True
         super().on_headers_complete()
+
+    def on_message_complete(self) -> None:
+        self._body_unfinished = False
+        super().on_message_complete()
 
 
 class GuardedH11Protocol(_Guarded, H11Protocol):
@@ -201,6 +253,10 @@ class GuardedH11Protocol(_Guarded, H11Protocol):
                 self.send_400_response("")
                 return
         super().data_received(data)
+        self._after_read()
+
+    def _body_open(self) -> bool:
+        return self.conn.their_state is h11.SEND_BODY
 
 
 def _client_request_id(lines: Iterable[tuple[bytes, bytes]]) -> str | None:

@@ -93,15 +93,18 @@ def _die_with_parent(parent: int | None) -> None:
     threading.Thread(target=watch, name="supervisor watchdog", daemon=True).start()
 
 
-def worker_app(settings: ServerSettings, parent: int | None = None) -> Starlette:
+def worker_app(
+    settings: ServerSettings, parent: int | None = None, *, timed_body_reads: bool = False
+) -> Starlette:
     """The app a worker process serves; `parent` is its supervisor's pid (by default the
-    multiprocessing parent's, as granian starts them; none when the app runs in this process)."""
+    multiprocessing parent's, as granian starts them; none when the app runs in this process).
+    `timed_body_reads`: the app times body reads (granian; uvicorn's protocol does, `guard`)."""
     configure_logging()
     if parent is None:
         spawner = multiprocessing.parent_process()
         parent = spawner.pid if spawner is not None else None
     _die_with_parent(parent)
-    return create_app(settings)
+    return create_app(settings, timed_body_reads=timed_body_reads)
 
 
 def run(settings: ServerSettings) -> None:

@@ -50,5 +50,6 @@ def run(settings: ServerSettings) -> None:
         ),
         workers_kill_timeout=GRACEFUL_SECONDS,
     )
-    loader: Callable[[], Starlette] = functools.partial(worker_app, settings)
+    # hyper has no deadline for body reads: the app keeps one (BodyLimitMiddleware).
+    loader: Callable[[], Starlette] = functools.partial(worker_app, settings, timed_body_reads=True)
     server.serve(target_loader=loader, wrap_loader=False)
