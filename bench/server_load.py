@@ -5,7 +5,8 @@ the same time at the same concurrency, in an order that rotates from round to ro
 drift of the machine hits every target alike. Ratios are taken within a round. The targets: the
 reference server of this tree on each stack with one worker process per core, on its default
 stack with one worker, at the commit before the earlier fixes, Prism, and the bare ASGI ceiling
-of each stack. A worker of the reference server, and the earlier commit's server, are profiled
+of each stack, and on its default stack at the commit before the connection limits (their
+cost). A worker of the reference server, and the earlier commit's server, are profiled
 under the same load. The verdicts are in `server_report`.
 """
 
@@ -29,6 +30,12 @@ from bench.targets import BenchTarget, Running
 
 # The reference server before the fixes the profile led to (override: BENCH_BEFORE).
 BEFORE_COMMIT = "cf57048"
+# The reference server just before the connection limits (head and body deadlines, head caps,
+# connections per worker): the same stack and workers without them, for their cost.
+UNLIMITED_COMMIT = "15816f4"
+# What a server of that commit needs beside itself (it reads the spec through `contract` and its
+# settings through `tooling`).
+UNLIMITED_TREE = ("reference_server", "openapi.yaml", "contract", "tooling")
 
 
 def targets(work: Path) -> tuple[list[BenchTarget], str | None]:
@@ -58,6 +65,19 @@ def targets(work: Path) -> tuple[list[BenchTarget], str | None]:
                 f"reference server at {before} (before; its uvicorn now finds uvloop, httptools)",
                 work,
                 tree,
+            )
+        )
+    unlimited = bench_targets.unpack_commit(
+        UNLIMITED_COMMIT, work / "unlimited-tree", UNLIMITED_TREE
+    )
+    if unlimited is not None:
+        chosen.append(
+            bench_targets.reference(
+                "unlimited",
+                f"reference server at {UNLIMITED_COMMIT} (no connection limits), {workers} workers",
+                work,
+                unlimited,
+                workers=workers,
             )
         )
     chosen += [

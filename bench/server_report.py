@@ -19,6 +19,8 @@ from tooling.paths import ROOT
 
 PRISM_GOAL = Goal(2.0, upper=False)
 CEILING_GOAL = Goal(0.5, upper=False)
+# The connection limits may cost at most 5% of throughput at 16 connections (D-conn-1).
+LIMITS_GOAL = Goal(0.95, upper=False)
 P99_GOAL_MS = 10.0
 
 
@@ -97,6 +99,7 @@ def _comparisons(found: Measured, op: str) -> list[tuple[str, str, str, Goal | N
         rows.append((f"ref-{stack}", f"ceiling-{stack}", f"{stack} / its own ceiling", None))
     rows.append(("reference", "ref-1w", "all workers / one worker (default stack)", None))
     rows.append(("reference", "before", f"after / before ({found.before})", None))
+    rows.append(("reference", "unlimited", "with connection limits / without", LIMITS_GOAL))
     return rows
 
 
@@ -114,6 +117,11 @@ def _ratios(section: Section, found: Measured) -> Table:
                 continue
             other_errors = sum(r.errors for r in found.runs(op.name, denominator))
             why = _why(found, op.name, denominator, goal)
+            if denominator == "unlimited":
+                why = (
+                    "the same server and stack without the head and body deadlines, the head "
+                    "caps and the connection cap (uvicorn's guarded protocol, granian's settings)"
+                )
             if errors or other_errors:
                 why = f"{errors + other_errors} failed requests: the figures are not comparable"
             section.verdicts.append(

@@ -134,10 +134,13 @@ def ceiling(key: str, label: str, stack: str, workers: int) -> BenchTarget:
     return BenchTarget(key, label, command, ROOT, None, "/beta", "/", port)
 
 
-def unpack_commit(commit: str, into: Path) -> Path | None:
-    """The server and spec of `commit`, unpacked into `into`; None when git does not know it."""
+def unpack_commit(
+    commit: str, into: Path, paths: tuple[str, ...] = ("reference_server", "openapi.yaml")
+) -> Path | None:
+    """`paths` of `commit` (by default the server and spec), unpacked into `into`; None when git
+    does not know it."""
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, "reference_server", "openapi.yaml"],
+        ["git", "archive", "--format=tar", commit, *paths],
         cwd=ROOT,
         capture_output=True,
         check=False,

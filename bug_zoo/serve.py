@@ -17,10 +17,12 @@ from pathlib import Path
 from types import FrameType
 
 import uvicorn
+from starlette.applications import Starlette
 from starlette.types import ASGIApp
 
 from bug_zoo.catalog import CONFORMING, CONTROL, NAMES, Context, load
 from reference_server.app import create_app
+from reference_server.guard import guarded
 from reference_server.settings import from_args
 from reference_server.storage import open_store
 from tooling.uvicorn_config import uvicorn_config
@@ -28,8 +30,8 @@ from tooling.uvicorn_config import uvicorn_config
 log = logging.getLogger("bug_zoo")
 
 
-def build(name: str, port: int, state_dir: Path) -> ASGIApp:
-    """The reference server with variant `name` put around it."""
+def build(name: str, port: int, state_dir: Path) -> tuple[ASGIApp, Starlette]:
+    """The reference server with variant `name` put around it, and the server inside."""
     variant = load(name)
     # No environment: each variant gets its own SQLite file in its state folder, whatever the
     # shell exported, so variants fuzzed side by side never share data.
@@ -41,10 +43,11 @@ def build(name: str, port: int, state_dir: Path) -> ASGIApp:
     store = open_store(settings.effective_database_url)
     if variant.store is not None:
         store = variant.store(store)
-    app: ASGIApp = create_app(settings, store=store)
+    server = create_app(settings, store=store)
+    app: ASGIApp = server
     if variant.middleware is not None:
         app = variant.middleware(app, context)
-    return app
+    return app, server
 
 
 def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
@@ -61,9 +64,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _exit_cleanly)
     signal.signal(signal.SIGINT, _exit_cleanly)
     args.state_dir.mkdir(parents=True, exist_ok=True)
-    app = build(args.variant, args.port, args.state_dir)
+    app, server = build(args.variant, args.port, args.state_dir)
     log.info("variant %s: %s", args.variant, load(args.variant).bug)
-    uvicorn.Server(uvicorn_config(app, port=args.port)).run()
+    # The reference server's own HTTP layer below the app: its limits and its OData answers.
+    spec = server.state.spec
+    http = guarded(
+        "httptools",
+        server.state.settings.limits,
+        lambda value: bool(spec.response_header_ok("client-request-id", value)),
+    )
+    uvicorn.Server(uvicorn_config(app, port=args.port, http=http)).run()
     return 0
 
 

@@ -391,6 +391,16 @@ class ApiContract:
         return int(self.document.get("info", {}).get("x-max-request-body-bytes", 65536))
 
     @property
+    def max_head_bytes(self) -> int:
+        """The largest request head a service must accept (`info.x-max-request-head-bytes`)."""
+        return int(self.document.get("info", {}).get("x-max-request-head-bytes", 32768))
+
+    @property
+    def max_header_fields(self) -> int:
+        """The most header fields a service must accept (`info.x-max-request-header-fields`)."""
+        return int(self.document.get("info", {}).get("x-max-request-header-fields", 100))
+
+    @property
     def idempotency_retention_seconds(self) -> int:
         """Seconds Add run keeps a key (`info.x-idempotency-key-retention-seconds`)."""
         return int(self.document.get("info", {}).get("x-idempotency-key-retention-seconds", 86400))

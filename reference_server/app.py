@@ -19,6 +19,7 @@ from reference_server.middleware import (
     AccessLogMiddleware,
     AuthMiddleware,
     BodyLimitMiddleware,
+    HeadLimitMiddleware,
     RateLimitMiddleware,
     RequestContextMiddleware,
     ResponseValidationMiddleware,
@@ -33,8 +34,11 @@ from reference_server.storage.buckets import open_buckets
 log = logging.getLogger("reference_server")
 
 
-def create_app(settings: ServerSettings, *, store: RunStore | None = None) -> Starlette:
+def create_app(
+    settings: ServerSettings, *, store: RunStore | None = None, timed_body_reads: bool = False
+) -> Starlette:
     """Load the spec, open storage (or use `store`), load the data file, and build the app.
+    `timed_body_reads`: the app times each read of a body (for a stack that does not).
 
     Everything that can be wrong with the settings fails here, before the first request.
     """
@@ -64,7 +68,12 @@ def create_app(settings: ServerSettings, *, store: RunStore | None = None) -> St
                 RequestContextMiddleware,
                 echo_ok=lambda value: spec.response_header_ok("client-request-id", value),
             ),
-            Middleware(BodyLimitMiddleware, limit=spec.max_body_bytes),
+            Middleware(HeadLimitMiddleware, limits=settings.limits),
+            Middleware(
+                BodyLimitMiddleware,
+                limit=spec.max_body_bytes,
+                read_timeout=settings.limits.body_read_timeout if timed_body_reads else None,
+            ),
             Middleware(AuthMiddleware, authenticator=authenticator, base_path=spec.base_path),
         ]
         limit = RateLimit.from_settings(settings)

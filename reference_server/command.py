@@ -20,6 +20,7 @@ from contract.loading import SpecLoadError
 from reference_server.serving import LOG_FORMAT, prepare, run, worker_settings
 from reference_server.settings import ServerSettingsError, from_args
 from reference_server.storage.base import StoreError
+from reference_server.workers import claim_port
 
 log = logging.getLogger("reference_server")
 
@@ -38,6 +39,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         settings = from_args(argv)
         base_path = prepare(settings)
+        claim_port(settings.host, settings.port)  # one server per port (workers.py says why)
     except (
         ServerSettingsError,
         SpecLoadError,

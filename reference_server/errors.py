@@ -7,8 +7,12 @@ path or a library's internals ever goes into one.
 
 from __future__ import annotations
 
+import http
+import json
+import uuid
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
+from email.utils import formatdate
 from typing import Any
 
 from starlette.responses import JSONResponse
@@ -105,3 +109,25 @@ def service_unavailable(scope: Scope, seconds: int) -> JSONResponse:
     return retry_later(
         scope, 503, "ServiceUnavailable", "The service is temporarily unavailable.", seconds
     )
+
+
+def http_layer_error(
+    status: int, code: str, message: str, headers: Mapping[str, str] | None = None
+) -> tuple[str, bytes]:
+    """A whole HTTP/1.1 error answer written below the app, where a request head was refused
+    before there was a request (431, a malformed request, too many connections): the same OData
+    body and `request-id` as the app's own errors, then the connection closes. `headers` add to
+    it (a `client-request-id` to echo, `Retry-After`). Returns the request-id and the bytes."""
+    request_id = str(uuid.uuid4())
+    ids = {"request_id": request_id, "client_request_id": (headers or {}).get("client-request-id")}
+    body = json.dumps(error_body({"state": ids}, code, message), separators=(",", ":")).encode()
+    lines = [
+        f"HTTP/1.1 {status} {http.HTTPStatus(status).phrase}",
+        f"date: {formatdate(usegmt=True)}",
+        "content-type: application/json",
+        f"content-length: {len(body)}",
+        f"request-id: {request_id}",
+        "connection: close",
+        *(f"{name}: {value}" for name, value in (headers or {}).items()),
+    ]
+    return request_id, ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body

@@ -1,5 +1,5 @@
-"""Pure ASGI middleware: request ids, the body limit, auth, rate limits, the access log,
-response checks.
+"""Pure ASGI middleware: request ids, the head and body limits, auth, rate limits, the access
+log, response checks.
 
 Pure ASGI (not `BaseHTTPMiddleware`) so that the body can be counted as it arrives and every
 response, including Starlette's own 404 and 405 and the last-resort 500, passes through.
@@ -16,10 +16,12 @@ from typing import Any, TypeVar
 import anyio
 import anyio.to_thread
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from reference_server.auth import Authenticator, AuthError
 from reference_server.conformance import ServedContract
+from reference_server.connection_limits import ConnectionLimits, head_size, too_large
 from reference_server.errors import internal_error, odata_error, retry_later, service_unavailable
 from reference_server.ratelimit import RateLimiter, caller_key
 from reference_server.storage.base import UnavailableError
@@ -31,6 +33,10 @@ T = TypeVar("T")
 
 class BodyTooLargeError(Exception):
     """The request body is larger than the spec allows."""
+
+
+class BodyTooSlowError(Exception):
+    """A read of the request body waited longer than the body read deadline."""
 
 
 def _state(scope: Scope) -> dict[str, Any]:
@@ -120,6 +126,15 @@ class RequestContextMiddleware:
                 scope, 413, "RequestEntityTooLarge", _too_large_message(scope), headers=CLOSE
             )
             await response(scope, receive, send_with_ids)
+        except BodyTooSlowError:
+            if started:
+                raise
+            message = "The request body did not arrive in time."
+            response = odata_error(scope, 408, "RequestTimeout", message, headers=CLOSE)
+            await response(scope, receive, send_with_ids)
+        except ClientDisconnect:
+            # The client went away before its request was read whole: nobody is left to answer.
+            log.info("client disconnected before the request was read, request-id=%s", request_id)
         except Exception:
             log.exception("unhandled error, request-id=%s", request_id)
             if started:
@@ -132,14 +147,43 @@ def _too_large_message(scope: Scope) -> str:
     return f"The request body is larger than {limit} bytes."
 
 
+class HeadLimitMiddleware:
+    """431 for a request head over the size or count the limits allow. The stacks refuse such a
+    head before the app sees it where they can (uvicorn, through `guard`); this holds the app to
+    the same limits on a stack that lets a larger head through (granian, up to its read buffer)."""
+
+    def __init__(self, app: ASGIApp, limits: ConnectionLimits) -> None:
+        self.app = app
+        self.limits = limits
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            headers: list[tuple[bytes, bytes]] = scope["headers"]
+            target = len(scope.get("raw_path") or b"") + len(scope.get("query_string") or b"") + 1
+            request_line = len(scope["method"]) + 1 + target + len(" HTTP/1.1")
+            why = too_large(self.limits, head_size(request_line, headers), len(headers))
+            if why is not None:
+                response = odata_error(
+                    scope, 431, "RequestHeaderFieldsTooLarge", why, headers=CLOSE
+                )
+                await response(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
 class BodyLimitMiddleware:
     """Refuse bodies over `limit` bytes: by `Content-Length` up front, and by counting the bytes
     as they arrive (a chunked body has no length). The check runs when the app reads the body,
-    so auth, routing and Content-Type are judged first; reading raises `BodyTooLargeError`."""
+    so auth, routing and Content-Type are judged first; reading raises `BodyTooLargeError`.
+    With `read_timeout`, each read waits at most that many seconds for bytes, then raises
+    `BodyTooSlowError`, for a stack whose HTTP layer does not time body reads itself (granian;
+    uvicorn's guarded protocols do, at no cost when the body came with its head: a deadline here
+    costs a timer on every read, measured as a few percent of a request)."""
 
-    def __init__(self, app: ASGIApp, limit: int) -> None:
+    def __init__(self, app: ASGIApp, limit: int, read_timeout: float | None = None) -> None:
         self.app = app
         self.limit = limit
+        self.read_timeout = read_timeout
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -163,7 +207,14 @@ class BodyLimitMiddleware:
                     # sends none); the 413 closes the connection, so no unread byte is taken
                     # for a next request on it.
                     raise BodyTooLargeError
-            message = await receive()
+            if self.read_timeout is None:
+                message = await receive()
+            else:
+                try:
+                    with anyio.fail_after(self.read_timeout):
+                        message = await receive()
+                except TimeoutError:
+                    raise BodyTooSlowError from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > self.limit:

@@ -13,6 +13,9 @@ default and why, with the figures):
 - `uvicorn-uvloop`: uvicorn on uvloop with the httptools (llhttp) parser;
 - `granian`: granian's Rust HTTP server (hyper) calling the app on uvloop.
 
+Each holds connections to the limits of `connection_limits` (uvicorn through `guard`'s protocols,
+granian through its HTTP/1 settings).
+
 With one worker, uvicorn runs the app in this process; with more, `workers.Supervisor` forks them,
 each listening on the port with `SO_REUSEPORT` (and replaces one that dies). Granian always serves
 from worker processes that it supervises, also one socket each.
@@ -35,6 +38,7 @@ import time
 from starlette.applications import Starlette
 
 from reference_server.app import create_app
+from reference_server.guard import guarded
 from reference_server.settings import ServerSettings
 from reference_server.stacks import runner
 from reference_server.workers import Supervisor, listener
@@ -89,15 +93,18 @@ def _die_with_parent(parent: int | None) -> None:
     threading.Thread(target=watch, name="supervisor watchdog", daemon=True).start()
 
 
-def worker_app(settings: ServerSettings, parent: int | None = None) -> Starlette:
+def worker_app(
+    settings: ServerSettings, parent: int | None = None, *, timed_body_reads: bool = False
+) -> Starlette:
     """The app a worker process serves; `parent` is its supervisor's pid (by default the
-    multiprocessing parent's, as granian starts them; none when the app runs in this process)."""
+    multiprocessing parent's, as granian starts them; none when the app runs in this process).
+    `timed_body_reads`: the app times body reads (granian; uvicorn's protocol does, `guard`)."""
     configure_logging()
     if parent is None:
         spawner = multiprocessing.parent_process()
         parent = spawner.pid if spawner is not None else None
     _die_with_parent(parent)
-    return create_app(settings)
+    return create_app(settings, timed_body_reads=timed_body_reads)
 
 
 def run(settings: ServerSettings) -> None:
@@ -116,7 +123,13 @@ def serve_with_uvicorn(settings: ServerSettings, *, loop: str, http: str) -> Non
             host=settings.host,
             port=settings.port,
             loop=loop,
-            http=http,
+            http=guarded(
+                http,
+                settings.limits,
+                lambda value: app.state.spec.response_header_ok("client-request-id", value),
+            ),
+            # h11 refuses a head it holds unparsed past this (one pipelined behind a request).
+            h11_max_incomplete_event_size=settings.limits.max_header_bytes,
             timeout_graceful_shutdown=GRACEFUL_SECONDS,
         )
 

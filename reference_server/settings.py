@@ -9,11 +9,12 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from starlette.config import Config
 
+from reference_server.connection_limits import ConnectionLimits
 from reference_server.stacks import STACKS
 from tooling.paths import ROOT
 from tooling.server_env import (
@@ -88,6 +89,8 @@ class ServerSettings:
     # The HTTP server (one of STACKS) and how many processes serve the one port.
     stack: str = DEFAULT_STACK
     workers: int = 1
+    # Deadlines and caps per connection (connection_limits.py).
+    limits: ConnectionLimits = field(default_factory=ConnectionLimits)
 
     @property
     def effective_database_url(self) -> str:
@@ -149,6 +152,7 @@ class ServerSettings:
             )
         if not 1 <= self.workers <= MAX_WORKERS:
             raise ServerSettingsError(f"WORKERS must be between 1 and {MAX_WORKERS}")
+        self.limits.check(self.stack)
 
 
 def from_args(
@@ -211,4 +215,5 @@ def settings_from(args: argparse.Namespace, config: Config) -> ServerSettings:
         rate_limit_burst=RATE_LIMIT_BURST.read(config),
         stack=args.stack.strip().lower(),
         workers=cores() if workers is None else workers,
+        limits=ConnectionLimits.read(config),
     )

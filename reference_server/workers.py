@@ -7,11 +7,17 @@ at once lands on one worker.) Workers are forked, not spawned: they start from t
 imports in a fraction of a second. The parent holds the port bound (not listening) so that a
 port in use fails the start at once, restarts a worker that dies, and on SIGTERM or SIGINT
 stops them all, each finishing what it accepted.
+
+`SO_REUSEPORT` alone would let a second server (or any process of the same user that asks for
+it) join a port that one already serves, and the kernel would split the connections between
+them. So every start first claims the port with a plain bind (`claim_port`), which fails while
+any socket holds it, whatever its options; only then do the workers join it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import os
 import signal
@@ -25,6 +31,30 @@ SIGNALS = {signal.SIGCHLD, signal.SIGTERM, signal.SIGINT}
 # (its port or its app is broken), so the server stops instead.
 CRASH_LOOP_SECONDS = 5.0
 STARTUP_FAILED = 3
+
+
+class PortInUseError(OSError):
+    """Another socket holds the port: a second server must not start beside the first."""
+
+    def __str__(self) -> str:
+        return str(self.strerror)
+
+
+def claim_port(host: str, port: int) -> None:
+    """Fail with `PortInUseError` unless `host:port` is free: a bind without `SO_REUSEPORT`
+    succeeds only when no socket holds the port (`SO_REUSEADDR` lets a port whose last server
+    just stopped be taken again, as every server does)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise PortInUseError(
+                errno.EADDRINUSE, f"port {port} on {host} is in use by another process"
+            ) from None
 
 
 def listener(host: str, port: int, *, listen: bool = True, backlog: int = 2048) -> socket.socket:

@@ -88,6 +88,29 @@ RATE_LIMIT_PER_MINUTE: Variable[float | None] = Variable(
 RATE_LIMIT_BURST: Variable[int | None] = Variable("RATE_LIMIT_BURST", int, None, "a whole number")
 """How many requests may come at once; unset: ten seconds' worth."""
 
+# Connection limits (docs/decisions.md, D-conn-1): what one connection may hold of a worker.
+HEAD_TIMEOUT_SECONDS: Variable[float] = Variable("HEAD_TIMEOUT_SECONDS", float, 10.0, "a number")
+"""Seconds a connection may take to send a whole request head, counted from its opening or the
+end of its last answer; an idle connection is closed when they are up."""
+BODY_READ_TIMEOUT_SECONDS: Variable[float] = Variable(
+    "BODY_READ_TIMEOUT_SECONDS", float, 10.0, "a number"
+)
+"""Seconds each read of a request body may wait for bytes; then 408 and the connection closes."""
+MAX_HEADER_BYTES: Variable[int] = Variable("MAX_HEADER_BYTES", int, 32768, "a whole number")
+"""Bytes of a request head (request line and header lines); 431 above it."""
+MAX_HEADERS: Variable[int] = Variable("MAX_HEADERS", int, 100, "a whole number")
+"""Header lines of a request; 431 above it."""
+MAX_CONNECTIONS: Variable[int] = Variable("MAX_CONNECTIONS", int, 256, "a whole number")
+"""Open connections per worker process; beyond it a new connection is answered 503 and closed
+(uvicorn) or waits in the listening queue (granian)."""
+CONNECTION_LIMITS = (
+    HEAD_TIMEOUT_SECONDS,
+    BODY_READ_TIMEOUT_SECONDS,
+    MAX_HEADER_BYTES,
+    MAX_HEADERS,
+    MAX_CONNECTIONS,
+)
+
 SERVER_VARIABLES = (
     HOST,
     PORT,
@@ -106,6 +129,7 @@ SERVER_VARIABLES = (
     DOCS_HTML,
     RATE_LIMIT_PER_MINUTE,
     RATE_LIMIT_BURST,
+    *CONNECTION_LIMITS,
 )
 
 SERVER_ENV = frozenset(variable.name for variable in SERVER_VARIABLES)

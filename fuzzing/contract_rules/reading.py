@@ -200,6 +200,11 @@ def spec_rules(document: Mapping[str, Any]) -> list[Rule]:
         walk.add(
             "body:size", "length", f"a request body of at most {limit} bytes", "openapi.yaml info"
         )
+    head = document.get("info", {}).get("x-max-request-head-bytes")
+    if head is not None:
+        fields = document.get("info", {}).get("x-max-request-header-fields")
+        text = f"a request head of up to {head} bytes" + (f", {fields} fields" if fields else "")
+        walk.add("head:size", "length", text + " taken; 431 above", "openapi.yaml info")
     for _, operation_id, operation, pointer in _operations(document):
         for index, parameter in enumerate(operation["parameters"]):
             resolved, at = resolve(

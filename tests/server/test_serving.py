@@ -7,6 +7,7 @@ import importlib
 import os
 import re
 import signal
+import subprocess
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -20,6 +21,8 @@ from reference_server.workers import CRASH_LOOP_SECONDS
 from tests.support.api import add_run, add_run_path, assert_odata_error, new_run_body, run_path
 from tests.support.dropped import dropped_module
 from tests.support.server_process import ServerProcess
+from tooling.processes import child_env
+from tooling.reference import server_command
 
 LIMIT = 65536
 STARTED_SECONDS = 1.0  # after the workers said they are ready, before they are stopped
@@ -169,3 +172,27 @@ def test_the_stacks_are_the_modules_of_the_folder_each_with_its_run() -> None:
     assert STACKS == stacks() == tuple(sorted(STACKS))
     assert DEFAULT_STACK in STACKS
     assert all(callable(runner(stack)) for stack in STACKS)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stack", STACKS)
+def test_a_second_server_on_a_port_in_use_is_refused_at_start(stack: str, tmp_path: Path) -> None:
+    """The first server's workers share the port; a second server, on any stack, does not join
+    it (with `SO_REUSEPORT` it would, and take half the connections) but stops in one line."""
+    with ServerProcess(env={"SERVER_STACK": "uvicorn-uvloop", "WORKERS": "2"}) as first:
+        _until(lambda: len(_workers(first)) == 2)
+        second = subprocess.run(
+            server_command(first.port, tmp_path / "state"),
+            env=child_env({"SERVER_STACK": stack, "WORKERS": "2"}),
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert second.returncode == 2
+        assert f"cannot start: port {first.port} on 127.0.0.1 is in use" in second.stderr
+        assert "Traceback" not in second.stderr
+        assert "ready" not in second.stderr  # no worker of the second server ever started
+        with first.client(headers=first.auth_headers()) as api:
+            for _ in range(4):  # whichever worker answers, it is the first server's
+                assert api.patch(run_path(), json={"status": "failed"}).status_code == 200

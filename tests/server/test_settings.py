@@ -74,6 +74,12 @@ def test_every_variable_the_kit_keeps_from_a_child_is_one_the_server_reads() -> 
         "DOCS_HTML": "docs.html",
         "RATE_LIMIT_PER_MINUTE": "5",
         "RATE_LIMIT_BURST": "2",
+        # The connection limits.
+        "HEAD_TIMEOUT_SECONDS": "3",
+        "BODY_READ_TIMEOUT_SECONDS": "4",
+        "MAX_HEADER_BYTES": "8192",
+        "MAX_HEADERS": "50",
+        "MAX_CONNECTIONS": "64",
     }
     assert set(samples) == SERVER_ENV
     default = from_args([], env={})
@@ -85,3 +91,21 @@ def test_a_variable_set_to_blanks_is_unset_and_one_that_cannot_be_read_is_named(
     assert from_args([], env={"HOST": " ", "PORT": "", "SERVER_STACK": ""}) == from_args([], env={})
     with pytest.raises(ServerSettingsError, match="PORT must be a whole number, not 'eighty'"):
         from_args([], env={"PORT": "eighty"})
+
+
+@pytest.mark.parametrize(
+    ("env", "words"),
+    [
+        ({"HEAD_TIMEOUT_SECONDS": "0"}, "HEAD_TIMEOUT_SECONDS must be between 0.1 and 3600"),
+        ({"BODY_READ_TIMEOUT_SECONDS": "soon"}, "BODY_READ_TIMEOUT_SECONDS must be a number"),
+        ({"MAX_HEADER_BYTES": "100"}, "MAX_HEADER_BYTES must be between 1024"),
+        ({"MAX_HEADERS": "101", "SERVER_STACK": "granian"}, "between 8 and 100 on granian"),
+        ({"MAX_CONNECTIONS": "0"}, "MAX_CONNECTIONS must be between 1"),
+    ],
+)
+def test_a_connection_limit_no_server_can_run_with_stops_the_start(
+    env: dict[str, str], words: str
+) -> None:
+    with pytest.raises(ValueError, match=words):
+        from_args(["--dev"], env).check()
+    from_args(["--dev"], {"MAX_HEADERS": "101"}).check()  # uvicorn counts as many as it is told
