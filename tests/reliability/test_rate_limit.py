@@ -49,13 +49,13 @@ def test_bad_rate_limit_settings_stop_the_start(env: dict[str, str], words: str)
         from_args(["--dev"], env).check()
 
 
-def test_callers_are_told_apart_by_subject_or_else_by_token() -> None:
-    alice = caller_key(Principal(subject="alice", grant="delegated"), "token-1")
-    assert alice == caller_key(Principal(subject="alice", grant="delegated"), "token-2")
-    assert alice != caller_key(Principal(subject="bob", grant="delegated"), "token-1")
-    anonymous = Principal(subject="", grant="application")
-    assert caller_key(anonymous, "token-1") != caller_key(anonymous, "token-2")
+def test_callers_are_told_apart_by_subject_and_a_caller_without_one_has_no_bucket() -> None:
+    alice = caller_key(Principal(subject="alice", grant="delegated"))
+    assert alice == caller_key(Principal(subject="alice", grant="application"))
+    assert alice != caller_key(Principal(subject="bob", grant="delegated"))
     assert "alice" not in alice
+    with pytest.raises(ValueError, match="no bucket"):
+        caller_key(Principal(subject="", grant="application"))
 
 
 def test_bucket_arithmetic() -> None:
