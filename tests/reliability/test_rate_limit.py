@@ -3,7 +3,9 @@ restart, off by default in dev mode."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -76,6 +78,34 @@ def test_buckets_are_durable_and_shared_between_connections(store_url: str) -> N
         assert second.take("k", per_second=0.1, burst=2, now=now + 1) == pytest.approx(9.0)
         assert second.take("other", per_second=0.1, burst=2, now=now + 1) == 0.0
         assert second.take("k", per_second=0.1, burst=2, now=now + 10) == 0.0
+
+
+def _bucket_keys(url: str) -> set[str]:
+    """The keys of the rows kept in the bucket table, read past the store."""
+    if url.startswith("sqlite"):
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///").split("?")[0])) as db:
+            return {row[0] for row in db.execute("SELECT key FROM rate_limit_buckets")}
+    import psycopg
+
+    with psycopg.connect(url.split("?")[0]) as db:
+        return {row[0] for row in db.execute("SELECT key FROM rate_limit_buckets")}
+
+
+def test_buckets_full_again_are_pruned_and_the_rest_kept(store_url: str) -> None:
+    """A bucket untouched for twice the time it takes to fill holds nothing a new one would not:
+    its row goes, so callers who came once (a new token each) fill no table."""
+    rate = {"per_second": 1.0, "burst": 10.0}  # full again 10 s after the last take
+    with open_buckets(store_url) as buckets:
+        for index in range(5):
+            assert buckets.take(f"once-{index}", now=1000.0, **rate) == 0.0
+        assert buckets.take("steady", now=1015.0, **rate) == 0.0
+        assert _bucket_keys(store_url) == {*(f"once-{i}" for i in range(5)), "steady"}
+        # 26 s after the first five, 11 after "steady" (and after the last prune, a window ago).
+        assert buckets.take("steady", now=1026.0, **rate) == 0.0
+        assert _bucket_keys(store_url) == {"steady"}
+        # What was pruned answers as a new bucket would: full.
+        assert [buckets.take("once-0", now=1026.0, **rate) for _ in range(10)] == [0.0] * 10
+        assert buckets.take("once-0", now=1026.0, **rate) > 0
 
 
 def test_concurrent_takes_grant_exactly_the_burst(store_url: str) -> None:
