@@ -153,7 +153,8 @@ class RunsApi:
             body = parse_json(raw)
         except PayloadError as exc:
             return odata_error(scope, 400, "BadRequest", str(exc))
-        violations = self.spec.check_parameters(op, request.path_params, request.headers)
+        path = _path_values(self.spec, request)
+        violations = self.spec.check_parameters(op, path, request.headers)
         violations += self.spec.check_body(op, body)
         if violations:
             return bad_request(scope, violations)
@@ -164,7 +165,7 @@ class RunsApi:
                     changes[name] = to_utc(changes[name])
                 except TimeOutOfRangeError as exc:
                     return bad_request(scope, [Violation(f"Property '{name}': {exc}.", name)])
-        return Accepted(path=request.path_params, body=changes, sent=body)
+        return Accepted(path=path, body=changes, sent=body)
 
     async def _store(self, request: Request, call: Callable[[], StoredRun]) -> StoredRun | Response:
         try:
@@ -372,6 +373,18 @@ class _PathEndpoint:
             raise HTTPException(405, headers={"Allow": self.allow})
         response = await handler(request)
         await response(scope, receive, send)
+
+
+def _path_values(spec: ServedContract, request: Request) -> dict[str, str]:
+    """The path's values as the contract core decodes them from the path as sent: bytes that
+    are not UTF-8 stay visible (and are refused, 400) where the HTTP server's decoding would
+    have made them U+FFFD and named another id."""
+    raw: bytes = request.scope.get("raw_path") or b""
+    if b"%" in raw and raw.isascii():
+        found = spec.locate(request.method, raw.decode("ascii"))
+        if found is not None:
+            return dict(found.values)
+    return dict(request.path_params)
 
 
 def _no_content(location: str, status: int = 204) -> Response:
