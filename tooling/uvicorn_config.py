@@ -19,6 +19,7 @@ def uvicorn_config(
     app: Callable[..., Any], *, port: int, host: str = "127.0.0.1", **options: Any
 ) -> uvicorn.Config:
     """A `uvicorn.Config` for `app` on `host:port`, quiet as above; `options` add to it."""
+    options.setdefault("proxy_headers", False)
     return uvicorn.Config(
         app,
         host=host,
@@ -26,6 +27,5 @@ def uvicorn_config(
         access_log=False,
         log_config=None,
         server_header=False,
-        proxy_headers=False,
         **options,
     )
