@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from reference_server.stacks import STACKS
 from tests.support.api import add_run_path, new_run_body, run_path
 from tests.support.server_process import ServerProcess
 
@@ -23,7 +24,8 @@ def _raw(
     """One request with exactly these headers (`Host` too), as a client on the socket sends it."""
     connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
     connection.putrequest(method, "/beta" + path, skip_host=True, skip_accept_encoding=True)
-    for name, value in {**headers, "Content-Length": str(len(body))}.items():
+    sent = {"Host": f"127.0.0.1:{server.port}", **headers, "Content-Length": str(len(body))}
+    for name, value in sent.items():
         connection.putheader(name, value)
     connection.endheaders(body)
     response = connection.getresponse()
@@ -76,12 +78,14 @@ def _access_line(server: ServerProcess, response: http.client.HTTPResponse) -> s
     raise AssertionError(f"no access log line for request-id {request_id}")
 
 
-def test_forwarded_for_counts_only_from_a_configured_proxy() -> None:
+@pytest.mark.parametrize("stack", STACKS)
+def test_forwarded_for_counts_only_from_a_configured_proxy(stack: str) -> None:
     spoofed = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
-    with ServerProcess() as untrusting:
+    with ServerProcess(args=["--stack", stack]) as untrusting:
         response = _raw(untrusting, "PATCH", run_path(), {**untrusting.auth_headers(), **spoofed})
         assert _client("127.0.0.1") in _access_line(untrusting, response)
-    with ServerProcess(env={"FORWARDED_ALLOW_IPS": "127.0.0.1"}) as behind_proxy:
+    trusting = {"FORWARDED_ALLOW_IPS": "127.0.0.1"}
+    with ServerProcess(args=["--stack", stack], env=trusting) as behind_proxy:
         headers = {**behind_proxy.auth_headers(), **spoofed}
         response = _raw(behind_proxy, "PATCH", run_path(), headers)
         assert _client("203.0.113.7") in _access_line(behind_proxy, response)
