@@ -188,3 +188,17 @@ def test_requests_that_fail_auth_are_not_counted() -> None:
         # The spec and docs are outside the API's base path and never limited.
         for _ in range(5):
             assert httpx.get(server.root_url + "/openapi.json").status_code == 200
+
+
+@pytest.mark.slow
+def test_a_new_token_for_every_request_escapes_no_limit() -> None:
+    """The issue's case: tokens that leave `sub` out are refused, and an app's tokens, each new,
+    share the bucket of the `oid` they name."""
+    with ServerProcess(env=SLOW) as server, server.client() as client:
+        nameless = [_read(client, server.token(sub=None, nonce=str(n))) for n in range(5)]
+        assert [response.status_code for response in nameless] == [401] * 5
+        assert_odata_error(nameless[0], 401, "InvalidAuthenticationToken")
+        empty = _read(client, server.token(sub="", nonce="empty"))
+        assert empty.status_code == 401
+        app = [_read(client, server.token(sub=None, oid="app-1", nonce=str(n))) for n in range(4)]
+        assert [response.status_code for response in app] == [200, 200, 200, 429]
