@@ -152,15 +152,7 @@ class ServerSettings:
         """Fail at start-up, not at the first request, when production auth is incomplete, or when
         dev mode would sit beside production token settings."""
         if self.dev_mode:
-            mixed = [
-                name
-                for name, value in (
-                    ("TOKEN_ISSUER", self.token_issuer not in (None, DEV_ISSUER)),
-                    ("JWKS_FILE", self.jwks_file),
-                    ("JWKS_URL", self.jwks_url),
-                )
-                if value
-            ]
+            mixed = production_token_settings(self.token_issuer, self.jwks_file, self.jwks_url)
             if mixed:
                 raise ServerSettingsError(
                     "dev mode (--dev, RUNS_DEV_MODE) trusts the local dev key and cannot run "
@@ -213,6 +205,22 @@ class ServerSettings:
             )
         if not 1 <= self.workers <= MAX_WORKERS:
             raise ServerSettingsError(f"WORKERS must be between 1 and {MAX_WORKERS}")
+
+
+def production_token_settings(
+    token_issuer: str | None, jwks_file: Path | None, jwks_url: str | None
+) -> list[str]:
+    """The names of the settings given that only production mode reads: dev mode (and the dev
+    tokens `make token` mints) never runs beside them."""
+    return [
+        name
+        for name, value in (
+            ("TOKEN_ISSUER", token_issuer not in (None, DEV_ISSUER)),
+            ("JWKS_FILE", jwks_file),
+            ("JWKS_URL", jwks_url),
+        )
+        if value
+    ]
 
 
 def _check_jwks_url(url: str) -> None:

@@ -223,3 +223,20 @@ def test_plain_http_jwks_url_will_not_start(tmp_path: Path) -> None:
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1
     assert "JWKS_URL must be an https URL" in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("env", "named"),
+    [({"JWKS_URL": "https://keys.example/keys"}, "JWKS_URL"), ({"TOKEN_ISSUER": ISSUER}, "TOKEN_ISSUER")],
+)
+def test_make_token_signs_nothing_for_production_settings(
+    tmp_path: Path, env: dict[str, str], named: str
+) -> None:
+    command = [sys.executable, "-m", "reference_server.token", "--state-dir", str(tmp_path)]
+    done = subprocess.run(
+        command, cwd=ROOT, env=child_env(env), capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert named in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
