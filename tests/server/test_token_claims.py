@@ -227,7 +227,10 @@ def test_plain_http_jwks_url_will_not_start(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("env", "named"),
-    [({"JWKS_URL": "https://keys.example/keys"}, "JWKS_URL"), ({"TOKEN_ISSUER": ISSUER}, "TOKEN_ISSUER")],
+    [
+        ({"JWKS_URL": "https://keys.example/keys"}, "JWKS_URL"),
+        ({"TOKEN_ISSUER": ISSUER}, "TOKEN_ISSUER"),
+    ],
 )
 def test_make_token_signs_nothing_for_production_settings(
     tmp_path: Path, env: dict[str, str], named: str
