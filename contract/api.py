@@ -49,6 +49,9 @@ def media_type(value: str | None) -> str | None:
 
 
 _INTEGER = re.compile(r"-?[0-9]+")
+# What a percent-decoded path value holds where its bytes were not UTF-8 (`locate` decodes with
+# `surrogateescape`, so such bytes stay visible instead of becoming U+FFFD).
+_NOT_UTF8 = re.compile("[\udc80-\udcff]")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
 
@@ -171,6 +174,13 @@ class Operation:
             if value is None:
                 if parameter.required:
                     found.append(Mismatch("parameter", parameter.name, f"{where} is missing"))
+                continue
+            if _NOT_UTF8.search(value):
+                # An error of its own kind: no schema says it, every reader words it the same.
+                error = ValidationError("is not UTF-8", validator="utf-8", instance=value)
+                found.append(
+                    Mismatch("parameter", parameter.name, f"{where} is not UTF-8", (error,))
+                )
                 continue
             errors = parameter.errors(value)
             if errors:
@@ -480,7 +490,10 @@ class ApiContract:
         for template, _, at_end in self._templates:
             found = at_end.search(path)
             if found is not None:
-                values = {name: unquote(value) for name, value in found.groupdict().items()}
+                values = {
+                    name: unquote(value, errors="surrogateescape")
+                    for name, value in found.groupdict().items()
+                }
                 return self._matched(method, template, values, path[: found.start()])
         return None
 

@@ -11,6 +11,7 @@ from dataclasses import astuple
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from reference_server.auth import Authenticator
 from reference_server.conformance import ServedContract
@@ -55,12 +56,19 @@ def create_app(
         if settings.demo_data is not None:
             added = store.load(read_dataset(settings.demo_data, spec))
             log.info("data file %s: %d new records loaded", settings.demo_data.name, added)
-        api = RunsApi(spec, store)
+        api = RunsApi(spec, store, settings.public_base)
         documents = Documents(spec, settings.docs_html)
 
-        # Listed outermost first. The access log sees the final status; response checks see the
-        # request-id; the body limit applies only once the app reads the body (after auth).
-        middleware = [Middleware(AccessLogMiddleware)]
+        # Listed outermost first. X-Forwarded-* only from the proxies FORWARDED_ALLOW_IPS names,
+        # on every stack (uvicorn's own reading is off, tooling.uvicorn_config). The access log
+        # sees the final status; response checks see the request-id; the body limit applies
+        # only once the app reads the body (after auth).
+        middleware = []
+        if settings.trusted_proxies:
+            middleware.append(
+                Middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+            )
+        middleware.append(Middleware(AccessLogMiddleware))
         if settings.validate_responses:
             middleware.append(Middleware(ResponseValidationMiddleware, spec=spec))
         middleware += [
@@ -104,6 +112,7 @@ def create_app(
             exception_handlers={HTTPException: http_error},
             lifespan=lifespan,
         )
+        app.router.redirect_slashes = False  # see RunsApi.routes
         opened.pop_all()
     app.state.spec = spec
     app.state.store = store

@@ -17,12 +17,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from reference_server.settings import ServerSettings
+from reference_server.signing_keys import FileKeys, Keys, UrlKeys
 
 PERMISSION = "IndustryData-InboundFlow.ReadWrite.All"
 DEV_KEY_FILE = "dev-signing-key.pem"
@@ -57,13 +59,25 @@ class Principal:
 
 def _caller_of(claims: Mapping[str, Any]) -> str:
     """Who the token speaks for, the same across its refreshes: its subject (`sub`), else the
-    object id of the user or app (`oid`), else the app the token was issued to (`azp`, v1.0
-    `appid`). Empty when it names none: such a token is a caller of its own."""
-    for claim, prefix in (("sub", ""), ("oid", "oid:"), ("azp", "app:"), ("appid", "app:")):
+    object id of the user or app (`oid`). Empty when it names neither: such a token is refused
+    (docs/decisions.md), so no caller escapes its rate limit by leaving them out."""
+    for claim, prefix in (("sub", ""), ("oid", "oid:")):
         value = claims.get(claim)
-        if isinstance(value, str) and value:
+        if isinstance(value, str) and value.strip():
             return prefix + value
     return ""
+
+
+def tenant_of(issuer: str) -> str | None:
+    """The tenant an Entra ID issuer names (`https://login.microsoftonline.com/{tid}/v2.0`,
+    `https://sts.windows.net/{tid}/`): its first path segment when that is a GUID, else None."""
+    segments = [segment for segment in urlsplit(issuer).path.split("/") if segment]
+    if not segments:
+        return None
+    try:
+        return str(uuid.UUID(segments[0]))
+    except ValueError:
+        return None
 
 
 def _invalid(description: str) -> AuthError:
@@ -218,25 +232,29 @@ class Authenticator:
     def __init__(self, settings: ServerSettings) -> None:
         self._issuer = settings.issuer
         self._audience = settings.audience
-        self._static_keys: dict[str, jwt.PyJWK] = {}
-        self._jwks_client: jwt.PyJWKClient | None = None
+        self._tenant = tenant_of(self._issuer)
+        self._dev_keys: Keys = {}
+        self._file_keys: FileKeys | None = None
+        self._url_keys: UrlKeys | None = None
         if settings.dev_mode:
             dev = DevKey.load_or_create(settings.state_dir)
-            self._static_keys[dev.kid] = jwt.PyJWK(dev.jwk())
+            self._dev_keys[dev.kid] = jwt.PyJWK(dev.jwk())
         if settings.jwks_file:
-            keyset = jwt.PyJWKSet.from_dict(json.loads(settings.jwks_file.read_text("utf-8")))
-            for key in keyset.keys:
-                self._static_keys[str(key.key_id or "")] = key
+            self._file_keys = FileKeys(settings.jwks_file)
         if settings.jwks_url:
-            self._jwks_client = jwt.PyJWKClient(
-                settings.jwks_url, cache_keys=True, lifespan=int(VERIFIED_SECONDS)
+            self._url_keys = UrlKeys(
+                settings.jwks_url,
+                timeout=settings.jwks_timeout,
+                refresh=settings.jwks_refresh,
+                max_age=VERIFIED_SECONDS,
             )
         self._verified = VerifiedTokens()
 
     @property
     def may_block(self) -> bool:
-        """True when checking a token may fetch keys over the network."""
-        return self._jwks_client is not None
+        """False: checking a token never waits for the network (keys are fetched in a thread of
+        their own, `signing_keys`), so it takes no worker thread from the storage calls."""
+        return False
 
     def authenticate(self, authorization: str | None) -> Principal:
         """The caller, or an `AuthError` saying why not."""
@@ -256,6 +274,9 @@ class Authenticator:
         if claims is None:
             claims = self._verify(token)
             self._verified.put(token, claims, now)
+        caller = _caller_of(claims)
+        if not caller:
+            raise _invalid("The token names no caller: it has no sub or oid claim")
         grant = has_permission(claims)
         if grant is None:
             raise AuthError(
@@ -265,7 +286,7 @@ class Authenticator:
                 "as a delegated (scp) or application (roles) permission.",
                 f'Bearer error="insufficient_scope", scope="{PERMISSION}"',
             )
-        return Principal(subject=_caller_of(claims), grant=grant)
+        return Principal(subject=caller, grant=grant)
 
     def _verify(self, token: str) -> dict[str, Any]:
         """The claims of a token whose signature, times, issuer and audience are right."""
@@ -296,6 +317,15 @@ class Authenticator:
             raise _invalid(
                 "The token is malformed or uses an algorithm this service refuses"
             ) from None
+        for claim in ("exp", "nbf", "iat"):
+            value = claims.get(claim)
+            # NumericDate is a JSON number (RFC 7519 §2); PyJWT would read "1700000000" too.
+            if claim in claims and (isinstance(value, bool) or not isinstance(value, int | float)):
+                raise _invalid(f"The token's {claim} claim is not a number")
+        if self._tenant is not None:
+            tid = claims.get("tid")
+            if not isinstance(tid, str) or tid.strip().lower() != self._tenant:
+                raise _invalid("The token is not from this service's tenant")
         return claims
 
     def _key_for(self, token: str) -> jwt.PyJWK:
@@ -304,15 +334,16 @@ class Authenticator:
         except jwt.PyJWTError:
             raise _invalid("The token is malformed") from None
         kid = header.get("kid")
-        if isinstance(kid, str) and kid in self._static_keys:
-            return self._static_keys[kid]
-        if kid is None and len(self._static_keys) == 1 and self._jwks_client is None:
-            return next(iter(self._static_keys.values()))
-        if self._jwks_client is not None:
-            try:
-                return self._jwks_client.get_signing_key_from_jwt(token)
-            except jwt.PyJWKClientConnectionError:
-                raise _invalid("The signing keys could not be fetched to check the token") from None
-            except jwt.PyJWTError:
-                raise _invalid("The token is signed by a key this service does not trust") from None
+        keys = self._dev_keys
+        if self._file_keys is not None:
+            keys = self._file_keys.keys()
+        elif self._url_keys is not None:
+            keys = self._url_keys.keys()
+        if isinstance(kid, str) and kid in keys:
+            return keys[kid]
+        if kid is None and len(keys) == 1 and self._url_keys is None:
+            return next(iter(keys.values()))
+        if self._url_keys is not None and isinstance(kid, str):
+            # Refused now, whatever the fetch finds: the caller's retry passes once it has.
+            self._url_keys.missing()
         raise _invalid("The token is signed by a key this service does not trust")

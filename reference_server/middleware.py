@@ -305,8 +305,7 @@ class RateLimitMiddleware:
         if principal is None:  # not under the API's base path: nothing to limit
             await self.app(scope, receive, send)
             return
-        authorization = Headers(scope=scope).get("authorization", "")
-        key = caller_key(principal, authorization.strip().partition(" ")[2].strip())
+        key = caller_key(principal)
         try:
             wait = await within_deadline(
                 lambda: self.limiter.retry_after(key), self.limiter.buckets.deadline

@@ -45,14 +45,16 @@ class RateLimit:
         return cls(per_minute=per_minute, burst=burst)
 
 
-def caller_key(principal: Principal, token: str) -> str:
-    """The bucket of a caller: its token's subject, hashed (no personal id goes into storage).
+def caller_key(principal: Principal) -> str:
+    """The bucket of a caller: who its token speaks for (`sub`, else `oid`; a token naming neither
+    is refused before this, docs/decisions.md), hashed (no personal id goes into storage).
 
     Microsoft identity platform subjects are pairwise (one per user or app, per application), so
-    the subject alone tells callers apart. A token without one is its own caller.
+    the subject alone tells callers apart, and a new token of the same caller shares its bucket.
     """
-    material = f"sub\0{principal.subject}" if principal.subject else f"token\0{token}"
-    return hashlib.sha256(material.encode("utf-8", "surrogatepass")).hexdigest()
+    if not principal.subject:
+        raise ValueError("a caller without an identity has no bucket")
+    return hashlib.sha256(f"sub\0{principal.subject}".encode("utf-8", "surrogatepass")).hexdigest()
 
 
 class RateLimiter:

@@ -26,7 +26,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Mount, Route
+from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from contract.api import Operation
@@ -110,8 +110,7 @@ def key_scope(request: Request, flow_id: str, parent_id: str) -> str:
     apart: who the token speaks for, `auth.Principal.subject`) and the run whose process grows,
     hashed."""
     principal = request.scope.get("state", {}).get("principal")
-    token = request.headers.get("authorization", "").strip().partition(" ")[2].strip()
-    caller = caller_key(principal, token) if principal is not None else "anonymous"
+    caller = caller_key(principal) if principal is not None else "anonymous"
     material = json.dumps([caller, "addRun", flow_id, parent_id], ensure_ascii=True)
     return hashlib.sha256(material.encode("ascii")).hexdigest()
 
@@ -119,9 +118,12 @@ def key_scope(request: Request, flow_id: str, parent_id: str) -> str:
 class RunsApi:
     """The handlers of the spec's operations over a `RunStore`."""
 
-    def __init__(self, spec: ServedContract, store: RunStore) -> None:
+    def __init__(self, spec: ServedContract, store: RunStore, public_base: str) -> None:
         self.spec = spec
         self.store = store
+        # Where clients reach this service (`ServerSettings.public_base`): every URL it writes
+        # starts here, never with the request's `Host` (docs/decisions.md).
+        self.public_api = public_base + spec.base_path
         self.odata_type = run_odata_type(spec)
         self.evolvable = evolvable_statuses(spec)
         self.production_bases = production_bases(spec.document)
@@ -151,7 +153,8 @@ class RunsApi:
             body = parse_json(raw)
         except PayloadError as exc:
             return odata_error(scope, 400, "BadRequest", str(exc))
-        violations = self.spec.check_parameters(op, request.path_params, request.headers)
+        path = _path_values(self.spec, request)
+        violations = self.spec.check_parameters(op, path, request.headers)
         violations += self.spec.check_body(op, body)
         if violations:
             return bad_request(scope, violations)
@@ -162,7 +165,7 @@ class RunsApi:
                     changes[name] = to_utc(changes[name])
                 except TimeOutOfRangeError as exc:
                     return bad_request(scope, [Violation(f"Property '{name}': {exc}.", name)])
-        return Accepted(path=request.path_params, body=changes, sent=body)
+        return Accepted(path=path, body=changes, sent=body)
 
     async def _store(self, request: Request, call: Callable[[], StoredRun]) -> StoredRun | Response:
         try:
@@ -214,7 +217,7 @@ class RunsApi:
             scope=key_scope(request, flow_id, parent_id),
             key=value.strip()[1:-1],
             fingerprint=body_fingerprint(accepted.sent),
-            answer=KeyedAnswer(status=204, location=self._location(request, flow_id, run_id)),
+            answer=KeyedAnswer(status=204, location=self._location(flow_id, run_id)),
             now=time.time(),
             retention=self.key_retention,
         )
@@ -243,9 +246,10 @@ class RunsApi:
         `Idempotency-Key`, kept as a create's is (decision D32)."""
         flow_id, parent_id = accepted.path["incomingFlowId"], accepted.path["runId"]
         scope = request.scope
-        own = f"{_origin(request)}{self.spec.base_path}"
+        # Read, never written back: the request's own origin names this service as well (D17).
+        reached = f"{_origin(request)}{self.spec.base_path}"
         try:
-            named = parse_reference(url, [own, *self.production_bases])
+            named = parse_reference(url, [self.public_api, reached, *self.production_bases])
         except MalformedReferenceError as exc:
             return odata_error(scope, 400, "BadRequest", exc.message, target=REFERENCE)
         problem = self._reference_problem(named, flow_id, parent_id)
@@ -274,17 +278,17 @@ class RunsApi:
             return f"Run '{parent_id}' cannot be linked into its own process."
         return None
 
-    def _location(self, request: Request, flow_id: str, run_id: str) -> str:
-        """The canonical URL of a run."""
+    def _location(self, flow_id: str, run_id: str) -> str:
+        """The canonical URL of a run, at the configured public base."""
         return (
-            f"{_origin(request)}{self.spec.base_path}/industryData/incomingFlows/"
+            f"{self.public_api}/industryData/incomingFlows/"
             f"{quote(flow_id, safe='')}/runs/{quote(run_id, safe='')}"
         )
 
     def _added(self, request: Request, flow_id: str, run_id: str) -> Response:
         """204 with `Location`: the canonical URL of the run created or linked, which is also its
         OData entity id (`OData-EntityId`, OData Protocol 4.01 §8.3.4)."""
-        return _no_content(self._location(request, flow_id, run_id))
+        return _no_content(self._location(flow_id, run_id))
 
     async def _update(self, request: Request, operation_id: str, process: bool) -> Response:
         accepted = await self._accept(request, operation_id)
@@ -345,7 +349,9 @@ class RunsApi:
                 if op.template == template
             }
             routes.append(Route(template, _PathEndpoint(by_method)))
-        return [Mount(self.spec.base_path, routes=routes)]
+        # No trailing-slash redirect: its `Location` would be built from the request (the path
+        # with a slash too many is a 404 like any other unknown path).
+        return [Mount(self.spec.base_path, app=Router(routes, redirect_slashes=False))]
 
 
 class _PathEndpoint:
@@ -367,6 +373,18 @@ class _PathEndpoint:
             raise HTTPException(405, headers={"Allow": self.allow})
         response = await handler(request)
         await response(scope, receive, send)
+
+
+def _path_values(spec: ServedContract, request: Request) -> dict[str, str]:
+    """The path's values as the contract core decodes them from the path as sent: bytes that
+    are not UTF-8 stay visible (and are refused, 400) where the HTTP server's decoding would
+    have made them U+FFFD and named another id."""
+    raw: bytes = request.scope.get("raw_path") or b""
+    if b"%" in raw and raw.isascii():
+        found = spec.locate(request.method, raw.decode("ascii"))
+        if found is not None:
+            return dict(found.values)
+    return dict(request.path_params)
 
 
 def _no_content(location: str, status: int = 204) -> Response:
@@ -391,7 +409,8 @@ def _keyed(request: Request, exc: KeyAnsweredError | KeyReusedError | KeyInFligh
 
 
 def _origin(request: Request) -> str:
-    """`scheme://host[:port]` of the request, from a well-formed Host header or the socket."""
+    """`scheme://host[:port]` of the request, from a well-formed Host header or the socket: only
+    compared with a reference's URL, never written into an answer."""
     scheme = request.url.scheme
     host = request.headers.get("host", "")
     if not _HOST.fullmatch(host):

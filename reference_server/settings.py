@@ -7,10 +7,12 @@ The environment variables (names, how each is read, defaults) are declared in
 from __future__ import annotations
 
 import argparse
+import ipaddress
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from starlette.config import Config
 
@@ -21,11 +23,15 @@ from tooling.server_env import (
     DATABASE_URL,
     DEMO_DATA,
     DOCS_HTML,
+    FORWARDED_ALLOW_IPS,
     HOST,
     JWKS_FILE,
+    JWKS_REFRESH_SECONDS,
+    JWKS_TIMEOUT_SECONDS,
     JWKS_URL,
     OPENAPI_SPEC,
     PORT,
+    PUBLIC_BASE_URL,
     RATE_LIMIT_BURST,
     RATE_LIMIT_PER_MINUTE,
     RUNS_DEV_MODE,
@@ -50,6 +56,8 @@ DEV_AUDIENCE = "https://graph.microsoft.com"
 # measured fastest with everything on (docs/decisions.md, D21).
 DEFAULT_STACK = SERVER_STACK.default
 MAX_WORKERS = 64
+# A plain-http JWKS_URL is allowed to these hosts only: the keys never leave the machine.
+LOOPBACK_NAMES = frozenset({"localhost"})
 
 
 def cores() -> int:
@@ -91,6 +99,32 @@ class ServerSettings:
     workers: int = 1
     # Deadlines and caps per connection (connection_limits.py).
     limits: ConnectionLimits = field(default_factory=ConnectionLimits)
+    # How long one JWKS_URL fetch may take, and the least time between two that unknown `kid`s
+    # start (docs/decisions.md).
+    jwks_timeout: float = JWKS_TIMEOUT_SECONDS.default
+    jwks_refresh: float = JWKS_REFRESH_SECONDS.default
+    # Where clients reach the server (every absolute URL it writes), and whose X-Forwarded-*
+    # headers it believes.
+    public_base_url: str | None = PUBLIC_BASE_URL.default
+    forwarded_allow_ips: str | None = FORWARDED_ALLOW_IPS.default
+
+    @property
+    def public_base(self) -> str:
+        """`scheme://host[:port]` of every absolute URL the server writes: `PUBLIC_BASE_URL`, or in
+        dev mode the listening address; never the request's `Host` (docs/decisions.md)."""
+        if self.public_base_url:
+            return self.public_base_url.rstrip("/")
+        if self.dev_mode:
+            host = "127.0.0.1" if _is_wildcard(self.host) else self.host
+            return f"http://{f'[{host}]' if ':' in host else host}:{self.port}"
+        raise ServerSettingsError("PUBLIC_BASE_URL is required unless dev mode is on")
+
+    @property
+    def trusted_proxies(self) -> list[str]:
+        """The addresses and networks of `FORWARDED_ALLOW_IPS` (`*`: any); empty: none."""
+        return [
+            part.strip() for part in (self.forwarded_allow_ips or "").split(",") if part.strip()
+        ]
 
     @property
     def effective_database_url(self) -> str:
@@ -118,8 +152,18 @@ class ServerSettings:
         raise ServerSettingsError("TOKEN_AUDIENCE is required unless dev mode is on")
 
     def check(self) -> None:
-        """Fail at start-up, not at the first request, when production auth is incomplete."""
-        if not self.dev_mode:
+        """Fail at start-up, not at the first request, when production auth is incomplete, or when
+        dev mode would sit beside production token settings."""
+        if self.dev_mode:
+            mixed = production_token_settings(self.token_issuer, self.jwks_file, self.jwks_url)
+            if mixed:
+                raise ServerSettingsError(
+                    "dev mode (--dev, RUNS_DEV_MODE) trusts the local dev key and cannot run "
+                    "beside production token settings: unset "
+                    + ", ".join(mixed)
+                    + " or leave dev mode"
+                )
+        else:
             missing = [
                 name
                 for name, value in (
@@ -130,6 +174,8 @@ class ServerSettings:
             ]
             if not (self.jwks_file or self.jwks_url):
                 missing.append("JWKS_FILE or JWKS_URL")
+            if not self.public_base_url:
+                missing.append("PUBLIC_BASE_URL")
             if missing:
                 raise ServerSettingsError(
                     "without --dev the server needs "
@@ -138,6 +184,16 @@ class ServerSettings:
                 )
         if self.jwks_file and self.jwks_url:
             raise ServerSettingsError("set JWKS_FILE or JWKS_URL, not both")
+        if self.jwks_url:
+            _check_jwks_url(self.jwks_url)
+        if not 0 < self.jwks_timeout <= 60:
+            raise ServerSettingsError("JWKS_TIMEOUT_SECONDS must be above 0 and at most 60")
+        if not 0 <= self.jwks_refresh <= 86400:
+            raise ServerSettingsError("JWKS_REFRESH_SECONDS must be between 0 and 86400")
+        if self.public_base_url:
+            _check_public_base_url(self.public_base_url)
+        for proxy in self.trusted_proxies:
+            _check_proxy(proxy)
         if not 0 < self.port < 65536:
             raise ServerSettingsError(f"port {self.port} is out of range")
         if self.rate_limit_per_minute is not None and not 0 <= self.rate_limit_per_minute <= 1e6:
@@ -153,6 +209,87 @@ class ServerSettings:
         if not 1 <= self.workers <= MAX_WORKERS:
             raise ServerSettingsError(f"WORKERS must be between 1 and {MAX_WORKERS}")
         self.limits.check(self.stack)
+
+
+def production_token_settings(
+    token_issuer: str | None, jwks_file: Path | None, jwks_url: str | None
+) -> list[str]:
+    """The names of the settings given that only production mode reads: dev mode (and the dev
+    tokens `make token` mints) never runs beside them."""
+    return [
+        name
+        for name, value in (
+            ("TOKEN_ISSUER", token_issuer not in (None, DEV_ISSUER)),
+            ("JWKS_FILE", jwks_file),
+            ("JWKS_URL", jwks_url),
+        )
+        if value
+    ]
+
+
+def _check_jwks_url(url: str) -> None:
+    """https, or plain http to this machine only (docs/decisions.md)."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+    except ValueError:
+        raise ServerSettingsError(f"JWKS_URL is not a URL: {url!r}") from None
+    if parts.scheme == "https" and host:
+        return
+    if parts.scheme == "http" and host and _is_loopback(host):
+        return
+    raise ServerSettingsError(
+        f"JWKS_URL must be an https URL (plain http only to a loopback address), not {url!r}"
+    )
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_wildcard(host: str) -> bool:
+    """An address that listens on every interface, so names none a client could use."""
+    try:
+        return not host or ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return False
+
+
+def _check_public_base_url(url: str) -> None:
+    """`http(s)://host[:port]`: no path, query, fragment or user."""
+    try:
+        parts = urlsplit(url)
+        ok = (
+            parts.scheme in ("http", "https")
+            and bool(parts.hostname)
+            and parts.username is None
+            and parts.path in ("", "/")
+            and not (parts.query or parts.fragment or "?" in url or "#" in url)
+        )
+        parts.port  # noqa: B018  (raises on a port that is not a number or out of range)
+    except ValueError:
+        ok = False
+    if not ok:
+        raise ServerSettingsError(
+            f"PUBLIC_BASE_URL must be http(s)://host[:port] without a path, not {url!r}"
+        )
+
+
+def _check_proxy(proxy: str) -> None:
+    """An address, a network or `*`: anything else would trust nobody, silently."""
+    if proxy == "*":
+        return
+    try:
+        ipaddress.ip_network(proxy, strict=False)
+    except ValueError:
+        raise ServerSettingsError(
+            f"FORWARDED_ALLOW_IPS holds {proxy!r}: give IP addresses or networks, or *"
+        ) from None
 
 
 def from_args(
@@ -216,4 +353,8 @@ def settings_from(args: argparse.Namespace, config: Config) -> ServerSettings:
         stack=args.stack.strip().lower(),
         workers=cores() if workers is None else workers,
         limits=ConnectionLimits.read(config),
+        jwks_timeout=JWKS_TIMEOUT_SECONDS.read(config),
+        jwks_refresh=JWKS_REFRESH_SECONDS.read(config),
+        public_base_url=PUBLIC_BASE_URL.read(config),
+        forwarded_allow_ips=FORWARDED_ALLOW_IPS.read(config),
     )

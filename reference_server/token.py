@@ -13,8 +13,15 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from reference_server.auth import PERMISSION, mint_dev_token
-from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER
-from tooling.server_env import STATE_DIR, TOKEN_AUDIENCE, TOKEN_ISSUER, server_config
+from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER, production_token_settings
+from tooling.server_env import (
+    JWKS_FILE,
+    JWKS_URL,
+    STATE_DIR,
+    TOKEN_AUDIENCE,
+    TOKEN_ISSUER,
+    server_config,
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -33,6 +40,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--state-dir", type=Path, default=STATE_DIR.read(config))
     parser.add_argument("--lifetime", type=int, default=3600, help="seconds until it expires")
     args = parser.parse_args(argv)
+    mixed = production_token_settings(
+        TOKEN_ISSUER.read(config), JWKS_FILE.read(config), JWKS_URL.read(config)
+    )
+    if mixed:
+        # A dev-key token is for a dev-mode server, which will not start beside these either.
+        sys.stderr.write(
+            "dev tokens are for a dev-mode server, which never runs beside production token "
+            f"settings: unset {', '.join(mixed)}\n"
+        )
+        return 2
     claims: dict[str, object] = {}
     if args.application:
         claims = {"scp": None, "roles": [] if args.no_permission else [PERMISSION]}

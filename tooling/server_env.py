@@ -110,6 +110,17 @@ CONNECTION_LIMITS = (
     MAX_HEADERS,
     MAX_CONNECTIONS,
 )
+# Keys, identity and the URLs the server writes (issue 25: the server at its edges).
+JWKS_TIMEOUT_SECONDS: Variable[float] = Variable("JWKS_TIMEOUT_SECONDS", float, 5.0, "a number")
+"""The longest a fetch of `JWKS_URL` may take, whole; a request waits no longer for keys."""
+JWKS_REFRESH_SECONDS: Variable[float] = Variable("JWKS_REFRESH_SECONDS", float, 60.0, "a number")
+"""The least time between two fetches of `JWKS_URL` that a token with an unknown `kid` starts."""
+PUBLIC_BASE_URL: Variable[str | None] = Variable("PUBLIC_BASE_URL", str, None)
+"""`scheme://host[:port]` that clients reach the server at: every absolute URL the server writes
+starts with it. Unset: the listening address in dev mode; required in production mode."""
+FORWARDED_ALLOW_IPS: Variable[str | None] = Variable("FORWARDED_ALLOW_IPS", str, None)
+"""Comma-separated proxy addresses (or networks) whose `X-Forwarded-For` / `-Proto` are believed;
+unset: none, whoever sends them."""
 
 SERVER_VARIABLES = (
     HOST,
@@ -130,6 +141,10 @@ SERVER_VARIABLES = (
     RATE_LIMIT_PER_MINUTE,
     RATE_LIMIT_BURST,
     *CONNECTION_LIMITS,
+    JWKS_TIMEOUT_SECONDS,
+    JWKS_REFRESH_SECONDS,
+    PUBLIC_BASE_URL,
+    FORWARDED_ALLOW_IPS,
 )
 
 SERVER_ENV = frozenset(variable.name for variable in SERVER_VARIABLES)

@@ -2,7 +2,9 @@
 ceiling, test upstreams).
 
 They log for themselves or not at all, so uvicorn writes no access log, installs no logging
-config over the process's, and sends no `Server` header the checks would have to ignore.
+config over the process's, and sends no `Server` header the checks would have to ignore. Nor
+does uvicorn believe `X-Forwarded-For` / `-Proto` from its default of 127.0.0.1: a server that
+wants them names its proxies (the reference server's `FORWARDED_ALLOW_IPS`).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ def uvicorn_config(
     app: Callable[..., Any], *, port: int, host: str = "127.0.0.1", **options: Any
 ) -> uvicorn.Config:
     """A `uvicorn.Config` for `app` on `host:port`, quiet as above; `options` add to it."""
+    options.setdefault("proxy_headers", False)
     return uvicorn.Config(
         app,
         host=host,

@@ -2,8 +2,8 @@
 target with aiohttp's client and streams the answer back, keeping a copy for the checker.
 
 What goes through is what came in: method, path and query as sent (percent-encoding untouched),
-headers in their order and repeats (`Host` too, so that the target's `Location` names the proxy
-and the client stays behind it), body bytes, status and response headers. Only what RFC 9110
+headers in their order and repeats (`Host` too, so that a target that names itself by it keeps
+the client behind the proxy), body bytes, status and response headers. Only what RFC 9110
 §7.6.1 makes hop-by-hop is dropped, and each side frames its own message: a body with a
 `Content-Length` keeps it, one without goes chunked. Nothing waits for a check: the copy goes to
 the checker's queue after the exchange, which the checks never hold up or change.

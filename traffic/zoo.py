@@ -60,6 +60,10 @@ UNREVEALED = {
         "its own (the fuzzer's links probe does)"
     ),
     "link_ignores_flow": "a client links runs of its own flow; only another flow's run shows it",
+    "host_reflected": (
+        "a client sends the `Host` it reached the service by, so a reflection names where the "
+        "client is; only a foreign `Host` shows it (the fuzzer's `foreign_host` probe)"
+    ),
     "prefer_read_whole": (
         "ordinary calls send `Prefer: include-unknown-enum-members` alone or not at all, which "
         "this variant honours"

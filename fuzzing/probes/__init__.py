@@ -8,7 +8,8 @@ over the size limit (`bodies`), the sentinel status, unknown properties and inva
 Add run followed by Update run (`updates`), references that link a run and those the contract
 refuses (`links`), a create sent again with its `Idempotency-Key` (`retries`), `Prefer` with and
 without the preference the service knows (`preferences`),
-stale `If-Match` values (`preconditions`) and methods a path lacks (`methods`). `prober` is what
+stale `If-Match` values (`preconditions`), methods a path lacks (`methods`) and a foreign
+`Host` on Add run (`hosts`). `prober` is what
 they share: every exchange goes through the custom checks of `fuzzing.checks`, and every refused
 update is followed by a read of the run to see that nothing changed.
 

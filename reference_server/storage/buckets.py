@@ -39,6 +39,18 @@ class BucketStore(ABC):
     """Durable token buckets, one per key; safe to share between threads and processes."""
 
     timeout: float = 5.0  # as `RunStore.timeout`
+    _pruned_at: float = float("-inf")
+
+    def prune_before(self, now: float, per_second: float, burst: float) -> float | None:
+        """Once a window (the time an untouched bucket takes to fill), the time before which a
+        bucket last taken from is full again and can go: a new bucket starts full, so deleting
+        it changes no answer. Twice the window, so clocks a little apart between processes do
+        not matter. None when the last prune is less than a window ago."""
+        window = burst / per_second
+        if now - self._pruned_at < window:
+            return None
+        self._pruned_at = now
+        return now - 2 * window
 
     @property
     def deadline(self) -> float:

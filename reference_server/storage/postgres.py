@@ -418,8 +418,12 @@ class PostgresBuckets(BucketStore):
         return cls(url)
 
     def take(self, key: str, *, per_second: float, burst: float, now: float) -> float:
+        prune_before = self.prune_before(now, per_second, burst)
+
         def write(conn: PgConnection) -> float:
-            return SQL.take_token(conn, key, per_second=per_second, burst=burst, now=now)
+            return SQL.take_token(
+                conn, key, per_second=per_second, burst=burst, now=now, prune_before=prune_before
+            )
 
         return self._db.transaction(write)
 

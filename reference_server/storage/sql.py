@@ -132,6 +132,7 @@ class Sql:
         self.change_bucket = sql(
             "UPDATE rate_limit_buckets SET tokens = ?, updated_at = ? WHERE key = ?"
         )
+        self.prune_buckets = sql("DELETE FROM rate_limit_buckets WHERE updated_at < ?")
         self.key_lock = sql(dialect.key_lock) if dialect.key_lock else None
         self.forget_keys = sql("DELETE FROM idempotency_keys WHERE created_at < ?")
         self.kept_key = sql(
@@ -280,13 +281,23 @@ class Sql:
         return StoredRun(flow_id=flow_id, id=run_id, fields=merged, version=run.version + 1)
 
     def take_token(
-        self, db: Connection, key: str, *, per_second: float, burst: float, now: float
+        self,
+        db: Connection,
+        key: str,
+        *,
+        per_second: float,
+        burst: float,
+        now: float,
+        prune_before: float | None = None,
     ) -> float:
         """As `BucketStore.take`. The bucket is read locked, so concurrent takes from any process
-        take turns and each sees the tokens the one before left."""
+        take turns and each sees the tokens the one before left. With `prune_before`, buckets
+        last taken from before then go first (`BucketStore.prune_before`)."""
+        if prune_before is not None:
+            db.execute(self.prune_buckets, (prune_before,))
         db.execute(self.new_bucket, (key, burst, now))  # a new bucket starts full
         row = db.execute(self.bucket_to_change, (key,)).fetchone()
-        assert row is not None  # inserted above, and buckets are never deleted
+        assert row is not None  # inserted above, in this transaction
         tokens, updated_at = float(row[0]), float(row[1])
         left, wait = take_one(tokens, updated_at, now, per_second, burst)
         db.execute(self.change_bucket, (left, max(now, updated_at), key))

@@ -350,7 +350,14 @@ class SqliteBuckets(BucketStore):
         with transaction(self._db, self._lock, self.timeout, "BEGIN IMMEDIATE") as db:
             if not self._ready:
                 db.execute(BUCKETS_SCHEMA)
-            wait = SQL.take_token(db, key, per_second=per_second, burst=burst, now=now)
+            wait = SQL.take_token(
+                db,
+                key,
+                per_second=per_second,
+                burst=burst,
+                now=now,
+                prune_before=self.prune_before(now, per_second, burst),
+            )
         self._ready = True
         return wait
 

@@ -42,6 +42,7 @@ def test_without_a_weak_token_the_403_probe_is_skipped(fuzz_target: Target, tmp_
         ("prefer_read_whole", "preferences", "preferences_honoured"),
         ("idempotency_key_ignored", "retried_creates", "replayed_key_adds_no_run"),
         ("head_limit_missing", "transport", "http_layer_answer"),
+        ("host_reflected", "foreign_host", "location_names_own_host"),
     ],
 )
 def test_probes_catch_what_schemathesis_never_sends(

@@ -3,7 +3,9 @@ restart, off by default in dev mode."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import httpx
@@ -49,13 +51,13 @@ def test_bad_rate_limit_settings_stop_the_start(env: dict[str, str], words: str)
         from_args(["--dev"], env).check()
 
 
-def test_callers_are_told_apart_by_subject_or_else_by_token() -> None:
-    alice = caller_key(Principal(subject="alice", grant="delegated"), "token-1")
-    assert alice == caller_key(Principal(subject="alice", grant="delegated"), "token-2")
-    assert alice != caller_key(Principal(subject="bob", grant="delegated"), "token-1")
-    anonymous = Principal(subject="", grant="application")
-    assert caller_key(anonymous, "token-1") != caller_key(anonymous, "token-2")
+def test_callers_are_told_apart_by_subject_and_a_caller_without_one_has_no_bucket() -> None:
+    alice = caller_key(Principal(subject="alice", grant="delegated"))
+    assert alice == caller_key(Principal(subject="alice", grant="application"))
+    assert alice != caller_key(Principal(subject="bob", grant="delegated"))
     assert "alice" not in alice
+    with pytest.raises(ValueError, match="no bucket"):
+        caller_key(Principal(subject="", grant="application"))
 
 
 def test_bucket_arithmetic() -> None:
@@ -76,6 +78,34 @@ def test_buckets_are_durable_and_shared_between_connections(store_url: str) -> N
         assert second.take("k", per_second=0.1, burst=2, now=now + 1) == pytest.approx(9.0)
         assert second.take("other", per_second=0.1, burst=2, now=now + 1) == 0.0
         assert second.take("k", per_second=0.1, burst=2, now=now + 10) == 0.0
+
+
+def _bucket_keys(url: str) -> set[str]:
+    """The keys of the rows kept in the bucket table, read past the store."""
+    if url.startswith("sqlite"):
+        with closing(sqlite3.connect(url.removeprefix("sqlite:///").split("?")[0])) as db:
+            return {row[0] for row in db.execute("SELECT key FROM rate_limit_buckets")}
+    import psycopg
+
+    with psycopg.connect(url.split("?")[0]) as db:
+        return {row[0] for row in db.execute("SELECT key FROM rate_limit_buckets")}
+
+
+def test_buckets_full_again_are_pruned_and_the_rest_kept(store_url: str) -> None:
+    """A bucket untouched for twice the time it takes to fill holds nothing a new one would not:
+    its row goes, so callers who came once (a new token each) fill no table."""
+    rate = {"per_second": 1.0, "burst": 10.0}  # full again 10 s after the last take
+    with open_buckets(store_url) as buckets:
+        for index in range(5):
+            assert buckets.take(f"once-{index}", now=1000.0, **rate) == 0.0
+        assert buckets.take("steady", now=1015.0, **rate) == 0.0
+        assert _bucket_keys(store_url) == {*(f"once-{i}" for i in range(5)), "steady"}
+        # 26 s after the first five, 11 after "steady" (and after the last prune, a window ago).
+        assert buckets.take("steady", now=1026.0, **rate) == 0.0
+        assert _bucket_keys(store_url) == {"steady"}
+        # What was pruned answers as a new bucket would: full.
+        assert [buckets.take("once-0", now=1026.0, **rate) for _ in range(10)] == [0.0] * 10
+        assert buckets.take("once-0", now=1026.0, **rate) > 0
 
 
 def test_concurrent_takes_grant_exactly_the_burst(store_url: str) -> None:
@@ -158,3 +188,17 @@ def test_requests_that_fail_auth_are_not_counted() -> None:
         # The spec and docs are outside the API's base path and never limited.
         for _ in range(5):
             assert httpx.get(server.root_url + "/openapi.json").status_code == 200
+
+
+@pytest.mark.slow
+def test_a_new_token_for_every_request_escapes_no_limit() -> None:
+    """The issue's case: tokens that leave `sub` out are refused, and an app's tokens, each new,
+    share the bucket of the `oid` they name."""
+    with ServerProcess(env=SLOW) as server, server.client() as client:
+        nameless = [_read(client, server.token(sub=None, nonce=str(n))) for n in range(5)]
+        assert [response.status_code for response in nameless] == [401] * 5
+        assert_odata_error(nameless[0], 401, "InvalidAuthenticationToken")
+        empty = _read(client, server.token(sub="", nonce="empty"))
+        assert empty.status_code == 401
+        app = [_read(client, server.token(sub=None, oid="app-1", nonce=str(n))) for n in range(4)]
+        assert [response.status_code for response in app] == [200, 200, 200, 429]

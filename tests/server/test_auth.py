@@ -211,8 +211,10 @@ def _jwks(key: rsa.RSAPrivateKey, kid: str) -> dict[str, Any]:
     return {"keys": [jwk]}
 
 
-PROD_ISSUER = "https://login.microsoftonline.com/11111111-2222-3333-4444-555555555555/v2.0"
+PROD_TENANT = "11111111-2222-3333-4444-555555555555"
+PROD_ISSUER = f"https://login.microsoftonline.com/{PROD_TENANT}/v2.0"
 PROD_AUDIENCE = "https://graph.microsoft.com"
+PUBLIC_BASE_URL = "https://runs.example"
 
 
 @pytest.mark.slow
@@ -225,10 +227,11 @@ def test_production_mode_trusts_the_jwks_file_and_never_the_dev_key(
         "JWKS_FILE": str(jwks_file),
         "TOKEN_ISSUER": PROD_ISSUER,
         "TOKEN_AUDIENCE": PROD_AUDIENCE,
+        "PUBLIC_BASE_URL": PUBLIC_BASE_URL,
     }
     with ServerProcess(dev=False, env=env) as prod:
         good = jwt.encode(
-            _claims(prod, iss=PROD_ISSUER, aud=PROD_AUDIENCE),
+            _claims(prod, iss=PROD_ISSUER, aud=PROD_AUDIENCE, tid=PROD_TENANT),
             other_key,
             algorithm="RS256",
             headers={"kid": "prod-key-1"},
@@ -299,10 +302,12 @@ def test_jwks_url_keys_are_fetched_and_trusted(
         token_audience=PROD_AUDIENCE,
     )
     authenticator = Authenticator(settings)
-    assert authenticator.may_block
+    assert not authenticator.may_block  # keys are fetched in a thread of their own
     claims = {
         "iss": PROD_ISSUER,
         "aud": PROD_AUDIENCE,
+        "tid": PROD_TENANT,
+        "oid": "an-app",
         "exp": int(time.time()) + 60,
         "roles": [PERMISSION],
     }

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from reference_server.settings import DEFAULT_DEMO_DATA, ServerSettingsError, cores, from_args
+from reference_server.settings import (
+    DEFAULT_DEMO_DATA,
+    DEV_ISSUER,
+    ServerSettingsError,
+    cores,
+    from_args,
+)
 from tooling.server_env import SERVER_ENV
 
 
@@ -48,7 +54,12 @@ def test_production_mode_needs_issuer_audience_and_keys() -> None:
         ServerSettingsError, match="TOKEN_ISSUER, TOKEN_AUDIENCE, JWKS_FILE or JWKS_URL"
     ):
         from_args([], env={}).check()
-    complete = {"TOKEN_ISSUER": "i", "TOKEN_AUDIENCE": "a", "JWKS_URL": "https://keys.example/"}
+    complete = {
+        "TOKEN_ISSUER": "i",
+        "TOKEN_AUDIENCE": "a",
+        "JWKS_URL": "https://keys.example/",
+        "PUBLIC_BASE_URL": "https://runs.example",
+    }
     from_args([], env=complete).check()
     with pytest.raises(ServerSettingsError, match="not both"):
         from_args([], env={**complete, "JWKS_FILE": "k.json"}).check()
@@ -80,6 +91,10 @@ def test_every_variable_the_kit_keeps_from_a_child_is_one_the_server_reads() -> 
         "MAX_HEADER_BYTES": "8192",
         "MAX_HEADERS": "50",
         "MAX_CONNECTIONS": "64",
+        "JWKS_TIMEOUT_SECONDS": "2",
+        "JWKS_REFRESH_SECONDS": "5",
+        "PUBLIC_BASE_URL": "https://runs.example",
+        "FORWARDED_ALLOW_IPS": "10.0.0.1",
     }
     assert set(samples) == SERVER_ENV
     default = from_args([], env={})
@@ -109,3 +124,72 @@ def test_a_connection_limit_no_server_can_run_with_stops_the_start(
     with pytest.raises(ValueError, match=words):
         from_args(["--dev"], env).check()
     from_args(["--dev"], {"MAX_HEADERS": "101"}).check()  # uvicorn counts as many as it is told
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"JWKS_FILE": "k.json"},
+        {"JWKS_URL": "https://keys.example/"},
+        {"TOKEN_ISSUER": "https://login.microsoftonline.com/t/v2.0"},
+    ],
+)
+def test_dev_mode_refuses_production_token_settings(env: dict[str, str]) -> None:
+    with pytest.raises(ServerSettingsError, match=f"dev mode .* unset {next(iter(env))}"):
+        from_args(["--dev"], env=env).check()
+    from_args(["--dev"], env={"TOKEN_ISSUER": DEV_ISSUER}).check()  # the dev issuer is dev mode's
+
+
+PRODUCTION = {"TOKEN_ISSUER": "i", "TOKEN_AUDIENCE": "a", "PUBLIC_BASE_URL": "https://runs.example"}
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://login.microsoftonline.com/common/discovery/v2.0/keys", True),
+        ("http://login.microsoftonline.com/common/discovery/v2.0/keys", False),
+        ("http://127.0.0.1:9000/keys", True),
+        ("http://[::1]:9000/keys", True),
+        ("http://localhost/keys", True),
+        ("http://10.0.0.1/keys", False),
+        ("ftp://keys.example/keys", False),
+        ("https:///keys", False),
+    ],
+)
+def test_jwks_url_is_https_but_to_this_machine(url: str, allowed: bool) -> None:
+    settings = from_args([], env={**PRODUCTION, "JWKS_URL": url})
+    if allowed:
+        settings.check()
+    else:
+        with pytest.raises(ServerSettingsError, match="JWKS_URL must be an https URL"):
+            settings.check()
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["runs.example", "https://runs.example/beta", "https://u@runs.example", "https://r.example:x"],
+)
+def test_public_base_url_is_an_origin(url: str) -> None:
+    settings = from_args([], env={**PRODUCTION, "JWKS_FILE": "k", "PUBLIC_BASE_URL": url})
+    with pytest.raises(ServerSettingsError, match="PUBLIC_BASE_URL must be"):
+        settings.check()
+
+
+def test_public_base_defaults_to_the_listening_address_in_dev_mode_only() -> None:
+    assert from_args(["--dev", "--port", "9001"], env={}).public_base == "http://127.0.0.1:9001"
+    wildcard = from_args(["--dev", "--port", "9001"], env={"HOST": "0.0.0.0"})  # noqa: S104
+    assert wildcard.public_base == "http://127.0.0.1:9001"
+    assert from_args(["--dev", "--host", "::1"], env={}).public_base == "http://[::1]:8000"
+    configured = from_args(["--dev"], env={"PUBLIC_BASE_URL": "https://runs.example/"})
+    assert configured.public_base == "https://runs.example"
+    with pytest.raises(ServerSettingsError, match="PUBLIC_BASE_URL is required"):
+        _ = from_args([], env={}).public_base
+
+
+def test_trusted_proxies_are_addresses_or_networks() -> None:
+    settings = from_args(["--dev"], env={"FORWARDED_ALLOW_IPS": "10.0.0.1, 192.168.0.0/16"})
+    settings.check()
+    assert settings.trusted_proxies == ["10.0.0.1", "192.168.0.0/16"]
+    assert from_args(["--dev"], env={}).trusted_proxies == []
+    with pytest.raises(ServerSettingsError, match=r"FORWARDED_ALLOW_IPS holds 'proxy\.example'"):
+        from_args(["--dev"], env={"FORWARDED_ALLOW_IPS": "proxy.example"}).check()
