@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from fuzzing.exact_json import loads
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Exchange, Route, RunKey
 from fuzzing.facts import contract
 from fuzzing.retry import patiently
@@ -72,7 +73,9 @@ def read_run(
     run: dict[str, Any] | None = None
     if response.status_code == 200:
         try:
-            parsed = response.json()
+            parsed = loads(
+                response.content
+            )  # numbers as written (D-numbers-1), as `Exchange` reads them
         except ValueError:
             parsed = None
         run = parsed if isinstance(parsed, dict) else None
