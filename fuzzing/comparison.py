@@ -35,11 +35,15 @@ def _double(number: int | float) -> float | None:
 
 def same_number(left: int | float, right: int | float) -> bool:
     """Whether two JSON numbers are the same as D-numbers-1 asks a service to keep them: the same
-    value, in whatever spelling (`1e2`, `100`, `100.0`), or values that round to the same double."""
-    if _denoted(left) == _denoted(right):
-        return True
-    double = _double(left)
-    return double is not None and double == _double(right)
+    value, in whatever spelling (`1e2`, `100`, `100.0`), or values that round to the same double.
+
+    The same value rounds to the same double, so within the double range the doubles decide;
+    beyond it (`1e400`, an integer that long) only the same value will do.
+    """
+    double, other = _double(left), _double(right)
+    if double is not None or other is not None:
+        return double == other
+    return _denoted(left) == _denoted(right)
 
 
 def json_equal(left: Any, right: Any) -> bool:
