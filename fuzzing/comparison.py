@@ -1,23 +1,58 @@
 """JSON values compared as the contract compares them, and shown short in failure messages.
 
-Python's `==` takes `True` for `1`, and a time string for another spelling of the same instant
-for a different value; the checks need JSON equality, and times compared as instants to 100 ns.
+Python's `==` takes `True` for `1`, a float for an int of another value when the float is the
+int's nearest double, and a time string for another spelling of the same instant for a different
+value; the checks need JSON equality, numbers compared by value (D-numbers-1), and times compared as
+instants to 100 ns.
 """
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
 from typing import Any
 
+from fuzzing.exact_json import ExactNumber
 from fuzzing.facts import contract
 from fuzzing.ticks import is_utc, ticks
 
 
+def _denoted(number: int | float) -> Decimal | int:
+    """The value a JSON number denotes: its text's, where it was read from JSON (`exact_json`)."""
+    if isinstance(number, ExactNumber):
+        return number.exact
+    return number if isinstance(number, int) else Decimal(number)
+
+
+def _double(number: int | float) -> float | None:
+    """The finite double a number rounds to, or None beyond the double range."""
+    try:
+        double = float(number)
+    except OverflowError:
+        return None
+    return double if math.isfinite(double) else None
+
+
+def same_number(left: int | float, right: int | float) -> bool:
+    """Whether two JSON numbers are the same as D-numbers-1 asks a service to keep them: the same
+    value, in whatever spelling (`1e2`, `100`, `100.0`), or values that round to the same double.
+
+    The same value rounds to the same double, so within the double range the doubles decide;
+    beyond it (`1e400`, an integer that long) only the same value will do.
+    """
+    double, other = _double(left), _double(right)
+    if double is not None or other is not None:
+        return double == other
+    return _denoted(left) == _denoted(right)
+
+
 def json_equal(left: Any, right: Any) -> bool:
-    """JSON equality: `true` is not `1`, `1` is `1.0`, objects ignore order, arrays do not."""
+    """JSON equality: `true` is not `1`, numbers are equal by `same_number` (`1` is `1.0`),
+    objects ignore order, arrays do not."""
     if isinstance(left, bool) or isinstance(right, bool):
         return isinstance(left, bool) and isinstance(right, bool) and left == right
     if isinstance(left, int | float) and isinstance(right, int | float):
-        return left == right
+        return same_number(left, right)
     if isinstance(left, dict) and isinstance(right, dict):
         return left.keys() == right.keys() and all(json_equal(left[k], right[k]) for k in left)
     if isinstance(left, list) and isinstance(right, list):

@@ -6,13 +6,13 @@ check judges a fuzzed case and a hand-written probe the same way.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
+from fuzzing.exact_json import loads
 from fuzzing.facts import contract
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def _parse(content: bytes | None) -> Any:
     if not content:
         return NOT_JSON
     try:
-        return json.loads(content)
+        return loads(content)
     except ValueError:
         return NOT_JSON
 

@@ -3,6 +3,10 @@
 The API has no GET, so a run is read with a PATCH that changes nothing (only the OData type
 annotation), which answers with the whole run. Checks compare what they see with the ledger to
 find updates that went missing, reset, or were applied by a request the server rejected.
+
+A read is a write as far as the `ETag` goes: a service may hand out a new `ETag` on every PATCH,
+one that changes nothing included (D-numbers-2). So the `ETag` kept for a run is the one of the last
+answer seen, a read's included, and "nothing changed" is judged by the run's properties.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from typing import Any
 
 import httpx
 
+from fuzzing.exact_json import loads
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, Exchange, Route, RunKey
 from fuzzing.facts import contract
 from fuzzing.retry import patiently
@@ -72,7 +77,9 @@ def read_run(
     run: dict[str, Any] | None = None
     if response.status_code == 200:
         try:
-            parsed = response.json()
+            parsed = loads(
+                response.content
+            )  # numbers as written (D-numbers-1), as `Exchange` reads them
         except ValueError:
             parsed = None
         run = parsed if isinstance(parsed, dict) else None

@@ -8,12 +8,10 @@ in. A replay that the ledger did not see first is not judged.
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from fuzzing.checks.evidence import Evidence, Need
 from fuzzing.checks.registry import contract_check
 from fuzzing.checks.rule_helpers import fail
+from fuzzing.comparison import json_equal
 from fuzzing.run_ledger import key_slot
 
 
@@ -35,7 +33,9 @@ def replayed_key_adds_no_run(evidence: Evidence) -> None:
     with the same body it answers as the first did (status and `Location`), with another, 422.
 
     Refusals (any 4xx, such as 409 while the first is in flight) and server errors add nothing
-    and pass; only a success is judged.
+    and pass; only a success is judged. "The same body" is the same JSON value (D29): member
+    order aside, every value and its type counts (`true` is not `1`), numbers by value
+    (D-numbers-1: `1` is `1.0`, as a service that keeps doubles cannot tell them apart).
     """
     exchange = evidence.exchange
     if key_slot(exchange) is None or not 200 <= exchange.status < 300:
@@ -44,7 +44,7 @@ def replayed_key_adds_no_run(evidence: Evidence) -> None:
     if first is None:
         return
     key = exchange.request_header("idempotency-key")
-    if _json_value(exchange.request_json) != _json_value(first.body):
+    if not json_equal(exchange.request_json, first.body):
         fail(
             "The same Idempotency-Key with another body was run",
             exchange,
@@ -65,9 +65,3 @@ def replayed_key_adds_no_run(evidence: Evidence) -> None:
             f"{exchange.location!r}, where a replay names the run the first answer named"
         )
     fail("A replayed Idempotency-Key was not answered as the first request was", exchange, problems)
-
-
-def _json_value(body: Any) -> str:
-    """A body as the JSON value it is (D29): member order and spaces aside, every value and its
-    type counts (`1` is not `1.0`, `true` is not `1`, though Python's `==` says they are)."""
-    return json.dumps(body, sort_keys=True, separators=(",", ":"), default=repr)

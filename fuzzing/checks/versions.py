@@ -3,7 +3,9 @@ a conditional update applies only to the version it names.
 
 `If-Match` protects an update only if a run that changed has a new `ETag` (RFC 9110 §8.8.1, a
 strong validator changes with the representation; D12). A run that did not change may keep its
-`ETag` or get a new one: the contract leaves that free.
+`ETag` or get a new one, on any PATCH (D-numbers-2): so "the run's `ETag`" is the one of the last
+answer before the request, a read's included, and only a changed run with an unchanged `ETag`
+fails.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ def _opaque(tag: str) -> str:
 def if_match_honoured(evidence: Evidence) -> None:
     """An update with `If-Match` succeeds only if it names the run's current `ETag` (or `*`).
 
-    Judged where the mode knows the run's `ETag` before the request (the passive observer keeps
-    the last one it saw); a stale one applied is a lost update, which the contract answers 412.
+    Judged where the mode knows the run's `ETag` as the last answer before the request gave it
+    (the passive observer keeps the last one it saw; the ledger's reads record theirs); a stale
+    one applied is a lost update, which the contract answers 412.
     """
     exchange = evidence.exchange
     condition = exchange.request_header("if-match")

@@ -1,14 +1,15 @@
 """Probes of `If-Match`: the current `ETag` applies, a made-up or stale one is 412.
 
 schemathesis cannot know which `ETag` is current, so every `If-Match` it sends is made up and
-none is merely stale; these take the current `ETag` from the run, then make it stale.
+none is merely stale; these take the current `ETag` from the run, then make it stale. An `ETag`
+is used only on the request right after the exchange that gave it: a service may hand out a new
+one on every PATCH, the harness's reads included (D-numbers-2).
 """
 
 from __future__ import annotations
 
 from fuzzing.facts import contract
 from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, SkipError, as_json, probe
-from fuzzing.run_ledger import read_body
 
 
 @probe(
@@ -29,8 +30,10 @@ def if_match(prober: Prober) -> None:
     body = NEVER_APPLIED_BODY
     made_up = {"If-Match": '"probe-never-issued"'}
     prober.refused("PATCH", url, body, {412}, check, "a made-up ETag", key, headers=made_up)
-    # Reads are PATCHes too and may move the ETag on, so take it from the last one.
-    etag = prober.send("PATCH", url, read_body()).response_header("etag") or "*"
+    # A read is a PATCH, and may hand out a new ETag even though it changes nothing
+    # (D-numbers-2): the ETag is taken from the last exchange before the update that uses it, a
+    # read whose run is then the state the refused update is judged against, not read again.
+    etag = prober.read(key).etag or "*"
     # If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches, so 412 is right
     # for one; a server that compares weakly instead applies it.
     weak = etag.startswith("W/")

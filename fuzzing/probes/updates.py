@@ -37,6 +37,10 @@ _UPDATES: list[dict[str, Any]] = [
         "statistics": {
             "recordsRead": 1250,
             "ratio": 0.25,
+            # Numbers a service may write in another spelling, or as their double (D-numbers-1).
+            "offset": -5.130094826541337e16,
+            "rate": 1e-7,
+            "beyondExactIntegers": 2**53 + 1,
             "flags": [True, False, None],
             "nested": {"a": {}},
         }
@@ -44,7 +48,8 @@ _UPDATES: list[dict[str, Any]] = [
     {"displayName": "Ünïcödé ✓ 名前 \U0001f600", "status": "completedWithWarnings"},
     {"endDateTime": None, "blockingError": None, "status": "running"},
 ]
-"""Valid updates whose values a careless server would alter: offsets, the 7th digit, nulls."""
+"""Valid updates whose values a careless server would alter: offsets, the 7th digit, nulls, and
+numbers a correct one may respell (D-numbers-1)."""
 
 
 @probe(

@@ -36,8 +36,11 @@ class Run:
                 members
                 after `unknownFutureValue`.
             blocking_error (BlockingError | None): The error that blocked the run, or `null`.
-            statistics (RunStatistics): The weakly typed statistics log of a run; any JSON object. Example: {'recordsRead':
-                1250, 'recordsWritten': 1248}.
+            statistics (RunStatistics): The weakly typed statistics log of a run; any JSON object. Each number is kept at
+                least as
+                the IEEE 754 double it rounds to: the run holds the number sent or one that rounds to the
+                same double, in any JSON spelling (`100`, `100.0` and `1e2` are one number).
+                 Example: {'recordsRead': 1250, 'recordsWritten': 1248}.
             odata_type (str | Unset): The OData type annotation: `#microsoft.graph.industryData.run` when present. A client
                 should accept another spelling, or none.
                  Default: '#microsoft.graph.industryData.run'.

@@ -11,10 +11,12 @@ T = TypeVar("T", bound="RunStatistics")
 
 @_attrs_define(init=False)
 class RunStatistics:
-    """The weakly typed statistics log of a run; any JSON object.
+    """The weakly typed statistics log of a run; any JSON object. Each number is kept at least as
+    the IEEE 754 double it rounds to: the run holds the number sent or one that rounds to the
+    same double, in any JSON spelling (`100`, `100.0` and `1e2` are one number).
 
-    Example:
-        {'recordsRead': 1250, 'recordsWritten': 1248}
+        Example:
+            {'recordsRead': 1250, 'recordsWritten': 1248}
 
     """
 

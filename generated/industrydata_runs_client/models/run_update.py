@@ -38,8 +38,11 @@ class RunUpdate:
             status (RunStatusInput | Unset): The status of a run, as a caller may set it (the sentinel `unknownFutureValue`
                 excluded).
             blocking_error (None | PublicError | Unset): The error that blocked the run, or `null` to clear it.
-            statistics (RunStatistics | Unset): The weakly typed statistics log of a run; any JSON object. Example:
-                {'recordsRead': 1250, 'recordsWritten': 1248}.
+            statistics (RunStatistics | Unset): The weakly typed statistics log of a run; any JSON object. Each number is
+                kept at least as
+                the IEEE 754 double it rounds to: the run holds the number sent or one that rounds to the
+                same double, in any JSON spelling (`100`, `100.0` and `1e2` are one number).
+                 Example: {'recordsRead': 1250, 'recordsWritten': 1248}.
     """
 
     odata_type: OdataTypeRun | Unset = UNSET

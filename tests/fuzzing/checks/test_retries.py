@@ -58,13 +58,22 @@ def test_another_body_with_a_used_key_answered_204_fails() -> None:
         judge(create({**BODY, "displayName": "other"}, location=FIRST + "x"), ANSWERED)
 
 
-@pytest.mark.parametrize("value", [1.0, True])
+@pytest.mark.parametrize("value", [True, "1", 2])
 def test_a_value_of_another_json_type_is_another_body(value: object) -> None:
-    """`1`, `1.0` and `true` are three JSON values (D29), though Python's `==` calls them equal."""
+    """`1` and `true` are two JSON values (D29), though Python's `==` calls them equal."""
     first = FirstAnswer(body={**BODY, "statistics": {"n": 1}}, status=204, location=FIRST)
     judge(create({**BODY, "statistics": {"n": 1}}), first)  # the very same value: a replay
     with pytest.raises(AssertionError, match="422"):
         judge(create({**BODY, "statistics": {"n": value}}, location=FIRST + "x"), first)
+
+
+def test_a_number_in_another_spelling_is_the_same_body() -> None:
+    """Numbers are their values (D-numbers-1): a service that keeps doubles may replay `1.0` for
+    `1`; one that answers 422 instead adds nothing and passes too."""
+    first = FirstAnswer(body={**BODY, "statistics": {"n": 1}}, status=204, location=FIRST)
+    with pytest.raises(AssertionError, match="not answered as the first"):
+        judge(create({**BODY, "statistics": {"n": 1.0}}, location=FIRST + "x"), first)
+    judge(create({**BODY, "statistics": {"n": 1.0}}), first)
 
 
 def test_a_key_the_ledger_never_saw_answered_or_no_key_is_not_judged() -> None:

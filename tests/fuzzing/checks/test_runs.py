@@ -17,6 +17,7 @@ from fuzzing.checks.runs import (
     rejected_request_changed_nothing,
     unknown_id_not_upserted,
 )
+from fuzzing.exact_json import loads
 from fuzzing.exchange import Exchange, Route
 from fuzzing.run_ledger import Reading
 from tests.fuzzing.checks.exchanges import (
@@ -46,6 +47,45 @@ def test_echo_compares_times_as_instants_in_utc() -> None:
         patch_echoes_request(
             evidence(exchange(sent=sent, answer={**RUN, "startDateTime": sent["startDateTime"]}))
         )
+
+
+def test_echo_compares_numbers_by_value_not_by_spelling() -> None:
+    """An Express server wrote back `-5.130094826541337e+16` without its exponent (issue 22)."""
+    sent = b'{"statistics": {"offset": -5.130094826541337e+16, "rate": 1e-7, "n": 100}}'
+    echoed = {**RUN, "statistics": {}}
+    answer = json.dumps(echoed).replace(
+        '"statistics": {}',
+        '"statistics": {"offset": -51300948265413370, "rate": 0.0000001, "n": 1e2}',
+    )
+    patch_echoes_request(evidence(_raw(sent, answer.encode())))
+    lost = answer.replace("-51300948265413370", "-51300948265413376")
+    with pytest.raises(AssertionError, match="`statistics`: sent"):
+        patch_echoes_request(evidence(_raw(sent, lost.encode())))
+
+
+def test_unsent_numbers_kept_in_another_spelling_are_unchanged() -> None:
+    """The ledger's state (a read, or a HAR's earlier answer) and the answer spell one number
+    differently: the same value, so nothing changed."""
+    before = loads(json.dumps({**RUN, "statistics": {"offset": -5.130094826541337e16}}))
+    answer = json.dumps({**RUN, "displayName": "y", "statistics": {"offset": 0}})
+    answer = answer.replace('"offset": 0', '"offset": -51300948265413370')
+    patch_keeps_unsent(evidence(_raw(b'{"displayName": "y"}', answer.encode()), before=before))
+    moved = answer.replace("-51300948265413370", "-51300948265413376")
+    with pytest.raises(AssertionError, match="`statistics` was not sent, yet changed"):
+        patch_keeps_unsent(evidence(_raw(b'{"displayName": "y"}', moved.encode()), before=before))
+
+
+def _raw(sent: bytes, answer: bytes) -> Exchange:
+    """An Update run with bodies as written on the wire."""
+    return Exchange.build(
+        method="PATCH",
+        url=BASE + RUN_PATH,
+        request_headers={"Content-Type": "application/json"},
+        request_body=sent,
+        status=200,
+        response_headers={"content-type": "application/json"},
+        response_body=answer,
+    )
 
 
 def test_echo_fails_on_a_lost_seventh_digit() -> None:
