@@ -17,14 +17,17 @@ A passive observer cannot read a run, but the traffic proves things a server mus
   `etag_not_reused`. The same `ETag` as the last one for a changed run is `etag_tracks_changes`'s.
 
 Only a request that started after the proving exchange ended is judged by it: an overlapping
-request may have reached the server first. Existence is kept per base URL, as one service sees
-it; a proxy that sees only part of the traffic still judges rightly, since nothing the API does
-makes a run or a link go away. `ETag`s are judged only from exchanges no overlapping write
-could have disturbed.
+request may have reached the server first. Everything is kept per base URL, as one service sees
+it, and per caller scope (a tenant, `caller_scope`); a proxy that sees only part of the traffic
+still judges rightly, since nothing the API does makes a run or a link go away. `ETag`s are
+judged only from exchanges no overlapping write could have disturbed.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -70,6 +73,25 @@ class Contradiction:
     message: str
 
 
+def caller_scope(exchange: Exchange) -> str:
+    """Whose runs a request sees: the tenant (`tid`) its bearer token names, when it is a JWT
+    that names one, else its credentials as sent. A multi-tenant service answers 404 for another
+    tenant's run, and may hold a run of the same ids for each tenant, so what one request proved
+    is held only against requests of the same scope (a renewed token without `tid` starts a new
+    one: fewer judgements, never a false alarm). The token is only read, never verified."""
+    authorization = exchange.request_header("authorization") or ""
+    parts = authorization.partition(" ")[2].strip().split(".")
+    if len(parts) == 3:
+        try:
+            claims = json.loads(base64.urlsafe_b64decode(parts[1] + "=" * (-len(parts[1]) % 4)))
+        except (ValueError, binascii.Error):
+            claims = None
+        tenant = claims.get("tid") if isinstance(claims, dict) else None
+        if isinstance(tenant, str):
+            return f"tenant {tenant}"
+    return authorization
+
+
 def _tag(etag: str) -> str:
     """An entity tag without its weakness mark, compared as `fuzzing.checks.versions` compares."""
     etag = etag.strip()
@@ -102,10 +124,11 @@ def _differences(was: dict[str, Any], now: dict[str, Any]) -> list[str]:
 class Inferences:
     """What the traffic proved so far, and the judge of each later exchange against it."""
 
-    runs: dict[RunAt, Proof] = field(default_factory=dict)
-    links: dict[LinkAt, Proof] = field(default_factory=dict)
-    versions: dict[RunAt, dict[str, Version]] = field(default_factory=dict)
-    last_etag: dict[RunAt, str] = field(default_factory=dict)
+    runs: dict[tuple[str, RunAt], Proof] = field(default_factory=dict)
+    links: dict[tuple[str, LinkAt], Proof] = field(default_factory=dict)
+    versions: dict[tuple[str, RunAt], dict[str, Version]] = field(default_factory=dict)
+    last_etag: dict[tuple[str, RunAt], str] = field(default_factory=dict)
+    """Each kept per caller scope (`caller_scope`) and run or link."""
 
     def judge(self, seen: Seen, *, ambiguous: bool = False) -> list[Contradiction]:
         """The rules `seen` breaks against what earlier exchanges proved; `ambiguous`: another
@@ -133,10 +156,10 @@ class Inferences:
         return ()
 
     def _missing(self, route: Route, seen: Seen) -> list[Contradiction]:
-        base = route.base_url
+        base, scope = route.base_url, caller_scope(seen.exchange)
         if route.operation == UPDATE_PROCESS_RUN:
             assert route.process_run is not None
-            proof = self.links.get((base, route.flow, route.run, route.process_run))
+            proof = self.links.get((scope, (base, route.flow, route.run, route.process_run)))
             if proof is None or not proof.precedes(seen):
                 return []
             return [
@@ -155,7 +178,7 @@ class Inferences:
             if referenced is None:
                 return []
             keys.append(referenced)
-        proofs = [self.runs.get((base, key)) for key in keys]
+        proofs = [self.runs.get((scope, (base, key))) for key in keys]
         if not all(proof is not None and proof.precedes(seen) for proof in proofs):
             return []
         reasons = [
@@ -176,7 +199,7 @@ class Inferences:
         run, etag = exchange.response_json, exchange.response_header("etag")
         if route.operation == ADD_RUN or not isinstance(run, dict) or etag is None:
             return []
-        key, tag = (route.base_url, route.target), _tag(etag)
+        key, tag = (caller_scope(exchange), (route.base_url, route.target)), _tag(etag)
         first = self.versions.get(key, {}).get(tag)
         last = self.last_etag.get(key)
         if first is None or last is None or last == tag:
@@ -201,14 +224,14 @@ class Inferences:
         route = exchange.route
         if route is None:
             return
-        status, base = exchange.status, route.base_url
+        status, base, scope = exchange.status, route.base_url, caller_scope(exchange)
 
         def proved(key: RunKey, how: str) -> None:
-            self.runs.setdefault((base, key), Proof(seen.index, seen.ended, how))
+            self.runs.setdefault((scope, (base, key)), Proof(seen.index, seen.ended, how))
 
         def linked(parent: str, run: str, how: str) -> None:
             self.links.setdefault(
-                (base, route.flow, parent, run), Proof(seen.index, seen.ended, how)
+                (scope, (base, route.flow, parent, run)), Proof(seen.index, seen.ended, how)
             )
 
         if route.operation == ADD_RUN:
@@ -238,8 +261,8 @@ class Inferences:
             linked(route.run, route.process_run, f"reached it there: {how}")
         run, etag = exchange.response_json, exchange.response_header("etag")
         if status == 200 and not ambiguous and isinstance(run, dict) and etag is not None:
-            key, tag = (base, route.target), _tag(etag)
+            key, tag = (scope, (base, route.target)), _tag(etag)
             self.versions.setdefault(key, {}).setdefault(tag, Version(properties(run), seen.index))
             self.last_etag[key] = tag
         elif status == 200:
-            self.last_etag.pop((base, route.target), None)
+            self.last_etag.pop((scope, (base, route.target)), None)

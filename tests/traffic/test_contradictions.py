@@ -5,12 +5,15 @@ gives none of them."""
 
 from __future__ import annotations
 
+import base64
+import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from fuzzing.exchange import Exchange
 from tests.fuzzing.checks.exchanges import ADD_PATH, BASE, ERROR, RUN, RUN_PATH, exchange
-from tests.traffic.test_observer import judged, seen, update
+from tests.traffic.test_observer import TOKEN, judged, seen, update
 from traffic.contradictions import ETAG_NOT_REUSED, NAMED_RUN_FOUND, REPORTED_LINK_FOUND, RULES
 from traffic.findings import FAILURE
 from traffic.observer import Observer
@@ -39,6 +42,7 @@ def add(sent: dict[str, Any], location: str | None, status: int = 204) -> Exchan
         sent=sent,
         status=status,
         answer=None if status == 204 else ERROR,
+        request_headers=TOKEN,
         response_headers=headers,
     )
 
@@ -106,26 +110,28 @@ def test_a_404_to_a_reference_judges_only_when_both_runs_were_proven(tmp_path: P
     assert failures(observer) == [(2, NAMED_RUN_FOUND)]
 
 
-def _versions(*answers: tuple[str, dict[str, Any]]) -> list[tuple[int, str]]:
+def _versions(tmp_path: Path, *answers: tuple[str, dict[str, Any]]) -> list[tuple[int, str]]:
     traffic = [
         seen(i, update({"displayName": run["displayName"]}, {**RUN, **run}, etag=etag))
         for i, (etag, run) in enumerate(answers)
     ]
-    return failures(judged(Path("/tmp"), *traffic))
+    return failures(judged(tmp_path, *traffic))
 
 
-def test_an_etag_given_again_for_another_state_went_backwards() -> None:
+def test_an_etag_given_again_for_another_state_went_backwards(tmp_path: Path) -> None:
     assert _versions(
+        tmp_path,
         ('"1"', {"displayName": "a"}),
         ('"2"', {"displayName": "b"}),
         ('"1"', {"displayName": "c"}),
     ) == [(2, ETAG_NOT_REUSED)]
 
 
-def test_etags_a_correct_server_may_give_are_no_contradiction() -> None:
+def test_etags_a_correct_server_may_give_are_no_contradiction(tmp_path: Path) -> None:
     # A content hash: the same state has the same tag again.
     assert (
         _versions(
+            tmp_path,
             ('"h-a"', {"displayName": "a"}),
             ('"h-b"', {"displayName": "b"}),
             ('"h-a"', {"displayName": "a"}),
@@ -135,9 +141,27 @@ def test_etags_a_correct_server_may_give_are_no_contradiction() -> None:
     # A new tag on every update, even one that changed nothing (N3).
     assert (
         _versions(
+            tmp_path,
             ('"1"', {"displayName": "a"}),
             ('"2"', {"displayName": "a"}),
             ('"3"', {"displayName": "a"}),
         )
         == []
     )
+
+
+def _token(tenant: str) -> str:
+    claims = base64.urlsafe_b64encode(json.dumps({"tid": tenant}).encode()).decode().rstrip("=")
+    return f"Bearer e30.{claims}.sig"
+
+
+def test_what_one_tenant_proved_is_not_held_against_another(tmp_path: Path) -> None:
+    def as_tenant(value: Exchange, tenant: str) -> Exchange:
+        headers = {**value.request_headers, "authorization": _token(tenant)}
+        return replace(value, request_headers=headers)
+
+    shown = as_tenant(update({"displayName": "a"}), "contoso")
+    other = as_tenant(missing(RUN_PATH), "fabrikam")
+    same = as_tenant(missing(RUN_PATH), "contoso")
+    observer = judged(tmp_path, seen(0, shown), seen(1, other), seen(2, same))
+    assert failures(observer) == [(2, NAMED_RUN_FOUND)]
