@@ -55,6 +55,8 @@ class VariantRun:
     drift: dict[str, int] = field(default_factory=dict)
     """drift's failures by rule (errors on responses, or on accepted requests)."""
     drift_notes: dict[str, int] = field(default_factory=dict)
+    drift_error: str | None = None
+    """Why drift did not run (the proxy's summary says), or None."""
     exit_status: int | None = None
     error: str | None = None
 
@@ -168,13 +170,15 @@ def run_variant(variant: str, bug: str, reports: Path) -> VariantRun:
     summary_path = directory / "proxy-summary.json"
     if not summary_path.exists():
         return VariantRun(variant, bug, error=f"no proxy summary; see {directory}/proxy.log")
-    findings = json.loads(summary_path.read_text(encoding="utf-8"))["findings"]
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    findings = summary["findings"]
     return VariantRun(
         variant,
         bug,
         kit=_counts(findings, drift=False, severity="failure"),
         drift=_counts(findings, drift=True, severity="failure"),
         drift_notes=_counts(findings, drift=True, severity="note"),
+        drift_error=(summary.get("drift") or {}).get("error"),
         exit_status=status,
     )
 
@@ -197,14 +201,18 @@ def table(runs: Sequence[VariantRun]) -> str:
         drift = _rules(run.drift)
         if run.drift_notes:
             drift += f"; notes: {_rules(run.drift_notes)}"
+        if run.drift_error is not None:
+            drift = "not run"
         lines.append(f"| `{run.variant}` | {run.bug} | {kit} | {drift} | {reason} |")
     caught = sum(1 for run in runs if run.variant != CONTROL and run.kit)
     drift_caught = sum(1 for run in runs if run.variant != CONTROL and run.drift)
     variants = sum(1 for run in runs if run.variant != CONTROL)
     unseen = sum(1 for run in runs if isinstance(EXPECTED.get(run.variant), Unseen))
+    not_run = sorted({run.drift_error for run in runs if run.drift_error is not None})
+    drift_said = f"did not run ({'; '.join(not_run)})" if not_run else f"{drift_caught}"
     lines += [
         "",
-        f"The kit reports {caught} of {variants} variants, `redocly drift` {drift_caught}; "
+        f"The kit reports {caught} of {variants} variants, `redocly drift` {drift_said}; "
         f"{unseen} cannot show in ordinary client traffic (last column; "
         "`traffic/zoo_expected.py` says which rules name each of the others).",
     ]
