@@ -15,6 +15,8 @@ A passive observer cannot read a run, but the traffic proves things a server mus
   first. Given for a run that holds something else, it went backwards (an older version's tag
   for a newer state, so that a client holding the old tag would overwrite the new state):
   `etag_not_reused`. The same `ETag` as the last one for a changed run is `etag_tracks_changes`'s.
+  States are compared only between answers to the same `Prefer`, which changes how a version is
+  shown (a status past `unknownFutureValue`, D5).
 
 Only a request that started after the proving exchange ended is judged by it: an overlapping
 request may have reached the server first. Everything is kept per base URL, as one service sees
@@ -98,6 +100,13 @@ def _tag(etag: str) -> str:
     return etag[2:] if etag.startswith("W/") else etag
 
 
+def _prefer(exchange: Exchange) -> str:
+    """The preferences a request sent, which may change how a version is shown."""
+    return ",".join(
+        part.strip().lower() for part in (exchange.request_header("prefer") or "").split(",")
+    )
+
+
 def _referenced(route: Route, exchange: Exchange) -> RunKey | None:
     """The run a valid reference body names, or None (a creation, or a reference refused)."""
     body = exchange.request_json
@@ -126,7 +135,9 @@ class Inferences:
 
     runs: dict[tuple[str, RunAt], Proof] = field(default_factory=dict)
     links: dict[tuple[str, LinkAt], Proof] = field(default_factory=dict)
-    versions: dict[tuple[str, RunAt], dict[str, Version]] = field(default_factory=dict)
+    versions: dict[tuple[str, RunAt], dict[tuple[str, str], Version]] = field(default_factory=dict)
+    """By `ETag` and the `Prefer` the request sent: the same version is shown otherwise when a
+    client asks for statuses the others read as `unknownFutureValue` (D5, D20)."""
     last_etag: dict[tuple[str, RunAt], str] = field(default_factory=dict)
     """Each kept per caller scope (`caller_scope`) and run or link."""
 
@@ -200,7 +211,7 @@ class Inferences:
         if route.operation == ADD_RUN or not isinstance(run, dict) or etag is None:
             return []
         key, tag = (caller_scope(exchange), (route.base_url, route.target)), _tag(etag)
-        first = self.versions.get(key, {}).get(tag)
+        first = self.versions.get(key, {}).get((tag, _prefer(exchange)))
         last = self.last_etag.get(key)
         if first is None or last is None or last == tag:
             return []
@@ -262,7 +273,10 @@ class Inferences:
         run, etag = exchange.response_json, exchange.response_header("etag")
         if status == 200 and not ambiguous and isinstance(run, dict) and etag is not None:
             key, tag = (scope, (base, route.target)), _tag(etag)
-            self.versions.setdefault(key, {}).setdefault(tag, Version(properties(run), seen.index))
+            shown = (tag, _prefer(exchange))
+            self.versions.setdefault(key, {}).setdefault(
+                shown, Version(properties(run), seen.index)
+            )
             self.last_etag[key] = tag
         elif status == 200:
             self.last_etag.pop((scope, (base, route.target)), None)

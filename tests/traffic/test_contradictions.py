@@ -165,3 +165,25 @@ def test_what_one_tenant_proved_is_not_held_against_another(tmp_path: Path) -> N
     same = as_tenant(missing(RUN_PATH), "contoso")
     observer = judged(tmp_path, seen(0, shown), seen(1, other), seen(2, same))
     assert failures(observer) == [(2, NAMED_RUN_FOUND)]
+
+
+def test_one_version_shown_otherwise_to_a_client_that_asked_for_more_statuses(
+    tmp_path: Path,
+) -> None:
+    # A content hash: the version comes back, shown with its real status to the client whose
+    # `Prefer` asked for statuses after the sentinel, and as the sentinel to the others (D5).
+    def answer(etag: str, status: str, prefer: str | None = None) -> Exchange:
+        value = update(
+            {"displayName": "a"}, {**RUN, "displayName": "a", "status": status}, etag=etag
+        )
+        if prefer is None:
+            return value
+        return replace(value, request_headers={**value.request_headers, "prefer": prefer})
+
+    traffic = [
+        answer('"h-new"', "unknownFutureValue"),
+        answer('"h-old"', "running"),
+        answer('"h-new"', "someNewStatus", prefer="include-unknown-enum-members"),
+    ]
+    observer = judged(tmp_path, *(seen(i, value) for i, value in enumerate(traffic)))
+    assert failures(observer) == []
