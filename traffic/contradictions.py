@@ -43,8 +43,14 @@ from traffic.seen import Seen
 NAMED_RUN_FOUND = "named_run_found"
 REPORTED_LINK_FOUND = "reported_link_found"
 ETAG_NOT_REUSED = "etag_not_reused"
-RULES = (NAMED_RUN_FOUND, REPORTED_LINK_FOUND, ETAG_NOT_REUSED)
-"""The rules judged here, as findings and reports name them."""
+COVERS = {
+    NAMED_RUN_FOUND: ("D1", "D17", "status:*:404"),
+    REPORTED_LINK_FOUND: ("D1", "D17", "status:updateProcessRun:404"),
+    ETAG_NOT_REUSED: ("D12", "header:ETag"),
+}
+"""The rules judged here, as findings and reports name them, and the ids of the contract's rule
+table (`fuzzing/README.md`) each judges, as a check's `covers=` names them."""
+RULES = tuple(COVERS)
 
 
 @dataclass(frozen=True)

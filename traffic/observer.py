@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 from fuzzing.checks import CHECKS, Evidence
 from fuzzing.exchange import ADD_RUN
 from traffic import spec_check
-from traffic.contradictions import Inferences
+from traffic.contradictions import COVERS, Inferences
 from traffic.findings import FAILURE, NOTE, Finding, Tally, masked_curl, received
 from traffic.passive_ledger import PassiveLedger, may_have_written
 from traffic.seen import NOT_HTTP, Seen
@@ -174,7 +174,8 @@ class Observer:
         for rule in self.inferences.applicable(seen):
             self.tally.judged[(label, rule)] += 1
         for contradiction in self.inferences.judge(seen, ambiguous=ambiguous):
-            message = f"{contradiction.message}\n{exchange.describe()}"
+            covers = ", ".join(COVERS[contradiction.rule])
+            message = f"{contradiction.message}\n{exchange.describe()}\n(the contract's {covers})"
             self._add(finding(contradiction.rule, INFERENCE, FAILURE, message))
         self.inferences.learn(seen, ambiguous=ambiguous)
         self.ledger.learn(exchange, ambiguous=ambiguous, at=seen.started)

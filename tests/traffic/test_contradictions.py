@@ -8,13 +8,21 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import replace
+from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import Any
 
+from fuzzing.contract_rules.coverage import rules
 from fuzzing.exchange import Exchange
 from tests.fuzzing.checks.exchanges import ADD_PATH, BASE, ERROR, RUN, RUN_PATH, exchange
 from tests.traffic.test_observer import TOKEN, judged, seen, update
-from traffic.contradictions import ETAG_NOT_REUSED, NAMED_RUN_FOUND, REPORTED_LINK_FOUND, RULES
+from traffic.contradictions import (
+    COVERS,
+    ETAG_NOT_REUSED,
+    NAMED_RUN_FOUND,
+    REPORTED_LINK_FOUND,
+    RULES,
+)
 from traffic.findings import FAILURE
 from traffic.observer import Observer
 
@@ -187,3 +195,11 @@ def test_one_version_shown_otherwise_to_a_client_that_asked_for_more_statuses(
     ]
     observer = judged(tmp_path, *(seen(i, value) for i, value in enumerate(traffic)))
     assert failures(observer) == []
+
+
+def test_each_rule_names_rules_of_the_contracts_table() -> None:
+    ids = [rule.id for rule in rules()]
+    for name, covers in COVERS.items():
+        assert covers, name
+        for pattern in covers:
+            assert any(fnmatchcase(rule, pattern) for rule in ids), (name, pattern)
