@@ -9,12 +9,16 @@ call with its own `client-request-id`:
 3. two integrations race to update the second run, both holding the `ETag` of the same version
    and sending it as `If-Match`: the second's request goes out after the first's answer (the race
    as it is lost; overlapping exchanges would leave a passive observer no order to judge by);
-4. two bad requests, each a mistake clients make: a status the API does not have, and the run
+4. the integration that keeps processes in order: it updates the first run through the process
+   it was added to, links the second run into the first run's process by reference (the URL an
+   SDK configured for Graph writes: the run at the contract's production server), and updates
+   the second run through that process;
+5. two bad requests, each a mistake clients make: a status the API does not have, and the run
    sent back whole as an update (its read-only `id` included), each beside a valid new name;
-5. one more update of the first run, without a name (a refused request must have changed
+6. one more update of the first run, without a name (a refused request must have changed
    nothing), and the README's curl example: a time at full precision (7 fractional digits),
    which a Python `datetime` cannot carry, sent as raw JSON through the client's own httpx;
-6. a create with an `Idempotency-Key`, sent again with the same key and body, as a client retries
+7. a create with an `Idempotency-Key`, sent again with the same key and body, as a client retries
    after an answer it never got (a timeout, a reset connection): one run, one `Location`.
 
 Prints one line per call (operation, status) and exits 0 once every call got an answer; a call
@@ -30,8 +34,10 @@ from typing import Any
 
 import httpx
 from industrydata_runs_client import AuthenticatedClient
-from industrydata_runs_client.api.industry_data_run import add_run, update_run
-from industrydata_runs_client.models import RunCreate, RunUpdate
+from industrydata_runs_client.api.industry_data_run import add_run, update_process_run, update_run
+from industrydata_runs_client.models import RunCreate, RunReference, RunUpdate
+
+from fuzzing.facts import contract
 
 TIMEOUT = httpx.Timeout(30.0)
 
@@ -52,17 +58,18 @@ class Integration:
     def add(
         self, flow: str, run: str, body: dict[str, Any], idempotency_key: str | None = None
     ) -> str | None:
-        """Add a run (with `idempotency_key`, safe to send again); the new run's id, from
-        `Location`, or None."""
+        """Add a run (with `idempotency_key`, safe to send again), or link the one a reference
+        body (`@odata.id`) names; the run's id, from `Location`, or None."""
         kwargs: dict[str, Any] = {}
         if idempotency_key is not None:
             kwargs["idempotency_key"] = idempotency_key
+        model = RunReference if "@odata.id" in body else RunCreate
         try:
             response = add_run.sync_detailed(
                 flow,
                 run,
                 client=self.client,
-                body=RunCreate.from_dict(body),
+                body=model.from_dict(body),
                 client_request_id=self.request_id(),
                 **kwargs,
             )
@@ -74,19 +81,26 @@ class Integration:
         return location.rstrip("/").rsplit("/", 1)[-1] if location else None
 
     def update(
-        self, flow: str, run: str, body: dict[str, Any], if_match: str | None = None
+        self,
+        flow: str,
+        run: str,
+        body: dict[str, Any],
+        if_match: str | None = None,
+        process_of: str | None = None,
     ) -> str | None:
-        """Update a run; the `ETag` of the answer, or None."""
+        """Update a run (with `process_of`, through the process of that run); the `ETag` of the
+        answer, or None."""
         kwargs: dict[str, Any] = {"if_match": if_match} if if_match is not None else {}
+        kwargs |= {"client": self.client, "client_request_id": self.request_id()}
         try:
-            response = update_run.sync_detailed(
-                flow,
-                run,
-                client=self.client,
-                body=RunUpdate.from_dict(body),
-                client_request_id=self.request_id(),
-                **kwargs,
-            )
+            if process_of is None:
+                response = update_run.sync_detailed(
+                    flow, run, body=RunUpdate.from_dict(body), **kwargs
+                )
+            else:
+                response = update_process_run.sync_detailed(
+                    flow, process_of, run, body=RunUpdate.from_dict(body), **kwargs
+                )
         except (ValueError, KeyError, TypeError) as error:
             # A client that cannot read an answer fails as a user's would; the traffic goes on.
             print(f"{self.name}: update {run}: the client raised {error!r}", flush=True)
@@ -148,6 +162,13 @@ def run_script(base_url: str, token: str, flow: str, parent: str) -> None:
         if version is not None:
             importer.update(flow, second, {"statistics": {"recordsRead": 10}}, if_match=version)
             other.update(flow, second, {"status": "failed"}, if_match=version)
+        importer.update(
+            flow, first, {"displayName": "Nightly roster import (checked)"}, None, parent
+        )
+        production = contract().server_urls()[0]
+        reference = f"{production}/industryData/incomingFlows/{flow}/runs/{second}"
+        if importer.add(flow, first, {"@odata.id": reference}) is not None:
+            importer.update(flow, second, {"statistics": {"recordsRead": 20}}, None, first)
         importer.raw_update(flow, first, {"displayName": "Renamed by mistake", "status": "paused"})
         whole = {
             "@odata.type": "#microsoft.graph.industryData.run",

@@ -29,9 +29,16 @@ def conclude(
     paths: TrafficReportPaths,
     source: str,
     indices: list[int] | None = None,
+    *,
+    drift: bool = True,
 ) -> TrafficOutcome:
-    """Run drift over `har`, print its findings, write the reports and print the table."""
-    ran = redocly_drift.run(har, spec_path(), drift_server(observer), observer.operations, indices)
+    """Run drift over `har` (unless `drift` is False: the kit's checks alone), print its
+    findings, write the reports and print the table."""
+    ran = (
+        redocly_drift.run(har, spec_path(), drift_server(observer), observer.operations, indices)
+        if drift
+        else redocly_drift.DriftRun([], error=redocly_drift.NOT_ASKED)
+    )
     counts = Counter((f.operation, f.rule, f.severity == FAILURE) for f in observer.findings)
     for finding in ran.findings:
         key = (finding.operation, finding.rule, finding.severity == FAILURE)

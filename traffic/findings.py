@@ -29,8 +29,9 @@ class Finding:
     operation: str
     rule: str
     source: str
-    """`check` (a registered contract check), `spec` (the spec's schemas), `proxy` (an answer that
-    is not HTTP) or `drift`."""
+    """`check` (a registered contract check), `spec` (the spec's schemas), `inference` (an
+    exchange that contradicts what earlier ones proved), `proxy` (an answer that is not HTTP) or
+    `drift`."""
     severity: str
     message: str
     curl: str = ""

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 from fuzzing.checks import CHECKS, Evidence
 from fuzzing.exchange import ADD_RUN
 from traffic import spec_check
+from traffic.contradictions import COVERS, Inferences
 from traffic.findings import FAILURE, NOTE, Finding, Tally, masked_curl, received
 from traffic.passive_ledger import PassiveLedger, may_have_written
 from traffic.seen import NOT_HTTP, Seen
@@ -26,6 +27,9 @@ UNDOCUMENTED_METHOD = "(undocumented method)"
 SPEC_VALIDATION = "spec validation"
 """The row that counts the exchanges the spec's schemas judged; breaches go by their own rule."""
 
+
+INFERENCE = "inference"
+"""The source of a finding that contradicts what earlier exchanges proved (`contradictions`)."""
 
 HTTP_FRAMING = "http_framing"
 """The rule of an answer that is not valid HTTP, which no check can judge."""
@@ -40,6 +44,8 @@ class Observer:
         self.body_dir = body_dir
         self.report = report
         self.ledger = PassiveLedger()
+        self.inferences = Inferences()
+        """What earlier exchanges proved, against which later ones are judged."""
         self.tally = Tally()
         self.findings: list[Finding] = []
         self.operations: dict[int, str] = {}
@@ -165,6 +171,13 @@ class Observer:
                 severity = NOTE if breach.rule == spec_check.REQUEST_BREAKS_SPEC else FAILURE
                 message = f"{breach.message}\n{exchange.describe()}"
                 self._add(finding(breach.rule, "spec", severity, message))
+        for rule in self.inferences.applicable(seen):
+            self.tally.judged[(label, rule)] += 1
+        for contradiction in self.inferences.judge(seen, ambiguous=ambiguous):
+            covers = ", ".join(COVERS[contradiction.rule])
+            message = f"{contradiction.message}\n{exchange.describe()}\n(the contract's {covers})"
+            self._add(finding(contradiction.rule, INFERENCE, FAILURE, message))
+        self.inferences.learn(seen, ambiguous=ambiguous)
         self.ledger.learn(exchange, ambiguous=ambiguous, at=seen.started)
 
     @property

@@ -14,11 +14,12 @@ from traffic.observer import Observer
 from traffic.reports import TrafficOutcome, TrafficReportPaths
 
 
-def check(path: Path, reports_dir: Path) -> TrafficOutcome:
-    """Judge the HAR file at `path`; raises `HarError` for a file that is not one."""
+def check(path: Path, reports_dir: Path, *, drift: bool = True) -> TrafficOutcome:
+    """Judge the HAR file at `path` (with `redocly drift` unless `drift` is False); raises
+    `HarError` for a file that is not one."""
     traffic = har.read(path)
     paths = TrafficReportPaths(reports_dir, "traffic")
     observer = Observer(paths.bodies, report=printer)
     print(f"check-traffic: {len(traffic)} exchange(s) from {path}", flush=True)
     observer.observe(traffic)
-    return conclude(observer, path, paths, source=str(path))
+    return conclude(observer, path, paths, source=str(path), drift=drift)

@@ -30,6 +30,10 @@ class DriftRun:
     command: str = ""
 
 
+NOT_ASKED = "not asked for (--no-drift)"
+"""Why drift did not run when the caller wanted the kit's checks alone."""
+
+
 def arguments(har: Path, spec: Path, server: str | None) -> list[str]:
     """redocly's arguments for drift: every finding (no preview cap), as CSV, one line each."""
     where = ["--server", server] if server else ["--match-mode", "basepath"]

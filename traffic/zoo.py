@@ -5,9 +5,10 @@
 Each variant runs as `python -m bug_zoo.serve VARIANT` (a command line: nothing of the zoo or the
 server is imported here; the entry point hands over the variants' names and bugs), the proxy as
 `python -m scripts.proxy`, and the client script as a user's process with `generated/` on its
-path. The proxy's summary says what each side found. A variant that the traffic cannot reveal
-must say why in `UNREVEALED`; one that is caught while listed there, or missed while not, fails
-the run, as does any finding on the control.
+path. The proxy's summary says what each side found. Each variant is held to its line of
+`zoo_expected.EXPECTED`: a variant shown must fail on every rule named there, one unseen must give
+no failure (the line says why), the control must give no finding at all; a variant without a
+line fails the run.
 """
 
 from __future__ import annotations
@@ -28,48 +29,16 @@ from typing import Any
 from tooling.paths import ROOT
 from tooling.processes import Service, child_env, free_port
 from tooling.reference import mint_token
+from tooling.stamps import digest
+from traffic.zoo_expected import EXPECTED, Shown, Unseen
 
 CONTROL = "none"
 README = ROOT / "traffic" / "README.md"
-UNREVEALED = {
-    "malformed_json_500": "a client sends JSON it serialised itself: never a malformed body",
-    "sentinel_accepted": "a client sets the statuses its model has; the sentinel is not one",
-    "ignores_auth": "every call carries a valid token, and a proxy cannot verify tokens",
-    "no_permission_accepted": "every call carries a token with the permission",
-    "body_limit_missing": "no ordinary call sends a body over 64 KiB",
-    "unknown_id_upserted": (
-        "a client updates runs it added; a run the traffic never showed missing gives the "
-        "observer nothing to call an upsert"
-    ),
-    "plain_text_405": "a client never sends a method the API does not have",
-    "no_challenge_on_401": "every call carries a valid token: no 401 to look at",
-    "wrong_challenge_on_403": "every call carries a token with the permission: no 403 to look at",
-    "type_only_refused": (
-        "a client sends the properties it changes; a body of only `@odata.type` never goes out"
-    ),
-    "lenient_times": "the client refuses naive datetimes: a time without an offset never goes out",
-    "impossible_dates_rolled": "a client's times are real dates: February 30 is never sent",
-    "length_counts_utf16": "ordinary names are far from the length limit",
-    "null_name_accepted": "the client's model has no `null` for `displayName`",
-    "slash_in_ids_decoded": "the client refuses ids with a `/` before sending",
-    "process_link_unchecked": (
-        "a client updates a run through the process that holds it; only a wrong pairing shows it"
-    ),
-    "link_not_stored": (
-        "it shows in a read of the linked run after the 204, and a proxy sends no requests of "
-        "its own (the fuzzer's links probe does)"
-    ),
-    "link_ignores_flow": "a client links runs of its own flow; only another flow's run shows it",
-    "host_reflected": (
-        "a client sends the `Host` it reached the service by, so a reflection names where the "
-        "client is; only a foreign `Host` shows it (the fuzzer's `foreign_host` probe)"
-    ),
-    "prefer_read_whole": (
-        "ordinary calls send `Prefer: include-unknown-enum-members` alone or not at all, which "
-        "this variant honours"
-    ),
-}
-"""Variants that ordinary client traffic cannot show, and why (the fuzzer's probes show them)."""
+FIXTURES = ROOT / "tests" / "traffic" / "fixtures" / "zoo"
+"""Where `--record` keeps each variant's HAR, which `make check-traffic` judges in the tests."""
+RECORDED = "recorded.json"
+"""The digest of the client script and the variant behind each HAR there, by variant."""
+CLIENT_SCRIPT = ROOT / "traffic" / "client_script.py"
 
 START_SECONDS = 60.0
 SCRIPT_SECONDS = 120.0
@@ -86,6 +55,8 @@ class VariantRun:
     drift: dict[str, int] = field(default_factory=dict)
     """drift's failures by rule (errors on responses, or on accepted requests)."""
     drift_notes: dict[str, int] = field(default_factory=dict)
+    drift_error: str | None = None
+    """Why drift did not run (the proxy's summary says), or None."""
     exit_status: int | None = None
     error: str | None = None
 
@@ -99,7 +70,10 @@ class VariantRun:
             return False
         if self.variant == CONTROL:
             return not self.caught and self.exit_status == 0
-        return self.caught == (self.variant not in UNREVEALED)
+        expected = EXPECTED.get(self.variant)
+        if isinstance(expected, Shown):
+            return set(expected.rules) <= set(self.kit)
+        return isinstance(expected, Unseen) and not self.caught
 
 
 def _wait_for_port(port: int, service: Service, timeout: float = START_SECONDS) -> None:
@@ -196,13 +170,15 @@ def run_variant(variant: str, bug: str, reports: Path) -> VariantRun:
     summary_path = directory / "proxy-summary.json"
     if not summary_path.exists():
         return VariantRun(variant, bug, error=f"no proxy summary; see {directory}/proxy.log")
-    findings = json.loads(summary_path.read_text(encoding="utf-8"))["findings"]
+    summary = json.loads(summary_path.read_text(encoding="utf-8"))
+    findings = summary["findings"]
     return VariantRun(
         variant,
         bug,
         kit=_counts(findings, drift=False, severity="failure"),
         drift=_counts(findings, drift=True, severity="failure"),
         drift_notes=_counts(findings, drift=True, severity="note"),
+        drift_error=(summary.get("drift") or {}).get("error"),
         exit_status=status,
     )
 
@@ -219,19 +195,26 @@ def table(runs: Sequence[VariantRun]) -> str:
         "|---|---|---|---|---|",
     ]
     for run in runs:
-        reason = UNREVEALED.get(run.variant, "")
+        expected = EXPECTED.get(run.variant)
+        reason = expected.why if isinstance(expected, Unseen) else ""
         kit = run.error or _rules(run.kit)
         drift = _rules(run.drift)
         if run.drift_notes:
             drift += f"; notes: {_rules(run.drift_notes)}"
+        if run.drift_error is not None:
+            drift = "not run"
         lines.append(f"| `{run.variant}` | {run.bug} | {kit} | {drift} | {reason} |")
     caught = sum(1 for run in runs if run.variant != CONTROL and run.kit)
     drift_caught = sum(1 for run in runs if run.variant != CONTROL and run.drift)
     variants = sum(1 for run in runs if run.variant != CONTROL)
+    unseen = sum(1 for run in runs if isinstance(EXPECTED.get(run.variant), Unseen))
+    not_run = sorted({run.drift_error for run in runs if run.drift_error is not None})
+    drift_said = f"did not run ({'; '.join(not_run)})" if not_run else f"{drift_caught}"
     lines += [
         "",
-        f"The kit reports {caught} of {variants} variants, `redocly drift` {drift_caught}; "
-        f"{len(UNREVEALED)} cannot show in ordinary client traffic (last column).",
+        f"The kit reports {caught} of {variants} variants, `redocly drift` {drift_said}; "
+        f"{unseen} cannot show in ordinary client traffic (last column; "
+        "`traffic/zoo_expected.py` says which rules name each of the others).",
     ]
     return "\n".join(lines)
 
@@ -250,6 +233,40 @@ def write_table(readme: Path, text: str) -> None:
     readme.write_text(f"{head}{START_MARK}\n{text}\n{END_MARK}{tail}", encoding="utf-8")
 
 
+def recording_digest(variant: str) -> str:
+    """What a recorded HAR of `variant` depends on: the client script and the variant's module
+    (read as files: the traffic checker imports nothing of the zoo)."""
+    return digest([CLIENT_SCRIPT, ROOT / "bug_zoo" / "variants" / f"{variant}.py"])
+
+
+def recorded(fixtures: Path = FIXTURES) -> dict[str, str]:
+    """The recording digest of each HAR under `fixtures`, by variant."""
+    path = fixtures / RECORDED
+    if not path.exists():
+        return {}
+    stamps: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return stamps
+
+
+def record(runs: Sequence[VariantRun], reports: Path, fixtures: Path = FIXTURES) -> list[str]:
+    """Keep the HAR of each run that went as expected and shows its bug (the control's too)
+    under `fixtures`, with its recording digest; the variants recorded."""
+    fixtures.mkdir(parents=True, exist_ok=True)
+    stamps = recorded(fixtures)
+    kept = []
+    for run in runs:
+        wanted = run.variant == CONTROL or isinstance(EXPECTED.get(run.variant), Shown)
+        if not (wanted and run.as_expected):
+            continue
+        har = reports / run.variant / "proxy.har"
+        (fixtures / f"{run.variant}.har").write_bytes(har.read_bytes())
+        stamps[run.variant] = recording_digest(run.variant)
+        kept.append(run.variant)
+    text = json.dumps(dict(sorted(stamps.items())), indent=2)
+    (fixtures / RECORDED).write_text(f"{text}\n", encoding="utf-8")
+    return kept
+
+
 class UnknownVariantError(ValueError):
     """A variant was asked for that is not among those known."""
 
@@ -261,10 +278,12 @@ def prove(
     *,
     write: bool = False,
     readme: Path = README,
+    fixtures: Path | None = None,
 ) -> bool:
     """Run each variant of `chosen` (by default every one of `bugs`, which maps each known
     variant, the control among them, to its bug) and say how each went, then print the table;
-    `write` also puts it into `readme`. True when every variant went as expected.
+    `write` also puts it into `readme`; `fixtures`, a folder, keeps there the HARs of the
+    variants the traffic shows (`record`). True when every variant went as expected.
 
     Raises `UnknownVariantError` before running any when `chosen` names one `bugs` does not.
     """
@@ -287,4 +306,7 @@ def prove(
     if write:
         write_table(readme, text)
         print(f"wrote {readme}")
+    if fixtures is not None:
+        kept = record(runs, reports, fixtures)
+        print(f"recorded the HARs of {', '.join(kept) or 'no variant'} in {fixtures}")
     return all(run.as_expected for run in runs)

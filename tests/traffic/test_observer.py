@@ -124,7 +124,9 @@ def test_an_overlapping_refusal_changes_nothing_the_observer_knows(tmp_path: Pat
         seen(2, update({"displayName": "c"}, status=412, if_match='"2"'), start=1.2, end=1.8),
         seen(
             3,
-            update({"status": "failed"}, {**RUN, "displayName": "a", "status": "failed"}),
+            update(
+                {"status": "failed"}, {**RUN, "displayName": "a", "status": "failed"}, etag='"4"'
+            ),
             start=3.0,
         ),
     )

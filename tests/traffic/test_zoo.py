@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 from bug_zoo.catalog import NAMES, load
-from traffic.zoo import CONTROL, END_MARK, README, START_MARK, UnknownVariantError, prove
+from traffic.zoo import (
+    CONTROL,
+    END_MARK,
+    README,
+    START_MARK,
+    UnknownVariantError,
+    VariantRun,
+    prove,
+)
 
 CAUGHT = "patch_resets_unsent"
 """A variant the client's ordinary traffic shows, by a rule no schema states."""
@@ -49,3 +57,15 @@ def test_the_readme_holds_the_table_between_the_marks_the_writer_looks_for() -> 
     text = README.read_text(encoding="utf-8")
     assert text.count(START_MARK) == 1
     assert text.index(START_MARK) < text.index(END_MARK)
+
+
+def test_each_run_is_held_to_its_line_of_zoo_expected() -> None:
+    # Shown: every rule the line names must be among the kit's failures; more may be.
+    assert VariantRun(CAUGHT, "", kit={"patch_keeps_unsent": 1, "other": 2}).as_expected
+    assert not VariantRun(CAUGHT, "", kit={"other": 2}).as_expected
+    # Unseen: no failure at all; a failure means the line is wrong.
+    assert VariantRun("ignores_auth", "").as_expected
+    assert not VariantRun("ignores_auth", "", kit={"request_ids": 1}).as_expected
+    # No line: never as expected, whatever the traffic showed.
+    assert not VariantRun("a_new_bug", "", kit={"request_ids": 1}).as_expected
+    assert not VariantRun("a_new_bug", "").as_expected
