@@ -41,6 +41,7 @@ class BenchTarget:
     api_prefix: str  # "/beta", or "" for Prism, which serves the paths at its root
     ready_path: str
     port: int
+    env: tuple[tuple[str, str], ...] = ()  # set in its environment (SERVER_TIMELINE)
 
     def service(self, logs: Path) -> Service:
         return Service(
@@ -49,6 +50,7 @@ class BenchTarget:
             port=self.port,
             log_path=logs / f"{self.key}.log",
             cwd=self.cwd,
+            env=child_env(dict(self.env)),
             ready_path=self.ready_path,
             start_timeout=START_TIMEOUT_SECONDS,
         )
@@ -82,8 +84,10 @@ def reference(
     *,
     stack: str | None = None,
     workers: int | None = None,
+    env: tuple[tuple[str, str], ...] = (),
 ) -> BenchTarget:
-    """The reference server of `tree` (this repository, or an unpacked earlier commit)."""
+    """The reference server of `tree` (this repository, or an unpacked earlier commit), with
+    `env` added to its environment."""
     port = free_port()
     state = work / f"{key}-state"
     command: tuple[str, ...] = (
@@ -107,6 +111,7 @@ def reference(
         api_prefix="/beta",
         ready_path="/openapi.json",
         port=port,
+        env=env,
     )
 
 
@@ -134,10 +139,13 @@ def ceiling(key: str, label: str, stack: str, workers: int) -> BenchTarget:
     return BenchTarget(key, label, command, ROOT, None, "/beta", "/", port)
 
 
-def unpack_commit(commit: str, into: Path) -> Path | None:
-    """The server and spec of `commit`, unpacked into `into`; None when git does not know it."""
+def unpack_commit(
+    commit: str, into: Path, paths: tuple[str, ...] = ("reference_server", "openapi.yaml")
+) -> Path | None:
+    """The server and spec of `commit` (or `paths` of it), unpacked into `into`; None when git
+    does not know it."""
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", commit, "reference_server", "openapi.yaml"],
+        ["git", "archive", "--format=tar", commit, *paths],
         cwd=ROOT,
         capture_output=True,
         check=False,

@@ -29,6 +29,9 @@ from reference_server.settings import ServerSettings
 from reference_server.storage import open_store
 from reference_server.storage.base import RunStore
 from reference_server.storage.buckets import open_buckets
+from reference_server.timeline import ENABLED as TIMELINE
+from reference_server.timeline import TimelineMark, TimelineMiddleware
+from reference_server.timeline import flush as flush_timeline
 
 log = logging.getLogger("reference_server")
 
@@ -65,6 +68,7 @@ def create_app(settings: ServerSettings, *, store: RunStore | None = None) -> St
                 echo_ok=lambda value: spec.response_header_ok("client-request-id", value),
             ),
             Middleware(BodyLimitMiddleware, limit=spec.max_body_bytes),
+            *([Middleware(TimelineMark, name="auth")] if TIMELINE else []),
             Middleware(AuthMiddleware, authenticator=authenticator, base_path=spec.base_path),
         ]
         limit = RateLimit.from_settings(settings)
@@ -74,11 +78,15 @@ def create_app(settings: ServerSettings, *, store: RunStore | None = None) -> St
             opened.callback(limiter.close)
             middleware.append(Middleware(RateLimitMiddleware, limiter=limiter))
             log.info("rate limit: %g requests a minute per caller, bursts of %d", *astuple(limit))
+        if TIMELINE:  # decision D-perf-1: the bench's timeline, off unless SERVER_TIMELINE is set
+            middleware.insert(0, Middleware(TimelineMiddleware))
+            middleware.append(Middleware(TimelineMark, name="routed"))
 
         def close() -> None:
             if limiter is not None:
                 limiter.close()
             store.close()
+            flush_timeline()
             log.info("storage closed")
 
         @asynccontextmanager

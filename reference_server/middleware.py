@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import anyio
@@ -23,6 +23,8 @@ from reference_server.conformance import ServedContract
 from reference_server.errors import internal_error, odata_error, retry_later, service_unavailable
 from reference_server.ratelimit import RateLimiter, caller_key
 from reference_server.storage.base import UnavailableError
+from reference_server.storage.loop_writes import run_on_loop
+from reference_server.storage.timing import mark
 
 access_log = logging.getLogger("reference_server.access")
 log = logging.getLogger("reference_server")
@@ -230,15 +232,24 @@ class AuthMiddleware:
         await self.app(scope, receive, send)
 
 
-async def within_deadline(call: Callable[[], T], deadline: float) -> T:
+async def within_deadline(call: Callable[[], T], deadline: float, *, on_loop: bool = False) -> T:
     """Run a blocking storage call in a worker thread; past `deadline` seconds stop waiting and
     raise `UnavailableError`. The thread is left to finish on its own: a database that stopped
-    answering holds it, not the request (and not the event loop)."""
+    answering holds it, not the request (and not the event loop). `on_loop`: the call is a
+    write of a store that writes on the event loop (`loop_writes`); it runs here unless it would
+    block."""
+
+    def in_thread() -> Awaitable[T]:
+        return anyio.to_thread.run_sync(call, abandon_on_cancel=True)
+
+    mark("submit")
     try:
         with anyio.fail_after(deadline):
-            return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
+            result = await (run_on_loop(call, in_thread) if on_loop else in_thread())
     except TimeoutError:
         raise UnavailableError(f"The storage did not answer within {deadline:g} seconds.") from None
+    mark("resumed")
+    return result
 
 
 class RateLimitMiddleware:

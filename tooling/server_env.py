@@ -87,6 +87,9 @@ RATE_LIMIT_PER_MINUTE: Variable[float | None] = Variable(
 """Requests per minute per caller; unset: the mode's default, 0: no limit."""
 RATE_LIMIT_BURST: Variable[int | None] = Variable("RATE_LIMIT_BURST", int, None, "a whole number")
 """How many requests may come at once; unset: ten seconds' worth."""
+SERVER_TIMELINE: Variable[Path | None] = Variable("SERVER_TIMELINE", Path, None)
+"""A folder: each request's timeline goes there (`reference_server.timeline`, for the bench);
+unset: no timeline, and nothing of it runs."""
 
 SERVER_VARIABLES = (
     HOST,
@@ -106,6 +109,7 @@ SERVER_VARIABLES = (
     DOCS_HTML,
     RATE_LIMIT_PER_MINUTE,
     RATE_LIMIT_BURST,
+    SERVER_TIMELINE,
 )
 
 SERVER_ENV = frozenset(variable.name for variable in SERVER_VARIABLES)
