@@ -50,14 +50,37 @@ PARTS: tuple[tuple[str, str, str], ...] = (
 TOTAL = ("whole request, from wrk's write to the answer's end", "sent", "end")
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds used so far by `pid` and its children (a server's workers)."""
+    total = 0.0
+    pending = [pid]
+    while pending:
+        current = pending.pop()
+        try:
+            fields = Path(f"/proc/{current}/stat").read_text().rsplit(")", 1)[1].split()
+            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+        except OSError:  # it ended meanwhile
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        pending += [int(child) for child in children]
+    return total
+
+
 @dataclass
 class Found:
     loads: dict[tuple[str, str], list[bench_wrk.LoadResult]] = field(default_factory=dict)
+    # CPU microseconds per request of the target's processes (with their workers), per run: the
+    # machine's other work takes cores away, not CPU time, so this is the steadier figure.
+    cpu: dict[tuple[str, str], list[float]] = field(default_factory=dict)
     windows: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # timed runs, per op
     before_label: str = "the server before"
 
     def rates(self, op: str, key: str) -> list[float]:
         return [r.per_second for r in self.loads.get((op, key), [])]
+
+    def cpu_per_request(self, op: str, key: str) -> Summary | None:
+        values = self.cpu.get((op, key), [])
+        return Summary.of(values) if values else None
 
 
 def _targets(work: Path) -> list[bench_targets.BenchTarget]:
@@ -107,6 +130,7 @@ def drive(budget: Budget, work: Path) -> Found:
         def run(target: bench_targets.Running, op_index: int, seconds: float) -> None:
             op = OPERATIONS[op_index]
             timed = target.key == "ref-timeline"
+            used = tree_cpu_seconds(target.service.pid)
             began = time.monotonic_ns()
             result = bench_wrk.run(
                 target.url(op.path),
@@ -119,6 +143,11 @@ def drive(budget: Budget, work: Path) -> Found:
             )
             if seconds == load.seconds:
                 found.loads.setdefault((op.name, target.key), []).append(result)
+                if result.requests:
+                    spent = tree_cpu_seconds(target.service.pid) - used
+                    found.cpu.setdefault((op.name, target.key), []).append(
+                        spent / result.requests * 1e6
+                    )
                 if timed:
                     found.windows.setdefault(op.name, []).append((began, time.monotonic_ns()))
 
@@ -227,6 +256,14 @@ def measure(budget: Budget, work: Path) -> Section:
             else "no timeline was recorded"
         )
         ours, prism = found.rates(op.name, "ref"), found.rates(op.name, "prism-quiet")
+        cpu_ours = found.cpu_per_request(op.name, "ref")
+        cpu_prism = found.cpu_per_request(op.name, "prism-quiet")
+        if cpu_ours and cpu_prism:
+            reason = (
+                f"CPU per request {cpu_ours.median:.0f} us against Prism's "
+                f"{cpu_prism.median:.0f} us (on cores shared alike, throughput goes as the "
+                f"inverse: {cpu_prism.median / cpu_ours.median:.2f}x); " + reason
+            )
         if ours and prism:
             ratio = pair_ratios(ours, prism)
             rows.append(
@@ -248,9 +285,16 @@ def measure(budget: Budget, work: Path) -> Section:
         before = found.rates(op.name, "before")
         if ours and before:
             change = pair_ratios(ours, before)
+            cpu_before = found.cpu_per_request(op.name, "before")
+            cpu_text = (
+                f"; CPU per request {cpu_ours.median:.0f} us against {cpu_before.median:.0f} us"
+                if cpu_ours and cpu_before
+                else ""
+            )
             section.notes.append(
                 f"{op.name} throughput, this tree / {found.before_label}: "
                 f"{change.show(2, 'x')} (rounds {', '.join(f'{v:.2f}' for v in change.values)})"
+                + cpu_text
             )
         runs = found.loads.get((op.name, "ref"), [])
         if runs and op is OPERATIONS[0]:
@@ -285,13 +329,14 @@ def measure(budget: Budget, work: Path) -> Section:
                 Summary.of([r.per_second for r in runs]).show(0),
                 Summary.of([r.p50_ms for r in runs]).show(2),
                 Summary.of([r.p99_ms for r in runs]).show(2),
+                (cpu.show(0) if (cpu := found.cpu_per_request(op_name, key)) else "-"),
                 str(sum(r.errors for r in runs)),
             ]
         )
     section.tables.append(
         Table(
             "Load runs: median (min to max) over rounds",
-            ["operation", "target", "requests/s", "p50 ms", "p99 ms", "errors"],
+            ["operation", "target", "requests/s", "p50 ms", "p99 ms", "CPU us/request", "errors"],
             loads,
         )
     )

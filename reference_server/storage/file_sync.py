@@ -12,11 +12,15 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
+
+# Seconds a busy thread may keep the GIL from the syncing thread (decision D-perf-2).
+SWITCH_INTERVAL = 0.0005
 
 
 class SyncFailedError(Exception):
@@ -120,6 +124,10 @@ class FileSync:
             mine = self._next
             mine.futures.append((loop, future))
             if self._syncer is None:
+                # A thread that wants the GIL waits for the holder to drop it, which a busy
+                # event loop does every `sys.getswitchinterval()` (5 ms by default): the
+                # syncing thread would wait that long after each fsync to wake the writers.
+                sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
                 self._syncer = threading.Thread(
                     target=self._serve, name=f"fsync {self.path.name}", daemon=True
                 )
