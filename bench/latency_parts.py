@@ -231,7 +231,7 @@ def measure(budget: Budget, work: Path) -> Section:
     found = drive(budget, work)
     timelines = read_timelines(work / "timeline")
     section = Section(
-        "Server: where a request's milliseconds go",
+        "Timeline: where a request's milliseconds go under load",
         f"Side by side in one run, {budget.server_rounds} round(s) per operation in rotating "
         f"order after a {budget.warmup_seconds:g} s warm-up, wrk with "
         f"{budget.server_load.connections} connections and {budget.server_load.threads} "
