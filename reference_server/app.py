@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import astuple
@@ -34,6 +35,10 @@ from reference_server.timeline import TimelineMark, TimelineMiddleware
 from reference_server.timeline import flush as flush_timeline
 
 log = logging.getLogger("reference_server")
+# How long a busy thread may keep the GIL from one that wants it (CPython's default is 5 ms):
+# every request hands its storage call to a worker thread and back, and each hand-off waited up
+# to that long behind a busy event loop (decision D-perf-2).
+SWITCH_INTERVAL_SECONDS = 0.0005
 
 
 def create_app(settings: ServerSettings, *, store: RunStore | None = None) -> Starlette:
@@ -42,6 +47,7 @@ def create_app(settings: ServerSettings, *, store: RunStore | None = None) -> St
     Everything that can be wrong with the settings fails here, before the first request.
     """
     settings.check()
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     spec = ServedContract.load(settings.spec_path)
     authenticator = Authenticator(settings)
     # What is opened here is closed again if a later step fails (the database is down, the data

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 import anyio
@@ -23,7 +23,6 @@ from reference_server.conformance import ServedContract
 from reference_server.errors import internal_error, odata_error, retry_later, service_unavailable
 from reference_server.ratelimit import RateLimiter, caller_key
 from reference_server.storage.base import UnavailableError
-from reference_server.storage.loop_writes import run_on_loop
 from reference_server.storage.timing import mark
 
 access_log = logging.getLogger("reference_server.access")
@@ -232,20 +231,14 @@ class AuthMiddleware:
         await self.app(scope, receive, send)
 
 
-async def within_deadline(call: Callable[[], T], deadline: float, *, on_loop: bool = False) -> T:
+async def within_deadline(call: Callable[[], T], deadline: float) -> T:
     """Run a blocking storage call in a worker thread; past `deadline` seconds stop waiting and
     raise `UnavailableError`. The thread is left to finish on its own: a database that stopped
-    answering holds it, not the request (and not the event loop). `on_loop`: the call is a
-    write of a store that writes on the event loop (`loop_writes`); it runs here unless it would
-    block."""
-
-    def in_thread() -> Awaitable[T]:
-        return anyio.to_thread.run_sync(call, abandon_on_cancel=True)
-
+    answering holds it, not the request (and not the event loop)."""
     mark("submit")
     try:
         with anyio.fail_after(deadline):
-            result = await (run_on_loop(call, in_thread) if on_loop else in_thread())
+            result = await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
     except TimeoutError:
         raise UnavailableError(f"The storage did not answer within {deadline:g} seconds.") from None
     mark("resumed")

@@ -166,9 +166,7 @@ class RunsApi:
 
     async def _store(self, request: Request, call: Callable[[], StoredRun]) -> StoredRun | Response:
         try:
-            return await within_deadline(
-                call, self.store.deadline, on_loop=self.store.writes_on_loop
-            )
+            return await within_deadline(call, self.store.deadline)
         except NotFoundError as exc:
             target = REFERENCE if isinstance(exc, LinkedRunMissingError) else None
             return odata_error(request.scope, 404, "ResourceNotFound", exc.message, target=target)

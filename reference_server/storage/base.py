@@ -229,9 +229,6 @@ class RunStore(ABC):
     # The longest that one wait for the database may take (for a lock, a connection, a
     # statement); engines set it from their URL's `?timeout=`.
     timeout: float = 5.0
-    # True: its write methods may be called on the event loop through `loop_writes.run_on_loop`
-    # (they then never block: they commit, or raise `WouldBlockError` having done nothing).
-    writes_on_loop: bool = False
 
     @property
     def deadline(self) -> float:

@@ -30,13 +30,11 @@ from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from reference_server.storage import timing
 from reference_server.storage.base import (
     JSON,
     Engine,
     FlowRecord,
     IdempotencyKey,
-    KeyAnsweredError,
     Precondition,
     RunStore,
     StoredRun,
@@ -47,16 +45,11 @@ from reference_server.storage.base import (
 from reference_server.storage.buckets import BucketStore
 from reference_server.storage.file_sync import FileSync, SyncFailedError
 from reference_server.storage.group_commit import GroupCommit
-from reference_server.storage.loop_writes import Pending, WouldBlockError, pending
 from reference_server.storage.sql import SQLITE, Sql
 
 SQL = Sql(SQLITE)
 SCHEMA_VERSION = 2  # 2: idempotency_keys
 DEFAULT_TIMEOUT_SECONDS = 5.0
-# Writes on the event loop commit with the WAL's automatic checkpoint off (it would flush the
-# database file on the loop); the fsync thread checkpoints after this many of them instead, about
-# as often as SQLite's default of 1000 WAL pages would.
-CHECKPOINT_EVERY = 250
 # SQLite's errors that mean "not now" rather than a bug: another connection holds the lock, or
 # the file cannot be read or written at the moment. Extended codes (`SQLITE_BUSY_SNAPSHOT`,
 # `SQLITE_IOERR_FSYNC`, ...) count with their primary code.
@@ -182,14 +175,7 @@ def transaction(
 
 
 class SqliteStore(RunStore):
-    """`RunStore` on one SQLite file.
-
-    Writes called through `loop_writes.run_on_loop` run on the event loop, on a connection of
-    their own that never waits for SQLite's lock (decision D-perf-2); writes from threads share
-    transactions in the group commit. Both are acknowledged after a shared fsync of the WAL.
-    """
-
-    writes_on_loop = True
+    """`RunStore` on one SQLite file."""
 
     def __init__(
         self,
@@ -207,21 +193,9 @@ class SqliteStore(RunStore):
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")  # the fsync is `_durable`'s, after COMMIT
         self._db.execute("PRAGMA foreign_keys=ON")
-        self._wal = FileSync(
-            path.with_name(path.name + "-wal"), timeout, fsync, after_round=self._checkpoint
-        )
+        self._wal = FileSync(path.with_name(path.name + "-wal"), timeout, fsync)
         self._create_schema()
         self._writes = GroupCommit(self._db, self._lock, timeout, translated, busy, self._durable)
-        # The event loop's connection: no busy wait (a lock held elsewhere means "use a thread"),
-        # no checkpoint at COMMIT; one loop thread uses it at a time (`_loop_lock`).
-        self._loop_lock = threading.Lock()
-        self._loop_db = sqlite3.connect(
-            path, isolation_level=None, check_same_thread=False, timeout=0
-        )
-        self._loop_db.execute("PRAGMA synchronous=NORMAL")
-        self._loop_db.execute("PRAGMA foreign_keys=ON")
-        self._loop_db.execute("PRAGMA wal_autocheckpoint=0")
-        self._unchecked = 0  # loop commits since the last checkpoint
 
     @classmethod
     def from_url(cls, url: str) -> SqliteStore:
@@ -252,76 +226,6 @@ class SqliteStore(RunStore):
             return self._wal.sync()
         except SyncFailedError as exc:
             raise not_confirmed(exc) from exc
-
-    async def _durable_on_loop(self) -> tuple[int, int]:
-        """`_durable` for a write committed on the event loop: the fsync runs in another thread."""
-        try:
-            synced = await self._wal.wait()
-        except SyncFailedError as exc:
-            raise not_confirmed(exc) from exc
-        marks = timing.current()
-        if marks is not None:
-            marks["sync_start"], marks["sync_end"] = synced
-            timing.mark("done")
-        return synced
-
-    def _checkpoint(self) -> None:
-        """Copy the WAL into the database file now and then, in the fsync thread (PASSIVE: it
-        never waits for a writer); the loop's connection never does it at COMMIT."""
-        if self._unchecked < CHECKPOINT_EVERY:
-            return
-        self._unchecked = 0
-        if self._lock.acquire(timeout=self.timeout):
-            try:
-                with suppress(sqlite3.Error):  # another connection's checkpoint is running
-                    self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
-            finally:
-                self._lock.release()
-
-    def _write_run(self, work: Callable[[sqlite3.Connection], StoredRun]) -> StoredRun:
-        """`work` in a write transaction: on the event loop when called there through
-        `run_on_loop`, else in the group commit; on disk before the caller may acknowledge it."""
-        on_loop = pending()
-        if on_loop is None:
-            return self._writes.run(work)
-        return self._write_on_loop(work, on_loop)
-
-    def _write_on_loop(
-        self, work: Callable[[sqlite3.Connection], StoredRun], on_loop: Pending
-    ) -> StoredRun:
-        if not self._loop_lock.acquire(blocking=False):
-            raise WouldBlockError
-        try:
-            db = self._loop_db
-            timing.mark("thread")
-            try:
-                db.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                if is_unavailable(exc):  # another connection or process is writing
-                    raise WouldBlockError from exc
-                raise
-            timing.mark("batch")
-            try:
-                result = work(db)
-                db.execute("COMMIT")
-            except KeyAnsweredError:
-                on_loop.durable = self._durable_on_loop  # the key's write must be on disk
-                raise
-            except Exception as exc:
-                error = translated(exc)
-                if error is exc:
-                    raise
-                raise error from exc
-            finally:
-                if db.in_transaction:
-                    with suppress(sqlite3.Error):
-                        db.execute("ROLLBACK")
-            timing.mark("committed")
-            self._unchecked += 1
-            on_loop.durable = self._durable_on_loop
-            return result
-        finally:
-            self._loop_lock.release()
 
     def _read(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._transaction("BEGIN")
@@ -374,7 +278,7 @@ class SqliteStore(RunStore):
         *,
         key: IdempotencyKey | None = None,
     ) -> StoredRun:
-        return self._write_run(
+        return self._writes.run(
             lambda db: SQL.create_linked_run(db, flow_id, parent_run_id, new_run_id, fields, key)
         )
 
@@ -386,7 +290,7 @@ class SqliteStore(RunStore):
         *,
         key: IdempotencyKey | None = None,
     ) -> StoredRun:
-        return self._write_run(lambda db: SQL.link_run(db, flow_id, run_id, linked_run_id, key))
+        return self._writes.run(lambda db: SQL.link_run(db, flow_id, run_id, linked_run_id, key))
 
     def update_run(
         self,
@@ -397,16 +301,14 @@ class SqliteStore(RunStore):
         process_of: str | None = None,
         precondition: Precondition | None = None,
     ) -> StoredRun:
-        return self._write_run(
+        return self._writes.run(
             lambda db: SQL.update_run(db, flow_id, run_id, changes, process_of, precondition)
         )
 
     def close(self) -> None:
-        self._wal.stop()
-        with self._loop_lock:
-            self._loop_db.close()
         with self._lock:
             self._db.close()
+            self._wal.close()
 
 
 # As in PostgreSQL but for the type names (REAL is SQLite's DOUBLE PRECISION).

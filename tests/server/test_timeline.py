@@ -7,6 +7,7 @@ import json
 import time
 from pathlib import Path
 
+from reference_server.storage.file_sync import FileSync
 from tests.support.api import run_path
 from tests.support.server_process import ServerProcess
 
@@ -46,3 +47,16 @@ def test_a_timed_server_writes_every_step_of_an_update_in_order(tmp_path: Path) 
     for marks in updates:
         assert marks["status"] == 200
         assert [marks[step] for step in STEPS] == sorted(marks[step] for step in STEPS), marks
+
+
+def test_a_sync_says_when_the_fsync_it_waited_for_began_and_ended(tmp_path: Path) -> None:
+    """The timeline's fsync is the one the write waited for: it began after the call."""
+    target = tmp_path / "file"
+    target.write_bytes(b"x")
+    synced = FileSync(target, timeout=5)
+    try:
+        called = time.monotonic_ns()
+        started, ended = synced.sync()
+    finally:
+        synced.close()
+    assert called <= started <= ended
