@@ -228,7 +228,9 @@ def largest(found: Sequence[Part], key: Callable[[Part], float], count: int = 3)
 
 
 def measure(budget: Budget, work: Path) -> Section:
+    load_before = os.getloadavg()[0]
     found = drive(budget, work)
+    load_after = os.getloadavg()[0]
     timelines = read_timelines(work / "timeline")
     section = Section(
         "Timeline: where a request's milliseconds go under load",
@@ -320,6 +322,11 @@ def measure(budget: Budget, work: Path) -> Section:
                 ]
             )
     section.verdicts += rows
+    section.notes.append(
+        f"1-minute load average at the start and end of the section: {load_before:.1f} and "
+        f"{load_after:.1f} (on {os.cpu_count()} cores): the higher it is, the less of a core each "
+        "target gets, and the more its figures say about the machine rather than the target"
+    )
     loads = []
     for (op_name, key), runs in found.loads.items():
         loads.append(
