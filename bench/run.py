@@ -19,6 +19,7 @@ from pathlib import Path
 from bench import client as bench_client
 from bench import fuzz_speed as bench_fuzz_speed
 from bench import generation as bench_generation
+from bench import latency_parts as bench_latency_parts
 from bench import machine as bench_machine
 from bench import proxy_cost as bench_proxy_cost
 from bench import server_load as bench_server_load
@@ -32,6 +33,7 @@ SMOKE_OUTPUT = ROOT / "reports" / "BENCHMARKS-smoke.md"  # never the committed r
 SECTIONS: dict[str, Callable[[Budget, Path], Section]] = {
     "generation": bench_generation.measure,
     "server": bench_server_load.measure,
+    "timeline": bench_latency_parts.measure,
     "fuzzing": bench_fuzz_speed.measure,
     "client": bench_client.measure,
     "proxy": bench_proxy_cost.measure,

@@ -41,6 +41,7 @@ class BenchTarget:
     api_prefix: str  # "/beta", or "" for Prism, which serves the paths at its root
     ready_path: str
     port: int
+    env: tuple[tuple[str, str], ...] = ()  # set in its environment (SERVER_TIMELINE)
 
     def service(self, logs: Path) -> Service:
         return Service(
@@ -49,6 +50,7 @@ class BenchTarget:
             port=self.port,
             log_path=logs / f"{self.key}.log",
             cwd=self.cwd,
+            env=child_env(dict(self.env)),
             ready_path=self.ready_path,
             start_timeout=START_TIMEOUT_SECONDS,
         )
@@ -82,8 +84,10 @@ def reference(
     *,
     stack: str | None = None,
     workers: int | None = None,
+    env: tuple[tuple[str, str], ...] = (),
 ) -> BenchTarget:
-    """The reference server of `tree` (this repository, or an unpacked earlier commit)."""
+    """The reference server of `tree` (this repository, or an unpacked earlier commit), with
+    `env` added to its environment."""
     port = free_port()
     state = work / f"{key}-state"
     command: tuple[str, ...] = (
@@ -107,6 +111,7 @@ def reference(
         api_prefix="/beta",
         ready_path="/openapi.json",
         port=port,
+        env=env,
     )
 
 

@@ -28,6 +28,18 @@ local headers = {["Content-Type"] = "application/json"}
 if token ~= nil and token ~= "" then
   headers["Authorization"] = "Bearer " .. token
 end
+-- BENCH_SENT=1: each request says when it was written (CLOCK_MONOTONIC, ns) for the timeline.
+local clock = nil
+if os.getenv("BENCH_SENT") == "1" then
+  local ffi = require("ffi")
+  ffi.cdef("typedef struct { long tv_sec; long tv_nsec; } bench_timespec;"
+    .. "int clock_gettime(int clock, bench_timespec *now);")
+  local now = ffi.new("bench_timespec")
+  clock = function()
+    ffi.C.clock_gettime(1, now)
+    return string.format("%d%09d", tonumber(now.tv_sec), tonumber(now.tv_nsec))
+  end
+end
 
 function setup(thread)
   threads = threads + 1
@@ -44,6 +56,9 @@ function request()
   else
     body = '{"displayName":"' .. name .. '","status":"running",'
       .. '"statistics":{"recordsRead":' .. counter .. '}}'
+  end
+  if clock ~= nil then
+    headers["X-Bench-Sent"] = clock()
   end
   return wrk.format(method, nil, headers, body)
 end
@@ -126,15 +141,24 @@ def shown_command(method: str, body: str, load: Load) -> str:
 
 
 def run(
-    url: str, method: str, body: str, token: str | None, load: Load, script: Path
+    url: str,
+    method: str,
+    body: str,
+    token: str | None,
+    load: Load,
+    script: Path,
+    *,
+    sent: bool = False,
 ) -> LoadResult:
-    """Drive `method url` for `load.seconds`; `body` is `update` or `add` (which body to send)."""
+    """Drive `method url` for `load.seconds`; `body` is `update` or `add` (which body to send);
+    `sent`: each request carries `X-Bench-Sent`, the moment wrk wrote it (for the timeline)."""
     if not wrk_available():
         raise LoadError("wrk is not installed (make apt-packages installs Debian's wrk)")
     env = {
         "BENCH_METHOD": method,
         "BENCH_BODY": body,
         "BENCH_TOKEN": token or "",
+        "BENCH_SENT": "1" if sent else "",
         "PATH": "/usr/bin:/bin",
     }
     done = subprocess.run(

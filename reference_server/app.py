@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 from collections.abc import AsyncIterator
 from contextlib import ExitStack, asynccontextmanager
 from dataclasses import astuple
@@ -31,8 +32,15 @@ from reference_server.settings import ServerSettings
 from reference_server.storage import open_store
 from reference_server.storage.base import RunStore
 from reference_server.storage.buckets import open_buckets
+from reference_server.timeline import ENABLED as TIMELINE
+from reference_server.timeline import TimelineMark, TimelineMiddleware
+from reference_server.timeline import flush as flush_timeline
 
 log = logging.getLogger("reference_server")
+# How long a busy thread may keep the GIL from one that wants it (CPython's default is 5 ms):
+# every request hands its storage call to a worker thread and back, and each hand-off waited up
+# to that long behind a busy event loop (decision D-perf-2).
+SWITCH_INTERVAL_SECONDS = 0.0005
 
 
 def create_app(
@@ -44,6 +52,7 @@ def create_app(
     Everything that can be wrong with the settings fails here, before the first request.
     """
     settings.check()
+    sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
     spec = ServedContract.load(settings.spec_path)
     authenticator = Authenticator(settings)
     # What is opened here is closed again if a later step fails (the database is down, the data
@@ -82,6 +91,7 @@ def create_app(
                 limit=spec.max_body_bytes,
                 read_timeout=settings.limits.body_read_timeout if timed_body_reads else None,
             ),
+            *([Middleware(TimelineMark, name="auth")] if TIMELINE else []),
             Middleware(AuthMiddleware, authenticator=authenticator, base_path=spec.base_path),
         ]
         limit = RateLimit.from_settings(settings)
@@ -91,11 +101,15 @@ def create_app(
             opened.callback(limiter.close)
             middleware.append(Middleware(RateLimitMiddleware, limiter=limiter))
             log.info("rate limit: %g requests a minute per caller, bursts of %d", *astuple(limit))
+        if TIMELINE:  # decision D-perf-1: the bench's timeline, off unless SERVER_TIMELINE is set
+            middleware.insert(0, Middleware(TimelineMiddleware))
+            middleware.append(Middleware(TimelineMark, name="routed"))
 
         def close() -> None:
             if limiter is not None:
                 limiter.close()
             store.close()
+            flush_timeline()
             log.info("storage closed")
 
         @asynccontextmanager

@@ -25,6 +25,7 @@ from reference_server.connection_limits import ConnectionLimits, head_size, too_
 from reference_server.errors import internal_error, odata_error, retry_later, service_unavailable
 from reference_server.ratelimit import RateLimiter, caller_key
 from reference_server.storage.base import UnavailableError
+from reference_server.storage.timing import mark
 
 access_log = logging.getLogger("reference_server.access")
 log = logging.getLogger("reference_server")
@@ -285,11 +286,14 @@ async def within_deadline(call: Callable[[], T], deadline: float) -> T:
     """Run a blocking storage call in a worker thread; past `deadline` seconds stop waiting and
     raise `UnavailableError`. The thread is left to finish on its own: a database that stopped
     answering holds it, not the request (and not the event loop)."""
+    mark("submit")
     try:
         with anyio.fail_after(deadline):
-            return await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
+            result = await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
     except TimeoutError:
         raise UnavailableError(f"The storage did not answer within {deadline:g} seconds.") from None
+    mark("resumed")
+    return result
 
 
 class RateLimitMiddleware:

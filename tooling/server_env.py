@@ -87,6 +87,9 @@ RATE_LIMIT_PER_MINUTE: Variable[float | None] = Variable(
 """Requests per minute per caller; unset: the mode's default, 0: no limit."""
 RATE_LIMIT_BURST: Variable[int | None] = Variable("RATE_LIMIT_BURST", int, None, "a whole number")
 """How many requests may come at once; unset: ten seconds' worth."""
+SERVER_TIMELINE: Variable[Path | None] = Variable("SERVER_TIMELINE", Path, None)
+"""A folder: each request's timeline goes there (`reference_server.timeline`, for the bench);
+unset: no timeline, and nothing of it runs."""
 
 # Connection limits (docs/decisions.md, D-conn-1): what one connection may hold of a worker.
 HEAD_TIMEOUT_SECONDS: Variable[float] = Variable("HEAD_TIMEOUT_SECONDS", float, 10.0, "a number")
@@ -145,6 +148,7 @@ SERVER_VARIABLES = (
     JWKS_REFRESH_SECONDS,
     PUBLIC_BASE_URL,
     FORWARDED_ALLOW_IPS,
+    SERVER_TIMELINE,
 )
 
 SERVER_ENV = frozenset(variable.name for variable in SERVER_VARIABLES)

@@ -24,11 +24,13 @@ class SyncFailedError(Exception):
 class _Round:
     """One fsync: whether it has run, and how it ended."""
 
-    __slots__ = ("done", "error")
+    __slots__ = ("done", "ended", "error", "started")
 
     def __init__(self) -> None:
         self.done = False
         self.error: OSError | None = None
+        self.started = 0  # CLOCK_MONOTONIC ns, for the request timeline
+        self.ended = 0
 
 
 class FileSync:
@@ -49,9 +51,10 @@ class FileSync:
         self._running: _Round | None = None
         self._next = _Round()  # the round the writers arriving now wait for
 
-    def sync(self) -> None:
+    def sync(self) -> tuple[int, int]:
         """Wait for an fsync that starts after this call; raise `SyncFailedError` if it fails or
-        has not ended within `timeout` seconds."""
+        has not ended within `timeout` seconds. Return when that fsync started and ended
+        (`time.monotonic_ns()`, for the request timeline)."""
         deadline = time.monotonic() + self.timeout
         with self._changed:
             mine = self._next
@@ -73,12 +76,15 @@ class FileSync:
                 self._changed.wait(left)
         if mine.error is not None:
             raise SyncFailedError(f"fsync of {self.path.name} failed: {mine.error}")
+        return mine.started, mine.ended
 
     def _run(self, round_: _Round) -> None:
+        round_.started = time.monotonic_ns()
         try:
             self._fsync(self._descriptor())
         except OSError as exc:
             round_.error = exc
+        round_.ended = time.monotonic_ns()
 
     def _descriptor(self) -> int:
         inode = os.stat(self.path).st_ino

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from typing import Any, Generic, TypeVar
 
+from reference_server.storage import timing
 from reference_server.storage.base import KeyAnsweredError
 
 T = TypeVar("T")
@@ -26,10 +27,11 @@ T = TypeVar("T")
 class _Write(Generic[T]):
     """One queued write: the work, then its result or its error."""
 
-    __slots__ = ("applied", "done", "error", "result", "taken", "work")
+    __slots__ = ("applied", "done", "error", "marks", "result", "taken", "work")
 
     def __init__(self, work: Callable[[sqlite3.Connection], T]) -> None:
         self.work = work
+        self.marks = timing.current()  # its request's timeline, when the bench asks for one
         self.taken = False  # a batch holds it: that batch's leader finishes it
         self.applied = False  # its statements ran; it stands or falls with its batch's commit
         self.done = False
@@ -48,7 +50,8 @@ class GroupCommit:
     `translate` turns an error of the database into the one a caller should see (for example
     "locked" into `UnavailableError`); `busy` makes the error for a writer whose write could
     not start within `timeout` seconds; `durable` returns once every commit made so far is on
-    disk, or raises (then the batch's writes fail with `translate` of its error: not confirmed).
+    disk, or raises (then the batch's writes fail with `translate` of its error: not confirmed);
+    it may return when its fsync started and ended, for the request timeline.
     """
 
     def __init__(
@@ -58,7 +61,7 @@ class GroupCommit:
         timeout: float,
         translate: Callable[[Exception], Exception],
         busy: Callable[[], Exception],
-        durable: Callable[[], None],
+        durable: Callable[[], object],
     ) -> None:
         self._db = db
         self._lock = lock
@@ -76,11 +79,13 @@ class GroupCommit:
         An exception `work` raises undoes its own changes only, and is raised here.
         """
         write = _Write(work)
+        timing.mark("thread")
         deadline = time.monotonic() + self._timeout
         with self._changed:
             self._queue.append(write)
             while self._committing or write.taken:
                 if write.done:
+                    timing.mark("done")
                     return write.outcome()
                 left = deadline - time.monotonic()
                 if left <= 0 and not write.taken:  # nobody took it: give up on it
@@ -96,7 +101,9 @@ class GroupCommit:
         try:
             if self._lock.acquire(timeout=self._timeout):
                 try:
+                    _mark(batch, "batch")
                     self._commit(batch)
+                    _mark(batch, "committed")
                 finally:
                     self._lock.release()
             else:  # a reader (or a stuck statement) holds the connection
@@ -112,7 +119,10 @@ class GroupCommit:
                 (w.applied and w.error is None) or isinstance(w.error, KeyAnsweredError)
                 for w in batch
             ):
-                self._durable()
+                synced = self._durable()
+                if isinstance(synced, tuple):
+                    _mark(batch, "sync_start", synced[0])
+                    _mark(batch, "sync_end", synced[1])
         except Exception as exc:  # committed, but not known to be on disk
             self._fail(batch, self._translate(exc))
         finally:
@@ -122,6 +132,7 @@ class GroupCommit:
                 for queued in batch:
                     queued.done = True
                 self._changed.notify_all()
+        timing.mark("done")
         return write.outcome()
 
     def _commit(self, batch: list[_Write[Any]]) -> None:
@@ -158,3 +169,8 @@ class GroupCommit:
             if write.error is None and (applied_too or not write.applied):
                 write.error = error
                 write.result = None
+
+
+def _mark(batch: list[_Write[Any]], name: str, at: int | None = None) -> None:
+    """Mark `name` (now, or `at`) in the timeline of every write of `batch` that has one."""
+    timing.mark_each((write.marks for write in batch), name, at)

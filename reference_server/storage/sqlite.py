@@ -220,10 +220,10 @@ class SqliteStore(RunStore):
     def _write(self) -> AbstractContextManager[sqlite3.Connection]:
         return self._transaction("BEGIN IMMEDIATE")
 
-    def _durable(self) -> None:
-        """Return once every commit made so far is on disk."""
+    def _durable(self) -> tuple[int, int]:
+        """Return once every commit made so far is on disk: when the fsync started and ended."""
         try:
-            self._wal.sync()
+            return self._wal.sync()
         except SyncFailedError as exc:
             raise not_confirmed(exc) from exc
 

@@ -6,21 +6,39 @@ test here looks at how long anything took: the figures are checked for their for
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 
+from bench.latency_parts import PARTS, TOTAL, parts, tree_cpu_seconds
 from bench.profile import Samples, analyse
 from bench.report import Section, Table, render, verdict
 from bench.stats import Goal, Summary, pair_ratios
 from tests.support.commands import run_module
 from tooling.paths import ROOT
 
-SECTIONS = ("Generation", "Server", "Fuzzing", "Client", "Proxy", "Suite")
+SECTIONS = ("Generation", "Server", "Timeline", "Fuzzing", "Client", "Proxy", "Suite")
 # Verdicts with a ratio and a goal, per section; the others state a value against a goal.
-RATIO_VERDICTS = {"Generation": 1, "Server": 6, "Fuzzing": 1, "Client": 2, "Proxy": 1, "Suite": 0}
-VALUE_VERDICTS = {"Generation": 1, "Server": 2, "Fuzzing": 1, "Client": 0, "Proxy": 0, "Suite": 1}
+RATIO_VERDICTS = {
+    "Generation": 1,
+    "Server": 6,
+    "Timeline": 2,
+    "Fuzzing": 1,
+    "Client": 2,
+    "Proxy": 1,
+    "Suite": 0,
+}
+VALUE_VERDICTS = {
+    "Generation": 1,
+    "Server": 2,
+    "Timeline": 1,
+    "Fuzzing": 1,
+    "Client": 0,
+    "Proxy": 0,
+    "Suite": 1,
+}
 NUMBER = r"[0-9]+(?:\.[0-9]+)?"
 
 
@@ -80,6 +98,38 @@ def test_a_profile_splits_the_event_loop_from_the_storage_threads() -> None:
     assert len(found.tables()) == 2
 
 
+def _timeline(start: int, steps: list[int], status: int = 200) -> dict[str, int]:
+    """Marks of one request: `sent` at `start` (ms), then each step of PARTS `steps[i]` ms on."""
+    names = [PARTS[0][1], *(stop for _, _, stop in PARTS)]
+    marks, now = {}, start * 1_000_000
+    for name, step in zip(names, [0, *steps], strict=True):
+        now += step * 1_000_000
+        marks[name] = now
+    marks["status"] = status
+    return marks
+
+
+def test_the_timeline_cuts_each_request_into_its_parts() -> None:
+    quick = [1] * len(PARTS)
+    slow = [1] * len(PARTS)
+    slow[4] = 90  # waiting for the storage: the one slow request waited there
+    requests = [_timeline(n * 1000, quick) for n in range(99)] + [_timeline(200_000, slow)]
+    requests.append(_timeline(300_000, slow, status=503))  # not an answer that stored anything
+    found, count = parts(requests)
+    assert count == 100
+    by_label = {part.label: part for part in found}
+    waited = by_label[PARTS[4][0]]
+    assert (waited.median, waited.p99, waited.tail_mean) == (1.0, 90.0, 90.0)
+    assert waited.mean == pytest.approx(1.89)
+    whole = by_label[TOTAL[0]]
+    assert (whole.median, whole.p99) == (len(PARTS), len(PARTS) + 89)
+
+
+def test_cpu_is_counted_for_a_process_and_its_children() -> None:
+    assert tree_cpu_seconds(os.getpid()) > 0
+    assert tree_cpu_seconds(2**22 + 1) == 0  # no such process
+
+
 @pytest.mark.slow
 @pytest.mark.heavy
 @pytest.mark.timeout(600)
@@ -127,3 +177,8 @@ def test_the_smoke_run_reports_every_section_with_well_formed_figures(tmp_path: 
     assert re.search(r"^\| passed \| 1 \|$", sections["Suite"], re.MULTILINE)
     assert re.search(r"^\| ignores_auth \| yes \|", text, re.MULTILINE)
     assert re.search(rf"^\| raw `httpx.Client.patch` \| {NUMBER} \|$", text, re.MULTILINE)
+    # The timeline: every part of a request, for both operations, with its median and p99.
+    for operation in ("Update run", "Add run"):
+        for label, *_ in (*PARTS, TOTAL):
+            row = rf"^\| {operation} \| {re.escape(label)} \| {NUMBER} \| {NUMBER} \|"
+            assert re.search(row, sections["Timeline"], re.MULTILINE), (operation, label)
