@@ -48,6 +48,7 @@ class Soak:
         self.seed = seed
         self.tolerate_drops = tolerate_drops
         self.tally = ClientTally()
+        self._live: list[ClientTally] = []  # each client's tally while `drive` runs
         self.counter_run = ""
         self.blind_run = ""
 
@@ -75,6 +76,7 @@ class Soak:
         """Run every client for `seconds`; returns the merged tally (also kept in `tally`)."""
         deadline = time.monotonic() + seconds
         tallies = [ClientTally() for _ in range(self.clients)]
+        self._live = tallies
         threads = [
             threading.Thread(target=self._client, args=(i, deadline, tallies[i]), daemon=True)
             for i in range(self.clients)
@@ -86,6 +88,15 @@ class Soak:
         for tally in tallies:
             self.tally.merge(tally)
         return self.tally
+
+    def acknowledged(self) -> tuple[int, int, int]:
+        """Runs added, counter increments and blind writes acknowledged so far in `drive`: a
+        caller that interrupts the server waits for each kind rather than for a fixed time."""
+        return (
+            sum(len(tally.own) for tally in self._live),
+            sum(tally.increments for tally in self._live),
+            sum(len(tally.blind) for tally in self._live),
+        )
 
     def _client(self, index: int, deadline: float, tally: ClientTally) -> None:
         rng = random.Random(self.seed * 100_003 + index)  # noqa: S311 (load mix, not secrets)

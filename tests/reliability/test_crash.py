@@ -26,10 +26,17 @@ def test_acknowledged_writes_survive_kill_9_under_load(
         # Dropped connections are expected here: their writes count as "maybe applied".
         load = Soak([server.base_url], server.token(), clients=8, seed=9, tolerate_drops=True)
         load.prepare()
-        driver = threading.Thread(target=load.drive, args=(4.0,))
+        driver = threading.Thread(target=load.drive, args=(6.0,))
         driver.start()
         try:
-            time.sleep(1.5)  # well into the load
+            # Well into the load: each kind of write acknowledged at least once before the kill
+            # (on a busy machine 1.5 s was sometimes not enough for a counter increment).
+            time.sleep(1.0)
+            deadline = time.monotonic() + 4.0
+            while not all(load.acknowledged()):
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
             server.kill()
             assert server.returncode == -signal.SIGKILL
             server.start()  # the clients carry on against the new process
