@@ -48,6 +48,14 @@ TIMES: dict[str, bool] = {
     "0999-12-31T23:59:59Z": False,
     "9999-12-31T23:59:59Z": True,
     "9999-12-31T23:59:59-01:00": False,  # past 9999 in UTC
+    "9999-01-01T00:30:00+01:00": True,  # 9998 in UTC
+    "9999-12-31T23:59:59-00:00": False,  # in 9999 only `Z` and positive offsets, as written
+    "1000-01-01T00:30:00+01:00": False,  # 0999 in UTC, which could not be sent back
+    "1000-01-01T00:00:00+00:00": False,  # in 1000 only `Z` and negative offsets, as written
+    "1000-12-31T23:59:59+01:00": False,
+    "1000-01-01T00:00:00-00:00": True,
+    "1000-01-01T00:30:00-01:00": True,  # later in UTC
+    "1001-01-01T00:30:00+23:59": True,  # 1000 in UTC, which can be sent back
     "10000-01-01T00:00:00Z": False,
     "2026-11-24T02:00:00\ud800Z": False,  # a lone surrogate
     "\ud800": False,
