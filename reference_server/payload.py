@@ -1,8 +1,10 @@
 """Request bodies: the Content-Type rule and a strict JSON parser, free of any web framework.
 
 Strict means: UTF-8 only, no duplicate member names (which member would win is unspecified in
-RFC 8259), no NaN/Infinity, no number that overflows a double, no lone surrogates (they cannot be
-stored as text or sent back as UTF-8), and no nesting deep enough to exhaust the parser's stack.
+RFC 8259), no NaN/Infinity, no number that overflows a double, written as a decimal or as an
+integer literal (the contract, N2: most JSON libraries would keep it as infinity), no lone
+surrogates (they cannot be stored as text or sent back as UTF-8), and no nesting deep enough to
+exhaust the parser's stack (`statistics` has a tighter bound, its schema's `x-max-depth`).
 """
 
 from __future__ import annotations
@@ -49,6 +51,18 @@ def _finite(text: str) -> float:
     return value
 
 
+def _finite_integer(text: str) -> int:
+    value = int(text)
+    try:
+        float(value)
+    except OverflowError:
+        # Beyond the double range: most JSON libraries would read it as infinity (N2).
+        raise PayloadError(
+            f"The request body has a number too large to store: {text[:40]}..."
+        ) from None
+    return value
+
+
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
@@ -72,6 +86,7 @@ def parse_json(body: bytes) -> Any:
             object_pairs_hook=_no_duplicates,
             parse_constant=_reject_constant,
             parse_float=_finite,
+            parse_int=_finite_integer,
         )
     except PayloadError:
         raise
