@@ -3,8 +3,8 @@
 schemathesis draws `@odata.id` URLs at random, which almost never name a run of the target; these
 send the ones the contract names (D17): a run of the same flow at the target's own URL and at the
 published contract's server URL, the same link again, and each URL the contract refuses (400:
-malformed, another flow, the parent itself, the unpublished dev server; 404: a run that does not
-exist). The probe makes its own runs (so any
+malformed, with a dot segment or an invalid percent-escape, another flow, the parent itself, the
+unpublished dev server; 404: a run that does not exist). The probe makes its own runs (so any
 target will do): a parent, and a run in another run's process to link into the parent's.
 """
 
@@ -101,6 +101,10 @@ def _refused(prober: Prober, parent: str) -> None:
         (f"{flow_url}/runs/{run}?select=id", "a query"),
         (f"{flow_url}/runs/{run}#id", "a fragment"),
         (f"{flow_url}/runs/%2E%2E", "a dot segment"),
+        (f"{flow_url}/runs/{target.process_run_id}/../{run}", "a dot segment before the id"),
+        (f"{flow_url}/runs/{target.process_run_id}/%2e%2e/{run}", "an escaped dot segment"),
+        (f"{flow_url}/runs/{run}%zz", "an invalid percent-escape"),
+        (f"{flow_url}/runs/{run}%", "a '%' at the end"),
         (f"{flow_url}/runs/%24{run}", "an id starting with $"),
         (run_url(base, (f"other-{target.flow_id}", fresh)), "this flow's run id, in another flow"),
         (run_url(base, (target.flow_id, parent)), "the parent itself"),
