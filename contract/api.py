@@ -316,6 +316,8 @@ def _content_problems(
         instance = parsed()
     except ValueError:
         return [Mismatch("body", where, f"{where} is not JSON")]
+    except RecursionError:
+        return [Mismatch("body", where, f"{where} nests deeper than a JSON reader's stack")]
     errors = sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.path])
     return [Mismatch("body", _place(error), _worded(where, [error]), (error,)) for error in errors]
 
