@@ -91,7 +91,7 @@ def _send_back(prober: Prober, url: str, key: RunKey, run: dict[str, Any]) -> No
 
 
 @probe(
-    order=125,
+    order=65,
     covers=(
         "D9",
         "request:dateTimeOffset:pattern",

@@ -14,6 +14,7 @@ they denote (N1), a member named twice as its last (or refused).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -69,92 +70,104 @@ def _nested(depth: int) -> str:
     return '{"n": ' + "[" * inner + "7" + "]" * inner + "}"
 
 
-def _cases() -> list[Hostile]:
-    refuse, keep, either = Outcome.REFUSE, Outcome.KEEP, Outcome.EITHER
+_REFUSE, _KEEP, _EITHER = Outcome.REFUSE, Outcome.KEEP, Outcome.EITHER
+
+TEXT = (
+    # Strings must be Unicode text, in values and in member names, anywhere in the body.
+    Hostile('"displayName": "probe \\ud800"', _REFUSE, "a lone high surrogate"),
+    Hostile('"statistics": {"\\ud800": 1}', _REFUSE, "a lone surrogate in a member name"),
+    Hostile('"statistics": {"log": [{"m": "\\udc00"}]}', _REFUSE, "a nested lone surrogate"),
+    Hostile('"displayName": "probe \\ude00\\ud83d"', _REFUSE, "a surrogate pair reversed"),
+    Hostile(
+        '"blockingError": {"code": "E", "details": [{"code": "x", "message": "\\ud800"}]}',
+        _REFUSE,
+        "a lone surrogate in blockingError",
+    ),
+    # Any other text is kept: NUL, noncharacters, characters past the BMP, as escapes.
+    Hostile(
+        '"displayName": "probe \\u0000 \\uffff\\ufffe\\ufdd0 \\udbff\\udfff\\ud83d\\ude00"',
+        _KEEP,
+        "NUL, noncharacters and surrogate pairs",
+    ),
+    Hostile(
+        '"statistics": {"\\u0000": "\\u0000", "\\uffff": 1, "\\ud83d\\ude00": true, "": null},'
+        ' "blockingError": {"code": "E\\u0000", "message": "\\ufdd0", "target": null}',
+        _KEEP,
+        "NUL, a noncharacter, an emoji and nothing as member names, and in blockingError",
+    ),
+)
+"""Strings: lone surrogates are 400 (D-hostile-1); any other text comes back as sent."""
+
+NUMBERS = (
+    # Numbers must be within the range of a double; in range they keep their values (N1).
+    Hostile('"statistics": {"n": 1e400}', _REFUSE, "1e400"),
+    Hostile(f'"statistics": {{"n": 1{"0" * 400}}}', _REFUSE, "a 401-digit integer"),
+    Hostile('"statistics": {"n": [-1e400]}', _REFUSE, "-1e400"),
+    Hostile('"statistics": {"n": 1.8e308}', _REFUSE, "1.8e308, just past the largest double"),
+    Hostile(f'"statistics": {{"n": -{"9" * 309}}}', _REFUSE, "a 309-digit negative integer"),
+    Hostile(
+        '"statistics": {"a": -0, "b": -0.0, "c": 1E+2, "d": 1e2, "e": 100.000, "f": 1.0e0,'
+        ' "g": 1e-400, "h": -1e-400, "i": 5e-324, "j": 2.2250738585072014e-308}',
+        _KEEP,
+        "-0, other spellings, numbers that underflow, the smallest doubles",
+    ),
+    Hostile(
+        f'"statistics": {{"a": 1.7976931348623157e308, "b": 9007199254740993, "c": {"9" * 300},'
+        f' "d": 0.{"1" * 400}, "e": {"1" * 300}e-290}}',
+        _KEEP,
+        "the largest double, integers doubles cannot hold, long literals in range",
+    ),
+)
+"""Numbers: past the double range they are 400 (D-hostile-1); in range they keep their value."""
+
+REPEATED = (
+    # A member named twice: refused, or the last one counts, for checking and for keeping.
+    Hostile(
+        '"status": "running", "status": "unknownFutureValue"',
+        _EITHER,
+        "a valid status, then the sentinel, under one name",
+    ),
+    Hostile(
+        '"status": "unknownFutureValue", "status": "completed"',
+        _EITHER,
+        "the sentinel, then a valid status, under one name",
+    ),
+    Hostile(
+        '"displayName": "probe: first", "displayName": "probe: last",'
+        ' "statistics": {"a": 1, "a": [2]}',
+        _EITHER,
+        "a property and a statistics member named twice",
+    ),
+)
+"""Member names used twice: 400, or the last counts (D-hostile-1)."""
+
+
+def _nesting() -> list[Hostile]:
+    """`statistics` at and past its documented depth, and a body past any parser's stack."""
     cases = [
-        # Strings must be Unicode text, in values and in member names, anywhere in the body.
-        Hostile('"displayName": "probe \\ud800"', refuse, "a lone high surrogate"),
-        Hostile('"displayName": "\\udfff probe"', refuse, "a lone low surrogate"),
-        Hostile('"displayName": "probe \\ude00\\ud83d"', refuse, "a surrogate pair reversed"),
-        Hostile('"statistics": {"\\ud800": 1}', refuse, "a lone surrogate in a member name"),
-        Hostile('"statistics": {"log": [{"m": "\\udc00"}]}', refuse, "a nested lone surrogate"),
-        Hostile(
-            '"blockingError": {"code": "E", "details": [{"code": "x", "message": "\\ud800"}]}',
-            refuse,
-            "a lone surrogate in blockingError",
-        ),
-        # Any other text is kept: NUL, noncharacters, characters past the BMP, as escapes.
-        Hostile('"displayName": "probe \\u0000 NUL"', keep, "NUL in a string"),
-        Hostile('"displayName": "probe \\uffff\\ufffe\\ufdd0"', keep, "noncharacters"),
-        Hostile('"displayName": "probe \\udbff\\udfff\\ud83d\\ude00"', keep, "surrogate pairs"),
-        Hostile(
-            '"statistics": {"\\u0000": "\\u0000", "\\uffff": 1, "\\ud83d\\ude00": true, "": null}',
-            keep,
-            "NUL, a noncharacter, an emoji and nothing as member names",
-        ),
-        Hostile(
-            '"blockingError": {"code": "E\\u0000", "message": "\\ufdd0", "target": null}',
-            keep,
-            "NUL and a noncharacter in blockingError",
-        ),
-        # Numbers must be within the range of a double; in range they keep their values.
-        Hostile('"statistics": {"n": 1e400}', refuse, "1e400"),
-        Hostile('"statistics": {"n": [-1e400]}', refuse, "-1e400"),
-        Hostile('"statistics": {"n": 1.8e308}', refuse, "1.8e308, just past the largest double"),
-        Hostile(f'"statistics": {{"n": 1{"0" * 400}}}', refuse, "a 401-digit integer"),
-        Hostile(f'"statistics": {{"n": -{"9" * 309}}}', refuse, "a 309-digit negative integer"),
-        Hostile(
-            '"statistics": {"a": -0, "b": -0.0, "c": 1E+2, "d": 1e2, "e": 100.000, "f": 1.0e0}',
-            keep,
-            "-0 and other spellings",
-        ),
-        Hostile(
-            '"statistics": {"a": 1e-400, "b": -1e-400, "c": 5e-324, "d": 2.2250738585072014e-308}',
-            keep,
-            "numbers that underflow, and the smallest doubles",
-        ),
-        Hostile(
-            f'"statistics": {{"a": 1.7976931348623157e308, "b": 9007199254740993, "c": {"9" * 300},'
-            f' "d": 0.{"1" * 400}, "e": {"1" * 300}e-290}}',
-            keep,
-            "the largest double, integers doubles cannot hold, long literals in range",
-        ),
-        # A member named twice: refused, or the last one counts, for checking and for keeping.
-        Hostile(
-            '"displayName": "probe: first", "displayName": "probe: last"', either, "a name twice"
-        ),
-        Hostile(
-            '"status": "running", "status": "unknownFutureValue"',
-            either,
-            "a valid status, then the sentinel, under one name",
-        ),
-        Hostile(
-            '"status": "unknownFutureValue", "status": "completed"',
-            either,
-            "the sentinel, then a valid status, under one name",
-        ),
-        Hostile('"statistics": {"a": 1, "a": [2]}', either, "a statistics member twice"),
-        # Nesting: `statistics` to its documented depth; any body deeper than a parser's stack.
         Hostile(
             f'"displayName": "{NEVER_APPLIED}", "x": {"[" * 30000}{"]" * 30000}',
-            refuse,
+            _REFUSE,
             "30000 levels of arrays",
             names=("displayName", "x"),
-        ),
+        )
     ]
     limit = contract().schema("runStatistics").get(MAX_DEPTH)
     if isinstance(limit, int):
-        cases += [
-            Hostile(f'"statistics": {_nested(limit)}', keep, f"statistics {limit} levels deep"),
+        cases = [
             Hostile(
-                f'"statistics": {_nested(limit + 1)}', refuse, f"statistics {limit + 1} levels deep"
+                f'"statistics": {_nested(limit + 1)}',
+                _REFUSE,
+                f"statistics {limit + 1} levels deep",
             ),
             Hostile(
                 f'"statistics": {_nested(2000)}',
-                refuse,
+                _REFUSE,
                 "statistics 2000 levels deep",
                 names=("statistics",),
             ),
+            *cases,
+            Hostile(f'"statistics": {_nested(limit)}', _KEEP, f"statistics {limit} levels deep"),
         ]
     return cases
 
@@ -215,27 +228,46 @@ def _send(prober: Prober, case: Hostile, url: str, key: RunKey | None) -> None:
         _kept(prober, exchange, case, case.sent())
 
 
-@probe(
-    order=135,
-    covers=(
-        "D7",
-        "D15",
-        "request:runStatistics:length",
-        "status:*:400",
-        "status:update*:200",
-        "status:addRun:204",
-    ),
-)
-def hostile_round_trips(prober: Prober) -> None:
-    """JSON a parser reads but a service cannot keep (lone surrogates, numbers past a double,
-    deep nesting, a member twice) is refused with a 400 that changes nothing, or kept exactly."""
+def _all(prober: Prober, cases: Iterable[Hostile]) -> None:
+    """Each case to an update path (the two in turn) and to Add run."""
     runs = prober.runs
-    for index, case in enumerate(_cases()):
+    for index, case in enumerate(cases):
         url, key = runs[index % len(runs)]
         _send(prober, case, url, key)
         _send(prober, case, prober.add_url, None)
+
+
+_COVERS = ("D7", "D15", "status:*:400", "status:update*:200", "status:addRun:204")
+
+
+@probe(order=61, covers=_COVERS)
+def hostile_text(prober: Prober) -> None:
+    """A lone surrogate, in a value or a member name, is a 400 that changes nothing; NUL,
+    noncharacters and pairs are kept exactly."""
+    _all(prober, TEXT)
     target = prober.target
     lone = run_url(target.base_url, (target.flow_id, target.process_run_id))[:-1] + "\\ud800"
     body = f'{{"{REFERENCE}": "{lone}"}}'.encode()
     what = "a reference whose URL holds a lone surrogate, which must be a 400"
     prober.refused("POST", prober.add_url, body, {400}, REFUSED, what)
+
+
+@probe(order=62, covers=_COVERS)
+def hostile_numbers(prober: Prober) -> None:
+    """A number past the double range is a 400 that changes nothing; one in range keeps its value
+    (as sent, or as the double it rounds to)."""
+    _all(prober, NUMBERS)
+
+
+@probe(order=63, covers=(*_COVERS, "request:runStatistics:length"))
+def hostile_nesting(prober: Prober) -> None:
+    """`statistics` nested past its documented depth, or a body nested past any parser's stack,
+    is a 400 that changes nothing; `statistics` at the depth is kept."""
+    _all(prober, _nesting())
+
+
+@probe(order=64, covers=_COVERS)
+def repeated_members(prober: Prober) -> None:
+    """A member named twice is a 400 that changes nothing, or its last value counts, for checking
+    and for keeping alike."""
+    _all(prober, REPEATED)
