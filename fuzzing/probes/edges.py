@@ -91,7 +91,7 @@ def _send_back(prober: Prober, url: str, key: RunKey, run: dict[str, Any]) -> No
 
 
 @probe(
-    order=65,
+    order=40,
     covers=(
         "D9",
         "request:dateTimeOffset:pattern",
@@ -105,8 +105,9 @@ def edge_times(prober: Prober) -> None:
     the response schema allows and a client may send back."""
     url, key = prober.runs[0]
     refused = [value for value in EDGE_TIMES if not _sendable(value)]
-    body = [(as_json(dict.fromkeys(_TIMES, value)), value) for value in refused]
-    prober.refused_updates(body, 400, "invalid_values_rejected")
+    for value in refused:
+        body = as_json(dict.fromkeys(_TIMES, value))
+        prober.refused("PATCH", url, body, {400}, "invalid_values_rejected", value, key)
     prober.refused_adds(
         [(as_json(new_run(startDateTime=value)), value) for value in refused],
         400,

@@ -131,7 +131,7 @@ def _refused(prober: Prober, parent: str) -> None:
             )
 
 
-@probe(order=66, covers=("D11", "D17", "status:addRun:400"))
+@probe(order=35, covers=("D11", "D17", "status:addRun:400"))
 def unresolved_references(prober: Prober) -> None:
     """A reference with a dot segment (`x/../id`, `%2e%2e`) or an invalid percent-escape is a
     400 taken as sent: never resolved into a run's URL and linked, never a 404 for a run."""
