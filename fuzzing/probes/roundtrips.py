@@ -142,7 +142,7 @@ REPEATED = (
 """Member names used twice: 400, or the last counts (D-hostile-1)."""
 
 
-def _nesting() -> list[Hostile]:
+def nesting_cases() -> list[Hostile]:
     """`statistics` at and past its documented depth, and a body past any parser's stack."""
     cases = [
         Hostile(
@@ -172,7 +172,7 @@ def _nesting() -> list[Hostile]:
     return cases
 
 
-def _expected(case: Hostile, body: bytes, operation: str) -> Outcome:
+def expected_outcome(case: Hostile, body: bytes, operation: str) -> Outcome:
     """What the contract wants for `body`: a member named twice is read as its last, and a body
     whose last reading the schema refuses must be refused."""
     if case.outcome is not Outcome.EITHER:
@@ -211,7 +211,7 @@ def _send(prober: Prober, case: Hostile, url: str, key: RunKey | None) -> None:
     """`case` to one update path (`key` its run) or, with no key, to Add run."""
     body = case.update() if key is not None else case.create()
     operation = "updateRun" if key is not None else ADD_RUN
-    outcome = _expected(case, body, operation)
+    outcome = expected_outcome(case, body, operation)
     method = "PATCH" if key is not None else "POST"
     what = f"{case.what}, which must be {outcome.value}"
     if outcome is Outcome.REFUSE:
@@ -263,7 +263,7 @@ def hostile_numbers(prober: Prober) -> None:
 def hostile_nesting(prober: Prober) -> None:
     """`statistics` nested past its documented depth, or a body nested past any parser's stack,
     is a 400 that changes nothing; `statistics` at the depth is kept."""
-    _all(prober, _nesting())
+    _all(prober, nesting_cases())
 
 
 @probe(order=64, covers=_COVERS)
