@@ -91,7 +91,7 @@ def _send_back(prober: Prober, url: str, key: RunKey, run: dict[str, Any]) -> No
 
 
 @probe(
-    order=40,
+    order=45,
     covers=(
         "D9",
         "request:dateTimeOffset:pattern",
