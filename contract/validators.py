@@ -20,6 +20,7 @@ free-form value (`runStatistics`) may nest, which JSON Schema cannot say without
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any, cast
 
@@ -57,6 +58,42 @@ def json_depth(value: object, limit: int | None = None) -> int:
             return deepest
         pending.extend((child, level + 1) for child in children)
     return deepest
+
+
+def unkeepable(value: object) -> str | None:
+    """Why a service could not keep `value` (parsed JSON) and return it unchanged, or None: a
+    string or member name that is not Unicode text (a lone surrogate), or a number past the
+    range of a double (read as infinity, or an integer no double can hold). D-hostile-1 makes
+    each a 400; JSON Schema cannot say it, so every reader asks here. Iterative, as `json_depth`."""
+    pending: list[object] = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            pending.extend(node.keys())
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return "a string with an unpaired surrogate escape, which is not Unicode text"
+        elif not _within_a_double(node):
+            return "a number too large to store: past the range of a double"
+    return None
+
+
+def _within_a_double(node: object) -> bool:
+    """False for a number that is, or rounds to, an infinite double (an integer up to half an
+    ulp past the largest double rounds down to it); True for anything else."""
+    if isinstance(node, float):
+        return math.isfinite(node)
+    if isinstance(node, int):
+        try:
+            float(node)
+        except OverflowError:
+            return False
+    return True
 
 
 def _max_depth(
