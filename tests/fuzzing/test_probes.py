@@ -48,6 +48,7 @@ def test_without_a_weak_token_the_403_probe_is_skipped(fuzz_target: Target, tmp_
         ("lone_surrogates_stored", "hostile_text", "hostile_input_refused"),
         ("huge_numbers_as_null", "hostile_numbers", "hostile_input_refused"),
         ("deep_statistics_accepted", "hostile_nesting", "hostile_input_refused"),
+        ("nul_fails_in_storage", "hostile_text", "hostile_input_kept"),
     ],
 )
 def test_probes_catch_what_schemathesis_never_sends(
