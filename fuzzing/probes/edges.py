@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from fuzzing.comparison import mismatch
-from fuzzing.exchange import Exchange, RunKey
+from fuzzing.exchange import Exchange
 from fuzzing.facts import contract
 from fuzzing.probes.prober import Prober, as_json, new_run, probe
 
@@ -73,10 +73,11 @@ def _report(prober: Prober, exchange: Exchange, what: str, problems: list[str]) 
         prober.report(CHECK, exchange, f"{what}\n{details}\n{exchange.describe()}")
 
 
-def _send_back(prober: Prober, url: str, key: RunKey, run: dict[str, Any]) -> None:
-    """What a client does with the run it read: send its times back unchanged."""
+def _send_back(prober: Prober, url: str, sent: str, run: dict[str, Any]) -> None:
+    """What a client does with the run it read: send its times back unchanged (when the service
+    rewrote them; a time it returned as sent was just sent)."""
     times = {name: run[name] for name in _TIMES if isinstance(run.get(name), str)}
-    if not times or not all(_sendable(value) for value in times.values()):
+    if not times or not all(_sendable(value) and value != sent for value in times.values()):
         return
     exchange = prober.send("PATCH", url, as_json(times))
     what = f"the times the service returned, sent back unchanged ({times})"
@@ -120,7 +121,7 @@ def edge_times(prober: Prober) -> None:
         run = exchange.response_json
         if isinstance(run, dict):
             _report(prober, exchange, f"Sent {value!r}", _judge_times(value, run))
-            _send_back(prober, url, key, run)
+            _send_back(prober, url, value, run)
     for value in (EDGE_TIMES[1], EDGE_TIMES[-3]):
         _added_at(prober, value)
 

@@ -75,6 +75,13 @@ _REFUSE, _KEEP, _EITHER = Outcome.REFUSE, Outcome.KEEP, Outcome.EITHER
 TEXT = (
     # Strings must be Unicode text, in values and in member names, anywhere in the body.
     Hostile('"displayName": "probe \\ud800"', _REFUSE, "a lone high surrogate"),
+    # Any other text is kept: NUL, noncharacters, characters past the BMP, as escapes.
+    Hostile(
+        '"displayName": "probe \\u0000 \\uffff\\ufffe\\ufdd0 \\udbff\\udfff\\ud83d\\ude00"',
+        _KEEP,
+        "NUL, noncharacters and surrogate pairs",
+    ),
+    # More lone surrogates: in member names, nested, reversed, in blockingError.
     Hostile('"statistics": {"\\ud800": 1}', _REFUSE, "a lone surrogate in a member name"),
     Hostile('"statistics": {"log": [{"m": "\\udc00"}]}', _REFUSE, "a nested lone surrogate"),
     Hostile('"displayName": "probe \\ude00\\ud83d"', _REFUSE, "a surrogate pair reversed"),
@@ -82,12 +89,6 @@ TEXT = (
         '"blockingError": {"code": "E", "details": [{"code": "x", "message": "\\ud800"}]}',
         _REFUSE,
         "a lone surrogate in blockingError",
-    ),
-    # Any other text is kept: NUL, noncharacters, characters past the BMP, as escapes.
-    Hostile(
-        '"displayName": "probe \\u0000 \\uffff\\ufffe\\ufdd0 \\udbff\\udfff\\ud83d\\ude00"',
-        _KEEP,
-        "NUL, noncharacters and surrogate pairs",
     ),
     Hostile(
         '"statistics": {"\\u0000": "\\u0000", "\\uffff": 1, "\\ud83d\\ude00": true, "": null},'
