@@ -143,7 +143,7 @@ def test_content_length_over_the_limit_is_413_before_reading(api: httpx.Client) 
         (b'{"statistics": {"x": 1e400}}', "too large"),
         (b'{"displayName": "\\ud800"}', "surrogate"),
         (b'{"statistics": {"x": -1e400}}', "too large"),
-        (b'{"statistics": {"x": [1' + b"0" * 400 + b']}}', "too large"),
+        (b'{"statistics": {"x": [1' + b"0" * 400 + b"]}}", "too large"),
         (b'{"statistics": {"\\udc00": 1}}', "surrogate"),
         (b'{"statistics": {"a": {"b": ["\\ud83d"]}}}', "surrogate"),
         (b"[" * 100_000 + b"]" * 100_000, ""),
