@@ -76,7 +76,7 @@ class Request:
         """The body as JSON, or None when it is not JSON (`NaN` and `Infinity` are not)."""
         try:
             return json.loads(self.body, parse_constant=_not_json)
-        except ValueError:
+        except (ValueError, RecursionError):  # nested past the parser's stack: not JSON here
             return None
 
     def with_body(self, body: bytes) -> Request:
@@ -108,7 +108,7 @@ class Response:
     def json(self) -> Any:
         try:
             return json.loads(self.body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
 
     def with_body(self, body: bytes) -> Response:

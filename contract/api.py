@@ -32,7 +32,7 @@ from referencing import Registry
 
 from contract.loading import load_document
 from contract.refs import Pointer, UnresolvableRefError, registry, resolve
-from contract.validators import SchemaValidator, build
+from contract.validators import SchemaValidator, build, unkeepable
 
 HTTP_METHODS: Final = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 JSON: Final = "application/json"
@@ -326,6 +326,11 @@ def _content_problems(
         instance = parsed()
     except ValueError:
         return [Mismatch("body", where, f"{where} is not JSON")]
+    except RecursionError:
+        return [Mismatch("body", where, f"{where} nests deeper than a JSON reader's stack")]
+    problem = unkeepable(instance)
+    if problem is not None:
+        return [Mismatch("body", where, f"{where} has {problem}")]
     errors = sorted(validator.iter_errors(instance), key=lambda e: [str(p) for p in e.path])
     return [Mismatch("body", _place(error), _worded(where, [error]), (error,)) for error in errors]
 

@@ -12,22 +12,114 @@ strings only; `int32` applies to numbers).
 
 `build` is the only place the kit makes a validator of the contract's schemas: the server, the
 fuzzer, the traffic checker and the example validator all reach it through `contract.api`.
+
+Both validators know one keyword of the kit's own, `x-max-depth` (`MAX_DEPTH`): how deeply a
+free-form value (`runStatistics`) may nest, which JSON Schema cannot say without recursion.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, cast
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator, FormatChecker, ValidationError
+from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
+from jsonschema.protocols import Validator
 from referencing import Registry
 
 from contract.formats import STRING_FORMATS, format_checker
 from contract.inlining import NotInlinableError, inlined
 from contract.patterns import EcmaValidator
 from contract.refs import Pointer, uri_of
+
+MAX_DEPTH = "x-max-depth"
+"""A schema keyword of the kit: the value nests at most this many levels (`json_depth`)."""
+
+
+def json_depth(value: object, limit: int | None = None) -> int:
+    """How many levels `value` nests: 0 for a scalar, 1 for `{}` or `[]`, one more for each
+    object or array inside; once past `limit` (if given), any number past it. Iterative: a value
+    may nest deeper than Python's stack."""
+    deepest = 0
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        node, level = pending.pop()
+        children: Any
+        if isinstance(node, dict):
+            children = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        deepest = max(deepest, level)
+        if limit is not None and deepest > limit:
+            return deepest
+        pending.extend((child, level + 1) for child in children)
+    return deepest
+
+
+def unkeepable(value: object) -> str | None:
+    """Why a service could not keep `value` (parsed JSON) and return it unchanged, or None: a
+    string or member name that is not Unicode text (a lone surrogate), or a number past the
+    range of a double (read as infinity, or an integer no double can hold). D-hostile-1 makes
+    each a 400; JSON Schema cannot say it, so every reader asks here. Iterative, as `json_depth`."""
+    pending: list[object] = [value]
+    while pending:
+        node = pending.pop()
+        if isinstance(node, dict):
+            pending.extend(node.keys())
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+        elif isinstance(node, str):
+            try:
+                node.encode("utf-8")
+            except UnicodeEncodeError:
+                return "a string with an unpaired surrogate escape, which is not Unicode text"
+        elif not _within_a_double(node):
+            return "a number too large to store: past the range of a double"
+    return None
+
+
+def _within_a_double(node: object) -> bool:
+    """False for a number that is, or rounds to, an infinite double (an integer up to half an
+    ulp past the largest double rounds down to it); True for anything else."""
+    if isinstance(node, float):
+        return math.isfinite(node)
+    if isinstance(node, int):
+        try:
+            float(node)
+        except OverflowError:
+            return False
+    return True
+
+
+def _max_depth(
+    validator: Validator, limit: int, instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
+    if json_depth(instance, limit) > limit:
+        yield ValidationError(f"nests deeper than {limit} levels")
+
+
+# `extend` makes a class with Draft 2020-12's interface, one keyword added; typed as such.
+KitValidator = cast(
+    type[Draft202012Validator],
+    validators.extend(EcmaValidator, {MAX_DEPTH: _max_depth}),  # type: ignore[no-untyped-call]
+)
+"""`EcmaValidator` with `x-max-depth`."""
+
+
+class _CompiledMaxDepth:
+    """`x-max-depth` for jsonschema-rs (a custom keyword: constructed once, `validate` raises)."""
+
+    def __init__(self, parent_schema: Any, value: int, schema_path: Any) -> None:
+        self.limit = value
+
+    def validate(self, instance: Any) -> None:
+        if json_depth(instance, self.limit) > self.limit:
+            raise ValueError(f"nests deeper than {self.limit} levels")
 
 
 class SchemaValidator:
@@ -69,7 +161,7 @@ def build(document: Mapping[str, Any], schemas: Registry[Any], pointer: Pointer)
     except NotInlinableError:
         schema = {"$ref": uri_of(pointer)}
     checker = format_checker()
-    full = EcmaValidator(schema, registry=schemas, format_checker=checker)
+    full = KitValidator(schema, registry=schemas, format_checker=checker)
     return SchemaValidator(full, compiled(schema, checker))
 
 
@@ -89,6 +181,7 @@ def compiled(schema: Any, checker: FormatChecker) -> Any | None:
         formats={name: check(name) for name in STRING_FORMATS},
         validate_formats=True,
         ignore_unknown_formats=False,
+        keywords={MAX_DEPTH: _CompiledMaxDepth},
     )
 
 

@@ -94,7 +94,7 @@ def _parse(content: bytes | None) -> Any:
         return NOT_JSON
     try:
         return loads(content)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested deeper than the parser's stack: not judged
         return NOT_JSON
 
 

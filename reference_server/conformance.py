@@ -19,6 +19,7 @@ from contract.api import (
     parsed_json,
     response_problems,
 )
+from reference_server.times import TimeOutOfRangeError, to_utc
 from reference_server.violations import Violation, clip, finished, reason_of, violations_of
 
 _SUBJECTS = {"path": "Path parameter", "header": "Header", "query": "Query parameter"}
@@ -59,6 +60,15 @@ class ServedContract(ApiContract):
                 for error in problem.errors
             ]
         return finished(found)
+
+    def normalised_time(self, value: str) -> str:
+        """`value` (a valid `dateTimeOffset`) in UTC as the service returns it, or
+        `TimeOutOfRangeError` when that is not a `dateTimeOffsetUtc`: a time is returned only as
+        a value the response schema allows, which a client may send back (D9)."""
+        utc = to_utc(value)
+        if not self.schema_validator("dateTimeOffsetUtc").is_valid(utc):
+            raise TimeOutOfRangeError(f"{value} is {utc} in UTC, outside the years a run can hold")
+        return utc
 
     # -- responses ------------------------------------------------------------------------------
 

@@ -1,15 +1,19 @@
 """Request bodies: the Content-Type rule and a strict JSON parser, free of any web framework.
 
 Strict means: UTF-8 only, no duplicate member names (which member would win is unspecified in
-RFC 8259), no NaN/Infinity, no number that overflows a double, no lone surrogates (they cannot be
-stored as text or sent back as UTF-8), and no nesting deep enough to exhaust the parser's stack.
+RFC 8259), no NaN/Infinity, no nesting deep enough to exhaust the parser's stack (`statistics`
+has a tighter bound, its schema's `x-max-depth`), and nothing the contract core calls
+unkeepable (`contract.validators.unkeepable`, D-hostile-1): no number past the range of a double,
+written as a decimal or as an integer literal (most JSON libraries would keep it as infinity),
+and no lone surrogates (they cannot be stored as text or sent back as UTF-8).
 """
 
 from __future__ import annotations
 
 import json
-import math
 from typing import Any
+
+from contract.validators import unkeepable
 
 
 class PayloadError(ValueError):
@@ -42,13 +46,6 @@ def _reject_constant(name: str) -> Any:
     raise PayloadError(f"The request body is not valid JSON: {name} is not a JSON number.")
 
 
-def _finite(text: str) -> float:
-    value = float(text)
-    if math.isinf(value):
-        raise PayloadError(f"The request body has a number too large to store: {text[:40]}.")
-    return value
-
-
 def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     result: dict[str, Any] = {}
     for key, value in pairs:
@@ -71,7 +68,6 @@ def parse_json(body: bytes) -> Any:
             text,
             object_pairs_hook=_no_duplicates,
             parse_constant=_reject_constant,
-            parse_float=_finite,
         )
     except PayloadError:
         raise
@@ -84,12 +80,8 @@ def parse_json(body: bytes) -> Any:
     except ValueError:
         # For example an integer literal longer than Python converts (thousands of digits).
         raise PayloadError("The request body has a number this service cannot read.") from None
-    try:
-        json.dumps(value, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
-        raise PayloadError(
-            "The request body has a string with an unpaired surrogate escape."
-        ) from None
-    except RecursionError:
-        raise PayloadError("The request body is nested too deeply.") from None
+    problem = unkeepable(value)
+    if problem is not None:
+        # The contract core's verdict (D-hostile-1), as the fuzzer and the traffic checker read it.
+        raise PayloadError(f"The request body has {problem}.")
     return value

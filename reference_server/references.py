@@ -12,12 +12,14 @@ check, with the same path parameter schemas as every other request.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 COLLECTION = ("industryData", "incomingFlows")
+_BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -96,8 +98,16 @@ def _run_path(segments: list[str]) -> RunReference:
             "'@odata.id' must be the URL of a run: "
             ".../industryData/incomingFlows/{incomingFlowId}/runs/{id}."
         )
+    if any(_BAD_ESCAPE.search(segment) for segment in segments):
+        # `unquote` would keep `%zz` as it is, and the id would name a run that cannot exist.
+        raise MalformedReferenceError(
+            "'@odata.id' has a '%' that is not a percent-escape (RFC 3986: '%' and two hex digits)."
+        )
     try:
         flow_id, run_id = (unquote(segments[i], errors="strict") for i in (2, 4))
     except UnicodeDecodeError:
         raise MalformedReferenceError("'@odata.id' has an id that is not UTF-8.") from None
+    if {flow_id, run_id} & {".", ".."}:
+        # `%2e%2e` is a dot segment too (RFC 3986 §2.3): never resolved, never an id (D11).
+        raise MalformedReferenceError("'@odata.id' has a dot segment ('.' or '..') for an id.")
     return RunReference(flow_id=flow_id, run_id=run_id)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from typing import Any
+from urllib.request import parse_http_list
 
 from reference_server.conformance import ServedContract
 from reference_server.storage.base import RUN_FIELDS, StoredRun
@@ -53,12 +54,13 @@ def preferences(values: Iterable[str]) -> frozenset[str]:
     """The preference names of `Prefer` header values (RFC 7240), lower-cased.
 
     `Prefer: respond-async, wait=10; x=1` names `respond-async` and `wait`; tokens are
-    case-insensitive. A quoted value with a comma in it yields a stray name, which names no
-    preference this service knows.
+    case-insensitive. The list is split as RFC 7240's grammar reads it (the standard library's
+    `parse_http_list`), so a comma inside a quoted value splits nothing:
+    `foo="x, include-unknown-enum-members"` names only `foo`.
     """
     names = set()
     for value in values:
-        for preference in value.split(","):
+        for preference in parse_http_list(value):
             name = preference.split(";", 1)[0].split("=", 1)[0].strip().lower()
             if name:
                 names.add(name)

@@ -65,7 +65,7 @@ from reference_server.storage.base import (
     UnavailableError,
     key_in_flight,
 )
-from reference_server.times import TimeOutOfRangeError, to_utc
+from reference_server.times import TimeOutOfRangeError
 from reference_server.violations import Violation
 
 log = logging.getLogger("reference_server")
@@ -162,7 +162,7 @@ class RunsApi:
         for name in TIME_FIELDS:
             if isinstance(changes.get(name), str):
                 try:
-                    changes[name] = to_utc(changes[name])
+                    changes[name] = self.spec.normalised_time(changes[name])
                 except TimeOutOfRangeError as exc:
                     return bad_request(scope, [Violation(f"Property '{name}': {exc}.", name)])
         return Accepted(path=path, body=changes, sent=body)

@@ -9,6 +9,8 @@ no run, so it applies no preference. Preferences the service does not know are i
 
 from __future__ import annotations
 
+from urllib.request import parse_http_list
+
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
 from fuzzing.checks.rule_helpers import fail, update_route
@@ -18,15 +20,16 @@ from fuzzing.facts import contract
 INCLUDE_UNKNOWN = "include-unknown-enum-members"
 
 
-def preference_names(value: str | None) -> frozenset[str] | None:
+def preference_names(value: str | None) -> frozenset[str]:
     """The preference names of a `Prefer` or `Preference-Applied` value, lower-cased (RFC 7240:
-    `name[=value][; parameter]`, comma-separated); None when a quoted value makes the split
-    ambiguous (a comma inside quotes), so that no rule is judged on a guess."""
+    `name[=value][; parameter]`, comma-separated, the list split as its grammar reads it by the
+    standard library's `parse_http_list`: a comma inside a quoted value separates nothing, so
+    `foo="x, include-unknown-enum-members"` names only `foo`)."""
     if value is None:
         return frozenset()
-    if '"' in value:
-        return None
-    names = (item.split(";", 1)[0].split("=", 1)[0].strip().lower() for item in value.split(","))
+    names = (
+        item.split(";", 1)[0].split("=", 1)[0].strip().lower() for item in parse_http_list(value)
+    )
     return frozenset(name for name in names if name)
 
 
@@ -41,8 +44,6 @@ def preferences_honoured(evidence: Evidence) -> None:
         return
     wanted = preference_names(exchange.request_header("prefer"))
     applied = preference_names(exchange.response_header("preference-applied"))
-    if wanted is None or applied is None:
-        return
     problems = []
     if route.operation == ADD_RUN and exchange.status == 204 and applied:
         problems.append(f"a 204 carries no run, yet `Preference-Applied` names {sorted(applied)}")

@@ -40,6 +40,7 @@ _LENGTHS = (
     ("maxItems", "at most {} items"),
     ("minProperties", "at least {} members"),
     ("maxProperties", "at most {} members"),
+    ("x-max-depth", "nested at most {} levels"),
 )
 _COMBINERS = ("anyOf", "oneOf", "allOf")
 

@@ -4,8 +4,10 @@ schemathesis draws `@odata.id` URLs at random, which almost never name a run of 
 send the ones the contract names (D17): a run of the same flow at the target's own URL and at the
 published contract's server URL, the same link again, and each URL the contract refuses (400:
 malformed, another flow, the parent itself, the unpublished dev server; 404: a run that does not
-exist). The probe makes its own runs (so any
-target will do): a parent, and a run in another run's process to link into the parent's.
+exist); `unresolved_references` sends those that URL libraries would rewrite into a run's URL (dot
+segments, invalid percent-escapes), early, as they take few requests. The probes make their own
+runs (so any target will do): a parent, and a run in another run's process to link into the
+parent's.
 """
 
 from __future__ import annotations
@@ -127,3 +129,35 @@ def _refused(prober: Prober, parent: str) -> None:
                 f"run {run_id!r} is in the process of {parent!r} after every link to it was "
                 f"refused: reading it there answered {reading.status}, not 404",
             )
+
+
+@probe(order=35, covers=("D11", "D17", "status:addRun:400"))
+def unresolved_references(prober: Prober) -> None:
+    """A reference with a dot segment (`x/../id`, `%2e%2e`) or an invalid percent-escape is a
+    400 taken as sent: never resolved into a run's URL and linked, never a 404 for a run."""
+    target = prober.target
+    parent = _added(prober, target.run_id, "probe: parent of unresolved links")
+    fresh = _added(prober, target.process_run_id, "probe: run never linked by a dot segment")
+    if parent is None or fresh is None:
+        return
+    run = quote(fresh, safe="")
+    flow_url = run_url(target.base_url, (target.flow_id, fresh)).rsplit("/runs/", 1)[0]
+    other = quote(target.process_run_id, safe="")
+    cases = [
+        (f"{flow_url}/runs/{other}/../{run}", "a dot segment before the id"),
+        (f"{flow_url}/runs/{other}/%2e%2e/{run}", "an escaped dot segment before the id"),
+        (f"{flow_url}/runs/{run}%zz", "an invalid percent-escape"),
+        (f"{flow_url}/runs/{run}%", "a '%' at the end"),
+    ]
+    sent = None
+    for url, what in cases:
+        sent = _link(prober, parent, url)
+        prober.expect(sent, {400}, CHECK, f"a reference with {what}")
+    reading = prober.read((target.flow_id, fresh), process_of=parent)
+    if reading.status != 404 and sent is not None:
+        prober.report(
+            CHECK,
+            sent,
+            f"run {fresh!r} is in the process of {parent!r} after every link to it was refused: "
+            f"reading it there answered {reading.status}, not 404",
+        )

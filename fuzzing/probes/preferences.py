@@ -2,8 +2,10 @@
 
 schemathesis draws `Prefer` values at random, which never name `include-unknown-enum-members`;
 these send it alone, among preferences the service does not know (in another case), and not at
-all, to each of the workspace's runs, and once to Add run. `preferences_honoured` judges what
-comes back; an update here sends only `@odata.type`, so it changes nothing.
+all, to each of the workspace's runs, and once to Add run; and its name inside another
+preference's quoted value (RFC 7240's `quoted-string`), which names no preference.
+`preferences_honoured` judges what comes back; an update here sends only `@odata.type`, so it
+changes nothing.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ _PREFERS = (
     (INCLUDE_UNKNOWN, "the preference alone"),
     (f"x-probe-unknown, x-probe-other=5, {INCLUDE_UNKNOWN.upper()}; x=1", "it among others"),
     ("x-probe-unknown, x-probe-other=5; x=1", "only preferences no service knows"),
+    (f'x-probe-quoted="a, {INCLUDE_UNKNOWN}, b"', "its name only inside a quoted value"),
     (None, "no preference"),
 )
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from fuzzing.checks.refusals import retry_after_given
 from fuzzing.exchange import Exchange
 from fuzzing.facts import contract
 from reference_server.conformance import ServedContract
+from reference_server.payload import PayloadError, parse_json
 from tests.fuzzing.checks.exchanges import ERROR, evidence, exchange
 from traffic import spec_check
 
@@ -48,9 +50,32 @@ TIMES: dict[str, bool] = {
     "0999-12-31T23:59:59Z": False,
     "9999-12-31T23:59:59Z": True,
     "9999-12-31T23:59:59-01:00": False,  # past 9999 in UTC
+    "9999-01-01T00:30:00+01:00": True,  # 9998 in UTC
+    "9999-12-31T23:59:59-00:00": False,  # in 9999 only `Z` and positive offsets, as written
+    "1000-01-01T00:30:00+01:00": False,  # 0999 in UTC, which could not be sent back
+    "1000-01-01T00:00:00+00:00": False,  # in 1000 only `Z` and negative offsets, as written
+    "1000-12-31T23:59:59+01:00": False,
+    "1000-01-01T00:00:00-00:00": True,
+    "1000-01-01T00:30:00-01:00": True,  # later in UTC
+    "1001-01-01T00:30:00+23:59": True,  # 1000 in UTC, which can be sent back
     "10000-01-01T00:00:00Z": False,
     "2026-11-24T02:00:00\ud800Z": False,  # a lone surrogate
     "\ud800": False,
+}
+# An Update run body as sent (JSON text), with the verdict the contract gives (D-hostile-1).
+BODIES: dict[bytes, bool] = {
+    b'{"displayName": "\\ud800"}': False,  # a lone surrogate
+    b'{"statistics": {"\\udfff": 1}}': False,  # in a member name
+    b'{"displayName": "\\ud83d\\ude00 \\u0000 \\uffff"}': True,  # a pair, NUL, a noncharacter
+    b'{"statistics": {"n": 1e400}}': False,  # infinity as a double
+    b'{"statistics": {"n": -1e400}}': False,
+    b'{"statistics": {"n": 1' + b"0" * 309 + b"}}": False,  # an integer past the largest double
+    b'{"statistics": {"n": 1' + b"0" * 300 + b"}}": True,
+    b'{"statistics": {"n": 1.7976931348623158e308}}': True,  # rounds down to the largest double
+    b'{"statistics": {"n": 1e-400}}': True,  # rounds to 0
+    b'{"statistics": {"n": {"n": [[[[]]]]}}}': True,  # 6 levels
+    b'{"statistics": ' + b'{"n": [' * 16 + b"1" + b"]}" * 16 + b"}": True,  # 32 levels
+    b'{"statistics": ' + b'{"n": [' * 16 + b"[1]" + b"]}" * 16 + b"}": False,  # 33 levels
 }
 # A path id (the inbound flow's), with the verdict the contract gives.
 IDS: dict[str, bool] = {
@@ -103,6 +128,19 @@ def server_accepts_id(value: str) -> bool:
 
 def fuzzer_accepts_time(value: str) -> bool:
     return contract().schema_validator("runUpdate").is_valid({"startDateTime": value})
+
+
+def server_accepts_body(body: bytes) -> bool:
+    try:
+        parsed = parse_json(body)
+    except PayloadError:
+        return False
+    return not _served().check_body(_served().operations["updateRun"], parsed)
+
+
+def traffic_accepts_body(body: bytes) -> bool:
+    update = _update("demo-flow", {})
+    return _traffic_accepts(replace(update, request_body=body))
 
 
 def fuzzer_accepts_id(value: str) -> bool:
@@ -210,6 +248,12 @@ ID_READERS = {
 }
 
 
+BODY_READERS = {
+    "server": server_accepts_body,
+    "traffic": traffic_accepts_body,
+}
+
+
 WAIT_READERS = {
     "server": server_accepts_wait,
     "fuzzer": fuzzer_accepts_wait,
@@ -233,3 +277,9 @@ def test_every_reader_judges_an_id_alike(value: str) -> None:
 def test_every_reader_judges_a_response_header_alike(value: str) -> None:
     verdicts = {name: reader(value) for name, reader in WAIT_READERS.items()}
     assert verdicts == dict.fromkeys(WAIT_READERS, WAITS[value])
+
+
+@pytest.mark.parametrize("body", list(BODIES), ids=lambda body: body[:60].decode())
+def test_every_reader_judges_a_body_alike(body: bytes) -> None:
+    verdicts = {name: reader(body) for name, reader in BODY_READERS.items()}
+    assert verdicts == dict.fromkeys(BODY_READERS, BODIES[body])

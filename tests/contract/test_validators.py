@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from contract.api import JSON, ApiContract
-from contract.validators import SchemaValidator
+from contract.validators import SchemaValidator, json_depth
 from tooling.paths import SPEC
 
 RUN = {
@@ -140,3 +140,26 @@ def test_a_value_the_compiled_validator_cannot_read_falls_back_to_jsonschema(
     huge = {"statistics": {"rows": 10**400}}
     assert not body._passes(huge) or body.full.is_valid(huge)
     assert list(body.iter_errors(huge)) == list(body.full.iter_errors(huge))
+
+
+def _nested(depth: int) -> Any:
+    """An object that nests `depth` levels (arrays and objects in turn)."""
+    value: Any = "leaf"
+    for level in range(depth):
+        value = {"n": value} if (depth - level) % 2 else [value]
+    return value
+
+
+@pytest.mark.parametrize(("depth", "valid"), [(1, True), (32, True), (33, False), (400, False)])
+def test_both_validators_hold_statistics_to_its_depth(
+    spec: ApiContract, depth: int, valid: bool
+) -> None:
+    """`x-max-depth` is the kit's own keyword: each validator must know it, or the compiled one
+    would pass a body nested past the limit that jsonschema refuses."""
+    update = spec.operations["updateRun"]
+    assert update.body is not None
+    body = _json(update.body.media_types)
+    instance = {"statistics": _nested(depth)}
+    assert json_depth(instance["statistics"]) == depth
+    assert body._passes(instance) is valid
+    assert body.full.is_valid(instance) is valid

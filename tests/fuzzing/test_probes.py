@@ -43,6 +43,14 @@ def test_without_a_weak_token_the_403_probe_is_skipped(fuzz_target: Target, tmp_
         ("idempotency_key_ignored", "retried_creates", "replayed_key_adds_no_run"),
         ("head_limit_missing", "transport", "http_layer_answer"),
         ("host_reflected", "foreign_host", "location_names_own_host"),
+        ("times_leave_the_years", "edge_times", "invalid_values_rejected"),
+        ("reference_escapes_kept", "unresolved_references", "reference_linked"),
+        ("reference_dot_segments_resolved", "unresolved_references", "reference_linked"),
+        ("prefer_split_on_commas", "preferences", "preferences_honoured"),
+        ("lone_surrogates_stored", "hostile_text", "hostile_input_refused"),
+        ("huge_numbers_as_null", "hostile_numbers", "hostile_input_refused"),
+        ("deep_statistics_accepted", "hostile_nesting", "hostile_input_refused"),
+        ("nul_fails_in_storage", "hostile_text", "hostile_input_kept"),
     ],
 )
 def test_probes_catch_what_schemathesis_never_sends(

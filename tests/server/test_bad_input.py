@@ -142,6 +142,10 @@ def test_content_length_over_the_limit_is_413_before_reading(api: httpx.Client) 
         (b'{"statistics": {"x": NaN}}', "NaN"),
         (b'{"statistics": {"x": 1e400}}', "too large"),
         (b'{"displayName": "\\ud800"}', "surrogate"),
+        (b'{"statistics": {"x": -1e400}}', "too large"),
+        (b'{"statistics": {"x": [1' + b"0" * 400 + b"]}}", "too large"),
+        (b'{"statistics": {"\\udc00": 1}}', "surrogate"),
+        (b'{"statistics": {"a": {"b": ["\\ud83d"]}}}', "surrogate"),
         (b"[" * 100_000 + b"]" * 100_000, ""),
     ],
 )
@@ -150,6 +154,21 @@ def test_malformed_json_is_400(api: httpx.Client, body: bytes, words: str) -> No
         body = b"[" * 30_000 + b"]" * 30_000
     error = assert_odata_error(_raw(api, "PATCH", run_path(), body), 400, "BadRequest")
     assert words in error["message"]
+
+
+def _nested(depth: int) -> Any:
+    """An object of `depth` levels: objects and arrays in turn around a number."""
+    value: Any = 1
+    for level in range(depth):
+        value = {"n": value} if (depth - level) % 2 else [value]
+    return value
+
+
+def test_statistics_may_nest_32_levels_and_come_back_as_sent(api: httpx.Client) -> None:
+    statistics = _nested(32)
+    response = api.patch(run_path(), json={"statistics": statistics})
+    assert response.status_code == 200, response.text
+    assert response.json()["statistics"] == statistics
 
 
 @pytest.mark.parametrize(
@@ -179,6 +198,9 @@ def test_malformed_json_is_400(api: httpx.Client, body: bytes, words: str) -> No
         ({"blockingError": {"stack": "x"}}, "blockingError/stack", "not allowed"),
         ({"blockingError": "boom"}, "blockingError", "must be an object (or it may be null)"),
         ({"statistics": {str(i): i for i in range(257)}}, "statistics", "more than 256"),
+        ({"statistics": _nested(33)}, "statistics", "deeper than 32"),
+        ({"statistics": {"a": [_nested(31)]}}, "statistics", "deeper than 32"),
+        ({"startDateTime": "1000-01-01T00:30:00+01:00"}, "startDateTime", "expected form"),
     ],
 )
 def test_body_breaking_the_schema_is_400_naming_the_property(

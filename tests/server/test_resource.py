@@ -82,6 +82,8 @@ def test_an_evolvable_status_is_the_sentinel_unless_the_caller_prefers_it() -> N
             {"include-unknown-enum-members", "odata.maxpagesize"},
         ),
         ([" , ;"], set()),
+        (['foo="x, include-unknown-enum-members, y"'], {"foo"}),  # a quoted comma splits nothing
+        (['a; q="1,include-unknown-enum-members", b'], {"a", "b"}),
     ],
 )
 def test_preferences_are_the_names_of_each_prefer_value(values: list[str], names: set[str]) -> None:

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from contract.loading import load_document
+from reference_server.conformance import ServedContract
 from reference_server.times import TimeOutOfRangeError, to_utc
+
+SPEC = Path(__file__).resolve().parents[2] / "openapi.yaml"
 
 
 @pytest.mark.parametrize(
@@ -30,3 +36,15 @@ def test_to_utc(sent: str, stored: str) -> None:
 def test_instants_outside_the_calendar_are_refused(sent: str) -> None:
     with pytest.raises(TimeOutOfRangeError):
         to_utc(sent)
+
+
+def test_a_time_is_returned_only_as_a_value_the_contract_lets_a_client_send_back() -> None:
+    """Under a spec whose request pattern let year 1000 take a positive offset (as before D9's
+    lower edge), the server refuses the time rather than return year 0999."""
+    document = load_document(SPEC)
+    schema = document["components"]["schemas"]["dateTimeOffset"]
+    schema["pattern"] = "^.*$"
+    served = ServedContract(document)
+    assert served.normalised_time("1000-01-01T01:30:00+01:00") == "1000-01-01T00:30:00Z"
+    with pytest.raises(TimeOutOfRangeError, match="0999-12-31T23:30:00Z"):
+        served.normalised_time("1000-01-01T00:30:00+01:00")

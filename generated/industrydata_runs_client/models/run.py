@@ -30,16 +30,21 @@ class Run:
             id (str): The run's id, assigned by the service.
             display_name (str): The name of the run.
             start_date_time (datetime.datetime): An instant in UTC (`Z`), with the fractional digits that were sent (up to
-                7).
+                7), in the years
+                1000 to 9999: a value a client may send back as a `dateTimeOffset`.
             end_date_time (datetime.datetime | None): When the run finished, in UTC; `null` while the run is in progress.
             status (RunStatus | str): The run's status. A client should accept values it does not know: Graph may add
                 members
                 after `unknownFutureValue`.
             blocking_error (BlockingError | None): The error that blocked the run, or `null`.
-            statistics (RunStatistics): The weakly typed statistics log of a run; any JSON object. Each number is kept at
-                least as
-                the IEEE 754 double it rounds to: the run holds the number sent or one that rounds to the
-                same double, in any JSON spelling (`100`, `100.0` and `1e2` are one number).
+            statistics (RunStatistics): The weakly typed statistics log of a run: any JSON object of at most 256 members
+                that nests
+                at most 32 levels deep (`x-max-depth`: the object itself is level 1, each object or array in
+                it one more), which the service returns as it was sent (each number as the value sent, or
+                one that rounds to the same IEEE 754 double, in any JSON spelling: `100`, `100.0` and `1e2`
+                are one number). Strings and member names in it are Unicode text (a lone surrogate escape
+                such as `\\ud800` is refused), and numbers are within the range of a double (`1e400` is
+                refused), as everywhere in a request body.
                  Example: {'recordsRead': 1250, 'recordsWritten': 1248}.
             odata_type (str | Unset): The OData type annotation: `#microsoft.graph.industryData.run` when present. A client
                 should accept another spelling, or none.

@@ -27,14 +27,19 @@ class RunCreate:
         start_date_time (datetime.datetime): An instant with its UTC offset (ISO 8601 / RFC 3339), with up to 7
             fractional digits of a
             second, for example `2026-11-24T02:00:00.1234567Z` or `2026-11-24T03:00:00+01:00`. Years run
-            from 1000 to 9999; in 9999 only `Z` and positive offsets, so that the instant still has a
-            four-digit year in UTC.
+            from 1000 to 9999 as written; in 1000 only `Z` and negative offsets, in 9999 only `Z` and
+            positive offsets, so that the instant in UTC, as the service returns it, is in those years
+            too and can be sent back.
         status (RunStatusInput): The status of a run, as a caller may set it (the sentinel `unknownFutureValue`
             excluded).
-        statistics (RunStatistics): The weakly typed statistics log of a run; any JSON object. Each number is kept at
-            least as
-            the IEEE 754 double it rounds to: the run holds the number sent or one that rounds to the
-            same double, in any JSON spelling (`100`, `100.0` and `1e2` are one number).
+        statistics (RunStatistics): The weakly typed statistics log of a run: any JSON object of at most 256 members
+            that nests
+            at most 32 levels deep (`x-max-depth`: the object itself is level 1, each object or array in
+            it one more), which the service returns as it was sent (each number as the value sent, or
+            one that rounds to the same IEEE 754 double, in any JSON spelling: `100`, `100.0` and `1e2`
+            are one number). Strings and member names in it are Unicode text (a lone surrogate escape
+            such as `\\ud800` is refused), and numbers are within the range of a double (`1e400` is
+            refused), as everywhere in a request body.
              Example: {'recordsRead': 1250, 'recordsWritten': 1248}.
         odata_type (OdataTypeRun | Unset): The OData type annotation of a run in a request: omit it, or send one of the
             spellings of

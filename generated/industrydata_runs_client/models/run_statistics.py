@@ -11,9 +11,13 @@ T = TypeVar("T", bound="RunStatistics")
 
 @_attrs_define(init=False)
 class RunStatistics:
-    """The weakly typed statistics log of a run; any JSON object. Each number is kept at least as
-    the IEEE 754 double it rounds to: the run holds the number sent or one that rounds to the
-    same double, in any JSON spelling (`100`, `100.0` and `1e2` are one number).
+    """The weakly typed statistics log of a run: any JSON object of at most 256 members that nests
+    at most 32 levels deep (`x-max-depth`: the object itself is level 1, each object or array in
+    it one more), which the service returns as it was sent (each number as the value sent, or
+    one that rounds to the same IEEE 754 double, in any JSON spelling: `100`, `100.0` and `1e2`
+    are one number). Strings and member names in it are Unicode text (a lone surrogate escape
+    such as `\\ud800` is refused), and numbers are within the range of a double (`1e400` is
+    refused), as everywhere in a request body.
 
         Example:
             {'recordsRead': 1250, 'recordsWritten': 1248}

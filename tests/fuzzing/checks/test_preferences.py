@@ -65,4 +65,6 @@ def test_a_204_to_add_run_says_no_preference_applied() -> None:
 def test_preference_names_read_rfc_7240_values() -> None:
     assert preference_names(None) == frozenset()
     assert preference_names("Respond-Async, wait=10; x=1 ,") == frozenset({"respond-async", "wait"})
-    assert preference_names('x="a,b"') is None
+    assert preference_names('x="a,b"') == frozenset({"x"})
+    quoted = 'foo="x, include-unknown-enum-members, y", Wait=5'
+    assert preference_names(quoted) == frozenset({"foo", "wait"})
