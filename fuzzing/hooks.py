@@ -20,6 +20,7 @@ from fuzzing import checks  # noqa: F401 (importing it registers the custom chec
 from fuzzing.checks.runs import created_route, reference_refusal
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, exchange_of, route_of
 from fuzzing.facts import REFERENCE, contract
+from fuzzing.liveness import TOKEN_PLACEHOLDER, sent_entry
 from fuzzing.parse_lock import serialize_ast_parsing
 from fuzzing.run_ledger import LEDGER
 
@@ -78,6 +79,7 @@ def before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -
     """Give a valid `Idempotency-Key` a fresh value; note what is known of the request's run
     before it goes out."""
     _fresh_idempotency_key(case)
+    _log_sent(case)
     route = route_of(_base_url(case) + case.formatted_path)
     if route is not None:
         LEDGER.take_snapshot(case.id, route)
@@ -147,16 +149,45 @@ def after_call(context: HookContext, case: Case[Any], response: Response) -> Non
     _log_status(case, exchange.status, chained)
 
 
-def _log_status(case: Case[Any], status: int, chained: bool) -> None:
+def _log(entry: dict[str, Any]) -> None:
     path = os.environ.get(STATUS_LOG_ENV)
     if not path:
         return
-    entry = {
-        "operation": case.operation.label,
-        "status": status,
-        "phase": case.meta.phase.name.value if case.meta is not None else None,
-        "chained": chained,
-        "time": time.time(),
-    }
     with _log_lock, open(path, "a", encoding="utf-8") as log:
         log.write(json.dumps(entry) + "\n")
+
+
+def _log_sent(case: Case[Any]) -> None:
+    """A line for a request going out, so that the runner's watch (`fuzzing.liveness`) sees
+    the requests that get no answer (no `after_call` follows them) and can repeat the one the
+    target died on. The configured token is written as a placeholder."""
+    if not os.environ.get(STATUS_LOG_ENV):
+        return
+    try:
+        sent = case.as_transport_kwargs(base_url=_base_url(case))
+        body: bytes | None = None
+        if "json" in sent:
+            body = json.dumps(sent["json"]).encode()
+        elif isinstance(sent.get("data"), str | bytes):
+            data = sent["data"]
+            body = data.encode() if isinstance(data, str) else data
+        headers = {str(k): str(v) for k, v in (sent.get("headers") or {}).items()}
+        if not any(name.lower() == "authorization" for name in headers):
+            headers["Authorization"] = f"Bearer {TOKEN_PLACEHOLDER}"
+        method, url = str(sent.get("method", case.method)), str(sent.get("url", ""))
+    except Exception:  # a case schemathesis cannot serialise is sent all the same
+        method, url, headers, body = case.method, _base_url(case) + case.formatted_path, {}, None
+    _log(sent_entry(case.id, method, url, headers, body))
+
+
+def _log_status(case: Case[Any], status: int, chained: bool) -> None:
+    _log(
+        {
+            "case": case.id,
+            "operation": case.operation.label,
+            "status": status,
+            "phase": case.meta.phase.name.value if case.meta is not None else None,
+            "chained": chained,
+            "time": time.time(),
+        }
+    )

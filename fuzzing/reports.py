@@ -230,6 +230,8 @@ class StatusTable:
     def read(cls, path: Path) -> StatusTable:
         table = cls()
         for entry in _json_lines(path):
+            if "status" not in entry:  # a request going out (`fuzzing.liveness`)
+                continue
             table.statuses[entry["operation"]][int(entry["status"])] += 1
             table.chained += bool(entry.get("chained"))
         return table
