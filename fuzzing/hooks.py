@@ -14,6 +14,7 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 import schemathesis
+from schemathesis import GenerationMode
 from schemathesis.openapi.checks import RejectedPositiveData
 
 from fuzzing import checks  # noqa: F401 (importing it registers the custom checks)
@@ -22,6 +23,7 @@ from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, exchange_o
 from fuzzing.facts import REFERENCE, contract
 from fuzzing.liveness import TOKEN_PLACEHOLDER, sent_entry
 from fuzzing.parse_lock import serialize_ast_parsing
+from fuzzing.positive_cases import chosen, supply, supply_run
 from fuzzing.run_ledger import LEDGER
 
 if TYPE_CHECKING:
@@ -31,6 +33,8 @@ if TYPE_CHECKING:
 
 STATUS_LOG_ENV = "FUZZ_STATUS_LOG"
 _log_lock = threading.Lock()
+_supplied: set[str] = set()
+"""The cases `fuzzing.positive_cases` gave a value the target issued, until they are logged."""
 serialize_ast_parsing()  # several workers share this process (fuzzing.parse_lock)
 # Add run names the new run only in `Location`, and schemathesis infers links from `Location`
 # only towards GET operations, which this API lacks. This link, added to the harness's copy of
@@ -77,12 +81,19 @@ def before_load_schema(context: HookContext, raw_schema: dict[str, Any]) -> None
 @schemathesis.hook
 def before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
     """Give a valid `Idempotency-Key` a fresh value; note what is known of the request's run
-    before it goes out."""
+    before it goes out; give every other positive case a reference or `If-Match` the target
+    issued (`fuzzing.positive_cases`)."""
     _fresh_idempotency_key(case)
-    _log_sent(case)
+    issued = chosen(case)
+    supplied = issued and supply_run(case, _base_url(case))
     route = route_of(_base_url(case) + case.formatted_path)
     if route is not None:
-        LEDGER.take_snapshot(case.id, route)
+        LEDGER.take_snapshot(case.id, route)  # reads a known run not seen yet: its ETag too
+        supplied = (issued and supply(case, route)) or supplied
+    if supplied:
+        with _log_lock:
+            _supplied.add(case.id)
+    _log_sent(case)
 
 
 def _fresh_idempotency_key(case: Case[Any]) -> None:
@@ -171,7 +182,11 @@ def _log_sent(case: Case[Any]) -> None:
         elif isinstance(sent.get("data"), str | bytes):
             data = sent["data"]
             body = data.encode() if isinstance(data, str) else data
-        headers = {str(k): str(v) for k, v in (sent.get("headers") or {}).items()}
+        token = os.environ.get("TARGET_TOKEN", "")
+        headers = {
+            str(k): str(v).replace(token, TOKEN_PLACEHOLDER) if token else str(v)
+            for k, v in (sent.get("headers") or {}).items()
+        }
         if not any(name.lower() == "authorization" for name in headers):
             headers["Authorization"] = f"Bearer {TOKEN_PLACEHOLDER}"
         method, url = str(sent.get("method", case.method)), str(sent.get("url", ""))
@@ -181,9 +196,15 @@ def _log_sent(case: Case[Any]) -> None:
 
 
 def _log_status(case: Case[Any], status: int, chained: bool) -> None:
+    with _log_lock:
+        supplied = case.id in _supplied
+        _supplied.discard(case.id)
+    positive = case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE
     _log(
         {
             "case": case.id,
+            "positive": positive,
+            "supplied": supplied,
             "operation": case.operation.label,
             "status": status,
             "phase": case.meta.phase.name.value if case.meta is not None else None,

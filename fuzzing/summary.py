@@ -75,6 +75,10 @@ def build(
             "stopped_at_a_probe_failure": st.stopped_at_a_probe_failure,
             "test_cases": test_case_count(settings.reports),
             "requests": table.requests,
+            "positive_cases": table.positive["sent"],
+            "positive_cases_2xx": table.positive["2xx"],
+            "positive_cases_supplied": table.positive["supplied"],
+            "positive_cases_supplied_2xx": table.positive["supplied 2xx"],
         },
         "probes_alongside_schemathesis": probes_alongside,
         "probes": {
@@ -111,6 +115,13 @@ def print_verdict(
             f"from {first['source']}"
         )
     gaps = summary["rule_gaps"]
+    run = summary["schemathesis"]
+    if run["positive_cases"]:
+        share = 100 * run["positive_cases_2xx"] / run["positive_cases"]
+        print(
+            f"\nSuccess path: {run['positive_cases_2xx']} of {run['positive_cases']} positive "
+            f"cases answered 2xx ({share:.0f}%)."
+        )
     print(
         f"\n{verdict}: {summary['schemathesis']['test_cases']} test cases, "
         f"{summary['schemathesis']['requests']} schemathesis requests, {probe_requests} probe "
