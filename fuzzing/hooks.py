@@ -34,6 +34,8 @@ if TYPE_CHECKING:
 STATUS_LOG_ENV = "FUZZ_STATUS_LOG"
 _log_lock = threading.Lock()
 _supplied: set[str] = set()
+_given_run: set[str] = set()
+"""The cases of Update run whose run `fuzzing.positive_cases` chose, until answered."""
 """The cases `fuzzing.positive_cases` gave a value the target issued, until they are logged."""
 serialize_ast_parsing()  # several workers share this process (fuzzing.parse_lock)
 # Add run names the new run only in `Location`, and schemathesis infers links from `Location`
@@ -86,6 +88,9 @@ def before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -
     _fresh_idempotency_key(case)
     issued = chosen(case)
     supplied = issued and supply_run(case, _base_url(case))
+    if supplied:  # an update of a run the hooks chose is no add-then-update chain
+        with _log_lock:
+            _given_run.add(case.id)
     route = route_of(_base_url(case) + case.formatted_path)
     if route is not None:
         LEDGER.take_snapshot(case.id, route)  # reads a known run not seen yet: its ETag too
@@ -149,7 +154,10 @@ def after_call(context: HookContext, case: Case[Any], response: Response) -> Non
         run = exchange.response_json
         if route.operation in (UPDATE_RUN, UPDATE_PROCESS_RUN):
             # A created run updated by schemathesis itself: the add-then-update chain ran.
-            chained = LEDGER.was_created(route.base_url, route.target)
+            with _log_lock:
+                given = case.id in _given_run
+                _given_run.discard(case.id)
+            chained = not given and LEDGER.was_created(route.base_url, route.target)
             if exchange.status == 200 and isinstance(run, dict):
                 LEDGER.record(route.base_url, route.target, run, exchange.response_header("etag"))
         elif route.operation == ADD_RUN and exchange.status == 204:
