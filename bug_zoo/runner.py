@@ -157,7 +157,7 @@ def fuzz_variant(name: str, settings: ZooSettings) -> VariantOutcome:
 
 
 def render(outcomes: list[VariantOutcome]) -> str:
-    rows = [("variant", "caught", "check that caught it", "seconds", "bug")]
+    rows = [("variant", "verdict", "check that caught it", "seconds", "bug")]
     for outcome in outcomes:
         if outcome.error:
             verdict = "ERROR"
@@ -180,6 +180,35 @@ def render(outcomes: list[VariantOutcome]) -> str:
     return "\n".join(lines)
 
 
+def progress(outcome: VariantOutcome) -> str:
+    """One variant's word as it ends: a bug is caught or not, a conforming server (the control
+    is one) passed or failed; "not caught" of a server with no bug would read as a miss."""
+    if outcome.error:
+        return "error"
+    if outcome.conforming:
+        return "FAILED (a false alarm on a conforming server)" if outcome.caught else "passed"
+    return "caught" if outcome.caught else "NOT CAUGHT"
+
+
+def closing(document: Mapping[str, Any]) -> str:
+    """The last line's tally, of what the suite ran: no "0 of 0 bug variants caught" for a run
+    of conforming servers, nor the reverse."""
+    parts = []
+    if document["total"]:
+        parts.append(f"{document['caught']} of {document['total']} bug variants caught")
+    if document["conforming_total"]:
+        control = " (the control among them)" if CONTROL in _names(document) else ""
+        parts.append(
+            f"{document['conforming_passed']} of {document['conforming_total']} conforming "
+            f"servers passed{control}"
+        )
+    return ", ".join(parts) or "no variant ran"
+
+
+def _names(document: Mapping[str, Any]) -> set[str]:
+    return {str(variant["variant"]) for variant in document["variants"]}
+
+
 Suite = Literal["bugs", "conforming", "all"]
 SUITES: tuple[Suite, ...] = ("bugs", "conforming", "all")
 
@@ -199,8 +228,7 @@ def fuzz_suite(suite: Suite = "bugs") -> int:
 
     def run(name: str) -> VariantOutcome:
         outcome = fuzz_variant(name, settings)
-        state = "error" if outcome.error else ("caught" if outcome.caught else "not caught")
-        print(f"  {name}: {state} ({outcome.wall_seconds:.0f} s)", flush=True)
+        print(f"  {name}: {progress(outcome)} ({outcome.wall_seconds:.0f} s)", flush=True)
         return outcome
 
     with ThreadPoolExecutor(max_workers=settings.workers) as pool:
@@ -226,11 +254,7 @@ def fuzz_suite(suite: Suite = "bugs") -> int:
     path = settings.reports / SUMMARIES[suite]
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    print(
-        f"\n{document['caught']} of {document['total']} bug variants caught, "
-        f"{document['conforming_passed']} of {document['conforming_total']} conforming servers "
-        f"passed, in {seconds:.0f} s; reports in {path}"
-    )
+    print(f"\n{closing(document)}, in {seconds:.0f} s; reports in {path}")
     if missed:
         print(f"NOT AS EXPECTED: {', '.join(missed)} (see {settings.reports / 'zoo'}/<variant>/)")
         return 1

@@ -14,13 +14,16 @@ import uuid
 from typing import TYPE_CHECKING, Any
 
 import schemathesis
+from schemathesis import GenerationMode
 from schemathesis.openapi.checks import RejectedPositiveData
 
 from fuzzing import checks  # noqa: F401 (importing it registers the custom checks)
 from fuzzing.checks.runs import created_route, reference_refusal
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, exchange_of, route_of
 from fuzzing.facts import REFERENCE, contract
+from fuzzing.liveness import TOKEN_PLACEHOLDER, sent_entry
 from fuzzing.parse_lock import serialize_ast_parsing
+from fuzzing.positive_cases import chosen, supply, supply_run
 from fuzzing.run_ledger import LEDGER
 
 if TYPE_CHECKING:
@@ -30,6 +33,10 @@ if TYPE_CHECKING:
 
 STATUS_LOG_ENV = "FUZZ_STATUS_LOG"
 _log_lock = threading.Lock()
+_supplied: set[str] = set()
+_given_run: set[str] = set()
+"""The cases of Update run whose run `fuzzing.positive_cases` chose, until answered."""
+"""The cases `fuzzing.positive_cases` gave a value the target issued, until they are logged."""
 serialize_ast_parsing()  # several workers share this process (fuzzing.parse_lock)
 # Add run names the new run only in `Location`, and schemathesis infers links from `Location`
 # only towards GET operations, which this API lacks. This link, added to the harness's copy of
@@ -76,11 +83,22 @@ def before_load_schema(context: HookContext, raw_schema: dict[str, Any]) -> None
 @schemathesis.hook
 def before_call(context: HookContext, case: Case[Any], kwargs: dict[str, Any]) -> None:
     """Give a valid `Idempotency-Key` a fresh value; note what is known of the request's run
-    before it goes out."""
+    before it goes out; give every other positive case a reference or `If-Match` the target
+    issued (`fuzzing.positive_cases`)."""
     _fresh_idempotency_key(case)
+    issued = chosen(case)
+    supplied = issued and supply_run(case, _base_url(case))
+    if supplied:  # an update of a run the hooks chose is no add-then-update chain
+        with _log_lock:
+            _given_run.add(case.id)
     route = route_of(_base_url(case) + case.formatted_path)
     if route is not None:
-        LEDGER.take_snapshot(case.id, route)
+        LEDGER.take_snapshot(case.id, route)  # reads a known run not seen yet: its ETag too
+        supplied = (issued and supply(case, route)) or supplied
+    if supplied:
+        with _log_lock:
+            _supplied.add(case.id)
+    _log_sent(case)
 
 
 def _fresh_idempotency_key(case: Case[Any]) -> None:
@@ -136,7 +154,10 @@ def after_call(context: HookContext, case: Case[Any], response: Response) -> Non
         run = exchange.response_json
         if route.operation in (UPDATE_RUN, UPDATE_PROCESS_RUN):
             # A created run updated by schemathesis itself: the add-then-update chain ran.
-            chained = LEDGER.was_created(route.base_url, route.target)
+            with _log_lock:
+                given = case.id in _given_run
+                _given_run.discard(case.id)
+            chained = not given and LEDGER.was_created(route.base_url, route.target)
             if exchange.status == 200 and isinstance(run, dict):
                 LEDGER.record(route.base_url, route.target, run, exchange.response_header("etag"))
         elif route.operation == ADD_RUN and exchange.status == 204:
@@ -147,16 +168,55 @@ def after_call(context: HookContext, case: Case[Any], response: Response) -> Non
     _log_status(case, exchange.status, chained)
 
 
-def _log_status(case: Case[Any], status: int, chained: bool) -> None:
+def _log(entry: dict[str, Any]) -> None:
     path = os.environ.get(STATUS_LOG_ENV)
     if not path:
         return
-    entry = {
-        "operation": case.operation.label,
-        "status": status,
-        "phase": case.meta.phase.name.value if case.meta is not None else None,
-        "chained": chained,
-        "time": time.time(),
-    }
     with _log_lock, open(path, "a", encoding="utf-8") as log:
         log.write(json.dumps(entry) + "\n")
+
+
+def _log_sent(case: Case[Any]) -> None:
+    """A line for a request going out, so that the runner's watch (`fuzzing.liveness`) sees
+    the requests that get no answer (no `after_call` follows them) and can repeat the one the
+    target died on. The configured token is written as a placeholder."""
+    if not os.environ.get(STATUS_LOG_ENV):
+        return
+    try:
+        sent = case.as_transport_kwargs(base_url=_base_url(case))
+        body: bytes | None = None
+        if "json" in sent:
+            body = json.dumps(sent["json"]).encode()
+        elif isinstance(sent.get("data"), str | bytes):
+            data = sent["data"]
+            body = data.encode() if isinstance(data, str) else data
+        token = os.environ.get("TARGET_TOKEN", "")
+        headers = {
+            str(k): str(v).replace(token, TOKEN_PLACEHOLDER) if token else str(v)
+            for k, v in (sent.get("headers") or {}).items()
+        }
+        if not any(name.lower() == "authorization" for name in headers):
+            headers["Authorization"] = f"Bearer {TOKEN_PLACEHOLDER}"
+        method, url = str(sent.get("method", case.method)), str(sent.get("url", ""))
+    except Exception:  # a case schemathesis cannot serialise is sent all the same
+        method, url, headers, body = case.method, _base_url(case) + case.formatted_path, {}, None
+    _log(sent_entry(case.id, method, url, headers, body))
+
+
+def _log_status(case: Case[Any], status: int, chained: bool) -> None:
+    with _log_lock:
+        supplied = case.id in _supplied
+        _supplied.discard(case.id)
+    positive = case.meta is not None and case.meta.generation.mode == GenerationMode.POSITIVE
+    _log(
+        {
+            "case": case.id,
+            "positive": positive,
+            "supplied": supplied,
+            "operation": case.operation.label,
+            "status": status,
+            "phase": case.meta.phase.name.value if case.meta is not None else None,
+            "chained": chained,
+            "time": time.time(),
+        }
+    )

@@ -225,14 +225,39 @@ class StatusTable:
 
     statuses: dict[str, Counter[int]] = field(default_factory=lambda: defaultdict(Counter))
     chained: int = 0
+    positive: Counter[str] = field(default_factory=Counter)
+    """Positive cases: `sent`, `2xx`, and of those given a value the target issued (reference,
+    `If-Match`: `fuzzing.positive_cases`), `supplied` and `supplied 2xx`."""
 
     @classmethod
     def read(cls, path: Path) -> StatusTable:
         table = cls()
         for entry in _json_lines(path):
-            table.statuses[entry["operation"]][int(entry["status"])] += 1
+            if "status" not in entry:  # a request going out (`fuzzing.liveness`)
+                continue
+            status = int(entry["status"])
+            table.statuses[entry["operation"]][status] += 1
             table.chained += bool(entry.get("chained"))
+            if entry.get("positive"):
+                accepted = 200 <= status < 300
+                table.positive["sent"] += 1
+                table.positive["2xx"] += accepted
+                if entry.get("supplied"):
+                    table.positive["supplied"] += 1
+                    table.positive["supplied 2xx"] += accepted
         return table
+
+    def positive_share(self) -> str:
+        """The share of positive cases answered 2xx, in words."""
+        sent, accepted = self.positive["sent"], self.positive["2xx"]
+        if not sent:
+            return "no positive case was answered"
+        supplied = self.positive["supplied"]
+        return (
+            f"{accepted} of {sent} positive cases answered 2xx ({100 * accepted / sent:.0f}%); "
+            f"{self.positive['supplied 2xx']} of the {supplied} given a reference or If-Match "
+            "the target issued"
+        )
 
     @property
     def requests(self) -> int:
@@ -262,6 +287,7 @@ class StatusTable:
         lines = [f"{row[0]:<{width}}  {row[1]:<3}  {row[2]}" for row in rows]
         lines.insert(1, "-" * len(lines[0]))
         lines.append(f"add run, then update it (links): {self.chained} update(s) of a created run")
+        lines.append(f"success path: {self.positive_share()}")
         return "\n".join(lines)
 
     def as_json(self) -> dict[str, dict[str, int]]:

@@ -189,6 +189,17 @@ class RunLedger:
             self._known.add((base_url, key))
             self._links.add((base_url, (*parent, key[1])))
 
+    def etag(self, base_url: str, key: RunKey) -> str | None:
+        """The `ETag` of the last answer that showed `key`'s state, if it had one."""
+        with self._lock:
+            return self._etags.get((base_url, key))
+
+    def runs_of(self, base_url: str, flow: str) -> list[str]:
+        """The ids of the runs of `flow` known to exist (pinned, created, seen), sorted."""
+        with self._lock:
+            seen = {key for place, key in self._known if place == base_url}
+        return sorted(run for run_flow, run in seen | pinned_runs() if run_flow == flow)
+
     def is_known(self, base_url: str, key: RunKey) -> bool:
         """Whether `key` was pinned, created, or seen in a 200 answer."""
         with self._lock:

@@ -14,6 +14,7 @@ that many workers; `FUZZ_FAIL_FAST=1` stops at the first failure of either (the 
 from __future__ import annotations
 
 import os
+import re
 import sys
 import textwrap
 import time
@@ -24,6 +25,8 @@ from typing import Any
 from contract.loading import SpecLoadError
 from fuzzing.contract_rules import gaps
 from fuzzing.facts import contract
+from fuzzing.liveness import ATTEMPTS as LIVENESS_TRIES
+from fuzzing.liveness import TRANSPORT, Death
 from fuzzing.preflight import SetupError, preflight
 from fuzzing.reports import (
     Failure,
@@ -57,12 +60,13 @@ def target_for_run(settings: FuzzSettings) -> Iterator[tuple[Target, str]]:
 
 
 def _contract_failures(
-    settings: FuzzSettings, started: float, exit_code: int, stopped_at_time_limit: bool
+    settings: FuzzSettings, started: float, exit_code: int, stopped_early: bool
 ) -> list[Failure]:
     failures = schemathesis_failures(settings.reports, started)
     # Stopped at the time limit, schemathesis exits "interrupted": that is the budget, not a
-    # failure. The status table still says whether what ran reached every operation.
-    if exit_code != 0 and not failures and not stopped_at_time_limit:
+    # failure. The status table still says whether what ran reached every operation. Stopped
+    # because the target stopped answering, the one failure is that (`_after_death`).
+    if exit_code != 0 and not failures and not stopped_early:
         failures.append(
             Failure(
                 check="schemathesis",
@@ -96,9 +100,12 @@ def fuzz(settings: FuzzSettings, started: float | None = None) -> dict[str, Any]
             f"{settings.max_time} s, phases {settings.phases}"
         )
         session = run_session(target, settings, on_outcome=print_probe)
-    st = session.schemathesis
-    failures = _contract_failures(settings, started, st.exit_code, st.stopped_at_time_limit)
+    st, death = session.schemathesis, session.death
+    stopped_early = st.stopped_at_time_limit or death is not None
+    failures = _contract_failures(settings, started, st.exit_code, stopped_early)
     failures += probe_failures(session.outcomes, started)
+    if death is not None:
+        failures = _after_death(failures, death, started, settings)
     seconds = time.time() - started
     table = StatusTable.read(settings.reports.status_log)
     heading("statuses schemathesis saw, per operation")
@@ -106,7 +113,8 @@ def fuzz(settings: FuzzSettings, started: float | None = None) -> dict[str, Any]
     # Whether the run reached every operation's success and chained Add run to an update: the
     # stateful phase is what gets there (Update run's ids come from Add run's links), so a run
     # narrowed to other phases (`FUZZ_PHASES`) is not held to it.
-    if not (settings.fail_fast and failures) and "stateful" in settings.phases.split(","):
+    reached = death is None and not (settings.fail_fast and failures)
+    if reached and "stateful" in settings.phases.split(","):
         coverage = [f"{operation} never answered 2xx" for operation in table.without_2xx()]
         if table.chained == 0:
             coverage.append(
@@ -129,6 +137,7 @@ def fuzz(settings: FuzzSettings, started: float | None = None) -> dict[str, Any]
         probes_alongside=session.probes_alongside,
         failures=failures,
         gaps=len(gaps()),
+        death=death,
     )
     write_summary(settings.reports.summary, summary)
     if st.stopped_at_time_limit:
@@ -138,6 +147,51 @@ def fuzz(settings: FuzzSettings, started: float | None = None) -> dict[str, Any]
         print_failures(failures)
     print_verdict(summary, settings.reports, session.outcomes)
     return summary
+
+
+_NO_ANSWER = re.compile(
+    r"ConnectError|ConnectionError|Connection (refused|reset|aborted)|Timeout|RemoteProtocolError"
+    r"|ReadError|Network Error|Max retries exceeded",
+    re.IGNORECASE,
+)
+DEAD_TARGET = "target_stopped_answering"
+
+
+def _after_death(
+    failures: list[Failure], death: Death, started: float, settings: FuzzSettings
+) -> list[Failure]:
+    """The failures found before the target stopped answering, and that one: nothing after it
+    (a probe that could not connect, schemathesis's network errors) counts against it."""
+    at = max(0.0, death.at - started)
+    kept = [
+        failure
+        for failure in failures
+        if not _NO_ANSWER.search(failure.message)
+        and failure.check not in (TRANSPORT, "run_readable")
+        and (failure.source == "schemathesis" or (failure.seconds or 0.0) < at)
+    ]
+    last, first = death.last_answered, death.first_unanswered
+    lines = [
+        f"The target stopped answering {at:.1f} s into the run ({death.error}): "
+        f"{death.unanswered} request(s) got no answer, nor did {LIVENESS_TRIES} tries of the "
+        "harness's own. schemathesis and the probes were stopped there; nothing after it is "
+        "counted against the target.",
+        f"Last answered: {last.describe()} -> {death.last_status}" if last else "",
+        f"First unanswered (the request it may have died on): {first.describe()}" if first else "",
+    ]
+    bodies = settings.reports.bodies
+    request = first or last
+    return [
+        *kept,
+        Failure(
+            check=DEAD_TARGET,
+            source="liveness watch",
+            operation=f"{request.method} {request.url}" if request else "",
+            message="\n".join(line for line in lines if line),
+            curl=request.curl(bodies) if request else "",
+            seconds=at,
+        ),
+    ]
 
 
 def _cannot_start(paragraph: str) -> int:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from fuzzing.config import CONFIG_PATH
 from fuzzing.facts import spec_path
+from fuzzing.liveness import TRANSPORT, Death, Watch
 from fuzzing.probes import ProbeOutcome, ProbeSession
 from fuzzing.settings import FuzzSettings
 from fuzzing.target import Target
@@ -65,6 +66,7 @@ class SchemathesisRun:
     seconds: float = 0.0
     stopped_at_time_limit: bool = False
     stopped_at_a_probe_failure: bool = False
+    stopped_at_target_death: bool = False
 
 
 @dataclass
@@ -74,6 +76,8 @@ class SessionResult:
     schemathesis: SchemathesisRun
     outcomes: list[ProbeOutcome] = field(default_factory=list)
     probes_alongside: bool = True
+    death: Death | None = None
+    """When the target stopped answering, if it did: both were stopped there."""
 
 
 class _Schemathesis:
@@ -116,10 +120,14 @@ class _Schemathesis:
             self.stop_probes.set()
         self.done.set()
 
-    def interrupt(self) -> None:
-        """Stop it early (a probe failed under `FUZZ_FAIL_FAST`); it still writes its reports."""
+    def interrupt(self, target_died: bool = False) -> None:
+        """Stop it early (a probe failed under `FUZZ_FAIL_FAST`, or the target stopped
+        answering); it still writes its reports."""
         if self.process.poll() is None:
-            self.result.stopped_at_a_probe_failure = True
+            if target_died:
+                self.result.stopped_at_target_death = True
+            else:
+                self.result.stopped_at_a_probe_failure = True
             stop(self.process, signal.SIGINT, _FAIL_FAST_GRACE)
 
     def wait(self) -> SchemathesisRun:
@@ -131,10 +139,30 @@ class _Schemathesis:
 def run_session(
     target: Target, settings: FuzzSettings, on_outcome: Callable[[ProbeOutcome], None]
 ) -> SessionResult:
-    """Start schemathesis, send the probes alongside it, and return once both have ended."""
+    """Start schemathesis, send the probes alongside it, and return once both have ended; or
+    stop both once the target stops answering (`fuzzing.liveness`)."""
     stop_probes = threading.Event()
     schemathesis = _Schemathesis(target, settings, stop_probes)
-    probes = ProbeSession(target, settings.reports.bodies, stop=stop_probes, on_outcome=on_outcome)
+
+    def died() -> None:
+        stop_probes.set()
+        schemathesis.interrupt(target_died=True)
+
+    watch = Watch(target.base_url, on_death=died, token=target.token)
+    watching = threading.Event()
+    follower = watch.follow(settings.reports.status_log, watching)
+
+    def heard(outcome: ProbeOutcome) -> None:
+        # A probe that could not reach the target: ask whether it still answers, before the
+        # outcome is told, so that a dead target's probes are not reported one by one.
+        if watch.death is None and any(f.check == TRANSPORT for f in outcome.findings):
+            watch.check(force=True)
+        death = watch.death
+        if death is None or (outcome.findings and all(f.at < death.at for f in outcome.findings)):
+            on_outcome(outcome)
+
+    probes = ProbeSession(target, settings.reports.bodies, stop=stop_probes, on_outcome=heard)
+    probes.client.event_hooks = watch.hooks()
     try:
         alongside = probes.prepare()
         if alongside:
@@ -148,6 +176,8 @@ def run_session(
             stop_probes.clear()
             probes.run(stop_at_first=settings.fail_fast)
     finally:
+        watching.set()
+        follower.join()
         probes.close()
         schemathesis.interrupt()
-    return SessionResult(result, probes.outcomes, alongside)
+    return SessionResult(result, probes.outcomes, alongside, watch.death)

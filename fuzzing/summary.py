@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from fuzzing.liveness import Death
 from fuzzing.probes import ProbeOutcome
 from fuzzing.reports import Failure, FuzzReportPaths, StatusTable, failures_as_json, test_case_count
 from fuzzing.session import SchemathesisRun
@@ -50,6 +51,7 @@ def build(
     probes_alongside: bool,
     failures: list[Failure],
     gaps: int,
+    death: Death | None = None,
 ) -> dict[str, Any]:
     """The machine-readable summary of one run (`started`: epoch seconds of its start)."""
     first = failures_as_json(failures[:1])[0] if failures else None
@@ -73,6 +75,10 @@ def build(
             "stopped_at_a_probe_failure": st.stopped_at_a_probe_failure,
             "test_cases": test_case_count(settings.reports),
             "requests": table.requests,
+            "positive_cases": table.positive["sent"],
+            "positive_cases_2xx": table.positive["2xx"],
+            "positive_cases_supplied": table.positive["supplied"],
+            "positive_cases_supplied_2xx": table.positive["supplied 2xx"],
         },
         "probes_alongside_schemathesis": probes_alongside,
         "probes": {
@@ -91,6 +97,7 @@ def build(
         "rule_gaps": gaps,
         "failures": failures_as_json(failures),
         "first_failure": first,
+        "target_stopped_answering": death.as_json(started) if death else None,
     }
 
 
@@ -108,6 +115,13 @@ def print_verdict(
             f"from {first['source']}"
         )
     gaps = summary["rule_gaps"]
+    run = summary["schemathesis"]
+    if run["positive_cases"]:
+        share = 100 * run["positive_cases_2xx"] / run["positive_cases"]
+        print(
+            f"\nSuccess path: {run['positive_cases_2xx']} of {run['positive_cases']} positive "
+            f"cases answered 2xx ({share:.0f}%)."
+        )
     print(
         f"\n{verdict}: {summary['schemathesis']['test_cases']} test cases, "
         f"{summary['schemathesis']['requests']} schemathesis requests, {probe_requests} probe "
@@ -116,4 +130,21 @@ def print_verdict(
         f"Rule table: {gaps} contract rule(s) no check or probe judges"
         f"{' (see fuzzing/README.md)' if gaps else ''}.\n"
         f"Reports: {reports.junit}, {reports.probes_junit}, {reports.html}/, {reports.summary}"
+    )
+    death = summary.get("target_stopped_answering")
+    if death:
+        print(f"\n{death_line(death)}")
+
+
+def death_line(death: dict[str, Any]) -> str:
+    """The last line of a run whose target stopped answering: when, and after which request."""
+    last = death.get("last_answered")
+    after = (
+        f"after {last['method']} {last['url']} (answered {death['last_status']})"
+        if last
+        else "before it answered any request of the run"
+    )
+    return (
+        f"TARGET STOPPED ANSWERING {death['seconds']:.1f} s into the run, {after}: "
+        "fuzzing stopped there (exit status 1)."
     )

@@ -17,6 +17,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from starlette.config import Config
+
+from tooling.server_env import EnvironmentValueError, Variable
 from traffic.live import SETUP_ERROR, ProxySettings, run
 from traffic.proxy import DEFAULT_CAPTURE_BYTES
 
@@ -25,22 +28,28 @@ DEFAULT_TARGET = "http://127.0.0.1:8000/beta"
 
 def main(argv: Sequence[str] | None = None) -> int:
     env = os.environ
+    # Read as the server's variables are: a value its type cannot read is named with its text.
+    config = Config(environ={name: text for name, text in env.items() if text.strip()})
+    try:
+        port = Variable("PROXY_PORT", int, 8010, "a whole number").read(config)
+        max_time = Variable("PROXY_MAX_TIME", float, None, "a number of seconds").read(config)
+        capture = Variable(
+            "PROXY_CAPTURE_BYTES", int, DEFAULT_CAPTURE_BYTES, "a whole number"
+        ).read(config)
+    except EnvironmentValueError as error:
+        print(f"proxy: {error}", file=sys.stderr)
+        return SETUP_ERROR
     parser = argparse.ArgumentParser(prog="python -m scripts.proxy", description=__doc__)
     parser.add_argument("--target-url", default=env.get("TARGET_URL") or DEFAULT_TARGET)
-    parser.add_argument("--port", type=int, default=int(env.get("PROXY_PORT") or 8010))
-    max_time = env.get("PROXY_MAX_TIME")
-    parser.add_argument("--max-time", type=float, default=float(max_time) if max_time else None)
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--max-time", type=float, default=max_time)
     parser.add_argument(
         "--reports-dir", type=Path, default=Path(env.get("TRAFFIC_REPORTS_DIR") or "reports")
     )
     parser.add_argument(
         "--rewrite-host", action="store_true", default=env.get("PROXY_REWRITE_HOST") == "1"
     )
-    parser.add_argument(
-        "--capture-bytes",
-        type=int,
-        default=int(env.get("PROXY_CAPTURE_BYTES") or DEFAULT_CAPTURE_BYTES),
-    )
+    parser.add_argument("--capture-bytes", type=int, default=capture)
     args = parser.parse_args(argv)
     parts = urlsplit(args.target_url)
     if parts.scheme not in ("http", "https") or not parts.netloc:

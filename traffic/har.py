@@ -240,15 +240,36 @@ def _instant(text: Any) -> float:
     return moment.timestamp()
 
 
+def _entries(path: Path) -> list[Any]:
+    """The file's `log.entries`; `HarError` says in one line why there are none to read."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise HarError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise HarError(f"{path} is a folder, not a HAR file") from None
+    except UnicodeDecodeError:
+        raise HarError(f"{path} is not a HAR file: not UTF-8 text") from None
+    except OSError as error:
+        raise HarError(f"{path} cannot be read: {error.strerror or error}") from None
+    if not text.strip():
+        raise HarError(f"{path} is empty: a HAR file is a JSON object with log.entries")
+    try:
+        document = json.loads(text)
+    except ValueError:
+        raise HarError(f"{path} is not a HAR file: its text is not JSON") from None
+    log = document.get("log") if isinstance(document, dict) else None
+    entries = log.get("entries") if isinstance(log, dict) else None
+    if not isinstance(entries, list):
+        raise HarError(f"{path} is not a HAR file: it has no log.entries list")
+    if not entries:
+        raise HarError(f"{path} holds no exchanges (log.entries is empty): nothing to check")
+    return entries
+
+
 def read(path: Path) -> list[Seen]:
     """The exchanges of a HAR 1.2 file, by start time (file order among equals)."""
-    try:
-        log = json.loads(path.read_text(encoding="utf-8"))["log"]
-        entries = log["entries"]
-    except (OSError, ValueError, KeyError, TypeError) as error:
-        raise HarError(f"{path} is not a HAR file: {error}") from error
-    if not isinstance(entries, list):
-        raise HarError(f"{path}: log.entries is not a list")
+    entries = _entries(path)
     seen = []
     for index, item in enumerate(entries):
         try:

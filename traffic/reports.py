@@ -17,6 +17,7 @@ from typing import Any
 from traffic.findings import FAILURE, Finding, Tally
 from traffic.observer import Observer
 from traffic.redocly_drift import DriftRun
+from traffic.rule_scope import applies, operation_of
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,15 @@ class TrafficOutcome:
             tally.add(finding)
         return tally
 
+    def rows(self) -> list[dict[str, Any]]:
+        """The tally's rows of the rules that apply to their operation (`rule_scope`); a rule
+        that found something keeps its row wherever it found it."""
+        return [
+            row
+            for row in self.tally().rows()
+            if row["failed"] or row["notes"] or applies(row["rule"], row["operation"])
+        ]
+
     def summary(self) -> dict[str, Any]:
         observer = self.observer
         return {
@@ -85,7 +95,7 @@ class TrafficOutcome:
             "unchecked": {str(index): why for index, why in sorted(observer.unchecked.items())},
             "failures": len(self.failures),
             "notes": len(self.findings) - len(self.failures),
-            "rules": self.tally().rows(),
+            "rules": self.rows(),
             "findings": [finding.to_json() for finding in self.findings],
             "drift": {
                 "command": self.drift.command,
@@ -100,7 +110,7 @@ def write_junit(outcome: TrafficOutcome, path: Path) -> None:
     by_key: dict[tuple[str, str], list[Finding]] = {}
     for finding in outcome.failures:
         by_key.setdefault((finding.operation, finding.rule), []).append(finding)
-    rows = outcome.tally().rows()
+    rows = outcome.rows()
     suite = ET.Element(
         "testsuite",
         name=f"contract checks on {outcome.source}",
@@ -128,15 +138,37 @@ def write_junit(outcome: TrafficOutcome, path: Path) -> None:
     tree.write(path, encoding="utf-8", xml_declaration=True)
 
 
+def _heading(label: str, exchanges: int, rows: list[dict[str, Any]], shown: int) -> list[str]:
+    operation = operation_of(label)
+    name = f"{operation.operation_id}: {label}" if operation else label
+    passed = len(rows) - shown
+    return [
+        "",
+        name,
+        f"  {exchanges} exchange(s); {len(rows)} rule(s) apply, "
+        f"{passed} passed on every exchange they judged" + (", the others:" if shown else ""),
+    ]
+
+
 def table(outcome: TrafficOutcome) -> str:
-    """The closing table: per operation and rule, exchanges judged, failures, notes, skips."""
-    lines = [f"{'operation':58} {'rule':34} {'judged':>6} {'failed':>6} {'notes':>5} skipped"]
-    for row in outcome.tally().rows():
-        skipped = sum(row["skipped"].values())
-        lines.append(
-            f"{row['operation'][:58]:58} {row['rule'][:34]:34} {row['judged']:>6} "
-            f"{row['failed']:>6} {row['notes']:>5} {skipped or ''}"
-        )
+    """The closing table: per operation (its id and full path), how many rules apply, and the
+    rules that failed, noted or skipped an exchange: judged, failures, notes, skips and why."""
+    exchanges = Counter(outcome.observer.operations.values())
+    by_operation: dict[str, list[dict[str, Any]]] = {}
+    for row in outcome.rows():
+        by_operation.setdefault(row["operation"], []).append(row)
+    lines = []
+    for label, rows in sorted(by_operation.items()):
+        telling = [row for row in rows if row["failed"] or row["notes"] or row["skipped"]]
+        lines += _heading(label, exchanges[label], rows, len(telling))
+        if telling:
+            lines.append(f"  {'rule':34} {'judged':>6} {'failed':>6} {'notes':>5} skipped")
+        for row in telling:
+            skipped = "; ".join(f"{n} ({why})" for why, n in row["skipped"].items())
+            lines.append(
+                f"  {row['rule']:34} {row['judged']:>6} {row['failed']:>6} {row['notes']:>5} "
+                f"{skipped}".rstrip()
+            )
     observer = outcome.observer
     lines.append("")
     lines.append(

@@ -13,6 +13,10 @@ class Unset:
     def __bool__(self) -> Literal[False]:
         return False
 
+    def __repr__(self) -> str:
+        # A model's repr names a member left out as UNSET, not as an object at an address.
+        return "UNSET"
+
 
 UNSET: Unset = Unset()
 

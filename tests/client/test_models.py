@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
 import attrs
@@ -122,3 +123,19 @@ def test_every_documented_error_example_parses_into_the_odata_error(response: st
     assert error.error.code == body["error"]["code"]
     assert error.error.message == body["error"]["message"]
     assert error.to_dict()["error"]["code"] == body["error"]["code"]
+
+
+def test_a_model_prints_as_the_json_it_stands_for() -> None:
+    body = {
+        "error": {
+            "code": "NotFound",
+            "message": "No run 'x' in flow 'demo-flow'.",
+            "innerError": {"request-id": "5c3e8e2b-0c1a-4a5e-9a0e-2b1d0b9f6f1a"},
+        }
+    }
+    error = ODataError.from_dict(body)
+    assert str(error) == json.dumps(body, ensure_ascii=False)
+    assert "Unset" not in repr(error.error)
+    assert "target=UNSET" in repr(error.error)
+    assert str(RunUpdate(display_name="Ré")) == '{"displayName": "Ré"}'
+    assert str(RunUpdate()).startswith("RunUpdate(")  # nothing to send: no JSON to show

@@ -68,7 +68,14 @@ def _install_client(tmp_path: Path) -> Path:
     return site
 
 
-def _run_example(example: Path, server: ServerProcess, site: Path, tmp_path: Path) -> str:
+def _run_example(
+    example: Path,
+    server: ServerProcess,
+    site: Path,
+    tmp_path: Path,
+    token: str | None = None,
+    status: int = 0,
+) -> str:
     source = example.read_text(encoding="utf-8")
     assert source.count(README_URL) == 1
     script = tmp_path / example.name
@@ -77,7 +84,7 @@ def _run_example(example: Path, server: ServerProcess, site: Path, tmp_path: Pat
         **os.environ,
         "PYTHONPATH": str(site),
         "PYTHONDONTWRITEBYTECODE": "1",
-        "RUNS_TOKEN": server.token(),
+        "RUNS_TOKEN": server.token() if token is None else token,
     }
     run = subprocess.run(
         [sys.executable, str(script)],
@@ -88,8 +95,8 @@ def _run_example(example: Path, server: ServerProcess, site: Path, tmp_path: Pat
         check=False,
         timeout=60,
     )
-    assert run.returncode == 0, run.stderr
-    return run.stdout
+    assert run.returncode == status, run.stderr
+    return run.stdout if status == 0 else run.stderr
 
 
 @pytest.mark.slow
@@ -106,6 +113,13 @@ def test_the_readme_examples_run_against_a_server(
             "demo-process-run",
             "demo-unlinked-run",
         ]
+    # Refused, each example says why in one readable line: no repr of unset members.
+    for example in (EXAMPLE, LINK_EXAMPLE):
+        said = _run_example(example, fresh_server, site, tmp_path, token="not-a-token", status=1)
+        (line,) = said.strip().splitlines()
+        assert "Unset" not in line
+        assert "UNSET" not in line
+        assert "InvalidAuthenticationToken" in line, line
 
 
 @pytest.mark.slow

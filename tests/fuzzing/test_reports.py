@@ -126,3 +126,22 @@ def test_reports_cut_off_by_a_stop_at_the_first_failure_are_read_as_far_as_they_
     assert table.requests == 1
     paths.events.write_text('{"Initialize": {}}\n{"ScenarioFinished": {"id"', encoding="utf-8")
     assert schemathesis_failures(paths, started=0.0) == []
+
+
+def test_the_table_says_what_share_of_positive_cases_reached_a_2xx(tmp_path: Path) -> None:
+    log = tmp_path / "statuses.jsonl"
+    entries = [
+        {"sent": "a", "method": "PATCH", "url": "http://x/", "time": 1.0},
+        {"case": "a", "operation": UPDATE, "status": 200, "positive": True, "supplied": True},
+        {"case": "b", "operation": UPDATE, "status": 412, "positive": True, "supplied": False},
+        {"case": "c", "operation": ADD, "status": 204, "positive": True, "supplied": False},
+        {"case": "d", "operation": ADD, "status": 400, "positive": False, "supplied": False},
+    ]
+    log.write_text("".join(json.dumps(entry) + "\n" for entry in entries), encoding="utf-8")
+    table = StatusTable.read(log)
+    assert table.requests == 4  # a request going out is not an answer
+    assert table.positive_share() == (
+        "2 of 3 positive cases answered 2xx (67%); 1 of the 1 given a reference or If-Match "
+        "the target issued"
+    )
+    assert "success path: 2 of 3 positive cases answered 2xx" in table.render()

@@ -153,3 +153,16 @@ def test_a_run_narrowed_to_the_fuzzing_phase_is_not_held_to_reach_every_success(
     _, summary = _fuzz_embedded(tmp_path, seed=1, examples=5, phases="fuzzing")
     assert summary["add_then_update_chains"] == 0
     assert summary["passed"]
+
+
+@pytest.mark.slow
+def test_positive_cases_given_values_the_target_issued_reach_the_success_path(
+    tmp_path: Path,
+) -> None:
+    result, summary = _fuzz_embedded(tmp_path, seed=5, examples=10, phases="coverage")
+    run = summary["schemathesis"]
+    assert run["positive_cases_supplied"] > 0
+    assert run["positive_cases_supplied_2xx"] == run["positive_cases_supplied"]
+    assert run["positive_cases_2xx"] > 0
+    assert f"Success path: {run['positive_cases_2xx']} of {run['positive_cases']} " in result.stdout
+    assert "Schema validation mismatch" not in result.stdout

@@ -111,5 +111,5 @@ def test_what_a_file_does_not_hold_in_full_is_unchecked(
 def test_a_file_that_is_not_har_says_so(tmp_path: Path) -> None:
     path = tmp_path / "t.har"
     path.write_text('{"entries": []}')
-    with pytest.raises(har.HarError, match="is not a HAR file"):
+    with pytest.raises(har.HarError, match=r"is not a HAR file: it has no log\.entries list"):
         har.read(path)

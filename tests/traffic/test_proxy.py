@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 
 from tests.client.test_readme_example import EXAMPLE, README_URL
+from tests.support.commands import run_module
 from tests.support.server_process import ServerProcess
 from tests.traffic.conftest import proxy_in_front
 from tooling.paths import ROOT
@@ -169,3 +170,17 @@ def test_a_session_without_traffic_keeps_earlier_reports(tmp_path: Path) -> None
     assert "no traffic went through; no reports written" in proxy.log()
     assert earlier.read_text(encoding="utf-8") == "{}"
     assert not (reports / "proxy.har").exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("PROXY_PORT", "PROXY_PORT must be a whole number, not 'abc'"),
+        ("PROXY_MAX_TIME", "PROXY_MAX_TIME must be a number of seconds, not 'abc'"),
+        ("PROXY_CAPTURE_BYTES", "PROXY_CAPTURE_BYTES must be a whole number, not 'abc'"),
+    ],
+)
+def test_a_setting_its_type_cannot_read_is_named_in_one_line(name: str, said: str) -> None:
+    done = run_module("scripts.proxy", timeout=60, env={**os.environ, name: "abc"})
+    assert done.returncode == 2
+    assert done.stderr.strip() == f"proxy: {said}"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any, TypeVar, cast
 
@@ -62,6 +63,14 @@ class BlockingErrorDetail:
             field_dict["target"] = target
 
         return field_dict
+
+    def __str__(self) -> str:
+        """The JSON this model stands for, in one line: what `print(run)` or
+        `raise SystemExit(error)` shows, rather than a repr of every member left unset."""
+        try:
+            return json.dumps(self.to_dict(), ensure_ascii=False, default=str)
+        except ValueError:  # a body that cannot be sent as it is (too few members)
+            return repr(self)
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:

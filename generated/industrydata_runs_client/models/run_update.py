@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -129,6 +130,14 @@ class RunUpdate:
             # The spec's minProperties: refused here, before sending, not by the service with a 400.
             raise ValueError("RunUpdate needs at least 1 member(s) set: nothing to send")
         return field_dict
+
+    def __str__(self) -> str:
+        """The JSON this model stands for, in one line: what `print(run)` or
+        `raise SystemExit(error)` shows, rather than a repr of every member left unset."""
+        try:
+            return json.dumps(self.to_dict(), ensure_ascii=False, default=str)
+        except ValueError:  # a body that cannot be sent as it is (too few members)
+            return repr(self)
 
     @classmethod
     def restoring(cls: type[T], read: Any) -> T:
