@@ -19,7 +19,7 @@ from tooling.paths import ROOT
 
 PRISM_GOAL = Goal(2.0, upper=False)
 CEILING_GOAL = Goal(0.5, upper=False)
-# The connection limits may cost at most 5% of throughput at 16 connections (D-conn-1).
+# The connection limits may cost at most 5% of throughput at 16 connections (D41).
 LIMITS_GOAL = Goal(0.95, upper=False)
 P99_GOAL_MS = 10.0
 

@@ -63,7 +63,7 @@ def json_depth(value: object, limit: int | None = None) -> int:
 def unkeepable(value: object) -> str | None:
     """Why a service could not keep `value` (parsed JSON) and return it unchanged, or None: a
     string or member name that is not Unicode text (a lone surrogate), or a number past the
-    range of a double (read as infinity, or an integer no double can hold). D-hostile-1 makes
+    range of a double (read as infinity, or an integer no double can hold). D38 makes
     each a 400; JSON Schema cannot say it, so every reader asks here. Iterative, as `json_depth`."""
     pending: list[object] = [value]
     while pending:

@@ -2,7 +2,7 @@
 
 Python's `==` takes `True` for `1`, a float for an int of another value when the float is the
 int's nearest double, and a time string for another spelling of the same instant for a different
-value; the checks need JSON equality, numbers compared by value (D-numbers-1), and times compared as
+value; the checks need JSON equality, numbers compared by value (D35), and times compared as
 instants to 100 ns.
 """
 
@@ -34,7 +34,7 @@ def _double(number: int | float) -> float | None:
 
 
 def same_number(left: int | float, right: int | float) -> bool:
-    """Whether two JSON numbers are the same as D-numbers-1 asks a service to keep them: the same
+    """Whether two JSON numbers are the same as D35 asks a service to keep them: the same
     value, in whatever spelling (`1e2`, `100`, `100.0`), or values that round to the same double.
 
     The same value rounds to the same double, so within the double range the doubles decide;

@@ -1,4 +1,4 @@
-"""JSON read with every number kept as the value its text denotes (D-numbers-1).
+"""JSON read with every number kept as the value its text denotes (D35).
 
 Python's `json` reads `-5.130094826541337e+16` as the double nearest it, and `-51300948265413370`
 as an exact integer: the same number in two spellings then compares unequal, since Python compares

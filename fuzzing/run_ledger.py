@@ -5,7 +5,7 @@ annotation), which answers with the whole run. Checks compare what they see with
 find updates that went missing, reset, or were applied by a request the server rejected.
 
 A read is a write as far as the `ETag` goes: a service may hand out a new `ETag` on every PATCH,
-one that changes nothing included (D-numbers-2). So the `ETag` kept for a run is the one of the last
+one that changes nothing included (D36). So the `ETag` kept for a run is the one of the last
 answer seen, a read's included, and "nothing changed" is judged by the run's properties.
 """
 
@@ -77,9 +77,7 @@ def read_run(
     run: dict[str, Any] | None = None
     if response.status_code == 200:
         try:
-            parsed = loads(
-                response.content
-            )  # numbers as written (D-numbers-1), as `Exchange` reads them
+            parsed = loads(response.content)  # numbers as written (D35), as `Exchange` reads them
         except ValueError:
             parsed = None
         run = parsed if isinstance(parsed, dict) else None

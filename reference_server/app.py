@@ -39,7 +39,7 @@ from reference_server.timeline import flush as flush_timeline
 log = logging.getLogger("reference_server")
 # How long a busy thread may keep the GIL from one that wants it (CPython's default is 5 ms):
 # every request hands its storage call to a worker thread and back, and each hand-off waited up
-# to that long behind a busy event loop (decision D-perf-2).
+# to that long behind a busy event loop (decision D46).
 SWITCH_INTERVAL_SECONDS = 0.0005
 
 
@@ -101,7 +101,7 @@ def create_app(
             opened.callback(limiter.close)
             middleware.append(Middleware(RateLimitMiddleware, limiter=limiter))
             log.info("rate limit: %g requests a minute per caller, bursts of %d", *astuple(limit))
-        if TIMELINE:  # decision D-perf-1: the bench's timeline, off unless SERVER_TIMELINE is set
+        if TIMELINE:  # decision D45: the bench's timeline, off unless SERVER_TIMELINE is set
             middleware.insert(0, Middleware(TimelineMiddleware))
             middleware.append(Middleware(TimelineMark, name="routed"))
 

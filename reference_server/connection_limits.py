@@ -4,7 +4,7 @@ piece of a body, how large a head may be, and how many connections a worker keep
 Without them a client that sends one byte every few seconds, or a head of many megabytes, holds
 a socket, a file descriptor and memory for as long as it likes; a few hundred such clients lock
 everyone else out (issue 25). Each stack enforces them where it can (docs/decisions.md,
-D-conn-1): uvicorn through `guard` (its protocol classes with the limits added), granian
+D41): uvicorn through `guard` (its protocol classes with the limits added), granian
 through its own HTTP/1 settings; on every stack the app checks the head's size and count once
 more (`HeadLimitMiddleware`) and times each read of a body (`BodyLimitMiddleware`).
 """

@@ -2,7 +2,7 @@
 the OData answers of the HTTP layer itself.
 
 uvicorn has no deadline for a request head, no cap on its size with httptools, none on the
-number of headers, and answers a malformed request with a plain-text 400 (measured, D-conn-1).
+number of headers, and answers a malformed request with a plain-text 400 (measured, D41).
 Its protocol classes have the hooks to add them without copying any of uvicorn: a connection
 opening, bytes arriving, a header parsed, a response finished, the 400 it sends. So the stacks
 give uvicorn a subclass of its own protocol (`guarded`) instead of the name of one.

@@ -3,7 +3,7 @@
 Strict means: UTF-8 only, no duplicate member names (which member would win is unspecified in
 RFC 8259), no NaN/Infinity, no nesting deep enough to exhaust the parser's stack (`statistics`
 has a tighter bound, its schema's `x-max-depth`), and nothing the contract core calls
-unkeepable (`contract.validators.unkeepable`, D-hostile-1): no number past the range of a double,
+unkeepable (`contract.validators.unkeepable`, D38): no number past the range of a double,
 written as a decimal or as an integer literal (most JSON libraries would keep it as infinity),
 and no lone surrogates (they cannot be stored as text or sent back as UTF-8).
 """
@@ -82,6 +82,6 @@ def parse_json(body: bytes) -> Any:
         raise PayloadError("The request body has a number this service cannot read.") from None
     problem = unkeepable(value)
     if problem is not None:
-        # The contract core's verdict (D-hostile-1), as the fuzzer and the traffic checker read it.
+        # The contract core's verdict (D38), as the fuzzer and the traffic checker read it.
         raise PayloadError(f"The request body has {problem}.")
     return value

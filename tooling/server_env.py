@@ -91,7 +91,7 @@ SERVER_TIMELINE: Variable[Path | None] = Variable("SERVER_TIMELINE", Path, None)
 """A folder: each request's timeline goes there (`reference_server.timeline`, for the bench);
 unset: no timeline, and nothing of it runs."""
 
-# Connection limits (docs/decisions.md, D-conn-1): what one connection may hold of a worker.
+# Connection limits (docs/decisions.md, D41): what one connection may hold of a worker.
 HEAD_TIMEOUT_SECONDS: Variable[float] = Variable("HEAD_TIMEOUT_SECONDS", float, 10.0, "a number")
 """Seconds a connection may take to send a whole request head, counted from its opening or the
 end of its last answer; an idle connection is closed when they are up."""

@@ -1,5 +1,5 @@
 """A new `ETag` on every PATCH answered 200, even one that changes nothing, as a service that
-derives its `ETag` from a last-modified stamp hands them out (D-numbers-2). `If-Match` matches
+derives its `ETag` from a last-modified stamp hands them out (D36). `If-Match` matches
 only the `ETag` handed out last for the run: the one this server gives is the one it honours.
 
 So a client (or a harness) that takes an `ETag`, then reads the run with a PATCH, holds a stale
@@ -59,9 +59,8 @@ def build(app: ASGIApp, context: Context) -> ASGIApp:
 VARIANT = Variant(
     name="etag_per_patch",
     bug=(
-        "none: every PATCH answered 200 hands out a new `ETag`, even one that changes nothing "
-        "(D-numbers-2)"
+        "none: every PATCH answered 200 hands out a new `ETag`, even one that changes nothing (D36)"
     ),
     middleware=build,
-    covers=("header:ETag", "D12"),
+    covers=("header:ETag", "D12", "D36"),
 )

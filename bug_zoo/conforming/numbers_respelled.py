@@ -1,7 +1,7 @@
 """Every number of an answer written in another spelling of the same value, or of its double, as
 a JavaScript server writes numbers: integers as `1.25e3`, fractions as `2.5e-1`, exponents spelled
 out (`1e-7` as `0.0000001`), and integers beyond 2^53 as the digits of the double they round to
-(`-5.130094826541337e+16` as `-51300948265413370`). D-numbers-1 asks a service to keep each
+(`-5.130094826541337e+16` as `-51300948265413370`). D35 asks a service to keep each
 number of `statistics` at least as the double it rounds to, in any spelling.
 """
 
@@ -63,8 +63,8 @@ VARIANT = Variant(
     bug=(
         "none: every number is written in another spelling of its value or of its double "
         "(`100` as `1e+2`, `1e-7` as `0.0000001`, big integers as the double's digits) "
-        "(D-numbers-1)"
+        "(D35)"
     ),
     middleware=rewriting(handle),
-    covers=("D7",),
+    covers=("D7", "D35"),
 )

@@ -2,7 +2,7 @@
 
 A server written from a contract that did not bound the free-form object takes `statistics`
 nested hundreds of levels deep; some then fail every later answer for that run (a 500 when the
-encoder or the driver runs out of stack). The contract bounds it (`x-max-depth`, D-hostile-1).
+encoder or the driver runs out of stack). The contract bounds it (`x-max-depth`, D38).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 JavaScript's `JSON.parse('{"n": 1e400}')` gives `Infinity`, and `JSON.stringify` writes it as
 `null`; Python's `json` reads `1e400` as `inf` too. A server on either accepts the number, and the
-run comes back with `null` where the caller sent a number (D-hostile-1: 400).
+run comes back with `null` where the caller sent a number (D38: 400).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 Python's `json` and JavaScript's `JSON.parse` read `"\\ud800"` as a string holding an unpaired
 surrogate. A server that stores it (here: the text is kept, its surrogates replaced, and the run
 marked) answers the write, and then fails every request that touches the run, as a UTF-8 encoder
-or a database driver fails on that string (D-hostile-1: a lone surrogate is 400).
+or a database driver fails on that string (D38: a lone surrogate is 400).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """A string holding NUL (`\\u0000`) fails in storage: the write is a 500, not kept.
 
-JSON allows `\\u0000` in any string, and the contract keeps what it accepts (D-hostile-1), but
+JSON allows `\\u0000` in any string, and the contract keeps what it accepts (D38), but
 PostgreSQL's `text` and `jsonb` refuse the NUL character ("invalid byte sequence"), and a server
 that hands them the string as it came fails the write with a 500.
 """

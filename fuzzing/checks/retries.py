@@ -35,7 +35,7 @@ def replayed_key_adds_no_run(evidence: Evidence) -> None:
     Refusals (any 4xx, such as 409 while the first is in flight) and server errors add nothing
     and pass; only a success is judged. "The same body" is the same JSON value (D29): member
     order aside, every value and its type counts (`true` is not `1`), numbers by value
-    (D-numbers-1: `1` is `1.0`, as a service that keeps doubles cannot tell them apart).
+    (D35: `1` is `1.0`, as a service that keeps doubles cannot tell them apart).
     """
     exchange = evidence.exchange
     if key_slot(exchange) is None or not 200 <= exchange.status < 300:

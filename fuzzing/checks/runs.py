@@ -21,7 +21,9 @@ from fuzzing.facts import REFERENCE, contract
 from fuzzing.retry import TRANSIENT
 
 
-@contract_check(covers=("D9", "D15", "status:update*:200", "request:runUpdate.*:nullability"))
+@contract_check(
+    covers=("D9", "D15", "D35", "status:update*:200", "request:runUpdate.*:nullability")
+)
 def patch_echoes_request(evidence: Evidence) -> None:
     """A 200 to Update run holds every property as it was sent: nothing dropped or altered."""
     exchange = evidence.exchange

@@ -3,7 +3,7 @@ a conditional update applies only to the version it names.
 
 `If-Match` protects an update only if a run that changed has a new `ETag` (RFC 9110 §8.8.1, a
 strong validator changes with the representation; D12). A run that did not change may keep its
-`ETag` or get a new one, on any PATCH (D-numbers-2): so "the run's `ETag`" is the one of the last
+`ETag` or get a new one, on any PATCH (D36): so "the run's `ETag`" is the one of the last
 answer before the request, a read's included, and only a changed run with an unchanged `ETag`
 fails.
 """

@@ -3,7 +3,7 @@
 schemathesis cannot know which `ETag` is current, so every `If-Match` it sends is made up and
 none is merely stale; these take the current `ETag` from the run, then make it stale. An `ETag`
 is used only on the request right after the exchange that gave it: a service may hand out a new
-one on every PATCH, the harness's reads included (D-numbers-2).
+one on every PATCH, the harness's reads included (D36).
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, SkipError, as_json
 
 
 @probe(
-    order=50, covers=("D12", "status:update*:412", "header:ETag", "request:parameter.If-Match:*")
+    order=50,
+    covers=("D12", "D36", "status:update*:412", "header:ETag", "request:parameter.If-Match:*"),
 )
 def if_match(prober: Prober) -> None:
     """`If-Match` with the current `ETag` applies; a stale one is 412 and changes nothing."""
@@ -31,7 +32,7 @@ def if_match(prober: Prober) -> None:
     made_up = {"If-Match": '"probe-never-issued"'}
     prober.refused("PATCH", url, body, {412}, check, "a made-up ETag", key, headers=made_up)
     # A read is a PATCH, and may hand out a new ETag even though it changes nothing
-    # (D-numbers-2): the ETag is taken from the last exchange before the update that uses it, a
+    # (D36): the ETag is taken from the last exchange before the update that uses it, a
     # read whose run is then the state the refused update is judged against, not read again.
     etag = prober.read(key).etag or "*"
     # If-Match compares strongly (RFC 9110 §13.1.1): a weak tag never matches, so 412 is right

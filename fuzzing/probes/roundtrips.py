@@ -6,7 +6,7 @@ silently change it: a service that stores a lone surrogate answers 500 for that 
 one that reads `1e400` as infinity returns `null`. schemathesis never sends such text (it writes
 its bodies with a JSON library). These send each, in values and member names, in every member a
 request may carry, to both update paths and to Add run (and Add run's reference body), then read
-the run back. The contract (D-hostile-1, `info.description`) says which must be 400 (that
+the run back. The contract (D38, `info.description`) says which must be 400 (that
 changes nothing); everything else must be accepted and read back as sent, numbers as the values
 they denote (N1), a member named twice as its last (or refused).
 """
@@ -97,7 +97,7 @@ TEXT = (
         "NUL, a noncharacter, an emoji and nothing as member names, and in blockingError",
     ),
 )
-"""Strings: lone surrogates are 400 (D-hostile-1); any other text comes back as sent."""
+"""Strings: lone surrogates are 400 (D38); any other text comes back as sent."""
 
 NUMBERS = (
     # Numbers must be within the range of a double; in range they keep their values (N1).
@@ -119,7 +119,7 @@ NUMBERS = (
         "the largest double, integers doubles cannot hold, long literals in range",
     ),
 )
-"""Numbers: past the double range they are 400 (D-hostile-1); in range they keep their value."""
+"""Numbers: past the double range they are 400 (D38); in range they keep their value."""
 
 REPEATED = (
     # A member named twice: refused, or the last one counts, for checking and for keeping.
@@ -140,7 +140,7 @@ REPEATED = (
         "a property and a statistics member named twice",
     ),
 )
-"""Member names used twice: 400, or the last counts (D-hostile-1)."""
+"""Member names used twice: 400, or the last counts (D38)."""
 
 
 def nesting_cases() -> list[Hostile]:
@@ -238,7 +238,7 @@ def _all(prober: Prober, cases: Iterable[Hostile]) -> None:
         _send(prober, case, prober.add_url, None)
 
 
-_COVERS = ("D7", "D15", "status:*:400", "status:update*:200", "status:addRun:204")
+_COVERS = ("D7", "D15", "D38", "status:*:400", "status:update*:200", "status:addRun:204")
 
 
 @probe(order=61, covers=_COVERS)

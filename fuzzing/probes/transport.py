@@ -28,7 +28,7 @@ MOST_READ = 1 << 20
 BAD_PROTOCOL = b"HTTX/1.1"
 
 
-@probe(order=15, covers=("head:size", "status:*:4XX", "header:request-id"))
+@probe(order=15, covers=("D37", "head:size", "status:*:4XX", "header:request-id"))
 def transport(prober: Prober) -> None:
     """A head over the documented cap and a malformed request line are 4xx OData errors."""
     limit = contract().max_head_bytes

@@ -37,7 +37,7 @@ _UPDATES: list[dict[str, Any]] = [
         "statistics": {
             "recordsRead": 1250,
             "ratio": 0.25,
-            # Numbers a service may write in another spelling, or as their double (D-numbers-1).
+            # Numbers a service may write in another spelling, or as their double (D35).
             "offset": -5.130094826541337e16,
             "rate": 1e-7,
             "beyondExactIntegers": 2**53 + 1,
@@ -49,7 +49,7 @@ _UPDATES: list[dict[str, Any]] = [
     {"endDateTime": None, "blockingError": None, "status": "running"},
 ]
 """Valid updates whose values a careless server would alter: offsets, the 7th digit, nulls, and
-numbers a correct one may respell (D-numbers-1)."""
+numbers a correct one may respell (D35)."""
 
 
 @probe(

@@ -9,7 +9,7 @@ is granian's `backpressure` (a connection beyond it waits in the listening queue
 descriptor is spent on it). hyper's read buffer is set a little over the head cap, so a head
 just over it reaches the app, which answers the OData 431 (`HeadLimitMiddleware`); a head far
 over it, more than 100 header lines or a malformed request get hyper's own answer, with no body
-and no `request-id`: granian has no hook for them (docs/decisions.md, D-conn-2).
+and no `request-id`: granian has no hook for them (docs/decisions.md, D37).
 """
 
 from __future__ import annotations

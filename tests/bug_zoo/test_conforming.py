@@ -60,7 +60,7 @@ READ = {"@odata.type": "#microsoft.graph.industryData.run"}
 
 def test_the_etag_per_patch_variant_makes_an_etag_stale_with_a_read(tmp_path: Path) -> None:
     """The harness reads with a PATCH; on this server that read hands out a new `ETag`, so one
-    taken before the read is refused (the `if_match` probe failed so before D-numbers-2), while the
+    taken before the read is refused (the `if_match` probe failed so before D36), while the
     `ETag` of the last answer is honoured, and hands out the next."""
     with local_target([*SERVE, "etag_per_patch"], tmp_path / "server.log") as target:
         url = f"{target.base_url}/{RUN_PATH}"
@@ -103,7 +103,7 @@ def test_the_numbers_respelled_variant_writes_numbers_otherwise(tmp_path: Path) 
     written = response.text
     for spelling in ("-51300948265413370", '"n":1e+2', '"rate":0.0000001', '"r":2.5e-1'):
         assert spelling in written
-    # The same values, as D-numbers-1 compares them; Python compares the float and the int exactly.
+    # The same values, as D35 compares them; Python compares the float and the int exactly.
     answered, expected = loads(response.content)["statistics"], loads(sent)["statistics"]
     assert json_equal(answered, expected)
     assert response.json()["statistics"] != json.loads(sent)["statistics"]

@@ -62,7 +62,7 @@ TIMES: dict[str, bool] = {
     "2026-11-24T02:00:00\ud800Z": False,  # a lone surrogate
     "\ud800": False,
 }
-# An Update run body as sent (JSON text), with the verdict the contract gives (D-hostile-1).
+# An Update run body as sent (JSON text), with the verdict the contract gives (D38).
 BODIES: dict[bytes, bool] = {
     b'{"displayName": "\\ud800"}': False,  # a lone surrogate
     b'{"statistics": {"\\udfff": 1}}': False,  # in a member name

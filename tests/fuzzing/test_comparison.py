@@ -36,7 +36,7 @@ def test_json_equality(left: Any, right: Any, equal: bool) -> None:
         ("100", "100.0"),
         ("1e-7", "0.0000001"),
         ("0.25", "2.5e-1"),
-        # 2^53 + 1 has no double: the double it rounds to is what a service may keep (D-numbers-1).
+        # 2^53 + 1 has no double: the double it rounds to is what a service may keep (D35).
         ("9007199254740993", "9007199254740992"),
         ("0.1", "0.1000000000000000055511151231257827"),
         ("1e400", "10e399"),

@@ -37,7 +37,7 @@ LIMITS = {
 # the test gives up on it: a bound for the test, not a measurement of the server.
 GIVE_UP_SECONDS = 20.0
 # Stacks that write the HTTP layer's own answers (a request that is not HTTP) as OData errors;
-# granian's hyper answers those itself, with no body (docs/decisions.md, D-conn-2).
+# granian's hyper answers those itself, with no body (docs/decisions.md, D37).
 ODATA_HTTP_LAYER = [stack for stack in STACKS if stack.startswith("uvicorn")]
 pytestmark = pytest.mark.slow
 BODY = b'{"status": "completed"}'

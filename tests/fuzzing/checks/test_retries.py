@@ -68,7 +68,7 @@ def test_a_value_of_another_json_type_is_another_body(value: object) -> None:
 
 
 def test_a_number_in_another_spelling_is_the_same_body() -> None:
-    """Numbers are their values (D-numbers-1): a service that keeps doubles may replay `1.0` for
+    """Numbers are their values (D35): a service that keeps doubles may replay `1.0` for
     `1`; one that answers 422 instead adds nothing and passes too."""
     first = FirstAnswer(body={**BODY, "statistics": {"n": 1}}, status=204, location=FIRST)
     with pytest.raises(AssertionError, match="not answered as the first"):

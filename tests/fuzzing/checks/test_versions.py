@@ -59,7 +59,7 @@ def _update(answer: dict[str, object], etag: str) -> Evidence:
 def test_a_change_with_a_new_etag_passes_and_no_change_may_keep_it_or_not() -> None:
     etag_tracks_changes(_update(CHANGED, '"4"'))
     etag_tracks_changes(_update(RUN, '"3"'))
-    etag_tracks_changes(_update(RUN, '"4"'))  # a new `ETag` for no change (D-numbers-2)
+    etag_tracks_changes(_update(RUN, '"4"'))  # a new `ETag` for no change (D36)
     etag_tracks_changes(_update({**RUN, "@odata.etag": "x"}, '"3"'))
 
 
