@@ -38,7 +38,7 @@ def schemathesis_command(target: Target, settings: FuzzSettings) -> list[str]:
     """The schemathesis CLI with the committed config and this run's budget and reports."""
     reports = settings.reports
     command = [
-        sys.executable, "-m", "schemathesis.cli",
+        sys.executable, "-m", "fuzzing.schemathesis_main",
         "--config-file", str(CONFIG_PATH),
         "run", str(spec_path()),
         "--url", target.base_url,
