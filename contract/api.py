@@ -55,6 +55,37 @@ _NOT_UTF8 = re.compile("[\udc80-\udcff]")
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 
 
+_DEFAULT_PORTS: Final = {"http": 80, "https": 443}
+
+Origin = tuple[str, str, int | None]
+"""Scheme, host and port of a URL, as `origin` gives them."""
+
+
+def origin(url: str) -> Origin | None:
+    """Scheme, host and port of `url` as URLs compare them (RFC 3986 §6.2.2, §6.2.3): scheme and
+    host in any case, a scheme's default port the same as none; None for a URL without a host, with
+    credentials or with a port that is not one. So every reader agrees which URLs name a service."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:  # a port that is not a number, or out of range
+        return None
+    if not parts.scheme or host is None or parts.username is not None or parts.password is not None:
+        return None
+    scheme = parts.scheme.lower()
+    return scheme, host, port if port is not None else _DEFAULT_PORTS.get(scheme)
+
+
+def same_base(url: str, base: str) -> bool:
+    """Whether base URL `url` is `base`: the same origin (`origin`) and the same path."""
+    found = origin(url)
+    return (
+        found is not None
+        and found == origin(base)
+        and urlsplit(url).path.rstrip("/") == urlsplit(base).path.rstrip("/")
+    )
+
+
 def _coerced(text: str, schema: Mapping[str, Any]) -> object:
     """A header or path value as its schema's type reads it (HTTP carries only text). Only the
     digits JSON writes count as a number: Python's `int()` would also take `1_0`, `+5`, ` 5`."""

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from contract.api import origin
+
 COLLECTION = ("industryData", "incomingFlows")
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
-_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 @dataclass(frozen=True)
@@ -53,19 +54,6 @@ def production_bases(document: Mapping[str, Any]) -> list[str]:
     return bases
 
 
-def _origin(scheme: str, netloc: str) -> tuple[str, str, int | None] | None:
-    """Scheme, host and port, compared as URLs compare them: case-insensitive, default port."""
-    scheme = scheme.lower()
-    try:
-        parts = urlsplit(f"{scheme}://{netloc}")
-        host, port = parts.hostname, parts.port
-    except ValueError:  # a port that is not a number, or out of range
-        return None
-    if host is None or parts.username is not None or parts.password is not None:
-        return None
-    return scheme, host, port if port is not None else _DEFAULT_PORTS.get(scheme)
-
-
 def parse_reference(url: str, bases: Iterable[str]) -> RunReference:
     """The run `url` names under one of `bases` (absolute base URLs, such as `.../beta`).
 
@@ -76,10 +64,10 @@ def parse_reference(url: str, bases: Iterable[str]) -> RunReference:
         raise MalformedReferenceError("'@odata.id' must be the absolute URL of a run.")
     if parts.query or parts.fragment or "?" in url or "#" in url:
         raise MalformedReferenceError("'@odata.id' names a run: it has no query or fragment.")
-    origin = _origin(parts.scheme, parts.netloc)
+    named = origin(url)
     for base in bases:
         base_parts = urlsplit(base)
-        if origin is None or origin != _origin(base_parts.scheme, base_parts.netloc):
+        if named is None or named != origin(base):
             continue
         prefix = base_parts.path.rstrip("/") + "/"
         if parts.path.startswith(prefix):

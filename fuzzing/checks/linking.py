@@ -16,6 +16,7 @@ import re
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from contract.api import same_base
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
 from fuzzing.checks.rule_helpers import fail, sent_object
@@ -71,7 +72,9 @@ def linkable_production_reference(exchange: Exchange) -> str | None:
     if not isinstance(url, str) or not _plain_url(url):
         return None
     named = route_of(url)
-    if named is None or named.base_url not in contract().server_urls():
+    if named is None or not any(
+        same_base(named.base_url, base) for base in contract().server_urls()
+    ):
         return None
     if reference_refusal(route, url) is not None or not _well_formed_json(exchange.request_body):
         return None

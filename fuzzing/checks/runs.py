@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from urllib.parse import urljoin, urlsplit
 
+from contract.api import same_base
 from fuzzing.checks.evidence import Evidence, Need
 from fuzzing.checks.registry import contract_check
 from fuzzing.checks.rule_helpers import READ_NOTE, fail, sent_object, update_route
@@ -229,7 +230,9 @@ def reference_refusal(route: Route, url: str) -> str | None:
     parts = urlsplit(url)
     if named is None or named.operation != UPDATE_RUN:
         return f"`{REFERENCE}` {url!r} names no run"
-    if named.base_url not in {route.base_url, *contract().server_urls()}:
+    if not any(
+        same_base(named.base_url, base) for base in (route.base_url, *contract().server_urls())
+    ):
         return f"`{REFERENCE}` {url!r} names a run at another service"
     if parts.query or parts.fragment:
         return f"`{REFERENCE}` {url!r} has a query or fragment"
