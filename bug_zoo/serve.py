@@ -66,15 +66,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.state_dir.mkdir(parents=True, exist_ok=True)
     app, server = build(args.variant, args.port, args.state_dir)
     log.info("variant %s: %s", args.variant, load(args.variant).bug)
-    # The reference server's own HTTP layer below the app: its limits and its OData answers.
+    run(app, server, args.port)
+    return 0
+
+
+def run(app: ASGIApp, server: Starlette, port: int) -> None:
+    """Serve `app` (a variant around `server`) on `port` with the reference server's own HTTP
+    layer below it, its limits and its OData answers: a variant differs only where it says."""
     spec = server.state.spec
     http = guarded(
         "httptools",
         server.state.settings.limits,
         lambda value: bool(spec.response_header_ok("client-request-id", value)),
     )
-    uvicorn.Server(uvicorn_config(app, port=args.port, http=http)).run()
-    return 0
+    uvicorn.Server(uvicorn_config(app, port=port, http=http)).run()
 
 
 if __name__ == "__main__":

@@ -11,12 +11,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-import uvicorn
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from bug_zoo.catalog import CONTROL
-from bug_zoo.serve import build
-from tooling.uvicorn_config import uvicorn_config
+from bug_zoo.serve import build, run
 
 DIED = 3
 """The exit status of the process when it dies on purpose."""
@@ -44,8 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--state-dir", type=Path, required=True)
     args = parser.parse_args(argv)
     args.state_dir.mkdir(parents=True, exist_ok=True)
-    app = dying(build(CONTROL, args.port, args.state_dir), args.after)
-    uvicorn.Server(uvicorn_config(app, port=args.port)).run()
+    inner, server = build(CONTROL, args.port, args.state_dir)
+    run(dying(inner, args.after), server, args.port)
     return 0
 
 
