@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from urllib.parse import urljoin, urlsplit
 
+import httpx
+
 from fuzzing.exchange import Exchange, exchange_answered
 from fuzzing.probes.prober import Prober, StoppedError, as_json, new_run, probe
 from fuzzing.retry import patiently
@@ -38,8 +40,10 @@ def _named_foreign(prober: Prober, exchange: Exchange, sent: str) -> None:
             )
 
 
-def _with_foreign_host(prober: Prober, url: str, body: bytes) -> Exchange:
-    """Add run with `Host` itself foreign: sent past the checks, as only a 204 is judged."""
+def _with_foreign_host(prober: Prober, url: str, body: bytes) -> Exchange | None:
+    """Add run with `Host` itself foreign: sent past the checks, as only a 204 is judged; None
+    when the front closed the connection without an answer (nginx's `return 444`, a load
+    balancer that routes by `Host`), which is its right."""
     if prober.stop.is_set():
         raise StoppedError
     headers = {
@@ -48,8 +52,13 @@ def _with_foreign_host(prober: Prober, url: str, body: bytes) -> Exchange:
         "Host": FOREIGN,
         "X-Forwarded-Host": FOREIGN,
     }
-    response = patiently(lambda: prober.client.request("POST", url, content=body, headers=headers))
     prober.outcome.requests += 1
+    try:
+        response = patiently(
+            lambda: prober.client.request("POST", url, content=body, headers=headers)
+        )
+    except httpx.TransportError:
+        return None
     return exchange_answered(response, url, body)
 
 
@@ -58,7 +67,9 @@ def foreign_host(prober: Prober) -> None:
     """Add run's `Location` and `OData-EntityId` never name a host the request sent."""
     url = prober.add_url
     body = as_json(new_run(displayName="probe: a foreign Host"))
-    _named_foreign(prober, _with_foreign_host(prober, url, body), "`Host`")
+    refused_or_answered = _with_foreign_host(prober, url, body)
+    if refused_or_answered is not None:
+        _named_foreign(prober, refused_or_answered, "`Host`")
     forwarded = {"X-Forwarded-Host": FOREIGN, "X-Forwarded-Proto": "https"}
     body = as_json(new_run(displayName="probe: a foreign X-Forwarded-Host"))
     exchange = prober.send("POST", url, body, headers=forwarded)

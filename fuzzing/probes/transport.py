@@ -20,7 +20,7 @@ import h11
 
 from fuzzing.exchange import Exchange
 from fuzzing.facts import contract
-from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, probe
+from fuzzing.probes.prober import NEVER_APPLIED_BODY, Prober, SkipError, probe
 
 SOCKET_SECONDS = 10.0
 MOST_READ = 1 << 20
@@ -82,17 +82,24 @@ def _malformed(prober: Prober, url: str) -> Exchange:
         ]
     )
     prober.outcome.requests += 1
-    with socket.create_connection((host, port), timeout=SOCKET_SECONDS) as raw:
-        sock = (
-            ssl.create_default_context().wrap_socket(raw, server_hostname=host) if secure else raw
-        )
-        sock.sendall(request)
-        received = b""
-        try:
-            while len(received) < MOST_READ and (chunk := sock.recv(65536)):
-                received += chunk
-        except (TimeoutError, ConnectionResetError):
-            pass
+    received = b""
+    try:
+        with socket.create_connection((host, port), timeout=SOCKET_SECONDS) as raw:
+            sock = (
+                ssl.create_default_context().wrap_socket(raw, server_hostname=host)
+                if secure
+                else raw
+            )
+            sock.sendall(request)
+            try:
+                while len(received) < MOST_READ and (chunk := sock.recv(65536)):
+                    received += chunk
+            except (TimeoutError, ConnectionResetError):
+                pass
+    except OSError as error:  # no direct connection (a proxy in between, TLS refused): not judged
+        raise SkipError(
+            f"cannot open a connection of its own to {parts.netloc}: {error}"
+        ) from error
     status, headers, body = _parsed(received)
     return Exchange.build(
         method="PATCH",
