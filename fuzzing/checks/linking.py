@@ -16,7 +16,6 @@ import re
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from contract.api import same_base
 from fuzzing.checks.evidence import Evidence
 from fuzzing.checks.registry import contract_check
 from fuzzing.checks.rule_helpers import fail, sent_object
@@ -49,7 +48,7 @@ def _plain_url(url: str) -> bool:
     try:
         url.encode("utf-8")
     except UnicodeEncodeError:
-        return False  # a lone surrogate (N2)
+        return False  # a lone surrogate (D38)
     parts = urlsplit(url)
     if "?" in url or "#" in url or _ESCAPE.search(parts.path):
         return False
@@ -72,9 +71,9 @@ def linkable_production_reference(exchange: Exchange) -> str | None:
     if not isinstance(url, str) or not _plain_url(url):
         return None
     named = route_of(url)
-    if named is None or not any(
-        same_base(named.base_url, base) for base in contract().server_urls()
-    ):
+    # At a server URL as the spec writes it: the same URL in other case or with its default port
+    # may be linked or refused (D17), so only the spelling the spec gives is held to a link.
+    if named is None or named.base_url not in contract().server_urls():
         return None
     if reference_refusal(route, url) is not None or not _well_formed_json(exchange.request_body):
         return None

@@ -22,7 +22,8 @@ class RunReference:
                 `https://graph.microsoft.com/beta/industryData/incomingFlows/{incomingFlowId}/runs/{id}`
                 (the scheme, host and base path the request was sent to, or those of a production
                 server of this contract: the `servers` it is published with, not the loopback
-                development server).
+                development server). It is taken as sent: a dot segment (also escaped, `%2e`), an
+                invalid percent-escape, a query or a fragment is `400`, never resolved away.
     """
 
     odata_id: str
