@@ -34,9 +34,9 @@ if TYPE_CHECKING:
 STATUS_LOG_ENV = "FUZZ_STATUS_LOG"
 _log_lock = threading.Lock()
 _supplied: set[str] = set()
+"""The cases `fuzzing.positive_cases` gave a value the target issued, until they are logged."""
 _given_run: set[str] = set()
 """The cases of Update run whose run `fuzzing.positive_cases` chose, until answered."""
-"""The cases `fuzzing.positive_cases` gave a value the target issued, until they are logged."""
 serialize_ast_parsing()  # several workers share this process (fuzzing.parse_lock)
 # Add run names the new run only in `Location`, and schemathesis infers links from `Location`
 # only towards GET operations, which this API lacks. This link, added to the harness's copy of

@@ -41,7 +41,9 @@ _POLL = 0.25
 
 
 def unreachable(base_url: str, attempts: int = ATTEMPTS) -> str | None:
-    """None when the target gives any HTTP answer; else the transport error of the last try."""
+    """None when the target gives any HTTP answer, or takes the request and is slow to answer it
+    (a read that times out: a process that accepts connections is alive, and a slow answer does
+    not end a run); else the transport error of the last try."""
     error = ""
     for attempt in range(attempts):
         if attempt:
@@ -49,6 +51,8 @@ def unreachable(base_url: str, attempts: int = ATTEMPTS) -> str | None:
         try:
             with httpx.Client(timeout=_ATTEMPT_TIMEOUT) as client:
                 client.get(base_url)
+        except httpx.ReadTimeout:
+            return None
         except httpx.TransportError as failed:
             error = f"{type(failed).__name__}: {failed}".rstrip(": ")
             continue

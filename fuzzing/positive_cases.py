@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from schemathesis import GenerationMode
 
 from fuzzing.exchange import ADD_RUN, UPDATE_PROCESS_RUN, UPDATE_RUN, Route, route_of
-from fuzzing.facts import REFERENCE
+from fuzzing.facts import REFERENCE, contract
 from fuzzing.run_ledger import LEDGER
 from fuzzing.target import run_url
 
@@ -92,7 +92,10 @@ def _reference(case: Case[Any], route: Route) -> bool:
     if not runs:
         return False
     run = runs[_turn(route.operation) % len(runs)]
-    body[REFERENCE] = run_url(route.base_url, (route.flow, run))
+    # At the contract's production server, which D17 makes linkable wherever the service runs; a
+    # reference at the origin the request reached may be refused behind a gateway (D44).
+    servers = contract().server_urls()
+    body[REFERENCE] = run_url(servers[0] if servers else route.base_url, (route.flow, run))
     return True
 
 

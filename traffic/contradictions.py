@@ -10,7 +10,7 @@ A passive observer cannot read a run, but the traffic proves things a server mus
   the run it added or linked) or an update through that process path was answered 200 or 412;
   the API unlinks nothing, so that path never answers 404 again: `reported_link_found`;
 - an `ETag` is the version of what a run held when it was given (D12). A run may get a new `ETag`
-  for any update, even one that changed nothing (N3), so many `ETag`s may stand for one state;
+  for any update, even one that changed nothing (D36), so many `ETag`s may stand for one state;
   but an `ETag` given again after another one was given for the run names the state it named
   first. Given for a run that holds something else, it went backwards (an older version's tag
   for a newer state, so that a client holding the old tag would overwrite the new state):

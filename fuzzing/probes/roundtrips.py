@@ -8,7 +8,7 @@ its bodies with a JSON library). These send each, in values and member names, in
 request may carry, to both update paths and to Add run (and Add run's reference body), then read
 the run back. The contract (D38, `info.description`) says which must be 400 (that
 changes nothing); everything else must be accepted and read back as sent, numbers as the values
-they denote (N1), a member named twice as its last (or refused).
+they denote (D35), a member named twice as its last (or refused).
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ TEXT = (
 """Strings: lone surrogates are 400 (D38); any other text comes back as sent."""
 
 NUMBERS = (
-    # Numbers must be within the range of a double; in range they keep their values (N1).
+    # Numbers must be within the range of a double; in range they keep their values (D35).
     Hostile('"statistics": {"n": 1e400}', _REFUSE, "1e400"),
     Hostile(f'"statistics": {{"n": 1{"0" * 400}}}', _REFUSE, "a 401-digit integer"),
     Hostile('"statistics": {"n": [-1e400]}', _REFUSE, "-1e400"),

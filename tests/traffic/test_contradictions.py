@@ -146,7 +146,7 @@ def test_etags_a_correct_server_may_give_are_no_contradiction(tmp_path: Path) ->
         )
         == []
     )
-    # A new tag on every update, even one that changed nothing (N3).
+    # A new tag on every update, even one that changed nothing (D36).
     assert (
         _versions(
             tmp_path,
