@@ -88,6 +88,7 @@ class UrlKeys:
         self._loaded_at: float | None = None
         self._started_at: float | None = None
         self._running: threading.Thread | None = None
+        self._generation = 0  # which fetch may still change the keys: the latest one started
         # No redirects followed: the keys come from the URL configured, over the scheme it says.
         self._client = httpx.Client(timeout=timeout, follow_redirects=False)
         fetch = self._start()
@@ -116,23 +117,32 @@ class UrlKeys:
     def _start(self, wait: float = 0.0) -> threading.Thread | None:
         with self._lock:
             now = self._clock()
-            if self._running is not None:
+            # httpx bounds each read, not the whole: a key server that sends its headers a byte
+            # at a time could hold a fetch for ever. One past twice the deadline is abandoned (its
+            # result is ignored), so key rotation never waits on it.
+            stuck = self._started_at is not None and now - self._started_at > 2 * self._timeout
+            if self._running is not None and not stuck:
                 return None
             if self._started_at is not None and now - self._started_at < max(wait, 0.0):
                 return None
             self._started_at = now
-            thread = threading.Thread(target=self._fetch, name="JWKS_URL fetch", daemon=True)
+            self._generation += 1
+            thread = threading.Thread(
+                target=self._fetch, args=(self._generation,), name="JWKS_URL fetch", daemon=True
+            )
             self._running = thread
         thread.start()
         return thread
 
-    def _fetch(self) -> None:
+    def _fetch(self, generation: int) -> None:
         try:
             keys = parse_key_set(self._download())
         except (httpx.HTTPError, OSError, TimeoutError, ValueError, jwt.PyJWTError) as exc:
             log.warning("JWKS_URL could not be fetched, the keys held are kept: %s", exc)
             keys = None
         with self._lock:
+            if generation != self._generation:
+                return  # abandoned: a later fetch started after this one overran its deadline
             if keys is not None:
                 self._keys = keys
                 self._loaded_at = self._clock()

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from reference_server.auth import PERMISSION, Authenticator, AuthError
 from reference_server.settings import ServerSettings
+from reference_server.signing_keys import UrlKeys
 from tests.support.api import run_path
 from tests.support.server_process import ServerProcess
 
@@ -166,3 +167,28 @@ def test_unknown_kids_start_no_fetch_within_the_refresh_interval(
             authenticator.authenticate(f"Bearer {_token(key, f'made-up-{index}', 'x')}")
     assert authenticator.authenticate(f"Bearer {_token(key, 'known', 'y')}").subject == "y"
     assert key_server.held == 0  # the start-up fetch was less than an interval ago
+
+
+def test_a_fetch_past_twice_its_deadline_is_abandoned_for_a_new_one(
+    key_server: KeyServer,
+) -> None:
+    """httpx bounds each read, not a whole fetch: one held by the key server must not stop key
+    rotation for ever. Past twice its deadline a new fetch starts, and the old one's result,
+    whenever it comes, changes nothing."""
+    now = [0.0]
+    keys = UrlKeys(key_server.url, timeout=30, refresh=1, max_age=3600, clock=lambda: now[0])
+    assert set(keys.keys()) == {"known"}
+    key_server.hang()
+    now[0] = 10.0
+    keys.missing()
+    key_server.first_held.wait(30)
+    assert keys.fetching
+    now[0] = 50.0  # under twice the deadline: still the one fetch
+    keys.missing()
+    assert key_server.held == 1
+    now[0] = 71.0  # past it: abandoned, a second fetch starts (and is held too)
+    keys.missing()
+    deadline = time.monotonic() + 30
+    while key_server.held < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert key_server.held == 2
