@@ -13,6 +13,7 @@ from reference_server.settings import (
     cores,
     from_args,
 )
+from tooling.paths import ROOT
 from tooling.server_env import SERVER_ENV
 
 
@@ -196,3 +197,8 @@ def test_trusted_proxies_are_addresses_or_networks() -> None:
     assert from_args(["--dev"], env={}).trusted_proxies == []
     with pytest.raises(ServerSettingsError, match=r"FORWARDED_ALLOW_IPS holds 'proxy\.example'"):
         from_args(["--dev"], env={"FORWARDED_ALLOW_IPS": "proxy.example"}).check()
+
+
+def test_the_readme_documents_every_setting_of_the_server() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [name for name in sorted(SERVER_ENV) if f"`{name}`" not in readme] == []
