@@ -101,7 +101,9 @@ def fuzz(settings: FuzzSettings, started: float | None = None) -> dict[str, Any]
         )
         session = run_session(target, settings, on_outcome=print_probe)
     st, death = session.schemathesis, session.death
-    stopped_early = st.stopped_at_time_limit or death is not None
+    # Stopped by the harness (its time limit, a probe's failure under FUZZ_FAIL_FAST, a dead
+    # target), schemathesis's exit status is the harness's doing, not a finding of its own.
+    stopped_early = st.stopped_at_time_limit or st.stopped_at_a_probe_failure or death is not None
     failures = _contract_failures(settings, started, st.exit_code, stopped_early)
     failures += probe_failures(session.outcomes, started)
     if death is not None:

@@ -12,9 +12,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -29,6 +31,11 @@ from fuzzing.target import Target
 from tooling.paths import ROOT
 from tooling.processes import stop
 
+INTERRUPTED_TRACE = re.compile(
+    r"^Traceback \(most recent call last\):\n(?:[ \t].*\n|\n)*?KeyboardInterrupt\n?", re.M
+)
+"""A traceback Python prints when SIGINT lands before schemathesis handles it (while it starts)."""
+
 _INTERRUPT_GRACE = 60.0
 _FAIL_FAST_GRACE = 10.0
 _FAIL_FAST_NICENESS = 10
@@ -38,7 +45,7 @@ def schemathesis_command(target: Target, settings: FuzzSettings) -> list[str]:
     """The schemathesis CLI with the committed config and this run's budget and reports."""
     reports = settings.reports
     command = [
-        sys.executable, "-m", "fuzzing.schemathesis_main",
+        sys.executable, "-m", "schemathesis.cli",
         "--config-file", str(CONFIG_PATH),
         "run", str(spec_path()),
         "--url", target.base_url,
@@ -100,7 +107,12 @@ class _Schemathesis:
         self.started = time.monotonic()
         # Stopping at the first failure, the probes usually find it first: they get the CPU
         # before schemathesis's generation does, on a machine with few cores.
-        self.process = subprocess.Popen(schemathesis_command(target, settings), cwd=ROOT, env=env)
+        # Its error output is held back until it ends: once the harness has interrupted it, the
+        # traceback of an interrupt that landed while it was starting says nothing of the target.
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed in `_watch`)
+        self.process = subprocess.Popen(
+            schemathesis_command(target, settings), cwd=ROOT, env=env, stderr=self.errors
+        )
         if settings.fail_fast:
             with contextlib.suppress(OSError):
                 os.setpriority(os.PRIO_PROCESS, self.process.pid, _FAIL_FAST_NICENESS)
@@ -116,9 +128,27 @@ class _Schemathesis:
             stop(self.process, signal.SIGINT, _INTERRUPT_GRACE)
         self.result.exit_code = self.process.returncode
         self.result.seconds = time.monotonic() - self.started
+        self.errors.seek(0)
+        said = self.errors.read().decode("utf-8", errors="replace")
+        self.errors.close()
+        if self.stopped_by_harness:
+            said = INTERRUPTED_TRACE.sub("", said)
+        if said.strip():
+            sys.stderr.write(said)
+            sys.stderr.flush()
         if self.settings.fail_fast and self.result.exit_code != 0:
             self.stop_probes.set()
         self.done.set()
+
+    @property
+    def stopped_by_harness(self) -> bool:
+        """The harness sent the interrupt: the time limit, a probe's failure, a dead target."""
+        run = self.result
+        return (
+            run.stopped_at_time_limit
+            or run.stopped_at_a_probe_failure
+            or (run.stopped_at_target_death)
+        )
 
     def interrupt(self, target_died: bool = False) -> None:
         """Stop it early (a probe failed under `FUZZ_FAIL_FAST`, or the target stopped
