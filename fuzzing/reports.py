@@ -64,6 +64,11 @@ class FuzzReportPaths:
     def summary(self) -> Path:
         return self.directory / "fuzz-summary.json"
 
+    @property
+    def schemathesis_errors(self) -> Path:
+        """schemathesis's error output, kept whole (`fuzzing.session`)."""
+        return self.directory / "fuzz-schemathesis-stderr.txt"
+
     def clear(self) -> None:
         """Remove what an earlier run left, so no report mixes two runs."""
         for path in (
@@ -73,6 +78,7 @@ class FuzzReportPaths:
             self.verdict,
             self.status_log,
             self.summary,
+            self.schemathesis_errors,
         ):
             path.unlink(missing_ok=True)
         for folder in (self.html, self.bodies):

@@ -12,11 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import signal
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -30,11 +28,6 @@ from fuzzing.settings import FuzzSettings
 from fuzzing.target import Target
 from tooling.paths import ROOT
 from tooling.processes import stop
-
-INTERRUPTED_TRACE = re.compile(
-    r"^Traceback \(most recent call last\):\n(?:[ \t].*\n|\n)*?KeyboardInterrupt\n?", re.M
-)
-"""A traceback Python prints when SIGINT lands before schemathesis handles it (while it starts)."""
 
 _INTERRUPT_GRACE = 60.0
 _FAIL_FAST_GRACE = 10.0
@@ -107,9 +100,11 @@ class _Schemathesis:
         self.started = time.monotonic()
         # Stopping at the first failure, the probes usually find it first: they get the CPU
         # before schemathesis's generation does, on a machine with few cores.
-        # Its error output is held back until it ends: once the harness has interrupted it, the
-        # traceback of an interrupt that landed while it was starting says nothing of the target.
-        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 (closed in `_watch`)
+        # Its error output goes to a report and is shown when it ends, unless the harness stopped
+        # it at a probe's failure or a dead target: an interrupt that lands while it is starting
+        # prints a traceback (in Python's import machinery, or a Rust extension's panic) that
+        # says nothing of the target. The file keeps it whole either way.
+        self.errors = settings.reports.schemathesis_errors.open("w+b")
         self.process = subprocess.Popen(
             schemathesis_command(target, settings), cwd=ROOT, env=env, stderr=self.errors
         )
@@ -131,9 +126,7 @@ class _Schemathesis:
         self.errors.seek(0)
         said = self.errors.read().decode("utf-8", errors="replace")
         self.errors.close()
-        if self.stopped_by_harness:
-            said = INTERRUPTED_TRACE.sub("", said)
-        if said.strip():
+        if said.strip() and not self.stopped_by_harness:
             sys.stderr.write(said)
             sys.stderr.flush()
         if self.settings.fail_fast and self.result.exit_code != 0:
@@ -142,13 +135,9 @@ class _Schemathesis:
 
     @property
     def stopped_by_harness(self) -> bool:
-        """The harness sent the interrupt: the time limit, a probe's failure, a dead target."""
-        run = self.result
-        return (
-            run.stopped_at_time_limit
-            or run.stopped_at_a_probe_failure
-            or (run.stopped_at_target_death)
-        )
+        """The harness cut it short: a probe's failure (`FUZZ_FAIL_FAST`) or a dead target. (At
+        the time limit schemathesis has long started, and its output may say why it was slow.)"""
+        return self.result.stopped_at_a_probe_failure or self.result.stopped_at_target_death
 
     def interrupt(self, target_died: bool = False) -> None:
         """Stop it early (a probe failed under `FUZZ_FAIL_FAST`, or the target stopped
