@@ -114,21 +114,10 @@ def _refused(prober: Prober, parent: str) -> None:
         for server in contract().internal_server_urls()
         if server != base.rstrip("/")
     ]
-    sent = None
-    for url, what in cases:
-        sent = _link(prober, parent, url)
-        prober.expect(sent, {400}, CHECK, f"a reference to {what}")
+    sent = _each_refused(prober, parent, [(url, f"a reference to {what}") for url, what in cases])
     missing = run_url(base, (target.flow_id, f"never-created-{fresh}"))
     prober.expect(_link(prober, parent, missing), {404}, CHECK, "a reference to no run")
-    for run_id in (fresh, parent):
-        reading = prober.read((target.flow_id, run_id), process_of=parent)
-        if reading.status != 404 and sent is not None:
-            prober.report(
-                CHECK,
-                sent,
-                f"run {run_id!r} is in the process of {parent!r} after every link to it was "
-                f"refused: reading it there answered {reading.status}, not 404",
-            )
+    _never_linked(prober, parent, (fresh, parent), sent)
 
 
 @probe(order=35, covers=("D11", "D17", "status:addRun:400"))
@@ -149,15 +138,29 @@ def unresolved_references(prober: Prober) -> None:
         (f"{flow_url}/runs/{run}%zz", "an invalid percent-escape"),
         (f"{flow_url}/runs/{run}%", "a '%' at the end"),
     ]
+    sent = _each_refused(prober, parent, [(url, f"a reference with {what}") for url, what in cases])
+    _never_linked(prober, parent, (fresh,), sent)
+
+
+def _each_refused(prober: Prober, parent: str, cases: list[tuple[str, str]]) -> Exchange | None:
+    """Link each URL into `parent`'s process, expecting 400; the last exchange sent."""
     sent = None
     for url, what in cases:
         sent = _link(prober, parent, url)
-        prober.expect(sent, {400}, CHECK, f"a reference with {what}")
-    reading = prober.read((target.flow_id, fresh), process_of=parent)
-    if reading.status != 404 and sent is not None:
-        prober.report(
-            CHECK,
-            sent,
-            f"run {fresh!r} is in the process of {parent!r} after every link to it was refused: "
-            f"reading it there answered {reading.status}, not 404",
-        )
+        prober.expect(sent, {400}, CHECK, what)
+    return sent
+
+
+def _never_linked(
+    prober: Prober, parent: str, run_ids: tuple[str, ...], sent: Exchange | None
+) -> None:
+    """After refused links only, none of `run_ids` is in `parent`'s process: a read there is 404."""
+    for run_id in run_ids:
+        reading = prober.read((prober.target.flow_id, run_id), process_of=parent)
+        if reading.status != 404 and sent is not None:
+            prober.report(
+                CHECK,
+                sent,
+                f"run {run_id!r} is in the process of {parent!r} after every link to it was "
+                f"refused: reading it there answered {reading.status}, not 404",
+            )
