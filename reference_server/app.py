@@ -44,10 +44,12 @@ SWITCH_INTERVAL_SECONDS = 0.0005
 
 
 def create_app(
-    settings: ServerSettings, *, store: RunStore | None = None, timed_body_reads: bool = False
+    settings: ServerSettings, *, store: RunStore | None = None, unguarded_http: bool = False
 ) -> Starlette:
     """Load the spec, open storage (or use `store`), load the data file, and build the app.
-    `timed_body_reads`: the app times each read of a body (for a stack that does not).
+    `unguarded_http`: the stack's HTTP layer holds no limits of its own (granian), so the app
+    checks each head's size and count and times each read of a body; under uvicorn's guarded
+    protocols (`guard`) that work is done below the app, once.
 
     Everything that can be wrong with the settings fails here, before the first request.
     """
@@ -85,11 +87,11 @@ def create_app(
                 RequestContextMiddleware,
                 echo_ok=lambda value: spec.response_header_ok("client-request-id", value),
             ),
-            Middleware(HeadLimitMiddleware, limits=settings.limits),
+            *([Middleware(HeadLimitMiddleware, limits=settings.limits)] if unguarded_http else []),
             Middleware(
                 BodyLimitMiddleware,
                 limit=spec.max_body_bytes,
-                read_timeout=settings.limits.body_read_timeout if timed_body_reads else None,
+                read_timeout=settings.limits.body_read_timeout if unguarded_http else None,
             ),
             *([Middleware(TimelineMark, name="auth")] if TIMELINE else []),
             Middleware(AuthMiddleware, authenticator=authenticator, base_path=spec.base_path),

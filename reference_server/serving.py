@@ -94,17 +94,18 @@ def _die_with_parent(parent: int | None) -> None:
 
 
 def worker_app(
-    settings: ServerSettings, parent: int | None = None, *, timed_body_reads: bool = False
+    settings: ServerSettings, parent: int | None = None, *, unguarded_http: bool = False
 ) -> Starlette:
     """The app a worker process serves; `parent` is its supervisor's pid (by default the
     multiprocessing parent's, as granian starts them; none when the app runs in this process).
-    `timed_body_reads`: the app times body reads (granian; uvicorn's protocol does, `guard`)."""
+    `unguarded_http`: the app holds the head and body-read limits (granian; under uvicorn the
+    guarded protocols do, `guard`)."""
     configure_logging()
     if parent is None:
         spawner = multiprocessing.parent_process()
         parent = spawner.pid if spawner is not None else None
     _die_with_parent(parent)
-    return create_app(settings, timed_body_reads=timed_body_reads)
+    return create_app(settings, unguarded_http=unguarded_http)
 
 
 def run(settings: ServerSettings) -> None:

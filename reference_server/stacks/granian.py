@@ -51,5 +51,5 @@ def run(settings: ServerSettings) -> None:
         workers_kill_timeout=GRACEFUL_SECONDS,
     )
     # hyper has no deadline for body reads: the app keeps one (BodyLimitMiddleware).
-    loader: Callable[[], Starlette] = functools.partial(worker_app, settings, timed_body_reads=True)
+    loader: Callable[[], Starlette] = functools.partial(worker_app, settings, unguarded_http=True)
     server.serve(target_loader=loader, wrap_loader=False)
