@@ -4,9 +4,11 @@ One connection commits one transaction at a time, so each write on its own would
 transaction (and, across processes, a turn at the database's write lock). Here each write joins
 a queue, and whichever writer gets the connection next runs every queued write in one
 transaction (each in a savepoint of its own, so one that fails is undone alone) and commits
-once. Then it hands the connection to the next batch and waits for `durable` (the shared fsync
-of `file_sync`) outside the lock, so the next batch commits while this one's flush runs. Every
-writer returns only once its write is on disk: what a caller was told is stored survives a crash.
+once, holding the processes' turn at writing (`writer_lock`) from BEGIN to COMMIT. Then it
+hands the connection to the next batch and waits for `durable` (the shared fsync of
+`file_sync`) outside the lock, so the next batch commits while this one's flush runs. Every
+writer returns only once its write is on disk: what a caller was told is stored survives a
+crash.
 """
 
 from __future__ import annotations
@@ -14,12 +16,13 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Callable
-from contextlib import suppress
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from typing import Any, Generic, TypeVar
 
 from reference_server.storage import timing
 from reference_server.storage.base import KeyAnsweredError
+from reference_server.storage.writer_lock import WriterLock
 
 T = TypeVar("T")
 
@@ -45,7 +48,8 @@ class _Write(Generic[T]):
 
 
 class GroupCommit:
-    """Runs writes on `db`, batched; `lock` guards `db` (readers take it too).
+    """Runs writes on `db`, batched; `lock` guards `db` (readers take it too), and `writer` is
+    the turn at writing that the processes sharing the file take one after another.
 
     `translate` turns an error of the database into the one a caller should see (for example
     "locked" into `UnavailableError`); `busy` makes the error for a writer whose write could
@@ -58,6 +62,7 @@ class GroupCommit:
         self,
         db: sqlite3.Connection,
         lock: threading.Lock,
+        writer: WriterLock,
         timeout: float,
         translate: Callable[[Exception], Exception],
         busy: Callable[[], Exception],
@@ -65,6 +70,7 @@ class GroupCommit:
     ) -> None:
         self._db = db
         self._lock = lock
+        self._writer = writer
         self._timeout = timeout
         self._translate = translate
         self._busy = busy
@@ -99,15 +105,13 @@ class GroupCommit:
             for queued in batch:
                 queued.taken = True
         try:
-            if self._lock.acquire(timeout=self._timeout):
-                try:
+            with self._turn() as ours:
+                if ours:
                     _mark(batch, "batch")
                     self._commit(batch)
                     _mark(batch, "committed")
-                finally:
-                    self._lock.release()
-            else:  # a reader (or a stuck statement) holds the connection
-                self._fail(batch, self._busy())
+                else:  # a reader, a stuck statement or another process's writer held on
+                    self._fail(batch, self._busy())
         finally:
             with self._changed:
                 self._committing = False  # the next batch may commit while this one syncs
@@ -134,6 +138,25 @@ class GroupCommit:
                 self._changed.notify_all()
         timing.mark("done")
         return write.outcome()
+
+    @contextmanager
+    def _turn(self) -> Iterator[bool]:
+        """The connection (from this process's readers) and then the turn at writing (from the
+        other processes' writers), within the timeout: whether both came in time."""
+        deadline = time.monotonic() + self._timeout
+        if not self._lock.acquire(timeout=self._timeout):
+            yield False
+            return
+        try:
+            if not self._writer.acquire(max(0.0, deadline - time.monotonic())):
+                yield False
+                return
+            try:
+                yield True
+            finally:
+                self._writer.release()
+        finally:
+            self._lock.release()
 
     def _commit(self, batch: list[_Write[Any]]) -> None:
         """Run `batch` in one transaction and commit it (it is not durable yet)."""

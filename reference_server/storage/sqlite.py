@@ -25,6 +25,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
@@ -46,6 +47,7 @@ from reference_server.storage.buckets import BucketStore
 from reference_server.storage.file_sync import FileSync, SyncFailedError
 from reference_server.storage.group_commit import GroupCommit
 from reference_server.storage.sql import SQLITE, Sql
+from reference_server.storage.writer_lock import WriterLock
 
 SQL = Sql(SQLITE)
 SCHEMA_VERSION = 2  # 2: idempotency_keys
@@ -147,14 +149,22 @@ def parse_url(url: str) -> tuple[Path, float]:
 
 @contextmanager
 def transaction(
-    db: sqlite3.Connection, lock: threading.Lock, timeout: float, begin: str
+    db: sqlite3.Connection,
+    lock: threading.Lock,
+    timeout: float,
+    begin: str,
+    writer: WriterLock | None = None,
 ) -> Iterator[sqlite3.Connection]:
-    """One transaction on `db` (started by `begin`) under `lock`, committed when the block ends,
-    rolled back when it raises; a database that stays locked or cannot be written raises
-    `UnavailableError`."""
+    """One transaction on `db` (started by `begin`) under `lock` (and for a write, `writer`, the
+    processes' turn), committed when the block ends, rolled back when it raises; a database that
+    stays locked or cannot be written raises `UnavailableError`."""
     # The thread lock is waited for no longer than SQLite's busy wait: a request queued
     # behind a stuck one gets a 503 in bounded time, not after everyone else's timeout.
+    deadline = time.monotonic() + timeout
     if not lock.acquire(timeout=timeout):
+        raise busy()
+    if writer is not None and not writer.acquire(max(0.0, deadline - time.monotonic())):
+        lock.release()
         raise busy()
     try:
         db.execute(begin)
@@ -171,7 +181,14 @@ def transaction(
             raise translated(exc) from exc
         raise
     finally:
+        if writer is not None:
+            writer.release()
         lock.release()
+
+
+def writer_lock(path: Path) -> WriterLock:
+    """The turn at writing to the database file `path`, on a file beside it."""
+    return WriterLock(path.with_name(path.name + "-writer"))
 
 
 class SqliteStore(RunStore):
@@ -194,8 +211,11 @@ class SqliteStore(RunStore):
         self._db.execute("PRAGMA synchronous=NORMAL")  # the fsync is `_durable`'s, after COMMIT
         self._db.execute("PRAGMA foreign_keys=ON")
         self._wal = FileSync(path.with_name(path.name + "-wal"), timeout, fsync)
+        self._writer = writer_lock(path)
         self._create_schema()
-        self._writes = GroupCommit(self._db, self._lock, timeout, translated, busy, self._durable)
+        self._writes = GroupCommit(
+            self._db, self._lock, self._writer, timeout, translated, busy, self._durable
+        )
 
     @classmethod
     def from_url(cls, url: str) -> SqliteStore:
@@ -214,11 +234,13 @@ class SqliteStore(RunStore):
                 self._db.executescript(SCHEMA)
                 self._db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
 
-    def _transaction(self, begin: str) -> AbstractContextManager[sqlite3.Connection]:
-        return transaction(self._db, self._lock, self.timeout, begin)
+    def _transaction(
+        self, begin: str, writer: WriterLock | None = None
+    ) -> AbstractContextManager[sqlite3.Connection]:
+        return transaction(self._db, self._lock, self.timeout, begin, writer)
 
     def _write(self) -> AbstractContextManager[sqlite3.Connection]:
-        return self._transaction("BEGIN IMMEDIATE")
+        return self._transaction("BEGIN IMMEDIATE", self._writer)
 
     def _durable(self) -> tuple[int, int]:
         """Return once every commit made so far is on disk: when the fsync started and ended."""
@@ -309,6 +331,7 @@ class SqliteStore(RunStore):
         with self._lock:
             self._db.close()
             self._wal.close()
+            self._writer.close()
 
 
 # As in PostgreSQL but for the type names (REAL is SQLite's DOUBLE PRECISION).
@@ -338,6 +361,7 @@ class SqliteBuckets(BucketStore):
         )
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
+        self._writer = writer_lock(path)
         self._ready = False
 
     @classmethod
@@ -347,7 +371,7 @@ class SqliteBuckets(BucketStore):
     def take(self, key: str, *, per_second: float, burst: float, now: float) -> float:
         # IMMEDIATE: the write lock from the first read, so processes sharing the file take
         # turns and each sees the tokens the one before left.
-        with transaction(self._db, self._lock, self.timeout, "BEGIN IMMEDIATE") as db:
+        with transaction(self._db, self._lock, self.timeout, "BEGIN IMMEDIATE", self._writer) as db:
             if not self._ready:
                 db.execute(BUCKETS_SCHEMA)
             wait = SQL.take_token(
@@ -364,6 +388,7 @@ class SqliteBuckets(BucketStore):
     def close(self) -> None:
         with self._lock:
             self._db.close()
+            self._writer.close()
 
 
 ENGINE = Engine(schemes=("sqlite",), runs=SqliteStore.from_url, buckets=SqliteBuckets.from_url)
