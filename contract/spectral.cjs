@@ -59,7 +59,8 @@ async function main([rulesetArg, specArg]) {
 main(process.argv.slice(2)).then(
   () => {},
   (error) => {
-    process.stderr.write(`${error && error.stack ? error.stack : error}\n`);
+    // The message alone, as the CLI prints it: the caller shows the end of what is written here.
+    process.stderr.write(`${error instanceof Error ? error.message : error}\n`);
     process.exitCode = 2;
   },
 );
