@@ -150,11 +150,14 @@ def validate(
 ) -> bool:
     """Run every stage on `path`, printing one line per stage (naming it `shown_as`, by default
     `path`); False at the first failure. `lints`: the linters already started on `path`
-    (`contract.linters.started_linters`); by default they start here, before the parse."""
+    (`contract.linters.started_linters`), stopped at the end if still running; by default they
+    start here, before the parse."""
     shown_as = shown_as or str(path)
     with ExitStack() as stack:
         if lints is None and path.is_file():  # no file: the parse says so
             lints = stack.enter_context(started_linters(path, shown_as))
+        for lint in (lints or {}).values():  # handed in or not, none outlives the stages
+            stack.callback(lint.stop)
         try:
             spec = load_spec(path)
         except SpecLoadError as error:
