@@ -1,11 +1,12 @@
 """Regenerating the typed client under `generated/` from `openapi.yaml` (`make generate`).
 
 Two independent jobs run side by side: validating the spec (`contract.validate`, whose Node
-linters run alongside its other stages) and building the client in a staging folder (generate
-with ruff as the generator's post-hooks, then mypy --strict and an import smoke test, those two
-together). `generated/` is replaced only when both passed, so a failed run leaves the committed
-client as it was. Each job records a stamp when it passes; a job whose stamp still matches is
-skipped (`codegen.freshness`, `contract.freshness`), so a run with nothing changed does nothing.
+linters, the longest chain, start first of all and run alongside everything else) and building
+the client in a staging folder (generate with ruff as the generator's post-hooks, then mypy
+--strict and an import smoke test, those two together). `generated/` is replaced only when both
+passed, so a failed run leaves the committed client as it was. Each job records a stamp when it
+passes; a job whose stamp still matches is skipped (`codegen.freshness`, `contract.freshness`),
+so a run with nothing changed does nothing.
 """
 
 from __future__ import annotations
@@ -14,14 +15,16 @@ import os
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 from codegen.freshness import GenerationPaths, inputs_digest
 from codegen.generator import PACKAGE, GenerationError, generate_into, tool_bin
 from contract.freshness import validate_record, validate_stamp
+from contract.linters import Lint, started_linters
 from tooling.paths import ROOT
 from tooling.staging import swap_in
 
@@ -104,11 +107,13 @@ def plan(workspace: GenerationPaths, force: bool = False) -> Plan:
     return Plan(validate=not validated, generate=not workspace.up_to_date())
 
 
-def _validate(workspace: GenerationPaths, out: Callable[[str], None]) -> bool:
+def _validate(
+    workspace: GenerationPaths, out: Callable[[str], None], lints: Mapping[str, Lint] | None
+) -> bool:
     from contract.validate import validate  # its imports take a while: only when it runs
 
     record = validate_record(workspace.spec)
-    if not validate(workspace.spec, out, shown_as=_shown(workspace.spec)):
+    if not validate(workspace.spec, out, shown_as=_shown(workspace.spec), lints=lints):
         return False
     validate_stamp(workspace.stamps).write(record)
     return True
@@ -133,12 +138,19 @@ def generate(
     cache = workspace.output.parent / ".cache"
     cache.mkdir(exist_ok=True)
     with (
+        ExitStack() as linting,
         tempfile.TemporaryDirectory(dir=cache, prefix="generate-") as work,
         ThreadPoolExecutor(max_workers=1) as pool,
     ):
+        # The linters are the longest chain: they start before anything else.
+        lints = (
+            linting.enter_context(started_linters(workspace.spec, _shown(workspace.spec)))
+            if todo.validate and workspace.spec.is_file()
+            else None
+        )
         staged = Path(work) / "generated"
         built = pool.submit(build, staged, workspace.spec, mypy_cache) if todo.generate else None
-        valid = _validate(workspace, out) if todo.validate else True
+        valid = _validate(workspace, out, lints) if todo.validate else True
         if built is not None:
             built.result()
             if valid:

@@ -8,19 +8,20 @@ names a symptom rather than the cause), openapi-spec-validator, examples against
 `file:line: pointer: message`. Exit status 0 when every stage passes, 1 otherwise.
 
 The Node linters take most of the time and need nothing the stages before them produce, so they
-start at once, alongside the others; the stages are still reported in order, up to the first
-that fails.
+start first, before the spec is even parsed (`make generate` starts them before anything else,
+and hands them in), and work while the Python stages run; the stages are still reported in order,
+up to the first that fails, and linters still running then are stopped.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from contract.linters import lint_target, redocly_lint, spectral_lint
+from contract.linters import Lint, started_linters
 from contract.loading import LoadedSpec, SpecLoadError, load_spec
 from contract.rules import CHECKS, Problem, run_checks
 from tooling.node import ToolMissingError
@@ -50,15 +51,20 @@ class StageFailedError(Exception):
 
 
 @dataclass(frozen=True)
-class Stage:
-    """One named step; `run` returns a short note for the OK line, or raises StageFailedError.
+class Checked:
+    """What a stage looks at: the parsed spec, the name to show it under, the started linters."""
 
-    `alongside`: the step runs another program and may start before the steps listed ahead of it.
-    """
+    spec: LoadedSpec
+    shown_as: str
+    lints: Mapping[str, Lint]
+
+
+@dataclass(frozen=True)
+class Stage:
+    """One named step; `run` returns a short note for the OK line, or raises StageFailedError."""
 
     name: str
-    run: Callable[[LoadedSpec, str], str]
-    alongside: bool = False
+    run: Callable[[Checked], str]
 
 
 def _show(spec: LoadedSpec, shown_as: str, problems: Iterable[Problem]) -> list[str]:
@@ -70,18 +76,19 @@ def _show(spec: LoadedSpec, shown_as: str, problems: Iterable[Problem]) -> list[
     return lines
 
 
-def project_checks(spec: LoadedSpec, shown_as: str) -> str:
-    problems = run_checks(spec.data)
+def project_checks(checked: Checked) -> str:
+    problems = run_checks(checked.spec.data)
     if problems:
-        raise StageFailedError(_show(spec, shown_as, problems))
+        raise StageFailedError(_show(checked.spec, checked.shown_as, problems))
     return f"{len(CHECKS)} checks"
 
 
-def spec_validator(spec: LoadedSpec, shown_as: str) -> str:
-    # Imported here, as the stage runs: its imports take half a second, and the Node linters
-    # start (alongside) only once this module is imported and the spec parsed.
+def spec_validator(checked: Checked) -> str:
+    # Imported here, as the stage runs: its imports take a while, and a run that fails earlier
+    # never needs them.
     from openapi_spec_validator import OpenAPIV31SpecValidator
 
+    spec, shown_as = checked.spec, checked.shown_as
     lines: list[str] = []
     try:
         for error in OpenAPIV31SpecValidator(spec.data).iter_errors():
@@ -103,20 +110,19 @@ def _validator_line(spec: LoadedSpec, shown_as: str, error: Any) -> str:
     return f"{shown_as}: {message}{relative}"
 
 
-def examples(spec: LoadedSpec, shown_as: str) -> str:
+def examples(checked: Checked) -> str:
     from contract.examples import check_examples  # as the stage runs: see spec_validator
 
-    report = check_examples(spec.data)
+    report = check_examples(checked.spec.data)
     if report.problems:
-        raise StageFailedError(_show(spec, shown_as, report.problems))
+        raise StageFailedError(_show(checked.spec, checked.shown_as, report.problems))
     return f"{report.checked} examples"
 
 
-def _linter(run: Callable[..., list[str]]) -> Callable[[LoadedSpec, str], str]:
-    def stage(spec: LoadedSpec, shown_as: str) -> str:
+def _linter(name: str) -> Callable[[Checked], str]:
+    def stage(checked: Checked) -> str:
         try:
-            with lint_target(spec.path, shown_as) as target:
-                lines = run(target)
+            lines = checked.lints[name].lines()
         except ToolMissingError as error:
             raise StageFailedError([str(error)]) from error
         if lines:
@@ -130,32 +136,40 @@ STAGES = (
     Stage("project checks", project_checks),
     Stage("openapi-spec-validator", spec_validator),
     Stage("examples", examples),
-    Stage("redocly lint", _linter(redocly_lint), alongside=True),
-    Stage("spectral lint", _linter(spectral_lint), alongside=True),
+    Stage("redocly lint", _linter("redocly lint")),
+    Stage("spectral lint", _linter("spectral lint")),
 )
 
 
 def validate(
-    path: Path, out: Callable[[str], None] = print, *, shown_as: str | None = None
+    path: Path,
+    out: Callable[[str], None] = print,
+    *,
+    shown_as: str | None = None,
+    lints: Mapping[str, Lint] | None = None,
 ) -> bool:
     """Run every stage on `path`, printing one line per stage (naming it `shown_as`, by default
-    `path`); False at the first failure."""
+    `path`); False at the first failure. `lints`: the linters already started on `path`
+    (`contract.linters.started_linters`), stopped at the end if still running; by default they
+    start here, before the parse."""
     shown_as = shown_as or str(path)
-    try:
-        spec = load_spec(path)
-    except SpecLoadError as error:
-        out("validate: parse failed")
-        out(f"  {error}")
-        return False
-    paths = spec.data.get("paths")
-    out(f"validate: parse OK ({len(paths) if isinstance(paths, dict) else 0} paths)")
-    alongside = [stage for stage in STAGES if stage.alongside]
-    # On a failure the linters already started are waited for: their processes end on their own.
-    with ThreadPoolExecutor(max_workers=max(1, len(alongside))) as pool:
-        started = {stage.name: pool.submit(stage.run, spec, shown_as) for stage in alongside}
+    with ExitStack() as stack:
+        if lints is None and path.is_file():  # no file: the parse says so
+            lints = stack.enter_context(started_linters(path, shown_as))
+        for lint in (lints or {}).values():  # handed in or not, none outlives the stages
+            stack.callback(lint.stop)
+        try:
+            spec = load_spec(path)
+        except SpecLoadError as error:
+            out("validate: parse failed")
+            out(f"  {error}")
+            return False
+        paths = spec.data.get("paths")
+        out(f"validate: parse OK ({len(paths) if isinstance(paths, dict) else 0} paths)")
+        checked = Checked(spec, shown_as, lints or {})
         for stage in STAGES:
             try:
-                note = _outcome(stage, started.get(stage.name), spec, shown_as)
+                note = stage.run(checked)
             except StageFailedError as failure:
                 out(f"validate: {stage.name} failed")
                 for line in failure.problems:
@@ -164,7 +178,3 @@ def validate(
             out(f"validate: {stage.name} OK ({note})")
     out(f"validate: {shown_as} passes every stage")
     return True
-
-
-def _outcome(stage: Stage, started: Future[str] | None, spec: LoadedSpec, shown_as: str) -> str:
-    return started.result() if started is not None else stage.run(spec, shown_as)

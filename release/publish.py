@@ -157,6 +157,10 @@ def publish(
             f"the client in {client} is version {client_version}, the spec is {version}: "
             "regenerate the client with `make generate`"
         )
+    # Asked before the build as well as at the swap: a folder that is not ours fails at once.
+    refused = _written_by_publish(out) if out.is_dir() else None
+    if refused is not None:
+        raise PublishError(refused)
     names = Names(version)
     out.parent.mkdir(parents=True, exist_ok=True)
     staged = Path(tempfile.mkdtemp(prefix=f".{out.name}-", dir=out.parent))

@@ -1,7 +1,9 @@
 """Running the pinned Node.js tools (Redocly CLI, Spectral, Prism) from `node_modules`.
 
 One place decides how they run: from the project's lock file, never a global install, with
-telemetry and update notices off and no colour codes in the output the kit parses.
+telemetry and update notices off and no colour codes in the output the kit parses. A tool runs to
+its end (`run_node_tool`), or starts and is read later (`start_node_tool`), so that it can work
+while the caller does something else.
 """
 
 from __future__ import annotations
@@ -39,6 +41,25 @@ def node_tool(name: str) -> Path:
 def node_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """This environment with the tools kept quiet, plus `extra`."""
     return {**os.environ, **QUIET_ENV, **(extra or {})}
+
+
+def start_node_tool(
+    name: str, args: Sequence[str], *, cwd: Path = ROOT, script: Path | None = None
+) -> subprocess.Popen[str]:
+    """Start the pinned tool `name` with `args`, its output piped; with `script`, run that
+    Node.js script of the kit instead, which loads the tool's libraries from `node_modules` (so
+    the tool must be installed all the same)."""
+    tool = node_tool(name)
+    command = [str(tool), *args] if script is None else ["node", str(script), *args]
+    return subprocess.Popen(
+        command,
+        cwd=cwd,
+        env=node_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def run_node_tool(

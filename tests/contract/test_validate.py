@@ -236,3 +236,16 @@ def test_missing_node_tools_say_how_to_install_them(
     for lint in (redocly_lint, spectral_lint):
         with pytest.raises(ToolMissingError, match="run make install"):
             lint(target)
+
+
+def test_a_ruleset_spectral_cannot_load_fails_naming_the_exit(tmp_path: Path) -> None:
+    # contract/spectral.cjs gives no report then, and says why on stderr.
+    (tmp_path / ".spectral.yaml").write_text("extends: [spectral:oas]\nrules: 7\n", "utf-8")
+    (tmp_path / "openapi.yaml").write_text(SPEC_TEXT, encoding="utf-8")
+    (tmp_path / "node_modules").symlink_to(ROOT / "node_modules", target_is_directory=True)
+
+    lines = spectral_lint(LintTarget(tmp_path / "openapi.yaml", tmp_path, "openapi.yaml"))
+
+    assert len(lines) == 1, lines
+    assert lines[0].startswith("spectral lint exited with 2 without a report: "), lines
+    assert "ruleset" in lines[0].lower(), lines

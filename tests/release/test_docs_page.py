@@ -69,13 +69,29 @@ def bundled(page: Path) -> dict[str, Any]:
     return document
 
 
+@pytest.fixture(scope="module")
+def operations_route(page: Path) -> Visit:
+    """The tag's route, which shows its operations in place; the tall window lets Redoc render
+    all of them (it renders only what is near the viewport). One visit, read by every test
+    that looks at the rendered operations."""
+    return visit(f"{page.as_uri()}#/industrydata.run", height=6000)
+
+
+@pytest.fixture(scope="module")
+def without_javascript(page: Path, tmp_path_factory: pytest.TempPathFactory) -> Visit:
+    """The page as a browser that runs no script shows it: one visit for every test."""
+    return visit(without_scripts(page, tmp_path_factory.mktemp("no-js")).as_uri(), height=6000)
+
+
 def _offline(result: Visit) -> None:
     assert result.page_requests == [], f"the page requested {result.page_requests}"
     errors = [line for line in result.console if "Uncaught" in line]
     assert errors == [], f"the page raised script errors: {errors}"
 
 
-def test_all_three_operations_render_offline(page: Path, bundled: dict[str, Any]) -> None:
+def test_all_three_operations_render_offline(
+    operations_route: Visit, bundled: dict[str, Any]
+) -> None:
     summaries = {
         operation["summary"]
         for item in bundled["paths"].values()
@@ -83,9 +99,7 @@ def test_all_three_operations_render_offline(page: Path, bundled: dict[str, Any]
         if method in {"get", "put", "post", "patch", "delete"}
     }
     assert summaries == OPERATION_SUMMARIES
-    # The tag's route shows its operations in place; the tall window lets Redoc render all of
-    # them (it renders only what is near the viewport).
-    result = visit(f"{page.as_uri()}#/industrydata.run", height=6000)
+    result = operations_route
     _offline(result)
     rendered = RenderedPage(result.dom)
     assert set(rendered.headings.get("h2", [])) >= OPERATION_SUMMARIES, rendered.headings
@@ -117,11 +131,11 @@ def _section(dom: str, anchor: str) -> RenderedPage:
 
 
 def test_every_operation_is_readable_without_javascript(
-    page: Path, bundled: dict[str, Any], tmp_path: Path
+    without_javascript: Visit, bundled: dict[str, Any]
 ) -> None:
     """A browser that runs no script shows each operation in plain HTML: its method and whole
     path, its parameters, its request body and every response status (issue 24)."""
-    result = visit(without_scripts(page, tmp_path).as_uri(), height=3000)
+    result = without_javascript
     assert result.page_requests == []
     rendered = RenderedPage(result.dom)
     assert FALLBACK in rendered.ids
@@ -144,11 +158,13 @@ def test_every_operation_is_readable_without_javascript(
             assert re.search(rf"(^| ){re.escape(status)} ", shown.text), status
 
 
-def test_no_literal_markdown_on_the_page(page: Path, tmp_path: Path) -> None:
+def test_no_literal_markdown_on_the_page(
+    operations_route: Visit, without_javascript: Visit
+) -> None:
     """Redoc shows server descriptions and example summaries as plain text: the page is built
     from a copy without their Markdown backticks; everywhere else Markdown is rendered."""
-    for url in (f"{page.as_uri()}#/industrydata.run", without_scripts(page, tmp_path).as_uri()):
-        text = RenderedPage(visit(url, height=6000).dom).text
+    for result in (operations_route, without_javascript):
+        text = RenderedPage(result.dom).text
         assert "`" not in text, text[max(0, text.find("`") - 80) : text.find("`") + 80]
 
 
@@ -217,7 +233,7 @@ def _embedded_definition(page: Path) -> dict[str, Any]:
     return definition
 
 
-def test_both_security_flows_are_on_the_page(page: Path) -> None:
+def test_both_security_flows_are_on_the_page(page: Path, operations_route: Visit) -> None:
     """Each flow's scope is one alternative requirement, and the page carries both flows and
     shows both requirements on every operation (D24)."""
     definition = _embedded_definition(page)
@@ -226,7 +242,7 @@ def test_both_security_flows_are_on_the_page(page: Path) -> None:
     required = [set(requirement[SCHEME]) for requirement in definition["security"]]
     assert offered == {"authorizationCode": DELEGATED, "clientCredentials": APPLICATION}
     assert required == [DELEGATED, APPLICATION]
-    result = visit(f"{page.as_uri()}#/industrydata.run", height=6000)
+    result = operations_route
     _offline(result)
     text = RenderedPage(result.dom).text
     # Per operation: `<scheme> (Required scopes: <scope>) or ...`, a long scope cut to a prefix
