@@ -6,16 +6,18 @@ does. The process runs in dev mode with response validation on, in its own tempo
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import signal
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
 
-from reference_server.auth import mint_dev_token
+from reference_server.auth import DEV_KEY_FILE, DevKey, dev_claims
 from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER, ServerSettings
 from reference_server.storage import open_store
 from reference_server.storage.base import RunStore
@@ -26,6 +28,12 @@ START_TIMEOUT_SECONDS = 30.0
 
 ServerError = ProcessError
 """The server process did not start, or died while it should have been serving."""
+
+
+@functools.lru_cache(maxsize=32)
+def _dev_key(state_dir: Path, pem: bytes) -> DevKey:
+    """The key of `state_dir` whose file holds `pem` (a new key file is read again)."""
+    return DevKey.load_or_create(state_dir)
 
 
 class ServerProcess:
@@ -99,13 +107,17 @@ class ServerProcess:
 
     def token(self, permission: bool = True, **claims: Any) -> str:
         """A dev token for this server; keyword arguments override claims (None removes one)."""
-        return mint_dev_token(
-            self.state_dir,
-            issuer=self.issuer,
-            audience=self.audience,
-            permission=permission,
-            claims=claims,
-        )
+        body = dev_claims(issuer=self.issuer, audience=self.audience, permission=permission)
+        body.update(claims)
+        return self.dev_key().sign({k: v for k, v in body.items() if v is not None})
+
+    def dev_key(self) -> DevKey:
+        """The dev signing key of the state folder, as `mint_dev_token` reads it, but read once
+        per key file: loading an RSA key checks it, tens of milliseconds on every token."""
+        path = self.state_dir / DEV_KEY_FILE
+        if not path.exists():
+            DevKey.load_or_create(self.state_dir)
+        return _dev_key(self.state_dir, path.read_bytes())
 
     def auth_headers(self, permission: bool = True, **claims: Any) -> dict[str, str]:
         """`Authorization` and `Content-Type` headers for a JSON request."""
@@ -142,16 +154,25 @@ class ServerProcess:
         """Everything the process wrote to stdout and stderr so far."""
         return self._service.log()
 
-    def start(self) -> ServerProcess:
+    def launch(self) -> ServerProcess:
+        """Start the process without waiting for it to answer (`wait_ready` does)."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         # Rebuilt on every start: a test may change the command or environment between runs.
         self._service.command = self.command
         self._service.env = child_env(self.extra_env)
+        self._service.launch()
+        return self
+
+    def wait_ready(self) -> ServerProcess:
+        """Wait until the launched server serves its spec; ServerError if it never does."""
         try:
-            self._service.start()
+            self._service.wait_ready()
         except ProcessError as error:
             raise ServerError(f"{error}\n{self.log()}") from None
         return self
+
+    def start(self) -> ServerProcess:
+        return self.launch().wait_ready()
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         """Ask the server to stop (SIGTERM by default), wait, and return its exit code."""
@@ -184,3 +205,16 @@ class ServerProcess:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def side_by_side(*servers: ServerProcess) -> Iterator[tuple[ServerProcess, ...]]:
+    """Start `servers` at once, each one's start-up beside the others' rather than after them,
+    and wait until all serve; every one is closed on exit, as `with` closes one."""
+    with contextlib.ExitStack() as stack:
+        for server in servers:
+            stack.callback(server.close)
+            server.launch()
+        for server in servers:
+            server.wait_ready()
+        yield servers
