@@ -18,7 +18,7 @@ import pytest
 
 from tests.support.api import add_run, add_run_path, assert_odata_error, new_run_body, run_path
 from tests.support.postgres import PostgresCluster, cluster_or_skip
-from tests.support.server_process import ServerError, ServerProcess
+from tests.support.server_process import ServerError, ServerProcess, side_by_side
 from tooling.processes import free_port
 
 RECOVERY_ATTEMPTS = 100
@@ -59,11 +59,22 @@ def _recovers(api: httpx.Client, path: str) -> httpx.Response:
     raise AssertionError(f"still 503 after {RECOVERY_ATTEMPTS} attempts")
 
 
-@pytest.fixture
-def own_cluster() -> Iterator[PostgresCluster]:
-    """A cluster of this test alone: it is stopped or frozen on purpose."""
+@pytest.fixture(scope="module")
+def module_cluster() -> Iterator[PostgresCluster]:
+    """A cluster of this file's tests alone, not the session's: they stop or freeze it."""
     with cluster_or_skip() as cluster:
         yield cluster
+
+
+@pytest.fixture
+def own_cluster(module_cluster: PostgresCluster) -> PostgresCluster:
+    """The file's cluster running and thawed, whatever the test before left it as; each test
+    takes a database of its own in it."""
+    if module_cluster.frozen:
+        module_cluster.thaw()
+    if not module_cluster.running:
+        module_cluster.start()
+    return module_cluster
 
 
 @pytest.mark.slow
@@ -72,7 +83,7 @@ def test_postgres_down_is_503_and_the_servers_recover_when_it_is_back(
 ) -> None:
     url = own_cluster.create_database() + "?timeout=1"
     plain, limited = _servers(url, tmp_path)
-    with plain, limited, _client(plain) as first, _client(limited) as second:
+    with side_by_side(plain, limited), _client(plain) as first, _client(limited) as second:
         runs = [add_run(api, {}) for api in (first, second)]
         for api, run_id in zip((first, second), runs, strict=True):
             acknowledged = api.patch(run_path(run_id), json={"displayName": "before the crash"})
@@ -99,7 +110,7 @@ def test_postgres_that_stops_answering_is_503_not_a_hang(
 ) -> None:
     url = own_cluster.create_database() + "?timeout=1"
     plain, limited = _servers(url, tmp_path)
-    with plain, limited, _client(plain) as first, _client(limited) as second:
+    with side_by_side(plain, limited), _client(plain) as first, _client(limited) as second:
         runs = [add_run(api, {}) for api in (first, second)]
         own_cluster.freeze()
         try:
@@ -136,7 +147,7 @@ def test_sqlite_locked_by_another_process_is_503_and_writable_once_released(
 ) -> None:
     database = tmp_path / "runs.sqlite3"
     plain, limited = _servers(f"sqlite:///{database}?timeout=1", tmp_path)
-    with plain, limited, _client(plain) as first, _client(limited) as second:
+    with side_by_side(plain, limited), _client(plain) as first, _client(limited) as second:
         runs = [add_run(api, {}) for api in (first, second)]
         locker = sqlite3.connect(database, isolation_level=None)
         try:

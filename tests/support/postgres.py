@@ -148,6 +148,15 @@ class PostgresCluster:
             mode,
         )
 
+    @property
+    def running(self) -> bool:
+        """Whether the server runs (or at least its postmaster.pid says so)."""
+        return (self.data_dir / "postmaster.pid").exists()
+
+    @property
+    def frozen(self) -> bool:
+        return self._frozen
+
     def pids(self) -> list[int]:
         """The postmaster and every process it started."""
         postmaster = int((self.data_dir / "postmaster.pid").read_text().split()[0])
@@ -180,7 +189,9 @@ class PostgresCluster:
         try:
             if self._frozen:
                 self.thaw()
-            self.stop()
+            # The folder is removed next: a clean stop's checkpoint would write and fsync every
+            # database the tests made (seconds on a busy disk) for nobody to read.
+            self.stop(mode="immediate")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
