@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -42,6 +43,22 @@ def _servers(url: str, tmp_path: Path) -> tuple[ServerProcess, ServerProcess]:
             state_dir=tmp_path / "limited",
         ),
     )
+
+
+def _all_unavailable(first: httpx.Client, second: httpx.Client, runs: list[str]) -> None:
+    """An Update run and an Add run through each server are 503s. Sent all at once: each waits
+    out the server's database deadline, and none of them waits for another."""
+    with ThreadPoolExecutor(4) as pool:
+        answers = [
+            call
+            for api, run_id in zip((first, second), runs, strict=True)
+            for call in (
+                pool.submit(api.patch, run_path(run_id), json={"status": "failed"}),
+                pool.submit(api.post, add_run_path(), json=new_run_body()),
+            )
+        ]
+        for answer in answers:
+            _assert_unavailable(answer.result())
 
 
 def _client(server: ServerProcess) -> httpx.Client:
@@ -89,9 +106,7 @@ def test_postgres_down_is_503_and_the_servers_recover_when_it_is_back(
             acknowledged = api.patch(run_path(run_id), json={"displayName": "before the crash"})
             assert acknowledged.status_code == 200
         own_cluster.stop(mode="immediate")  # a crash: no checkpoint, recovery from the WAL
-        for api, run_id in zip((first, second), runs, strict=True):
-            _assert_unavailable(api.patch(run_path(run_id), json={"status": "failed"}))
-            _assert_unavailable(api.post(add_run_path(), json=new_run_body()))
+        _all_unavailable(first, second, runs)
         own_cluster.start()
         for api, run_id in zip((first, second), runs, strict=True):
             # At once: a connection broken by the restart is replaced before it is used.
@@ -114,9 +129,13 @@ def test_postgres_that_stops_answering_is_503_not_a_hang(
         runs = [add_run(api, {}) for api in (first, second)]
         own_cluster.freeze()
         try:
-            # Each of these waits out the server's deadline: one of each kind is enough.
-            _assert_unavailable(first.patch(run_path(runs[0]), json={"status": "failed"}))
-            _assert_unavailable(second.post(add_run_path(), json=new_run_body()))
+            # Each of these waits out the server's deadline: one of each kind is enough, sent
+            # together.
+            with ThreadPoolExecutor(2) as pool:
+                patched = pool.submit(first.patch, run_path(runs[0]), json={"status": "failed"})
+                posted = pool.submit(second.post, add_run_path(), json=new_run_body())
+                _assert_unavailable(patched.result())
+                _assert_unavailable(posted.result())
         finally:
             own_cluster.thaw()
         # The pooled connections hung: the deadline, not a driver timeout, gave the 503s.
@@ -152,9 +171,7 @@ def test_sqlite_locked_by_another_process_is_503_and_writable_once_released(
         locker = sqlite3.connect(database, isolation_level=None)
         try:
             locker.execute("BEGIN EXCLUSIVE")  # the write lock, held until ROLLBACK
-            for api, run_id in zip((first, second), runs, strict=True):
-                _assert_unavailable(api.patch(run_path(run_id), json={"status": "failed"}))
-                _assert_unavailable(api.post(add_run_path(), json=new_run_body()))
+            _all_unavailable(first, second, runs)
         finally:
             locker.execute("ROLLBACK")
             locker.close()
