@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import signal
+import ssl
 import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
@@ -28,6 +29,13 @@ START_TIMEOUT_SECONDS = 30.0
 
 ServerError = ProcessError
 """The server process did not start, or died while it should have been serving."""
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for the tests' clients: httpx builds one for every client it makes (25 ms
+    of CPU each, the CA bundle read again), though a test server speaks plain HTTP."""
+    return httpx.create_ssl_context()
 
 
 @functools.lru_cache(maxsize=32)
@@ -128,6 +136,7 @@ class ServerProcess:
 
     def client(self, **kwargs: Any) -> httpx.Client:
         """An httpx client on `base_url` (close it, or use it in a `with`)."""
+        kwargs.setdefault("verify", tls_context())
         return httpx.Client(base_url=self.base_url, timeout=30.0, **kwargs)
 
     # -- life cycle -----------------------------------------------------------------------------
