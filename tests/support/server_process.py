@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import signal
 import ssl
 import tempfile
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
@@ -26,6 +28,7 @@ from tooling.processes import ProcessError, child_env, free_port
 from tooling.reference import reference_service, server_command
 
 START_TIMEOUT_SECONDS = 30.0
+STOP_WAIT_SECONDS = 15.0  # then each one's own stop kills what is left, as it would alone
 
 ServerError = ProcessError
 """The server process did not start, or died while it should have been serving."""
@@ -159,6 +162,10 @@ class ServerProcess:
     def returncode(self) -> int | None:
         return self._service.returncode
 
+    @property
+    def running(self) -> bool:
+        return self._service.running
+
     def log(self) -> str:
         """Everything the process wrote to stdout and stderr so far."""
         return self._service.log()
@@ -223,7 +230,21 @@ def side_by_side(*servers: ServerProcess) -> Iterator[tuple[ServerProcess, ...]]
     with contextlib.ExitStack() as stack:
         for server in servers:
             stack.callback(server.close)
+        stack.callback(_stop_together, servers)  # runs first: each then closes a stopped process
+        for server in servers:
             server.launch()
         for server in servers:
             server.wait_ready()
         yield servers
+
+
+def _stop_together(servers: Sequence[ServerProcess]) -> None:
+    """SIGTERM to every server that runs, then wait for them all: their shutdowns overlap. (A
+    second signal to one already stopping is never sent: `close()` finds it ended.)"""
+    running = [server for server in servers if server.running]
+    for server in running:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(server.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_WAIT_SECONDS
+    while any(server.returncode is None for server in running) and time.monotonic() < deadline:
+        time.sleep(0.02)
