@@ -51,13 +51,12 @@ def test_add_run_names_the_configured_base_whatever_the_host(configured: ServerP
     assert "evil" not in location
 
 
-def test_a_dev_server_names_its_listening_address() -> None:
-    with ServerProcess() as server:
-        headers = {**server.auth_headers(), **FOREIGN}
-        body = json.dumps(new_run_body()).encode()
-        response = _raw(server, "POST", add_run_path(), headers, body)
-        assert response.status == 204
-        assert (response.getheader("Location") or "").startswith(server.base_url + "/")
+def test_a_dev_server_names_its_listening_address(server: ServerProcess) -> None:
+    headers = {**server.auth_headers(), **FOREIGN}
+    body = json.dumps(new_run_body()).encode()
+    response = _raw(server, "POST", add_run_path(), headers, body)
+    assert response.status == 204
+    assert (response.getheader("Location") or "").startswith(server.base_url + "/")
 
 
 def test_a_trailing_slash_is_not_redirected(configured: ServerProcess) -> None:
