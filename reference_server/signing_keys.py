@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-import httpx
 import jwt
 
 log = logging.getLogger("reference_server")
@@ -89,6 +88,10 @@ class UrlKeys:
         self._started_at: float | None = None
         self._running: threading.Thread | None = None
         self._generation = 0  # which fetch may still change the keys: the latest one started
+        # Imported here: only a server with JWKS_URL fetches, and httpx (with its command line's
+        # imports) is a tenth of a second of every other server's start.
+        import httpx
+
         # No redirects followed: the keys come from the URL configured, over the scheme it says.
         self._client = httpx.Client(timeout=timeout, follow_redirects=False)
         fetch = self._start()
@@ -135,6 +138,8 @@ class UrlKeys:
         return thread
 
     def _fetch(self, generation: int) -> None:
+        import httpx  # loaded already: the constructor made the client
+
         try:
             keys = parse_key_set(self._download())
         except (httpx.HTTPError, OSError, TimeoutError, ValueError, jwt.PyJWTError) as exc:

@@ -51,6 +51,7 @@ def postgres() -> Iterator[PostgresCluster]:
     Without PostgreSQL installed the tests that need it skip, except in CI, where they fail.
     """
     with cluster_or_skip() as cluster:
+        cluster.keep_spares(1)  # the next test's database is made while this one runs
         yield cluster
 
 

@@ -12,6 +12,7 @@ from industrydata_runs_client import AuthenticatedClient
 from industrydata_runs_client.models import RunCreate, RunStatistics, RunStatusInput
 
 from contract.loading import load_document
+from tests.support.server_process import tls_context
 from tooling.paths import SPEC
 
 FLOW = "demo-flow"
@@ -23,7 +24,9 @@ TIMEOUT = httpx.Timeout(30.0)
 
 
 def connect(base_url: str, token: str, **httpx_args: Any) -> AuthenticatedClient:
-    return AuthenticatedClient(base_url, token=token, timeout=TIMEOUT, httpx_args=httpx_args)
+    return AuthenticatedClient(
+        base_url, token=token, timeout=TIMEOUT, verify_ssl=tls_context(), httpx_args=httpx_args
+    )
 
 
 @cache

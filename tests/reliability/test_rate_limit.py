@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
 
@@ -179,9 +180,17 @@ def test_over_the_burst_is_429_and_a_restart_hands_out_no_fresh_burst(
         assert [_read(client, bob).status_code for _ in range(3)] == [200, 200, 429]
 
 
+@pytest.fixture(scope="module")
+def limited() -> Iterator[ServerProcess]:
+    """One rate-limited server for the tests that neither restart it nor share a caller."""
+    with ServerProcess(env=SLOW, workers=2) as server:
+        yield server
+
+
 @pytest.mark.slow
-def test_requests_that_fail_auth_are_not_counted() -> None:
-    with ServerProcess(env=SLOW, workers=2) as server, server.client() as client:
+def test_requests_that_fail_auth_are_not_counted(limited: ServerProcess) -> None:
+    server = limited
+    with server.client() as client:
         for _ in range(5):
             assert _read(client, "not-a-token").status_code == 401
         assert _read(client, server.token(sub="carol")).status_code == 200
@@ -191,10 +200,11 @@ def test_requests_that_fail_auth_are_not_counted() -> None:
 
 
 @pytest.mark.slow
-def test_a_new_token_for_every_request_escapes_no_limit() -> None:
+def test_a_new_token_for_every_request_escapes_no_limit(limited: ServerProcess) -> None:
     """The issue's case: tokens that leave `sub` out are refused, and an app's tokens, each new,
     share the bucket of the `oid` they name."""
-    with ServerProcess(env=SLOW) as server, server.client() as client:
+    server = limited
+    with server.client() as client:
         nameless = [_read(client, server.token(sub=None, nonce=str(n))) for n in range(5)]
         assert [response.status_code for response in nameless] == [401] * 5
         assert_odata_error(nameless[0], 401, "InvalidAuthenticationToken")

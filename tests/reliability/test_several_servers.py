@@ -16,7 +16,7 @@ from reference_server.storage import open_store
 from soak import Soak
 from tests.support.api import ODATA_TYPE, add_run, assert_odata_error, read_run, run_path
 from tests.support.postgres import ENGINES, fresh_database_url
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerProcess, side_by_side
 
 PROCESSES = 3
 
@@ -26,10 +26,10 @@ def _start(
 ) -> list[ServerProcess]:
     """`count` servers on the database `url`, stopped with `stack`. They share one state folder,
     so one dev signing key: a token is good for all of them, as with one identity provider."""
-    return [
-        stack.enter_context(ServerProcess(env={"DATABASE_URL": url, **env}, state_dir=state_dir))
-        for _ in range(count)
+    servers = [
+        ServerProcess(env={"DATABASE_URL": url, **env}, state_dir=state_dir) for _ in range(count)
     ]
+    return list(stack.enter_context(side_by_side(*servers)))
 
 
 @pytest.fixture(scope="module", params=ENGINES)

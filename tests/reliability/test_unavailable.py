@@ -10,6 +10,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
@@ -18,7 +19,7 @@ import pytest
 
 from tests.support.api import add_run, add_run_path, assert_odata_error, new_run_body, run_path
 from tests.support.postgres import PostgresCluster, cluster_or_skip
-from tests.support.server_process import ServerError, ServerProcess
+from tests.support.server_process import ServerError, ServerProcess, side_by_side
 from tooling.processes import free_port
 
 RECOVERY_ATTEMPTS = 100
@@ -44,6 +45,22 @@ def _servers(url: str, tmp_path: Path) -> tuple[ServerProcess, ServerProcess]:
     )
 
 
+def _all_unavailable(first: httpx.Client, second: httpx.Client, runs: list[str]) -> None:
+    """An Update run and an Add run through each server are 503s. Sent all at once: each waits
+    out the server's database deadline, and none of them waits for another."""
+    with ThreadPoolExecutor(4) as pool:
+        answers = [
+            call
+            for api, run_id in zip((first, second), runs, strict=True)
+            for call in (
+                pool.submit(api.patch, run_path(run_id), json={"status": "failed"}),
+                pool.submit(api.post, add_run_path(), json=new_run_body()),
+            )
+        ]
+        for answer in answers:
+            _assert_unavailable(answer.result())
+
+
 def _client(server: ServerProcess) -> httpx.Client:
     return server.client(headers=server.auth_headers())  # a 30 s timeout: a hang fails
 
@@ -59,11 +76,22 @@ def _recovers(api: httpx.Client, path: str) -> httpx.Response:
     raise AssertionError(f"still 503 after {RECOVERY_ATTEMPTS} attempts")
 
 
-@pytest.fixture
-def own_cluster() -> Iterator[PostgresCluster]:
-    """A cluster of this test alone: it is stopped or frozen on purpose."""
+@pytest.fixture(scope="module")
+def module_cluster() -> Iterator[PostgresCluster]:
+    """A cluster of this file's tests alone, not the session's: they stop or freeze it."""
     with cluster_or_skip() as cluster:
         yield cluster
+
+
+@pytest.fixture
+def own_cluster(module_cluster: PostgresCluster) -> PostgresCluster:
+    """The file's cluster running and thawed, whatever the test before left it as; each test
+    takes a database of its own in it."""
+    if module_cluster.frozen:
+        module_cluster.thaw()
+    if not module_cluster.running:
+        module_cluster.start()
+    return module_cluster
 
 
 @pytest.mark.slow
@@ -72,15 +100,13 @@ def test_postgres_down_is_503_and_the_servers_recover_when_it_is_back(
 ) -> None:
     url = own_cluster.create_database() + "?timeout=1"
     plain, limited = _servers(url, tmp_path)
-    with plain, limited, _client(plain) as first, _client(limited) as second:
+    with side_by_side(plain, limited), _client(plain) as first, _client(limited) as second:
         runs = [add_run(api, {}) for api in (first, second)]
         for api, run_id in zip((first, second), runs, strict=True):
             acknowledged = api.patch(run_path(run_id), json={"displayName": "before the crash"})
             assert acknowledged.status_code == 200
         own_cluster.stop(mode="immediate")  # a crash: no checkpoint, recovery from the WAL
-        for api, run_id in zip((first, second), runs, strict=True):
-            _assert_unavailable(api.patch(run_path(run_id), json={"status": "failed"}))
-            _assert_unavailable(api.post(add_run_path(), json=new_run_body()))
+        _all_unavailable(first, second, runs)
         own_cluster.start()
         for api, run_id in zip((first, second), runs, strict=True):
             # At once: a connection broken by the restart is replaced before it is used.
@@ -99,13 +125,17 @@ def test_postgres_that_stops_answering_is_503_not_a_hang(
 ) -> None:
     url = own_cluster.create_database() + "?timeout=1"
     plain, limited = _servers(url, tmp_path)
-    with plain, limited, _client(plain) as first, _client(limited) as second:
+    with side_by_side(plain, limited), _client(plain) as first, _client(limited) as second:
         runs = [add_run(api, {}) for api in (first, second)]
         own_cluster.freeze()
         try:
-            # Each of these waits out the server's deadline: one of each kind is enough.
-            _assert_unavailable(first.patch(run_path(runs[0]), json={"status": "failed"}))
-            _assert_unavailable(second.post(add_run_path(), json=new_run_body()))
+            # Each of these waits out the server's deadline: one of each kind is enough, sent
+            # together.
+            with ThreadPoolExecutor(2) as pool:
+                patched = pool.submit(first.patch, run_path(runs[0]), json={"status": "failed"})
+                posted = pool.submit(second.post, add_run_path(), json=new_run_body())
+                _assert_unavailable(patched.result())
+                _assert_unavailable(posted.result())
         finally:
             own_cluster.thaw()
         # The pooled connections hung: the deadline, not a driver timeout, gave the 503s.
@@ -136,14 +166,12 @@ def test_sqlite_locked_by_another_process_is_503_and_writable_once_released(
 ) -> None:
     database = tmp_path / "runs.sqlite3"
     plain, limited = _servers(f"sqlite:///{database}?timeout=1", tmp_path)
-    with plain, limited, _client(plain) as first, _client(limited) as second:
+    with side_by_side(plain, limited), _client(plain) as first, _client(limited) as second:
         runs = [add_run(api, {}) for api in (first, second)]
         locker = sqlite3.connect(database, isolation_level=None)
         try:
             locker.execute("BEGIN EXCLUSIVE")  # the write lock, held until ROLLBACK
-            for api, run_id in zip((first, second), runs, strict=True):
-                _assert_unavailable(api.patch(run_path(run_id), json={"status": "failed"}))
-                _assert_unavailable(api.post(add_run_path(), json=new_run_body()))
+            _all_unavailable(first, second, runs)
         finally:
             locker.execute("ROLLBACK")
             locker.close()

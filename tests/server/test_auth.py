@@ -26,7 +26,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from reference_server.auth import PERMISSION, Authenticator, AuthError, DevKey
 from reference_server.settings import ServerSettings
 from tests.support.api import add_run, assert_odata_error, read_run, run_path
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerProcess, tls_context
 from tooling.paths import ROOT
 
 BODY = {"displayName": "auth test"}
@@ -44,7 +44,11 @@ def _patch(
     if authorization is not None:
         headers["Authorization"] = authorization
     return httpx.patch(
-        server.base_url + (path or run_path()), headers=headers, json=BODY, timeout=30
+        server.base_url + (path or run_path()),
+        headers=headers,
+        json=BODY,
+        timeout=30,
+        verify=tls_context(),
     )
 
 

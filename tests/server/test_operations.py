@@ -37,6 +37,14 @@ RUN_KEYS = [
 GUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
 
 
+@pytest.fixture(scope="module")
+def demo_server() -> Iterator[ServerProcess]:
+    """A server with the demo data as shipped, for this file's two tests of it: one changes only
+    the demo process run's status, which the other does not read."""
+    with ServerProcess() as process:
+        yield process
+
+
 @pytest.fixture
 def api(server: ServerProcess) -> Iterator[httpx.Client]:
     with server.client(headers=server.auth_headers()) as client:
@@ -200,8 +208,8 @@ def test_update_process_run_updates_a_linked_run(server: ServerProcess, api: htt
     assert read_run(api, {}, run_id) == run
 
 
-def test_update_process_run_on_the_demo_link(fresh_server: ServerProcess) -> None:
-    with fresh_server.client(headers=fresh_server.auth_headers()) as client:
+def test_update_process_run_on_the_demo_link(demo_server: ServerProcess) -> None:
+    with demo_server.client(headers=demo_server.auth_headers()) as client:
         response = client.patch(process_run_path(), json={"status": "completed"})
     assert response.status_code == 200, response.text
     assert response.json()["id"] == "demo-process-run"
@@ -221,15 +229,15 @@ def test_update_process_run_refuses_a_run_that_is_not_linked(api: httpx.Client) 
     assert read_run(api, {}, other)["status"] == "running"
 
 
-def test_the_demo_data_is_loaded(fresh_server: ServerProcess) -> None:
-    with fresh_server.client(headers=fresh_server.auth_headers()) as client:
+def test_the_demo_data_is_loaded(demo_server: ServerProcess) -> None:
+    with demo_server.client(headers=demo_server.auth_headers()) as client:
         run = read_run(client, {})
         process_run = read_run(client, {}, "demo-process-run")
     assert run["id"] == "demo-run"
     assert run["displayName"] == "Nightly roster import"
     assert run["startDateTime"] == "2026-11-24T02:00:00.1234567Z"
     assert process_run["id"] == "demo-process-run"
-    with fresh_server.open_store() as store:
+    with demo_server.open_store() as store:
         assert store.process_runs("demo-flow", "demo-run") == ["demo-process-run"]
 
 

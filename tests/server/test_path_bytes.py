@@ -3,13 +3,21 @@ contract core, which the fuzzer and the traffic checker judge by, gives the same
 
 from __future__ import annotations
 
+import functools
+
 import httpx
 import pytest
 
 from contract.api import ApiContract
 from tests.support.api import run_path
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerProcess, tls_context
 from tooling.paths import SPEC
+
+
+@functools.cache
+def _contract() -> ApiContract:
+    """The spec's contract, built once for the file's tests (a tenth of a second each time)."""
+    return ApiContract.load(SPEC)
 
 
 @pytest.mark.parametrize("encoded", ["%FF", "run%C3", "%C3%28", "%ED%A0%80"])
@@ -19,10 +27,11 @@ def test_an_id_that_is_not_utf8_is_a_400(server: ServerProcess, encoded: str) ->
         headers=server.auth_headers(),
         json={"displayName": "bytes"},
         timeout=30,
+        verify=tls_context(),
     )
     assert response.status_code == 400
     assert "not UTF-8" in response.json()["error"]["message"]
-    located = ApiContract.load(SPEC).locate("PATCH", server.base_url + run_path(encoded))
+    located = _contract().locate("PATCH", server.base_url + run_path(encoded))
     assert located is not None
     assert located.operation is not None
     problems = located.operation.parameter_problems(located.values, lambda name: None)
@@ -35,5 +44,6 @@ def test_an_id_that_is_utf8_is_looked_up(server: ServerProcess) -> None:
         headers=server.auth_headers(),
         json={"displayName": "bytes"},
         timeout=30,
+        verify=tls_context(),
     )
     assert response.status_code == 404

@@ -13,7 +13,7 @@ import pytest
 
 from reference_server.stacks import STACKS
 from tests.support.api import add_run_path, new_run_body, run_path
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerProcess, side_by_side
 
 FOREIGN = {"Host": "evil.example", "X-Forwarded-Host": "evil.example", "X-Forwarded-Proto": "https"}
 
@@ -51,13 +51,12 @@ def test_add_run_names_the_configured_base_whatever_the_host(configured: ServerP
     assert "evil" not in location
 
 
-def test_a_dev_server_names_its_listening_address() -> None:
-    with ServerProcess() as server:
-        headers = {**server.auth_headers(), **FOREIGN}
-        body = json.dumps(new_run_body()).encode()
-        response = _raw(server, "POST", add_run_path(), headers, body)
-        assert response.status == 204
-        assert (response.getheader("Location") or "").startswith(server.base_url + "/")
+def test_a_dev_server_names_its_listening_address(server: ServerProcess) -> None:
+    headers = {**server.auth_headers(), **FOREIGN}
+    body = json.dumps(new_run_body()).encode()
+    response = _raw(server, "POST", add_run_path(), headers, body)
+    assert response.status == 204
+    assert (response.getheader("Location") or "").startswith(server.base_url + "/")
 
 
 def test_a_trailing_slash_is_not_redirected(configured: ServerProcess) -> None:
@@ -81,11 +80,12 @@ def _access_line(server: ServerProcess, response: http.client.HTTPResponse) -> s
 @pytest.mark.parametrize("stack", STACKS)
 def test_forwarded_for_counts_only_from_a_configured_proxy(stack: str) -> None:
     spoofed = {"X-Forwarded-For": "203.0.113.7", "X-Forwarded-Proto": "https"}
-    with ServerProcess(args=["--stack", stack]) as untrusting:
+    trusting = {"FORWARDED_ALLOW_IPS": "127.0.0.1"}
+    with side_by_side(
+        ServerProcess(args=["--stack", stack]), ServerProcess(args=["--stack", stack], env=trusting)
+    ) as (untrusting, behind_proxy):
         response = _raw(untrusting, "PATCH", run_path(), {**untrusting.auth_headers(), **spoofed})
         assert _client("127.0.0.1") in _access_line(untrusting, response)
-    trusting = {"FORWARDED_ALLOW_IPS": "127.0.0.1"}
-    with ServerProcess(args=["--stack", stack], env=trusting) as behind_proxy:
         headers = {**behind_proxy.auth_headers(), **spoofed}
         response = _raw(behind_proxy, "PATCH", run_path(), headers)
         assert _client("203.0.113.7") in _access_line(behind_proxy, response)

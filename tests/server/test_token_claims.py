@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from reference_server.auth import PERMISSION
 from tests.support.api import assert_odata_error, run_path
-from tests.support.server_process import ServerProcess
+from tests.support.server_process import ServerProcess, tls_context
 from tooling.paths import ROOT
 from tooling.processes import child_env
 
@@ -88,6 +88,7 @@ def _patch(server: ServerProcess, token: str) -> httpx.Response:
         headers={"Authorization": f"Bearer {token}"},
         json={"displayName": "claims test"},
         timeout=30,
+        verify=tls_context(),
     )
 
 

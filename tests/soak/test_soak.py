@@ -19,7 +19,7 @@ def test_make_soak_passes_on_each_engine(
 ) -> None:
     env = environment(
         without=("DATABASE_URL", "SOAK_URL"),
-        extra={"SOAK_CLIENTS": "6", "SOAK_SECONDS": "3", "WORKERS": "2"},
+        extra={"SOAK_CLIENTS": "6", "SOAK_SECONDS": "1", "WORKERS": "2"},
     )
     if engine == "postgresql":
         env["DATABASE_URL"] = fresh_database_url(engine, request, tmp_path)

@@ -6,16 +6,21 @@ does. The process runs in dev mode with response validation on, in its own tempo
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import os
 import signal
+import ssl
 import tempfile
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
 import httpx
 
-from reference_server.auth import mint_dev_token
+from reference_server.auth import DEV_KEY_FILE, DevKey, dev_claims
 from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER, ServerSettings
 from reference_server.storage import open_store
 from reference_server.storage.base import RunStore
@@ -23,9 +28,23 @@ from tooling.processes import ProcessError, child_env, free_port
 from tooling.reference import reference_service, server_command
 
 START_TIMEOUT_SECONDS = 30.0
+STOP_WAIT_SECONDS = 15.0  # then each one's own stop kills what is left, as it would alone
 
 ServerError = ProcessError
 """The server process did not start, or died while it should have been serving."""
+
+
+@functools.cache
+def tls_context() -> ssl.SSLContext:
+    """One TLS context for the tests' clients: httpx builds one for every client it makes (25 ms
+    of CPU each, the CA bundle read again), though a test server speaks plain HTTP."""
+    return httpx.create_ssl_context()
+
+
+@functools.lru_cache(maxsize=32)
+def _dev_key(state_dir: Path, pem: bytes) -> DevKey:
+    """The key of `state_dir` whose file holds `pem` (a new key file is read again)."""
+    return DevKey.load_or_create(state_dir)
 
 
 class ServerProcess:
@@ -99,13 +118,17 @@ class ServerProcess:
 
     def token(self, permission: bool = True, **claims: Any) -> str:
         """A dev token for this server; keyword arguments override claims (None removes one)."""
-        return mint_dev_token(
-            self.state_dir,
-            issuer=self.issuer,
-            audience=self.audience,
-            permission=permission,
-            claims=claims,
-        )
+        body = dev_claims(issuer=self.issuer, audience=self.audience, permission=permission)
+        body.update(claims)
+        return self.dev_key().sign({k: v for k, v in body.items() if v is not None})
+
+    def dev_key(self) -> DevKey:
+        """The dev signing key of the state folder, as `mint_dev_token` reads it, but read once
+        per key file: loading an RSA key checks it, tens of milliseconds on every token."""
+        path = self.state_dir / DEV_KEY_FILE
+        if not path.exists():
+            DevKey.load_or_create(self.state_dir)
+        return _dev_key(self.state_dir, path.read_bytes())
 
     def auth_headers(self, permission: bool = True, **claims: Any) -> dict[str, str]:
         """`Authorization` and `Content-Type` headers for a JSON request."""
@@ -116,6 +139,7 @@ class ServerProcess:
 
     def client(self, **kwargs: Any) -> httpx.Client:
         """An httpx client on `base_url` (close it, or use it in a `with`)."""
+        kwargs.setdefault("verify", tls_context())
         return httpx.Client(base_url=self.base_url, timeout=30.0, **kwargs)
 
     # -- life cycle -----------------------------------------------------------------------------
@@ -138,20 +162,33 @@ class ServerProcess:
     def returncode(self) -> int | None:
         return self._service.returncode
 
+    @property
+    def running(self) -> bool:
+        return self._service.running
+
     def log(self) -> str:
         """Everything the process wrote to stdout and stderr so far."""
         return self._service.log()
 
-    def start(self) -> ServerProcess:
+    def launch(self) -> ServerProcess:
+        """Start the process without waiting for it to answer (`wait_ready` does)."""
         self.state_dir.mkdir(parents=True, exist_ok=True)
         # Rebuilt on every start: a test may change the command or environment between runs.
         self._service.command = self.command
         self._service.env = child_env(self.extra_env)
+        self._service.launch()
+        return self
+
+    def wait_ready(self) -> ServerProcess:
+        """Wait until the launched server serves its spec; ServerError if it never does."""
         try:
-            self._service.start()
+            self._service.wait_ready()
         except ProcessError as error:
             raise ServerError(f"{error}\n{self.log()}") from None
         return self
+
+    def start(self) -> ServerProcess:
+        return self.launch().wait_ready()
 
     def stop(self, sig: int = signal.SIGTERM) -> int:
         """Ask the server to stop (SIGTERM by default), wait, and return its exit code."""
@@ -184,3 +221,30 @@ class ServerProcess:
         tb: TracebackType | None,
     ) -> None:
         self.close()
+
+
+@contextlib.contextmanager
+def side_by_side(*servers: ServerProcess) -> Iterator[tuple[ServerProcess, ...]]:
+    """Start `servers` at once, each one's start-up beside the others' rather than after them,
+    and wait until all serve; every one is closed on exit, as `with` closes one."""
+    with contextlib.ExitStack() as stack:
+        for server in servers:
+            stack.callback(server.close)
+        stack.callback(_stop_together, servers)  # runs first: each then closes a stopped process
+        for server in servers:
+            server.launch()
+        for server in servers:
+            server.wait_ready()
+        yield servers
+
+
+def _stop_together(servers: Sequence[ServerProcess]) -> None:
+    """SIGTERM to every server that runs, then wait for them all: their shutdowns overlap. (A
+    second signal to one already stopping is never sent: `close()` finds it ended.)"""
+    running = [server for server in servers if server.running]
+    for server in running:
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(server.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_WAIT_SECONDS
+    while any(server.returncode is None for server in running) and time.monotonic() < deadline:
+        time.sleep(0.02)
