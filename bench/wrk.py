@@ -42,7 +42,8 @@ if os.getenv("BENCH_SENT") == "1" then
 end
 -- BENCH_MAX_REQUESTS=N (smoke runs only): wrk stops after N answers instead of at the end of its
 -- duration. Only then is `response` defined: when it is, wrk hands every answer to Lua, which
--- costs it time. SIGINT to wrk's own process ends its wait; it then stops its threads and reports.
+-- costs it time. The thread stops at once, and SIGINT to wrk's own process ends the main thread's
+-- wait; wrk then stops its other threads and reports.
 local most = tonumber(os.getenv("BENCH_MAX_REQUESTS") or "")
 if most ~= nil then
   local ffi = require("ffi")
@@ -51,6 +52,7 @@ if most ~= nil then
   function response()
     answers = answers + 1
     if answers == most then
+      wrk.thread:stop()
       ffi.C.kill(ffi.C.getpid(), 2)
     end
   end
