@@ -131,7 +131,10 @@ def measure(budget: Budget, work: Path) -> Section:
             plain.append(plain_st_run(target, runs[-1], config, work / f"plain-{pair}"))
     zoo_env = {"FUZZ_SEED": SEED}
     if budget.smoke:
-        zoo_env |= SMOKE_ZOO | {"FUZZ_MAX_EXAMPLES": "1", "FUZZ_MAX_TIME": "20"}
+        zoo_env |= SMOKE_ZOO | {
+            "FUZZ_MAX_EXAMPLES": str(budget.fuzz_max_examples),
+            "FUZZ_MAX_TIME": str(budget.fuzz_max_time),
+        }
     zoo = _run("scripts.fuzz_zoo", zoo_env, work / "zoo", "zoo-summary.json")
     return report(budget, runs, plain, zoo, load)
 

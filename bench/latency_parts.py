@@ -16,14 +16,13 @@ import os
 import statistics
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bench import targets as bench_targets
 from bench import wrk as bench_wrk
 from bench.budget import Budget
 from bench.report import Section, Table, verdict, verdict_value
-from bench.server_load import cores
 from bench.server_measured import OPERATIONS
 from bench.stats import Goal, Summary, pair_ratios
 
@@ -84,7 +83,7 @@ class Found:
 
 
 def _targets(work: Path) -> list[bench_targets.BenchTarget]:
-    workers = cores()
+    workers = bench_targets.cores()
     chosen = [
         bench_targets.reference(
             "ref", f"reference server, default stack, {workers} workers", work, workers=workers
@@ -137,7 +136,7 @@ def drive(budget: Budget, work: Path) -> Found:
                 op.method,
                 op.body,
                 target.token or token,
-                bench_wrk.Load(load.connections, load.threads, seconds),
+                replace(load, seconds=seconds),
                 script,
                 sent=timed,
             )

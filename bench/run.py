@@ -3,7 +3,8 @@
 The machine is shared and noisy, so every comparison alternates the compared runs and is a
 ratio taken within a pair; absolute figures come with the machine's description. `--smoke`
 (or `BENCH_MODE=smoke`) runs every section with tiny budgets, to keep the bench from rotting;
-its figures mean nothing. Scratch files go to a folder under `.cache/` that is removed after.
+its figures mean nothing, so it runs the sections side by side and starts each server once for
+all the sections that use it. Scratch files go to a folder under `.cache/` that is removed after.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -24,6 +26,7 @@ from bench import machine as bench_machine
 from bench import proxy_cost as bench_proxy_cost
 from bench import server_load as bench_server_load
 from bench import suite as bench_suite
+from bench import targets as bench_targets
 from bench.budget import Budget
 from bench.report import Section, Table, render
 from tooling.paths import ROOT
@@ -39,6 +42,9 @@ SECTIONS: dict[str, Callable[[Budget, Path], Section]] = {
     "proxy": bench_proxy_cost.measure,
     "suite": bench_suite.measure,
 }
+# The sections that start the same servers: a smoke run runs them in turn and starts each server
+# once for all of them.
+ONE_LANE = ("server", "timeline", "client", "proxy")
 
 
 def preface(budget: Budget, started: datetime, seconds: float, work: Path) -> list[str]:
@@ -57,6 +63,35 @@ def preface(budget: Budget, started: datetime, seconds: float, work: Path) -> li
     ]
 
 
+def _measure(name: str, budget: Budget, work: Path) -> Section:
+    print(f"bench: {name} ...", flush=True)
+    started = time.monotonic()
+    folder = work / name
+    folder.mkdir()
+    section = SECTIONS[name](budget, folder)
+    print(f"bench: {name} done in {time.monotonic() - started:.0f} s", flush=True)
+    return section
+
+
+def _measure_all(budget: Budget, work: Path, names: Sequence[str]) -> list[Section]:
+    """Each section in turn; in a smoke run, side by side, but those that share servers in turn
+    (in one lane), and each server starts once for all of them (`bench_targets.reused`)."""
+    if not budget.smoke:
+        return [_measure(name, budget, work) for name in names]
+    lanes = [[name for name in names if name in ONE_LANE]]
+    lanes += [[name] for name in names if name not in ONE_LANE]
+    found: dict[str, Section] = {}
+
+    def lane(chosen: list[str]) -> None:
+        for name in chosen:
+            found[name] = _measure(name, budget, work)
+
+    with bench_targets.reused(), ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+        for future in [pool.submit(lane, chosen) for chosen in lanes if chosen]:
+            future.result()
+    return [found[name] for name in names]
+
+
 def run(budget: Budget, output: Path, only: Sequence[str]) -> None:
     started = datetime.now(UTC)
     clock = time.monotonic()
@@ -65,17 +100,9 @@ def run(budget: Budget, output: Path, only: Sequence[str]) -> None:
     # Under the repository, not /tmp: the servers' state must be on a real disk, where an
     # fsync costs what it costs (on tmpfs it costs nothing).
     work = Path(tempfile.mkdtemp(prefix="bench-", dir=cache))
-    sections: list[Section] = []
     try:
-        for name, measure in SECTIONS.items():
-            if only and name not in only:
-                continue
-            print(f"bench: {name} ...", flush=True)
-            section_started = time.monotonic()
-            folder = work / name
-            folder.mkdir()
-            sections.append(measure(budget, folder))
-            print(f"bench: {name} done in {time.monotonic() - section_started:.0f} s", flush=True)
+        names = [name for name in SECTIONS if not only or name in only]
+        sections = _measure_all(budget, work, names)
         text = render(
             "Benchmarks", preface(budget, started, time.monotonic() - clock, work), sections
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
@@ -41,7 +42,7 @@ UNLIMITED_TREE = ("reference_server", "openapi.yaml", "contract", "tooling")
 def targets(work: Path) -> tuple[list[BenchTarget], str | None]:
     """What to compare, and the commit of the "before" server (None when git lacks it)."""
     before = os.environ.get("BENCH_BEFORE") or BEFORE_COMMIT
-    workers = cores()
+    workers = bench_targets.cores()
     chosen = [
         bench_targets.reference(
             f"ref-{stack}",
@@ -102,11 +103,7 @@ def default_stack(running: list[Running]) -> str | None:
     return None
 
 
-def cores() -> int:
-    return max(1, len(os.sched_getaffinity(0)))
-
-
-def probe(target: Running, token: str | None) -> str:
+def probe(client: httpx.Client, target: Running, token: str | None) -> str:
     """What the target answers to a valid Update run, a body breaking the schema, and no token:
     evidence that validation and auth are on where they should be."""
     url = target.url(FLOW_RUN)
@@ -118,9 +115,7 @@ def probe(target: Running, token: str | None) -> str:
         ({}, {"status": "completed"}),
     ):
         try:
-            answers.append(
-                str(httpx.patch(url, json=body, headers=headers, timeout=10).status_code)
-            )
+            answers.append(str(client.patch(url, json=body, headers=headers).status_code))
         except httpx.HTTPError as exc:
             answers.append(type(exc).__name__)
     return " / ".join(answers)
@@ -138,12 +133,13 @@ def measure(budget: Budget, work: Path) -> Section:
             return target.token or default
 
         found = Measured(running, before, default_stack(running))
-        for target in running:
-            found.probes[target.key] = probe(target, token(target))
+        with httpx.Client(timeout=10) as client:  # one client: each costs milliseconds of CPU
+            for target in running:
+                found.probes[target.key] = probe(client, target, token(target))
         load = budget.server_load
         for op in OPERATIONS:
             if budget.warmup_seconds > 0:
-                warm = bench_wrk.Load(load.connections, load.threads, budget.warmup_seconds)
+                warm = replace(load, seconds=budget.warmup_seconds)
                 for target in running:
                     bench_wrk.run(
                         target.url(op.path), op.method, op.body, token(target), warm, script
@@ -156,7 +152,7 @@ def measure(budget: Budget, work: Path) -> Section:
                     )
                     found.loads.setdefault((op.name, target.key), []).append(result)
         update = OPERATIONS[0]
-        profile_load = bench_wrk.Load(load.connections, load.threads, budget.profile_seconds + 2)
+        profile_load = replace(load, seconds=budget.profile_seconds + 2)
         for target in running:
             if target.key not in (found.key("reference"), "before"):
                 continue
