@@ -11,7 +11,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -23,13 +23,12 @@ from reference_server.auth import Authenticator, AuthError
 from reference_server.conformance import ServedContract
 from reference_server.connection_limits import ConnectionLimits, head_size, too_large
 from reference_server.errors import internal_error, odata_error, retry_later, service_unavailable
+from reference_server.handoff import within_deadline
 from reference_server.ratelimit import RateLimiter, caller_key
 from reference_server.storage.base import UnavailableError
-from reference_server.storage.timing import mark
 
 access_log = logging.getLogger("reference_server.access")
 log = logging.getLogger("reference_server")
-T = TypeVar("T")
 
 
 class BodyTooLargeError(Exception):
@@ -280,20 +279,6 @@ class AuthMiddleware:
             return
         _state(scope)["principal"] = principal
         await self.app(scope, receive, send)
-
-
-async def within_deadline(call: Callable[[], T], deadline: float) -> T:
-    """Run a blocking storage call in a worker thread; past `deadline` seconds stop waiting and
-    raise `UnavailableError`. The thread is left to finish on its own: a database that stopped
-    answering holds it, not the request (and not the event loop)."""
-    mark("submit")
-    try:
-        with anyio.fail_after(deadline):
-            result = await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
-    except TimeoutError:
-        raise UnavailableError(f"The storage did not answer within {deadline:g} seconds.") from None
-    mark("resumed")
-    return result
 
 
 class RateLimitMiddleware:

@@ -32,7 +32,8 @@ from starlette.types import Receive, Scope, Send
 from contract.api import Operation
 from reference_server.conformance import ServedContract
 from reference_server.errors import bad_request, odata_error, service_unavailable
-from reference_server.middleware import CLOSE, BodyTooLargeError, within_deadline
+from reference_server.handoff import within_deadline
+from reference_server.middleware import CLOSE, BodyTooLargeError
 from reference_server.payload import PayloadError, content_type_problem, parse_json
 from reference_server.ratelimit import caller_key
 from reference_server.references import (
