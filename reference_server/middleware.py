@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import anyio
@@ -39,6 +39,16 @@ class BodyTooSlowError(Exception):
     """A read of the request body waited longer than the body read deadline."""
 
 
+def header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """The first value of header `name` (lower case) among raw ASGI headers, as Starlette's
+    `Headers(...).get` finds it, without building a mapping per lookup or raising `KeyError`
+    for a header the request lacks (several per request, on every request)."""
+    for key, value in headers:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
 def _state(scope: Scope) -> dict[str, Any]:
     state: dict[str, Any] = scope.setdefault("state", {})
     return state
@@ -62,7 +72,8 @@ class AccessLogMiddleware:
             nonlocal status, request_id
             if message["type"] == "http.response.start":
                 status = message["status"]
-                request_id = Headers(raw=message["headers"]).get("request-id", "-")
+                found = header(message["headers"], b"request-id")
+                request_id = "-" if found is None else found
             await send(message)
 
         try:
@@ -97,24 +108,31 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = str(uuid.uuid4())
-        client_request_id = Headers(scope=scope).get("client-request-id")
+        client_request_id = header(scope["headers"], b"client-request-id")
         if client_request_id is not None and not self.echo_ok(client_request_id):
             client_request_id = None
         state = _state(scope)
         state["request_id"] = request_id
         state["client_request_id"] = client_request_id
         started = False
+        ids = [(b"request-id", request_id.encode("latin-1"))]
+        if client_request_id is not None:
+            ids.append((b"client-request-id", client_request_id.encode("latin-1")))
 
         async def send_with_ids(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = MutableHeaders(scope=message)
-                headers["request-id"] = request_id
-                if client_request_id is not None:
-                    headers["client-request-id"] = client_request_id
-                elif "client-request-id" in headers:
-                    del headers["client-request-id"]
+                raw: list[tuple[bytes, bytes]] = message.get("headers") or []
+                if any(name in IDS for name, _ in raw):
+                    headers = MutableHeaders(scope=message)
+                    headers["request-id"] = request_id
+                    if client_request_id is not None:
+                        headers["client-request-id"] = client_request_id
+                    elif "client-request-id" in headers:
+                        del headers["client-request-id"]
+                else:  # the usual answer, with neither: the ids go last, as above
+                    message["headers"] = [*raw, *ids]
             await send(message)
 
         try:
@@ -140,6 +158,10 @@ class RequestContextMiddleware:
             if started:
                 return
             await internal_error(scope)(scope, receive, send_with_ids)
+
+
+# The headers `RequestContextMiddleware` sets on every answer.
+IDS = frozenset((b"request-id", b"client-request-id"))
 
 
 def _too_large_message(scope: Scope) -> str:
@@ -190,7 +212,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         _state(scope)["body_limit"] = self.limit
-        declared = Headers(scope=scope).get("content-length")
+        declared = header(scope["headers"], b"content-length")
         received = 0
         checked = False
 
@@ -261,12 +283,14 @@ class AuthMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        header = Headers(scope=scope).get("authorization")
+        authorization = header(scope["headers"], b"authorization")
         try:
             if self.authenticator.may_block:
-                principal = await anyio.to_thread.run_sync(self.authenticator.authenticate, header)
+                principal = await anyio.to_thread.run_sync(
+                    self.authenticator.authenticate, authorization
+                )
             else:
-                principal = self.authenticator.authenticate(header)
+                principal = self.authenticator.authenticate(authorization)
         except AuthError as exc:
             response = odata_error(
                 scope,
