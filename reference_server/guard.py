@@ -92,9 +92,13 @@ class _Guarded:
         raise NotImplementedError
 
     def _after_read(self) -> None:
-        """After bytes were parsed: time the wait for more of a body that is still unfinished."""
+        """After bytes were parsed: time the wait for more of a body that is still unfinished.
+        (A read that finished its body, as almost every one does, only asks that: the time of
+        the last read matters only while a body is open.)"""
+        if not self._body_open():
+            return
         self._last_read = self.loop.time()
-        if self._body_deadline is None and self._body_open() and not self.transport.is_closing():
+        if self._body_deadline is None and not self.transport.is_closing():
             self._body_deadline = self.loop.call_later(
                 self.limits.body_read_timeout, self._body_overdue
             )
@@ -206,14 +210,19 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
         self._head_bytes += len(url)
-        if self._over(self._head_bytes, self._head_lines):
+        if self._head_bytes > self.limits.max_header_bytes and self._over(
+            self._head_bytes, self._head_lines
+        ):
             raise HeadRefusedError
 
     def on_header(self, name: bytes, value: bytes) -> None:
         super().on_header(name, value)
         self._head_bytes += len(name) + len(value) + HEADER_LINE_EXTRA
         self._head_lines += 1
-        if self._over(self._head_bytes, self._head_lines):
+        limits = self.limits  # compared here first: `_over` is a call per header otherwise
+        if (
+            self._head_bytes > limits.max_header_bytes or self._head_lines > limits.max_headers
+        ) and self._over(self._head_bytes, self._head_lines):
             raise HeadRefusedError  # httptools raises its parser error; uvicorn sends the 400
 
     _body_unfinished = False
