@@ -8,8 +8,8 @@ response, including Starlette's own 404 and 405 and the last-resort 500, passes 
 from __future__ import annotations
 
 import logging
+import os
 import time
-import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -47,6 +47,16 @@ def header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
         if key == name:
             return value.decode("latin-1")
     return None
+
+
+def new_request_id() -> str:
+    """A random (version 4) UUID in its usual text form, as `str(uuid.uuid4())` writes it, for
+    a third of its cost: the version and variant bits are set on the random bytes directly."""
+    raw = bytearray(os.urandom(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _state(scope: Scope) -> dict[str, Any]:
@@ -107,7 +117,7 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = str(uuid.uuid4())
+        request_id = new_request_id()
         client_request_id = header(scope["headers"], b"client-request-id")
         if client_request_id is not None and not self.echo_ok(client_request_id):
             client_request_id = None
