@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import json
+import os
 import re
 import threading
 import time
@@ -30,6 +31,21 @@ def test_a_request_id_is_a_version_4_uuid_in_its_usual_form() -> None:
         assert str(parsed) == text
         assert parsed.version == 4
         assert parsed.variant == uuid.RFC_4122
+
+
+def test_a_forked_process_draws_request_ids_of_its_own() -> None:
+    new_request_id()  # the parent holds a batch of random bytes now
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child)
+        os.write(write, new_request_id().encode("ascii"))
+        os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    drawn = os.read(read, 100).decode("ascii")
+    os.close(read)
+    assert uuid.UUID(drawn).version == 4
+    assert drawn != new_request_id()
 
 
 RAW = [(b"content-type", b"application/json"), (b"x-a", b"1"), (b"x-a", b"2"), (b"x-b", b"")]
