@@ -39,6 +39,7 @@ from starlette.applications import Starlette
 
 from reference_server.app import create_app
 from reference_server.guard import guarded
+from reference_server.log_batches import LoopBatchedHandler
 from reference_server.settings import ServerSettings
 from reference_server.stacks import runner
 from reference_server.workers import Supervisor, listener
@@ -55,8 +56,11 @@ def configure_logging() -> None:
 
     What `LOG_FORMAT` never shows is not gathered for every line either (the logging HOWTO's
     "Optimization"): the caller's file and line, the thread's and the process's names. The
-    access log writes a line per request, and gathering them cost a fifth of it."""
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
+    access log writes a line per request, and gathering them cost a fifth of it. The lines
+    logged on the event loop are written once per iteration of it (`log_batches`)."""
+    logging.basicConfig(
+        level=logging.INFO, format=LOG_FORMAT, handlers=[LoopBatchedHandler(sys.stderr)]
+    )
     logging._srcfile = None
     logging.logThreads = False
     logging.logProcesses = False

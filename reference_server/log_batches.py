@@ -1,0 +1,79 @@
+"""`LoopBatchedHandler`: log lines written to their stream once per event loop iteration.
+
+The access log writes a line per request. Written one at a time, each line is a `write` system
+call on the event loop thread, which lets go of the GIL for it and then waits for it behind the
+storage threads (up to a switch interval, `app.SWITCH_INTERVAL_SECONDS`). Lines logged on a
+running loop are gathered and written together at the end of the loop's current iteration: the
+same lines in the same order, the same moment to a reader but a few callbacks later. A line
+logged where no loop runs (start-up, shutdown, another thread) is written at once, after any
+gathered before it; `flush` (and so `logging.shutdown`) writes what is gathered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import TextIO
+
+
+class LoopBatchedHandler(logging.StreamHandler[TextIO]):
+    """A `StreamHandler` that writes the lines of one event loop iteration together."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__(stream)
+        self._pending: list[str] = []
+        self._last: logging.LogRecord | None = None
+
+    def emit(self, record: logging.LogRecord) -> None:
+        """Called with the handler's lock held (`Handler.handle`)."""
+        try:
+            line = self.format(record) + self.terminator
+        except Exception:
+            self.handleError(record)
+            return
+        try:
+            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
+        except RuntimeError:
+            loop = None
+        self._last = record
+        if loop is None:
+            self._pending.append(line)
+            self._write_pending()
+            return
+        if not self._pending:
+            loop.call_soon(self._write_batch)
+        self._pending.append(line)
+
+    def flush(self) -> None:
+        self.acquire()
+        try:
+            self._write_pending()
+        finally:
+            self.release()
+
+    def _write_batch(self) -> None:
+        self.acquire()
+        try:
+            self._write_pending()
+        finally:
+            self.release()
+
+    def _write_pending(self) -> None:
+        """Write what is gathered and flush the stream (the caller holds the lock)."""
+        text = "".join(self._pending)
+        self._pending.clear()
+        try:
+            if text:
+                self.stream.write(text)
+            if hasattr(self.stream, "flush"):
+                self.stream.flush()
+        except Exception:
+            if self._last is not None:
+                self.handleError(self._last)
+
+
+def flush_logs() -> None:
+    """Write the lines gathered so far: for the last ones of a process that may end before its
+    loop runs again."""
+    for handler in logging.getLogger().handlers:
+        handler.flush()
