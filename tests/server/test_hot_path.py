@@ -135,3 +135,17 @@ def test_a_storage_calls_error_reaches_the_request() -> None:
 
     with pytest.raises(UnavailableError, match="down"):
         asyncio.run(within_deadline(failing, 5))
+
+
+def test_a_cancelled_request_is_cancelled_not_unavailable() -> None:
+    release = threading.Event()
+
+    async def main() -> None:
+        waiting = asyncio.create_task(within_deadline(lambda: release.wait(10), 5))
+        await asyncio.sleep(0.05)
+        waiting.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await waiting
+        release.set()
+
+    asyncio.run(main())
