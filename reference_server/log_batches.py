@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import threading
 from typing import TextIO
 
 
@@ -23,6 +24,8 @@ class LoopBatchedHandler(logging.StreamHandler[TextIO]):
         super().__init__(stream)
         self._pending: list[str] = []
         self._last: logging.LogRecord | None = None
+        # The thread and loop whose next iteration writes the lines pending.
+        self._batch: tuple[int, asyncio.AbstractEventLoop] | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
         """Called with the handler's lock held (`Handler.handle`)."""
@@ -31,17 +34,22 @@ class LoopBatchedHandler(logging.StreamHandler[TextIO]):
         except Exception:
             self.handleError(record)
             return
-        try:
-            loop: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
-        except RuntimeError:
-            loop = None
         self._last = record
-        if loop is None:
+        thread = threading.get_ident()
+        batch = self._batch
+        if self._pending and batch is not None and batch[0] == thread and batch[1].is_running():
+            # This thread's running loop writes the batch already: no look-up of the loop (on
+            # Python 3.11 a `getpid` system call each).
+            self._pending.append(line)
+            return
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
             self._pending.append(line)
             self._write_pending()
             return
-        if not self._pending:
-            loop.call_soon(self._write_batch)
+        loop.call_soon(self._write_batch)
+        self._batch = (thread, loop)
         self._pending.append(line)
 
     def flush(self) -> None:
