@@ -234,10 +234,58 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
         self._head_open = False
         self._body_unfinished = True
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.transport is self.transport:  # a new request's cycle
+            cycle.transport = HeadWithBody(self.transport, self.loop, cycle)
 
     def on_message_complete(self) -> None:
         self._body_unfinished = False
         super().on_message_complete()
+
+
+class HeadWithBody:
+    """The transport as one request's cycle (uvicorn's httptools one) sees it: the answer's head
+    is held until the body's first write and goes out with it, in one system call and one TCP
+    segment rather than two (uvicorn writes them one at a time, and an answer's body almost
+    always follows at once). A head whose body is not written in the same loop iteration goes
+    out alone at its end. Every other write, and everything else, is the transport's."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop, cycle: Any):
+        self._transport = transport
+        self._loop = loop
+        self._cycle = cycle
+        self._head: bytes | None = None
+        self._head_written = False
+
+    def write(self, data: bytes) -> None:
+        if not self._head_written:
+            if self._head is not None:
+                data = self._head + data
+                self._head = None
+                self._head_written = True
+            elif self._cycle.response_started:  # this write is the head
+                self._head = data
+                self._loop.call_soon(self._release)
+                return
+        self._transport.write(data)
+
+    def _release(self) -> None:
+        head = self._head
+        if head is not None:
+            self._head = None
+            self._head_written = True
+            if not self._transport.is_closing():
+                self._transport.write(head)
+
+    def close(self) -> None:
+        self._release()
+        self._transport.close()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 class GuardedH11Protocol(_Guarded, H11Protocol):
