@@ -71,6 +71,7 @@ class _Guarded:
     _deadline: asyncio.TimerHandle | None = None
     _body_deadline: asyncio.TimerHandle | None = None
     _last_read = 0.0
+    _head_due = 0.0
     _refusal: tuple[int, str, str] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -133,14 +134,21 @@ class _Guarded:
         self._refuse(*(self._refusal or MALFORMED))
 
     def _wait_for_head(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-        self._deadline = self.loop.call_later(self.limits.head_timeout, self._head_overdue)
+        """The next head is due `head_timeout` from now. The timer already armed is kept (its
+        end checks the latest due time and waits on if that is later): a new timer and a
+        cancelled one for every answer cost more than one waking per `head_timeout`."""
+        self._head_due = self.loop.time() + self.limits.head_timeout
+        if self._deadline is None:
+            self._deadline = self.loop.call_later(self.limits.head_timeout, self._head_overdue)
 
     def _head_overdue(self) -> None:
         """Close the connection unless a request is being served (its head came in time)."""
         self._deadline = None
         if self.transport.is_closing():
+            return
+        left = self._head_due - self.loop.time()
+        if left > 0:  # an answer since the timer was armed moved the due time on
+            self._deadline = self.loop.call_later(left, self._head_overdue)
             return
         if self.cycle is None or self.cycle.response_complete:
             self.transport.close()
