@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextvars
+import os
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
@@ -28,11 +29,19 @@ _pool: ThreadPoolExecutor | None = None
 
 def _executor() -> ThreadPoolExecutor:
     """The process's pool, made on first use: a worker process starts its own, never a copy of
-    its parent's."""
+    its parent's (whose threads a fork does not copy)."""
     global _pool
     if _pool is None:
         _pool = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="storage call")
     return _pool
+
+
+def _forget_pool() -> None:
+    global _pool
+    _pool = None
+
+
+os.register_at_fork(after_in_child=_forget_pool)
 
 
 async def within_deadline(call: Callable[[], T], deadline: float) -> T:

@@ -38,8 +38,10 @@ def test_a_forked_process_draws_request_ids_of_its_own() -> None:
     read, write = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover (the child)
-        os.write(write, new_request_id().encode("ascii"))
-        os._exit(0)
+        try:
+            os.write(write, new_request_id().encode("ascii"))
+        finally:
+            os._exit(0)
     os.close(write)
     os.waitpid(child, 0)
     drawn = os.read(read, 100).decode("ascii")
@@ -149,3 +151,20 @@ def test_a_cancelled_request_is_cancelled_not_unavailable() -> None:
         release.set()
 
     asyncio.run(main())
+
+
+def test_a_forked_process_hands_storage_calls_to_threads_of_its_own() -> None:
+    asyncio.run(within_deadline(lambda: None, 5))  # the parent's pool has a thread now
+    read, write = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover (the child)
+        try:
+            answered = asyncio.run(within_deadline(lambda: "answered", 2))
+            os.write(write, answered.encode("ascii"))
+        finally:
+            os._exit(0)
+    os.close(write)
+    os.waitpid(child, 0)
+    answer = os.read(read, 100).decode("ascii")
+    os.close(read)
+    assert answer == "answered"
