@@ -1,71 +1,47 @@
 """`within_deadline`: a blocking storage call run in a worker thread, waited for at most a
 deadline.
 
-asyncio's own executor hand-off, not anyio's `to_thread` under `fail_after`: the same work (a
-thread of a bounded pool, the request's context variables, a timer), but anyio's cancel scope,
-capacity limiter and per-call backend lookups cost the event loop a tenth of its time per
-request under load (decision D-hotpath-1).
+The call goes to anyio's worker threads (the most recently idle one first, so a few warm threads
+serve a steady load; 40 at most, the request's context variables with it) in a task of its own,
+and the deadline is a timer that cancels that task: `anyio.fail_after` and `asyncio.timeout`
+did the same with a cancel scope per call and more look-ups of the running loop (on Python 3.11
+a `getpid` system call each), and asyncio's own `ThreadPoolExecutor` wakes any of its threads
+and cost the storage threads more per request (decision D-hotpath-1).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextvars
-import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
+
+import anyio.to_thread
 
 from reference_server.storage.base import UnavailableError
 from reference_server.storage.timing import mark
 
 T = TypeVar("T")
 
-# As many storage calls at once as anyio's default thread limit allowed before.
-WORKER_THREADS = 40
-
-_pool: ThreadPoolExecutor | None = None
-
-
-def _executor() -> ThreadPoolExecutor:
-    """The process's pool, made on first use: a worker process starts its own, never a copy of
-    its parent's (whose threads a fork does not copy)."""
-    global _pool
-    if _pool is None:
-        _pool = ThreadPoolExecutor(WORKER_THREADS, thread_name_prefix="storage call")
-    return _pool
-
-
-def _forget_pool() -> None:
-    global _pool
-    _pool = None
-
-
-os.register_at_fork(after_in_child=_forget_pool)
-
 
 async def within_deadline(call: Callable[[], T], deadline: float) -> T:
     """Run a blocking storage call in a worker thread; past `deadline` seconds stop waiting and
     raise `UnavailableError`. The thread is left to finish on its own: a database that stopped
-    answering holds it, not the request (and not the event loop). A call still queued for a
+    answering holds it, not the request (and not the event loop). A call still waiting for a
     thread when the deadline passes never runs. The call sees the request's context variables
     (the timeline's marks)."""
     mark("submit")
     loop = asyncio.get_running_loop()
-    future = loop.run_in_executor(_executor(), contextvars.copy_context().run, call)
-    # A timer that cancels the wait, rather than `asyncio.timeout`: the same deadline without
-    # its task bookkeeping (and on Python 3.11 each look-up of the running loop asks the
-    # kernel for the process id).
+    waiting = loop.create_task(anyio.to_thread.run_sync(call, abandon_on_cancel=True))
     expired = False
 
     def expire() -> None:
         nonlocal expired
         expired = True
-        future.cancel()
+        waiting.cancel()
 
     timer = loop.call_later(deadline, expire)
     try:
-        result = await future
+        result = await waiting
     except asyncio.CancelledError:
         if expired:
             message = f"The storage did not answer within {deadline:g} seconds."
