@@ -154,7 +154,7 @@ def test_a_cancelled_request_is_cancelled_not_unavailable() -> None:
 
 
 def test_a_forked_process_hands_storage_calls_to_threads_of_its_own() -> None:
-    asyncio.run(within_deadline(lambda: None, 5))  # the parent's pool has a thread now
+    asyncio.run(within_deadline(lambda: None, 5))  # the parent has a worker thread now
     read, write = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover (the child)
