@@ -4,9 +4,10 @@ The access log writes a line per request. Written one at a time, each line is a 
 call on the event loop thread, which lets go of the GIL for it and then waits for it behind the
 storage threads (up to a switch interval, `app.SWITCH_INTERVAL_SECONDS`). Lines logged on a
 running loop are gathered and written together at the end of the loop's current iteration: the
-same lines in the same order, the same moment to a reader but a few callbacks later. A line
-logged where no loop runs (start-up, shutdown, another thread) is written at once, after any
-gathered before it; `flush` (and so `logging.shutdown`) writes what is gathered.
+same lines in the same order, a few callbacks later (the access log's line was written after
+its answer went out already). A warning or an error, and a line logged where no loop runs
+(start-up, shutdown, another thread), is written at once, after any gathered before it; `flush`
+(and so `logging.shutdown`) writes what is gathered.
 """
 
 from __future__ import annotations
@@ -37,6 +38,12 @@ class LoopBatchedHandler(logging.StreamHandler[TextIO]):
         self._last = record
         thread = threading.get_ident()
         batch = self._batch
+        if record.levelno >= logging.WARNING:
+            # A warning or an error is never held: it is often logged just before the answer it
+            # explains goes out, and a reader of the log may look for it as soon as it arrives.
+            self._pending.append(line)
+            self._write_pending()
+            return
         if self._pending and batch is not None and batch[0] == thread and batch[1].is_running():
             # This thread's running loop writes the batch already: no look-up of the loop (on
             # Python 3.11 a `getpid` system call each).

@@ -73,3 +73,15 @@ def test_a_flush_writes_what_is_gathered() -> None:
         return stream.getvalue()
 
     assert asyncio.run(main()) == "gathered\n"
+
+
+def test_a_warning_or_an_error_is_written_at_once_after_those_gathered() -> None:
+    stream = CountingStream()
+    logger, _ = _logger(stream)
+
+    async def main() -> str:
+        logger.info("gathered")
+        logger.error("failed")
+        return stream.getvalue()
+
+    assert asyncio.run(main()) == "gathered\nfailed\n"
