@@ -17,6 +17,7 @@ from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 from reference_server.auth import Authenticator
 from reference_server.conformance import ServedContract
 from reference_server.dataset import read_dataset
+from reference_server.log_batches import flush_logs
 from reference_server.middleware import (
     AccessLogMiddleware,
     AuthMiddleware,
@@ -113,6 +114,7 @@ def create_app(
             store.close()
             flush_timeline()
             log.info("storage closed")
+            flush_logs()
 
         @asynccontextmanager
         async def lifespan(app: Starlette) -> AsyncIterator[None]:

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import logging
 import signal
-import sys
 from collections.abc import Sequence
 from types import FrameType
 
 import jwt
 
 from contract.loading import SpecLoadError
-from reference_server.serving import LOG_FORMAT, prepare, run, worker_settings
+from reference_server.serving import configure_logging, prepare, run, worker_settings
 from reference_server.settings import ServerSettingsError, from_args
 from reference_server.storage.base import StoreError
 from reference_server.workers import claim_port
@@ -33,7 +32,7 @@ def _exit_cleanly(signum: int, frame: FrameType | None) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT, stream=sys.stderr)
+    configure_logging()
     signal.signal(signal.SIGTERM, _exit_cleanly)
     signal.signal(signal.SIGINT, _exit_cleanly)
     try:

@@ -15,9 +15,9 @@ from datetime import UTC, datetime
 from email.utils import formatdate
 from typing import Any
 
-from starlette.responses import JSONResponse
 from starlette.types import Scope
 
+from reference_server.json_answer import JsonAnswer
 from reference_server.violations import Violation
 
 MAX_DETAILS = 64
@@ -64,16 +64,16 @@ def odata_error(
     target: str | None = None,
     details: Sequence[Violation] = (),
     headers: Mapping[str, str] | None = None,
-) -> JSONResponse:
+) -> JsonAnswer:
     """An error response; `scope` supplies the request ids for `innerError`."""
-    return JSONResponse(
+    return JsonAnswer(
         error_body(scope, code, message, target=target, details=details),
         status_code=status,
         headers=dict(headers or {}),
     )
 
 
-def bad_request(scope: Scope, violations: Sequence[Violation]) -> JSONResponse:
+def bad_request(scope: Scope, violations: Sequence[Violation]) -> JsonAnswer:
     """400 naming the first problem, with every problem in `details`."""
     first = violations[0]
     message = first.message
@@ -82,7 +82,7 @@ def bad_request(scope: Scope, violations: Sequence[Violation]) -> JSONResponse:
     return odata_error(scope, 400, "BadRequest", message, target=first.target, details=violations)
 
 
-def internal_error(scope: Scope) -> JSONResponse:
+def internal_error(scope: Scope) -> JsonAnswer:
     return odata_error(
         scope,
         500,
@@ -91,7 +91,7 @@ def internal_error(scope: Scope) -> JSONResponse:
     )
 
 
-def retry_later(scope: Scope, status: int, code: str, message: str, seconds: int) -> JSONResponse:
+def retry_later(scope: Scope, status: int, code: str, message: str, seconds: int) -> JsonAnswer:
     """429 or 503: `Retry-After` in whole seconds (at least 1), and the wait in the message."""
     seconds = max(1, min(int(seconds), 86400))
     unit = "second" if seconds == 1 else "seconds"
@@ -104,7 +104,7 @@ def retry_later(scope: Scope, status: int, code: str, message: str, seconds: int
     )
 
 
-def service_unavailable(scope: Scope, seconds: int) -> JSONResponse:
+def service_unavailable(scope: Scope, seconds: int) -> JsonAnswer:
     """503: the storage cannot serve the request now; nothing was changed that was confirmed."""
     return retry_later(
         scope, 503, "ServiceUnavailable", "The service is temporarily unavailable.", seconds

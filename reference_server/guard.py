@@ -71,6 +71,7 @@ class _Guarded:
     _deadline: asyncio.TimerHandle | None = None
     _body_deadline: asyncio.TimerHandle | None = None
     _last_read = 0.0
+    _head_due = 0.0
     _refusal: tuple[int, str, str] | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -92,9 +93,13 @@ class _Guarded:
         raise NotImplementedError
 
     def _after_read(self) -> None:
-        """After bytes were parsed: time the wait for more of a body that is still unfinished."""
+        """After bytes were parsed: time the wait for more of a body that is still unfinished.
+        (A read that finished its body, as almost every one does, only asks that: the time of
+        the last read matters only while a body is open.)"""
+        if not self._body_open():
+            return
         self._last_read = self.loop.time()
-        if self._body_deadline is None and self._body_open() and not self.transport.is_closing():
+        if self._body_deadline is None and not self.transport.is_closing():
             self._body_deadline = self.loop.call_later(
                 self.limits.body_read_timeout, self._body_overdue
             )
@@ -129,14 +134,21 @@ class _Guarded:
         self._refuse(*(self._refusal or MALFORMED))
 
     def _wait_for_head(self) -> None:
-        if self._deadline is not None:
-            self._deadline.cancel()
-        self._deadline = self.loop.call_later(self.limits.head_timeout, self._head_overdue)
+        """The next head is due `head_timeout` from now. The timer already armed is kept (its
+        end checks the latest due time and waits on if that is later): a new timer and a
+        cancelled one for every answer cost more than one waking per `head_timeout`."""
+        self._head_due = self.loop.time() + self.limits.head_timeout
+        if self._deadline is None:
+            self._deadline = self.loop.call_later(self.limits.head_timeout, self._head_overdue)
 
     def _head_overdue(self) -> None:
         """Close the connection unless a request is being served (its head came in time)."""
         self._deadline = None
         if self.transport.is_closing():
+            return
+        left = self._head_due - self.loop.time()
+        if left > 0:  # an answer since the timer was armed moved the due time on
+            self._deadline = self.loop.call_later(left, self._head_overdue)
             return
         if self.cycle is None or self.cycle.response_complete:
             self.transport.close()
@@ -206,14 +218,19 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
     def on_url(self, url: bytes) -> None:
         super().on_url(url)
         self._head_bytes += len(url)
-        if self._over(self._head_bytes, self._head_lines):
+        if self._head_bytes > self.limits.max_header_bytes and self._over(
+            self._head_bytes, self._head_lines
+        ):
             raise HeadRefusedError
 
     def on_header(self, name: bytes, value: bytes) -> None:
         super().on_header(name, value)
         self._head_bytes += len(name) + len(value) + HEADER_LINE_EXTRA
         self._head_lines += 1
-        if self._over(self._head_bytes, self._head_lines):
+        limits = self.limits  # compared here first: `_over` is a call per header otherwise
+        if (
+            self._head_bytes > limits.max_header_bytes or self._head_lines > limits.max_headers
+        ) and self._over(self._head_bytes, self._head_lines):
             raise HeadRefusedError  # httptools raises its parser error; uvicorn sends the 400
 
     _body_unfinished = False
@@ -225,10 +242,58 @@ class GuardedHttpToolsProtocol(_Guarded, HttpToolsProtocol):
         self._head_open = False
         self._body_unfinished = True
         super().on_headers_complete()
+        cycle = self.cycle
+        if cycle is not None and cycle.transport is self.transport:  # a new request's cycle
+            cycle.transport = HeadWithBody(self.transport, self.loop, cycle)
 
     def on_message_complete(self) -> None:
         self._body_unfinished = False
         super().on_message_complete()
+
+
+class HeadWithBody:
+    """The transport as one request's cycle (uvicorn's httptools one) sees it: the answer's head
+    is held until the body's first write and goes out with it, in one system call and one TCP
+    segment rather than two (uvicorn writes them one at a time, and an answer's body almost
+    always follows at once). A head whose body is not written in the same loop iteration goes
+    out alone at its end. Every other write, and everything else, is the transport's."""
+
+    def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop, cycle: Any):
+        self._transport = transport
+        self._loop = loop
+        self._cycle = cycle
+        self._head: bytes | None = None
+        self._head_written = False
+
+    def write(self, data: bytes) -> None:
+        if not self._head_written:
+            if self._head is not None:
+                data = self._head + data
+                self._head = None
+                self._head_written = True
+            elif self._cycle.response_started:  # this write is the head
+                self._head = data
+                self._loop.call_soon(self._release)
+                return
+        self._transport.write(data)
+
+    def _release(self) -> None:
+        head = self._head
+        if head is not None:
+            self._head = None
+            self._head_written = True
+            if not self._transport.is_closing():
+                self._transport.write(head)
+
+    def close(self) -> None:
+        self._release()
+        self._transport.close()
+
+    def is_closing(self) -> bool:
+        return self._transport.is_closing()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
 
 
 class GuardedH11Protocol(_Guarded, H11Protocol):

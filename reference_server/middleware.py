@@ -8,10 +8,11 @@ response, including Starlette's own 404 and 405 and the last-resort 500, passes 
 from __future__ import annotations
 
 import logging
+import os
+import threading
 import time
-import uuid
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import anyio
 import anyio.to_thread
@@ -23,13 +24,12 @@ from reference_server.auth import Authenticator, AuthError
 from reference_server.conformance import ServedContract
 from reference_server.connection_limits import ConnectionLimits, head_size, too_large
 from reference_server.errors import internal_error, odata_error, retry_later, service_unavailable
+from reference_server.handoff import within_deadline
 from reference_server.ratelimit import RateLimiter, caller_key
 from reference_server.storage.base import UnavailableError
-from reference_server.storage.timing import mark
 
 access_log = logging.getLogger("reference_server.access")
 log = logging.getLogger("reference_server")
-T = TypeVar("T")
 
 
 class BodyTooLargeError(Exception):
@@ -38,6 +38,56 @@ class BodyTooLargeError(Exception):
 
 class BodyTooSlowError(Exception):
     """A read of the request body waited longer than the body read deadline."""
+
+
+def header(headers: Iterable[tuple[bytes, bytes]], name: bytes) -> str | None:
+    """The first value of header `name` (lower case) among raw ASGI headers, as Starlette's
+    `Headers(...).get` finds it, without building a mapping per lookup or raising `KeyError`
+    for a header the request lacks (several per request, on every request)."""
+    for key, value in headers:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+class _RandomBytes:
+    """The operating system's random bytes, read a batch at a time: `os.urandom` lets go of the
+    GIL, and an event loop that does so once per request waits for it behind the storage threads
+    (up to a switch interval, `app.SWITCH_INTERVAL_SECONDS`), once per batch instead. A forked
+    child reads a batch of its own."""
+
+    BATCH = 4096
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._forget()
+        os.register_at_fork(after_in_child=self._forget)
+
+    def _forget(self) -> None:
+        self._batch = b""
+        self._used = 0
+
+    def take(self, size: int) -> bytes:
+        with self._lock:
+            if self._used + size > len(self._batch):
+                self._batch = os.urandom(self.BATCH)
+                self._used = 0
+            start = self._used
+            self._used += size
+            return self._batch[start : start + size]
+
+
+_random_bytes = _RandomBytes()
+
+
+def new_request_id() -> str:
+    """A random (version 4) UUID in its usual text form, as `str(uuid.uuid4())` writes it, for
+    a fraction of its cost: the version and variant bits are set on the random bytes directly."""
+    raw = bytearray(_random_bytes.take(16))
+    raw[6] = (raw[6] & 0x0F) | 0x40
+    raw[8] = (raw[8] & 0x3F) | 0x80
+    text = raw.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def _state(scope: Scope) -> dict[str, Any]:
@@ -63,7 +113,8 @@ class AccessLogMiddleware:
             nonlocal status, request_id
             if message["type"] == "http.response.start":
                 status = message["status"]
-                request_id = Headers(raw=message["headers"]).get("request-id", "-")
+                found = header(message["headers"], b"request-id")
+                request_id = "-" if found is None else found
             await send(message)
 
         try:
@@ -97,25 +148,32 @@ class RequestContextMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = str(uuid.uuid4())
-        client_request_id = Headers(scope=scope).get("client-request-id")
+        request_id = new_request_id()
+        client_request_id = header(scope["headers"], b"client-request-id")
         if client_request_id is not None and not self.echo_ok(client_request_id):
             client_request_id = None
         state = _state(scope)
         state["request_id"] = request_id
         state["client_request_id"] = client_request_id
         started = False
+        ids = [(b"request-id", request_id.encode("latin-1"))]
+        if client_request_id is not None:
+            ids.append((b"client-request-id", client_request_id.encode("latin-1")))
 
         async def send_with_ids(message: Message) -> None:
             nonlocal started
             if message["type"] == "http.response.start":
                 started = True
-                headers = MutableHeaders(scope=message)
-                headers["request-id"] = request_id
-                if client_request_id is not None:
-                    headers["client-request-id"] = client_request_id
-                elif "client-request-id" in headers:
-                    del headers["client-request-id"]
+                raw: list[tuple[bytes, bytes]] = message.get("headers") or []
+                if any(name in IDS for name, _ in raw):
+                    headers = MutableHeaders(scope=message)
+                    headers["request-id"] = request_id
+                    if client_request_id is not None:
+                        headers["client-request-id"] = client_request_id
+                    elif "client-request-id" in headers:
+                        del headers["client-request-id"]
+                else:  # the usual answer, with neither: the ids go last, as above
+                    message["headers"] = [*raw, *ids]
             await send(message)
 
         try:
@@ -141,6 +199,10 @@ class RequestContextMiddleware:
             if started:
                 return
             await internal_error(scope)(scope, receive, send_with_ids)
+
+
+# The headers `RequestContextMiddleware` sets on every answer.
+IDS = frozenset((b"request-id", b"client-request-id"))
 
 
 def _too_large_message(scope: Scope) -> str:
@@ -191,7 +253,7 @@ class BodyLimitMiddleware:
             await self.app(scope, receive, send)
             return
         _state(scope)["body_limit"] = self.limit
-        declared = Headers(scope=scope).get("content-length")
+        declared = header(scope["headers"], b"content-length")
         received = 0
         checked = False
 
@@ -262,12 +324,14 @@ class AuthMiddleware:
         ):
             await self.app(scope, receive, send)
             return
-        header = Headers(scope=scope).get("authorization")
+        authorization = header(scope["headers"], b"authorization")
         try:
             if self.authenticator.may_block:
-                principal = await anyio.to_thread.run_sync(self.authenticator.authenticate, header)
+                principal = await anyio.to_thread.run_sync(
+                    self.authenticator.authenticate, authorization
+                )
             else:
-                principal = self.authenticator.authenticate(header)
+                principal = self.authenticator.authenticate(authorization)
         except AuthError as exc:
             response = odata_error(
                 scope,
@@ -280,20 +344,6 @@ class AuthMiddleware:
             return
         _state(scope)["principal"] = principal
         await self.app(scope, receive, send)
-
-
-async def within_deadline(call: Callable[[], T], deadline: float) -> T:
-    """Run a blocking storage call in a worker thread; past `deadline` seconds stop waiting and
-    raise `UnavailableError`. The thread is left to finish on its own: a database that stopped
-    answering holds it, not the request (and not the event loop)."""
-    mark("submit")
-    try:
-        with anyio.fail_after(deadline):
-            result = await anyio.to_thread.run_sync(call, abandon_on_cancel=True)
-    except TimeoutError:
-        raise UnavailableError(f"The storage did not answer within {deadline:g} seconds.") from None
-    mark("resumed")
-    return result
 
 
 class RateLimitMiddleware:

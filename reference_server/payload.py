@@ -55,6 +55,10 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return result
 
 
+# Built once: `json.loads` with any option builds a new decoder (and its C scanner) per call.
+DECODER = json.JSONDecoder(object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+
+
 def parse_json(body: bytes) -> Any:
     """The JSON value of `body`, or `PayloadError`."""
     if not body.strip():
@@ -64,11 +68,9 @@ def parse_json(body: bytes) -> Any:
     except UnicodeDecodeError:
         raise PayloadError("The request body is not valid UTF-8.") from None
     try:
-        value = json.loads(
-            text,
-            object_pairs_hook=_no_duplicates,
-            parse_constant=_reject_constant,
-        )
+        if text.startswith("\ufeff"):  # what `json.loads` refuses before decoding
+            raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
+        value = DECODER.decode(text)
     except PayloadError:
         raise
     except RecursionError:

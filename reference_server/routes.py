@@ -25,14 +25,16 @@ from urllib.parse import quote
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount, Route, Router
 from starlette.types import Receive, Scope, Send
 
 from contract.api import Operation
 from reference_server.conformance import ServedContract
 from reference_server.errors import bad_request, odata_error, service_unavailable
-from reference_server.middleware import CLOSE, BodyTooLargeError, within_deadline
+from reference_server.handoff import within_deadline
+from reference_server.json_answer import JsonAnswer
+from reference_server.middleware import CLOSE, BodyTooLargeError
 from reference_server.payload import PayloadError, content_type_problem, parse_json
 from reference_server.ratelimit import caller_key
 from reference_server.references import (
@@ -319,7 +321,7 @@ class RunsApi:
         headers = {"ETag": f'"{stored.version}"'}
         if wanted:
             headers["Preference-Applied"] = INCLUDE_UNKNOWN_ENUM_MEMBERS
-        return JSONResponse(resource, headers=headers)
+        return JsonAnswer(resource, headers=headers)
 
     async def update_run(self, request: Request) -> Response:
         return await self._update(request, "updateRun", process=False)
