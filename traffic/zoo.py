@@ -137,9 +137,10 @@ def run_variant(variant: str, bug: str, reports: Path) -> VariantRun:
             stop_timeout=120,
         )
         try:
+            # The proxy starts while the server does: it needs its target only once traffic comes.
+            proxy.launch()
             with server:
                 token = mint_token(Path(state))
-                proxy.launch()
                 _wait_for_port(proxy_port, proxy)
                 script = subprocess.run(
                     [
