@@ -87,14 +87,15 @@ def _serve(name: str, server: uvicorn.Server, listening: socket.socket) -> None:
 
 
 @contextmanager
-def hosted_variant(name: str, state_dir: Path, log_path: Path) -> Iterator[Target]:
-    """Variant `name` served on a free loopback port with its state in `state_dir`, for the
-    block; its target (`/beta`) with a token and a token without the permission."""
+def hosted_variant(name: str, state_dir: Path, log_path: Path, port: int = 0) -> Iterator[Target]:
+    """Variant `name` served on loopback port `port` (0: a free one) with its state in
+    `state_dir`, for the block; its target (`/beta`) with a token and a token without the
+    permission."""
     state_dir.mkdir(parents=True, exist_ok=True)
     listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     with listening, _log_to(log_path, name):
-        listening.bind(("127.0.0.1", 0))
-        port: int = listening.getsockname()[1]
+        listening.bind(("127.0.0.1", port))
+        port = listening.getsockname()[1]
         token = _serving.set(name)
         try:
             logging.getLogger("bug_zoo").info("variant %s: %s", name, load(name).bug)
@@ -134,3 +135,11 @@ def _wait_started(server: uvicorn.Server, thread: threading.Thread, log_path: Pa
                 f"the server did not start within {START_SECONDS:.0f} s:\n{log_tail(log_path)}"
             )
         time.sleep(0.02)
+
+
+@contextmanager
+def hosted_for_traffic(name: str, port: int, state_dir: Path, log_path: Path) -> Iterator[str]:
+    """`hosted_variant` as `traffic.zoo` serves a variant (`traffic.zoo.Serving`): on `port`,
+    for the block; its dev token."""
+    with hosted_variant(name, state_dir, log_path, port) as target:
+        yield target.token
