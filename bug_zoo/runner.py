@@ -2,9 +2,10 @@
 
 `bugs` (the default, `make fuzz-zoo`) fuzzes each bug variant, which must be caught, and the
 control; `conforming` (`make fuzz-conforming`) each conforming variant, which must pass; `all`
-both (`python -m scripts.fuzz_zoo all`). Each variant runs in a server of its own (`python -m
-bug_zoo.serve`), fuzzed by `make fuzz`'s command (`python -m scripts.fuzz`) with `TARGET_URL`
-pointed at it and `FUZZ_FAIL_FAST=1`; two at a time by default. The table says, per variant,
+both (`python -m scripts.fuzz_zoo all`). Each variant runs in a server of its own, hosted in this
+process on a port of its own with a fresh state (`bug_zoo.hosted`), fuzzed by `make fuzz`'s
+command (`python -m scripts.fuzz`) with `TARGET_URL` pointed at it and `FUZZ_FAIL_FAST=1`; two at
+a time by default. The table says, per variant,
 whether it was caught, by which check, and how many seconds after the harness started. Exit 1
 if a bug survives or a conforming server (the control too) fails.
 
@@ -20,6 +21,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -28,12 +30,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 from bug_zoo.catalog import CONFORMING, CONTROL, NAMES, is_conforming, load
+from bug_zoo.hosted import hosted_variant
 from fuzzing.facts import contract
-from fuzzing.server import local_target
 from tooling.paths import ROOT
 from tooling.processes import ProcessError
 
-SERVE = (sys.executable, "-m", "bug_zoo.serve")
 FUZZ = (sys.executable, "-m", "scripts.fuzz")
 """`make fuzz`, run as a user runs it: the harness is judged as it ships."""
 SUMMARIES = {
@@ -107,7 +108,10 @@ def fuzz_variant(name: str, settings: ZooSettings) -> VariantOutcome:
     bug = load(name).bug
     launched = 0.0
     try:
-        with local_target([*SERVE, name], directory / "server.log") as target:
+        with (
+            tempfile.TemporaryDirectory(prefix="zoo-state-") as state,
+            hosted_variant(name, Path(state), directory / "server.log") as target,
+        ):
             env = {
                 **os.environ,
                 **target.environment(),

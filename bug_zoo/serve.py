@@ -70,16 +70,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def run(app: ASGIApp, server: Starlette, port: int) -> None:
-    """Serve `app` (a variant around `server`) on `port` with the reference server's own HTTP
-    layer below it, its limits and its OData answers: a variant differs only where it says."""
+def uvicorn_settings(app: ASGIApp, server: Starlette, port: int) -> uvicorn.Config:
+    """uvicorn for `app` (a variant around `server`) on `port` with the reference server's own
+    HTTP layer below it, its limits and its OData answers: a variant differs only where it says."""
     spec = server.state.spec
     http = guarded(
         "httptools",
         server.state.settings.limits,
         lambda value: bool(spec.response_header_ok("client-request-id", value)),
     )
-    uvicorn.Server(uvicorn_config(app, port=port, http=http)).run()
+    return uvicorn_config(app, port=port, http=http)
+
+
+def run(app: ASGIApp, server: Starlette, port: int) -> None:
+    """Serve `app` (a variant around `server`) on `port` until SIGTERM or SIGINT."""
+    uvicorn.Server(uvicorn_settings(app, server, port)).run()
 
 
 if __name__ == "__main__":

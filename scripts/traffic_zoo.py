@@ -10,7 +10,8 @@ HAR of each variant run whose bug the traffic shows (and the control's) in
 variants named, only theirs. Exit 1 when a variant did not go as its line of
 `traffic/zoo_expected.py` says (shown: a failure on each rule named; unseen: no failure; no line
 at all), or the control had a finding; 2 for a variant that does not exist. Reports go to
-`reports/traffic-zoo/<variant>/` (the proxy's HAR, summary and JUnit, the logs).
+`reports/traffic-zoo/<variant>/` (the proxy's HAR, summary and JUnit, the logs). Each variant is
+served from this process, on a port and with a state of its own (`bug_zoo.hosted`).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bug_zoo.catalog import NAMES, load
+from bug_zoo.hosted import hosted_for_traffic
 from traffic.zoo import CONTROL, FIXTURES, UnknownVariantError, prove
 
 
@@ -39,6 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.reports_dir,
             write=args.write,
             fixtures=FIXTURES if args.write or args.record else None,
+            serve=hosted_for_traffic,
         )
     except UnknownVariantError as error:
         parser.error(str(error))

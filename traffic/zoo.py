@@ -2,10 +2,11 @@
 `make proxy` in front of each variant, the kit's findings beside `redocly drift`'s, as a table for
 `traffic/README.md`.
 
-Each variant runs as `python -m bug_zoo.serve VARIANT` (a command line: nothing of the zoo or the
-server is imported here; the entry point hands over the variants' names and bugs), the proxy as
-`python -m scripts.proxy`, and the client script as a user's process with `generated/` on its
-path. The proxy's summary says what each side found. Each variant is held to its line of
+Nothing of the zoo or the server is imported here: the entry point hands over the variants'
+names and bugs, and how to serve one (`Serving`; `scripts/traffic_zoo.py` hosts each in its own
+process, `bug_zoo.hosted`; by default each runs as `python -m bug_zoo.serve VARIANT`). The proxy
+runs as `python -m scripts.proxy`, and the client script as a user's process with `generated/`
+on its path. The proxy's summary says what each side found. Each variant is held to its line of
 `zoo_expected.EXPECTED`: a variant shown must fail on every rule named there, one unseen must give
 no failure (the line says why), the control must give no finding at all; a variant without a
 line fails the run.
@@ -21,7 +22,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -96,29 +98,38 @@ def _counts(findings: list[dict[str, Any]], drift: bool, severity: str) -> dict[
     return counts
 
 
-def run_variant(variant: str, bug: str, reports: Path) -> VariantRun:
+Serving = Callable[[str, int, Path, Path], AbstractContextManager[str]]
+"""How a variant is served: `(variant, port, state folder, log)` gives a block for which it
+answers on `127.0.0.1:port` under `/beta`, and a dev token for it."""
+
+
+@contextmanager
+def served_process(variant: str, port: int, state_dir: Path, log_path: Path) -> Iterator[str]:
+    """The variant as `python -m bug_zoo.serve VARIANT` serves it, and a token from
+    `python -m reference_server.token` (`Serving`)."""
+    command = [
+        sys.executable,
+        "-m",
+        "bug_zoo.serve",
+        variant,
+        "--port",
+        str(port),
+        "--state-dir",
+        str(state_dir),
+    ]
+    with Service("server", command, port=port, log_path=log_path, ready_path="/beta"):
+        yield mint_token(state_dir)
+
+
+def run_variant(
+    variant: str, bug: str, reports: Path, serve: Serving = served_process
+) -> VariantRun:
     """Serve `variant`, drive the client script through the proxy, and read the proxy's report."""
     directory = reports / variant
     directory.mkdir(parents=True, exist_ok=True)
     (directory / "proxy-summary.json").unlink(missing_ok=True)
     with tempfile.TemporaryDirectory(prefix="traffic-zoo-") as state:
         port, proxy_port = free_port(), free_port()
-        server = Service(
-            "server",
-            [
-                sys.executable,
-                "-m",
-                "bug_zoo.serve",
-                variant,
-                "--port",
-                str(port),
-                "--state-dir",
-                state,
-            ],
-            port=port,
-            log_path=directory / "server.log",
-            ready_path="/beta",
-        )
         proxy = Service(
             "proxy",
             [
@@ -137,9 +148,9 @@ def run_variant(variant: str, bug: str, reports: Path) -> VariantRun:
             stop_timeout=120,
         )
         try:
-            with server:
-                token = mint_token(Path(state))
-                proxy.launch()
+            # The proxy starts while the server does: it needs its target only once traffic comes.
+            proxy.launch()
+            with serve(variant, port, Path(state), directory / "server.log") as token:
                 _wait_for_port(proxy_port, proxy)
                 script = subprocess.run(
                     [
@@ -279,11 +290,14 @@ def prove(
     write: bool = False,
     readme: Path = README,
     fixtures: Path | None = None,
+    serve: Serving = served_process,
 ) -> bool:
     """Run each variant of `chosen` (by default every one of `bugs`, which maps each known
     variant, the control among them, to its bug) and say how each went, then print the table;
     `write` also puts it into `readme`; `fixtures`, a folder, keeps there the HARs of the
-    variants the traffic shows (`record`). True when every variant went as expected.
+    variants the traffic shows (`record`); `serve` serves each variant (a process of its own
+    unless the caller, which may import the zoo, hands over another way). True when every
+    variant went as expected.
 
     Raises `UnknownVariantError` before running any when `chosen` names one `bugs` does not.
     """
@@ -293,7 +307,7 @@ def prove(
         raise UnknownVariantError(f"unknown variant(s): {', '.join(unknown)}")
     runs = []
     for name in names:
-        run = run_variant(name, bugs[name], reports)
+        run = run_variant(name, bugs[name], reports, serve)
         verdict = "as expected" if run.as_expected else "NOT AS EXPECTED"
         print(
             f"{name}: kit {run.kit or '-'}; drift {run.drift or '-'}; {verdict}"

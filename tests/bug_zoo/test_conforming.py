@@ -11,14 +11,13 @@ from pathlib import Path
 
 import httpx
 
-from bug_zoo.runner import SERVE
+from bug_zoo.hosted import hosted_variant
 from fuzzing.comparison import json_equal
 from fuzzing.exact_json import loads
-from fuzzing.server import local_target
 
 
 def test_the_odata_annotations_variant_annotates_every_run(tmp_path: Path) -> None:
-    with local_target([*SERVE, "odata_annotations"], tmp_path / "server.log") as target:
+    with hosted_variant("odata_annotations", tmp_path / "state", tmp_path / "server.log") as target:
         response = httpx.patch(
             f"{target.base_url}/industryData/incomingFlows/demo-flow/runs/demo-run",
             json={"displayName": "Nightly roster import"},
@@ -36,7 +35,9 @@ def test_the_odata_annotations_variant_annotates_every_run(tmp_path: Path) -> No
 
 def test_the_no_challenge_on_403_variant_drops_the_challenge_from_403_only(tmp_path: Path) -> None:
     url = "industryData/incomingFlows/demo-flow/runs/demo-run"
-    with local_target([*SERVE, "no_challenge_on_403"], tmp_path / "server.log") as target:
+    with hosted_variant(
+        "no_challenge_on_403", tmp_path / "state", tmp_path / "server.log"
+    ) as target:
         assert target.token_no_permission is not None
         answers = [
             httpx.patch(
@@ -62,7 +63,7 @@ def test_the_etag_per_patch_variant_makes_an_etag_stale_with_a_read(tmp_path: Pa
     """The harness reads with a PATCH; on this server that read hands out a new `ETag`, so one
     taken before the read is refused (the `if_match` probe failed so before D36), while the
     `ETag` of the last answer is honoured, and hands out the next."""
-    with local_target([*SERVE, "etag_per_patch"], tmp_path / "server.log") as target:
+    with hosted_variant("etag_per_patch", tmp_path / "state", tmp_path / "server.log") as target:
         url = f"{target.base_url}/{RUN_PATH}"
         with httpx.Client(
             headers={"Authorization": f"Bearer {target.token}"}, timeout=30
@@ -92,7 +93,7 @@ def test_the_etag_per_patch_variant_makes_an_etag_stale_with_a_read(tmp_path: Pa
 
 def test_the_numbers_respelled_variant_writes_numbers_otherwise(tmp_path: Path) -> None:
     sent = b'{"statistics": {"offset": -5.130094826541337e+16, "n": 100, "rate": 1e-07, "r": 0.25}}'
-    with local_target([*SERVE, "numbers_respelled"], tmp_path / "server.log") as target:
+    with hosted_variant("numbers_respelled", tmp_path / "state", tmp_path / "server.log") as target:
         response = httpx.patch(
             f"{target.base_url}/{RUN_PATH}",
             content=sent,
@@ -110,7 +111,7 @@ def test_the_numbers_respelled_variant_writes_numbers_otherwise(tmp_path: Path) 
 
 
 def test_the_json_reformatted_variant_lays_out_the_same_value_otherwise(tmp_path: Path) -> None:
-    with local_target([*SERVE, "json_reformatted"], tmp_path / "server.log") as target:
+    with hosted_variant("json_reformatted", tmp_path / "state", tmp_path / "server.log") as target:
         response = httpx.patch(
             f"{target.base_url}/{RUN_PATH}",
             json={"displayName": "é/ü", "statistics": {"a": 1, "b": 2}},

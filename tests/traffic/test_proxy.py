@@ -17,13 +17,13 @@ from typing import Any
 
 import pytest
 
+from bug_zoo.hosted import hosted_variant
 from tests.client.test_readme_example import EXAMPLE, README_URL
 from tests.support.commands import run_module
 from tests.support.server_process import ServerProcess
 from tests.traffic.conftest import proxy_in_front
 from tooling.paths import ROOT
 from tooling.processes import Service, child_env, free_port, wait_for_answer
-from tooling.reference import mint_token
 
 pytestmark = pytest.mark.slow
 
@@ -80,55 +80,40 @@ def test_the_readme_examples_through_the_proxy_give_no_finding(
 
 
 def test_in_front_of_a_zoo_variant_the_same_traffic_reports_its_bug(tmp_path: Path) -> None:
-    # truncates_fraction keeps 6 fractional digits: the curl example's seventh shows it.
-    port, proxy_port = free_port(), free_port()
+    # truncates_fraction keeps 6 fractional digits: the curl example's seventh shows it. The
+    # variant is served from this process (the test is about the proxy, not `bug_zoo.serve`).
+    proxy_port = free_port()
     reports = tmp_path / "reports"
-    with tempfile.TemporaryDirectory(prefix="traffic-test-") as state:
-        server = Service(
-            "zoo variant",
+    with (
+        tempfile.TemporaryDirectory(prefix="traffic-test-") as state,
+        hosted_variant("truncates_fraction", Path(state), tmp_path / "server.log") as target,
+    ):
+        env = {**os.environ, "PROXY_MAX_TIME": "15", "TARGET_URL": target.base_url}
+        proxy = subprocess.Popen(
             [
                 sys.executable,
                 "-m",
-                "bug_zoo.serve",
-                "truncates_fraction",
+                "scripts.proxy",
                 "--port",
-                str(port),
-                "--state-dir",
-                state,
+                str(proxy_port),
+                "--reports-dir",
+                str(reports),
             ],
-            port=port,
-            log_path=tmp_path / "server.log",
-            ready_path="/beta",
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
         )
-        with server:
-            env = {**os.environ, "PROXY_MAX_TIME": "25", "TARGET_URL": f"{server.root_url}/beta"}
-            proxy = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "scripts.proxy",
-                    "--port",
-                    str(proxy_port),
-                    "--reports-dir",
-                    str(reports),
-                ],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-            )
-            try:
-                assert wait_for_answer(proxy, f"http://127.0.0.1:{proxy_port}/ready", timeout=60)
-                readme_traffic(
-                    f"http://127.0.0.1:{proxy_port}/beta", mint_token(Path(state)), tmp_path
-                )
-                output = proxy.communicate(timeout=180)[0].decode()  # it stops by itself
-            finally:
-                if proxy.poll() is None:
-                    proxy.kill()
-                    proxy.wait()
-                if proxy.stdout is not None:
-                    proxy.stdout.close()
+        try:
+            assert wait_for_answer(proxy, f"http://127.0.0.1:{proxy_port}/ready", timeout=60)
+            readme_traffic(f"http://127.0.0.1:{proxy_port}/beta", target.token, tmp_path)
+            output = proxy.communicate(timeout=180)[0].decode()  # it stops by itself
+        finally:
+            if proxy.poll() is None:
+                proxy.kill()
+                proxy.wait()
+            if proxy.stdout is not None:
+                proxy.stdout.close()
     assert proxy.returncode == 1, output[-3000:]
     found = summary(reports)
     rules = {(f["rule"], f["source"]) for f in found["findings"] if f["severity"] == "failure"}

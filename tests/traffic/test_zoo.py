@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bug_zoo.catalog import NAMES, load
+from bug_zoo.hosted import hosted_for_traffic
 from traffic.zoo import (
     CONTROL,
     END_MARK,
@@ -39,7 +40,14 @@ def test_the_control_passes_a_revealed_bug_is_caught_and_the_table_is_written(
     readme = tmp_path / "README.md"
     readme.write_text(f"before\n{START_MARK}\nold table\n{END_MARK}\nafter\n", encoding="utf-8")
 
-    passed = prove(_bugs(), [CONTROL, CAUGHT], tmp_path / "reports", write=True, readme=readme)
+    passed = prove(
+        _bugs(),
+        [CONTROL, CAUGHT],
+        tmp_path / "reports",
+        write=True,
+        readme=readme,
+        serve=hosted_for_traffic,  # as `make traffic-zoo` serves them
+    )
 
     output = capsys.readouterr().out
     assert passed, output
