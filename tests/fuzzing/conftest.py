@@ -12,13 +12,15 @@ from tests.fuzzing.variant_host import VariantHost
 from tests.support.server_process import ServerProcess
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fuzz_server() -> Iterator[ServerProcess]:
+    """One per worker, shared by the fuzzing tests' files: each test judges what it changes, or
+    changes runs of its own, so none depends on the demo runs being as the server made them."""
     with ServerProcess() as process:
         yield process
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def fuzz_target(fuzz_server: ServerProcess) -> Target:
     return Target(
         base_url=fuzz_server.base_url,
