@@ -50,8 +50,11 @@ def answering() -> Iterator[tuple[list[bytes], list[bytes], int]]:
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
     yield answers, received, listener.getsockname()[1]
+    # Closing alone leaves `accept()` waiting in the thread; a shutdown wakes it at once.
+    listener.shutdown(socket.SHUT_RDWR)
     listener.close()
     thread.join(5)
+    assert not thread.is_alive()
 
 
 def _malformed_request(port: int, tmp_path: Path) -> ProbeOutcome:

@@ -3,17 +3,25 @@
 `schemathesis.pytest.from_fixture` fails under pytest 9 (it sets `Function._nodeid`, which pytest
 no longer has), so the schema is loaded at import with the demo ids the test server holds, and
 pointed at the server once it runs.
+
+Each operation's test is built when it runs, not when pytest collects it: schemathesis builds the
+coverage phase's cases with the test, seconds of work that `schema.parametrize()` would do in
+every pytest-xdist worker's collection and in every `--collect-only`. The builder is
+`get_all_tests`, which `from_fixture` runs at the same point for the same reason.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import hypothesis
 import pytest
 import schemathesis
 from schemathesis import Case
+from schemathesis.checks import load_all_checks
+from schemathesis.core.result import Ok
+from schemathesis.pytest.lazy import get_all_tests
 
 from contract.loading import load_document
 from fuzzing.config import CONFIG_PATH
@@ -64,15 +72,27 @@ def _only(operation_id: str) -> Any:
     return schemathesis.openapi.from_dict(document, config=_config())
 
 
-def _operation_test(operation_id: str) -> Any:
-    """One test function per operation, so that each has a node id of its own: pytest 9.2 builds
-    the id from the function's name alone, and `schema.parametrize()`'s items for several
-    operations would share one, which pytest-xdist then runs once."""
+@hypothesis.settings(max_examples=MAX_EXAMPLES, deadline=None, database=None)
+def _call_and_validate(case: Case[Any], target: Target) -> None:
+    case.call_and_validate(base_url=target.base_url, headers=_auth(target))
 
-    @_only(operation_id).parametrize()
-    @hypothesis.settings(max_examples=MAX_EXAMPLES, deadline=None, database=None)
-    def test(case: Case[Any], target: Target) -> None:
-        case.call_and_validate(base_url=target.base_url, headers=_auth(target))
+
+def _operation_test(operation_id: str) -> Callable[[Target], None]:
+    """One test function per operation, which builds schemathesis's test of it (every phase of
+    the config) and runs it."""
+
+    def test(target: Target) -> None:
+        load_all_checks()
+        [built] = get_all_tests(
+            schema=_only(operation_id),
+            test_func=_call_and_validate,
+            settings=None,
+            given_kwargs=None,
+        )
+        if not isinstance(built, Ok):
+            raise built.err()  # the operation's definition is one schemathesis cannot test
+        _, hypothesis_test = built.ok()
+        hypothesis_test(target=target)
 
     return test
 
