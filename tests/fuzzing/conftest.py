@@ -8,7 +8,6 @@ from collections.abc import Iterator
 import pytest
 
 from fuzzing.target import Target
-from tests.fuzzing.variant_host import VariantHost
 from tests.support.server_process import ServerProcess
 
 
@@ -27,10 +26,3 @@ def fuzz_target(fuzz_server: ServerProcess) -> Target:
         token=fuzz_server.token(),
         token_no_permission=fuzz_server.token(permission=False),
     )
-
-
-@pytest.fixture(scope="session")
-def variant_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[VariantHost]:
-    """One process serving the bug-zoo variants this worker's tests ask for, one at a time."""
-    with VariantHost(tmp_path_factory.mktemp("variant-host")) as host:
-        yield host

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from bug_zoo.catalog import CONFORMING
+from bug_zoo.hosted import hosted_variant
 from fuzzing.target import Target
 from tests.fuzzing.probing import run_probes
-from tests.fuzzing.variant_host import VariantHost
 
 pytestmark = pytest.mark.slow
 
@@ -53,9 +53,9 @@ def test_without_a_weak_token_the_403_probe_is_skipped(fuzz_target: Target, tmp_
     ],
 )
 def test_probes_catch_what_schemathesis_never_sends(
-    variant: str, probe: str, check: str, variant_host: VariantHost, tmp_path: Path
+    variant: str, probe: str, check: str, tmp_path: Path
 ) -> None:
-    with variant_host.serve(variant) as target:
+    with hosted_variant(variant, tmp_path / "state", tmp_path / "server.log") as target:
         outcomes = run_probes(target, tmp_path / "bodies")
     found = {(outcome.name, finding.check) for outcome in outcomes for finding in outcome.findings}
     assert (probe, check) in found
@@ -65,11 +65,9 @@ def test_probes_catch_what_schemathesis_never_sends(
 
 
 @pytest.mark.parametrize("variant", CONFORMING)
-def test_the_probes_pass_every_conforming_variant(
-    variant: str, variant_host: VariantHost, tmp_path: Path
-) -> None:
+def test_the_probes_pass_every_conforming_variant(variant: str, tmp_path: Path) -> None:
     """What the contract leaves free (`Location` through the process, say) is no finding."""
-    with variant_host.serve(variant) as target:
+    with hosted_variant(variant, tmp_path / "state", tmp_path / "server.log") as target:
         outcomes = run_probes(target, tmp_path / "bodies")
     findings = [f"{finding.check}: {finding.message}" for o in outcomes for finding in o.findings]
     assert findings == []

@@ -9,6 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from bug_zoo.hosted import hosted_variant
 from fuzzing import session as session_module
 from fuzzing.probes import PROBES, SETUP, ProbeOutcome
 from fuzzing.reports import FuzzReportPaths
@@ -16,7 +17,6 @@ from fuzzing.session import run_session
 from fuzzing.settings import FuzzSettings
 from fuzzing.target import Target
 from tests.fuzzing.probing import run_probes
-from tests.fuzzing.variant_host import VariantHost
 
 pytestmark = pytest.mark.slow
 
@@ -45,8 +45,10 @@ def test_the_probes_change_only_runs_of_their_own(fuzz_target: Target, tmp_path:
     assert _pinned(fuzz_target) == before
 
 
-def test_a_probe_failure_stops_schemathesis(variant_host: VariantHost, tmp_path: Path) -> None:
-    with variant_host.serve("malformed_json_500") as target:
+def test_a_probe_failure_stops_schemathesis(tmp_path: Path) -> None:
+    with hosted_variant(
+        "malformed_json_500", tmp_path / "state", tmp_path / "server.log"
+    ) as target:
         result = run_session(target, _settings(tmp_path), on_outcome=lambda outcome: None)
     assert result.probes_alongside
     found = {finding.check for outcome in result.outcomes for finding in outcome.findings}
