@@ -55,18 +55,11 @@ class LoopBatchedHandler(logging.StreamHandler[TextIO]):
             self._pending.append(line)
             self._write_pending()
             return
-        loop.call_soon(self._write_batch)
+        loop.call_soon(self.flush)
         self._batch = (thread, loop)
         self._pending.append(line)
 
     def flush(self) -> None:
-        self.acquire()
-        try:
-            self._write_pending()
-        finally:
-            self.release()
-
-    def _write_batch(self) -> None:
         self.acquire()
         try:
             self._write_pending()

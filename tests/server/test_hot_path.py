@@ -11,6 +11,7 @@ import re
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
 import pytest
 from starlette.datastructures import Headers
@@ -33,19 +34,25 @@ def test_a_request_id_is_a_version_4_uuid_in_its_usual_form() -> None:
         assert parsed.variant == uuid.RFC_4122
 
 
-def test_a_forked_process_draws_request_ids_of_its_own() -> None:
-    new_request_id()  # the parent holds a batch of random bytes now
+def _in_a_child(work: Callable[[], str]) -> str:
+    """What `work` returns when it runs in a forked child of this process."""
     read, write = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover (the child)
         try:
-            os.write(write, new_request_id().encode("ascii"))
+            os.write(write, work().encode("ascii"))
         finally:
             os._exit(0)
     os.close(write)
     os.waitpid(child, 0)
-    drawn = os.read(read, 100).decode("ascii")
+    answer = os.read(read, 100).decode("ascii")
     os.close(read)
+    return answer
+
+
+def test_a_forked_process_draws_request_ids_of_its_own() -> None:
+    new_request_id()  # the parent holds a batch of random bytes now
+    drawn = _in_a_child(new_request_id)
     assert uuid.UUID(drawn).version == 4
     assert drawn != new_request_id()
 
@@ -155,16 +162,5 @@ def test_a_cancelled_request_is_cancelled_not_unavailable() -> None:
 
 def test_a_forked_process_hands_storage_calls_to_threads_of_its_own() -> None:
     asyncio.run(within_deadline(lambda: None, 5))  # the parent has a worker thread now
-    read, write = os.pipe()
-    child = os.fork()
-    if child == 0:  # pragma: no cover (the child)
-        try:
-            answered = asyncio.run(within_deadline(lambda: "answered", 2))
-            os.write(write, answered.encode("ascii"))
-        finally:
-            os._exit(0)
-    os.close(write)
-    os.waitpid(child, 0)
-    answer = os.read(read, 100).decode("ascii")
-    os.close(read)
+    answer = _in_a_child(lambda: asyncio.run(within_deadline(lambda: "answered", 2)))
     assert answer == "answered"
