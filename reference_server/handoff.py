@@ -6,7 +6,7 @@ serve a steady load; 40 at most, the request's context variables with it) in a t
 and the deadline is a timer that cancels that task: `anyio.fail_after` and `asyncio.timeout`
 did the same with a cancel scope per call and more look-ups of the running loop (on Python 3.11
 a `getpid` system call each), and asyncio's own `ThreadPoolExecutor` wakes any of its threads
-and cost the storage threads more per request (decision D-hotpath-1).
+and cost the storage threads more per request (decision D63).
 """
 
 from __future__ import annotations
