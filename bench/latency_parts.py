@@ -259,7 +259,9 @@ def measure(budget: Budget, work: Path) -> Section:
         ours, prism = found.rates(op.name, "ref"), found.rates(op.name, "prism-quiet")
         cpu_ours = found.cpu_per_request(op.name, "ref")
         cpu_prism = found.cpu_per_request(op.name, "prism-quiet")
-        if cpu_ours and cpu_prism:
+        # A run too short for the kernel's CPU clock (10 ms ticks; the smoke run's few
+        # requests) counts no CPU: then there is no ratio to give.
+        if cpu_ours and cpu_prism and cpu_ours.median > 0:
             reason = (
                 f"CPU per request {cpu_ours.median:.0f} us against Prism's "
                 f"{cpu_prism.median:.0f} us (on cores shared alike, throughput goes as the "
