@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import resource
 import subprocess
 import time
 from pathlib import Path
@@ -21,12 +22,15 @@ from bench.report import Section, Table, verdict_value
 from tooling.paths import ROOT, VENV_BIN
 
 GOAL_SECONDS = 180.0
-FULL_COMMAND = ("make", "--no-print-directory", "test")
+SLOWEST = 8
+"""How many of pytest's slowest tests (`--durations`) the section names."""
+FULL_COMMAND = ("make", "--no-print-directory", "test", f"PYTEST_ARGS=--durations={SLOWEST}")
 SMOKE_COMMAND = (
     str(VENV_BIN / "python"),
     "-m",
     "pytest",
     "-q",
+    f"--durations={SLOWEST}",
     "tests/bench/test_bench.py::test_ratios_are_taken_pair_by_pair",
 )
 INSTALL_INPUTS = ("requirements.lock", "package-lock.json", "package.json")
@@ -59,16 +63,43 @@ def counts(output: str) -> dict[str, int]:
     return {name: int(number) for number, name in found}
 
 
+def slowest(output: str) -> list[tuple[float, str]]:
+    """pytest's `--durations` lines: seconds and what took them (`call tests/x.py::test_y`)."""
+    found = re.findall(r"^([0-9]+\.[0-9]+)s (call|setup|teardown) +(\S+)$", output, re.MULTILINE)
+    return [(float(seconds), f"{when} {test}") for seconds, when, test in found]
+
+
+def children_cpu_seconds() -> float:
+    """User and system CPU of every process this one has waited for (`make` waits for all it
+    starts, pytest's workers for their servers and commands)."""
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def why_slow(cpu: float, cores: int, tests: list[tuple[float, str]]) -> str:
+    """The measured reason a suite that passed took longer than the goal."""
+    named = "; ".join(f"{test} {seconds:.0f} s" for seconds, test in tests[:SLOWEST])
+    return (
+        f"it used {cpu:.0f} CPU seconds (make and every process it waited for): on {cores} "
+        f"cores that is at least {cpu / cores / 60:.1f} min with every core busy, where 3 "
+        f"minutes allow {GOAL_SECONDS * cores:.0f} CPU seconds; what stands in the way is that "
+        "CPU, most of it in tests that run the kit's commands as users do (the zoo, `make fuzz`, "
+        f"the bench's smoke run, the servers' start-ups); the slowest tests: {named}"
+    )
+
+
 def measure(budget: Budget, work: Path) -> Section:
     clone, commit = fresh_clone(work / "clone")
     command = SMOKE_COMMAND if budget.smoke else FULL_COMMAND
     load = os.getloadavg()[0]
     env = {k: v for k, v in os.environ.items() if k not in ("PYTEST_ADDOPTS", "FORCE")}
-    started = time.perf_counter()
+    started, cpu_before = time.perf_counter(), children_cpu_seconds()
     done = subprocess.run(
         command, cwd=clone, env={**env, "CI": "1"}, capture_output=True, text=True, check=False
     )
     seconds = time.perf_counter() - started
+    cpu = children_cpu_seconds() - cpu_before
+    tests = slowest(done.stdout)
     (work / "output.txt").write_text(done.stdout + done.stderr, encoding="utf-8")
     found = counts(done.stdout)
     passed = done.returncode == 0 and not found.get("skipped") and found.get("passed", 0) > 0
@@ -85,7 +116,9 @@ def measure(budget: Budget, work: Path) -> Section:
                 + ("passed, nothing skipped" if passed else f"FAILED (exit {done.returncode})"),
                 f"≤ {GOAL_SECONDS / 60:g} min, nothing skipped",
                 passed and seconds <= GOAL_SECONDS,
-                "" if passed else f"its output ends: {done.stdout[-300:]!r}",
+                why_slow(cpu, os.cpu_count() or 1, tests)
+                if passed
+                else f"its output ends: {done.stdout[-300:]!r}",
             )
         ],
         notes=[f"1-minute load average at the start of the run: {load:.1f}"],
@@ -95,6 +128,13 @@ def measure(budget: Budget, work: Path) -> Section:
             "pytest's summary",
             ["outcome", "tests"],
             [[name, str(number)] for name, number in found.items()] or [["(none)", "0"]],
+        )
+    )
+    section.tables.append(
+        Table(
+            f"the {SLOWEST} slowest tests (pytest's --durations, wall seconds on a worker)",
+            ["test", "seconds"],
+            [[test, f"{seconds:.1f}"] for seconds, test in tests] or [["(none)", "0"]],
         )
     )
     section.commands = [" ".join(FULL_COMMAND) + "   # CI=1, in a fresh clone"]

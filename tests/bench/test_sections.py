@@ -9,7 +9,7 @@ from bench.client import report as client_report
 from bench.fuzz_speed import CATCH_GOAL_SECONDS, _catch_verdict, plain_config
 from bench.generation import edit_spec
 from bench.report import verdict_value
-from bench.suite import counts
+from bench.suite import counts, slowest, why_slow
 from fuzzing.config import CONFIG_PATH
 from tooling.paths import SPEC
 
@@ -67,6 +67,26 @@ def test_the_suite_reads_pytests_last_summary_line() -> None:
     output = "tests/x.py ..s\n= 3 failed, 740 passed, 1 skipped, 2 xfailed in 250.1s (0:04:10) =\n"
     assert counts(output) == {"failed": 3, "passed": 740, "skipped": 1, "xfailed": 2}
     assert counts("no summary here\n") == {}
+
+
+def test_the_suite_names_its_slowest_tests_and_the_cpu_a_slow_run_used() -> None:
+    output = (
+        "============ slowest 3 durations ============\n"
+        "58.78s call     tests/bug_zoo/test_fuzz_conforming.py::"
+        "test_every_conforming_variant_passes\n"
+        "6.54s setup    tests/release/test_docs_page.py::test_all_three_operations_render_offline\n"
+        "= 2008 passed in 317.98s (0:05:17) =\n"
+    )
+    tests = slowest(output)
+    assert tests == [
+        (58.78, "call tests/bug_zoo/test_fuzz_conforming.py::test_every_conforming_variant_passes"),
+        (6.54, "setup tests/release/test_docs_page.py::test_all_three_operations_render_offline"),
+    ]
+    reason = why_slow(720.0, 2, tests)
+    assert "720 CPU seconds" in reason
+    assert "at least 6.0 min with every core busy" in reason
+    assert "3 minutes allow 360 CPU seconds" in reason
+    assert "test_every_conforming_variant_passes 59 s" in reason
 
 
 def test_a_value_verdict_says_met_or_what_holds_it_back() -> None:
