@@ -20,7 +20,7 @@ from typing import Any
 
 import httpx
 
-from reference_server.auth import DEV_KEY_FILE, DevKey, dev_claims
+from reference_server.auth import mint_dev_token
 from reference_server.settings import DEV_AUDIENCE, DEV_ISSUER, ServerSettings
 from reference_server.storage import open_store
 from reference_server.storage.base import RunStore
@@ -39,12 +39,6 @@ def tls_context() -> ssl.SSLContext:
     """One TLS context for the tests' clients: httpx builds one for every client it makes (25 ms
     of CPU each, the CA bundle read again), though a test server speaks plain HTTP."""
     return httpx.create_ssl_context()
-
-
-@functools.lru_cache(maxsize=32)
-def _dev_key(state_dir: Path, pem: bytes) -> DevKey:
-    """The key of `state_dir` whose file holds `pem` (a new key file is read again)."""
-    return DevKey.load_or_create(state_dir)
 
 
 class ServerProcess:
@@ -118,17 +112,13 @@ class ServerProcess:
 
     def token(self, permission: bool = True, **claims: Any) -> str:
         """A dev token for this server; keyword arguments override claims (None removes one)."""
-        body = dev_claims(issuer=self.issuer, audience=self.audience, permission=permission)
-        body.update(claims)
-        return self.dev_key().sign({k: v for k, v in body.items() if v is not None})
-
-    def dev_key(self) -> DevKey:
-        """The dev signing key of the state folder, as `mint_dev_token` reads it, but read once
-        per key file: loading an RSA key checks it, tens of milliseconds on every token."""
-        path = self.state_dir / DEV_KEY_FILE
-        if not path.exists():
-            DevKey.load_or_create(self.state_dir)
-        return _dev_key(self.state_dir, path.read_bytes())
+        return mint_dev_token(
+            self.state_dir,
+            issuer=self.issuer,
+            audience=self.audience,
+            permission=permission,
+            claims=claims,
+        )
 
     def auth_headers(self, permission: bool = True, **claims: Any) -> dict[str, str]:
         """`Authorization` and `Content-Type` headers for a JSON request."""
