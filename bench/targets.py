@@ -15,12 +15,10 @@ from __future__ import annotations
 
 import io
 import os
-import socket
 import subprocess
 import sys
 import tarfile
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -213,21 +211,7 @@ def dev_token(target: BenchTarget) -> str:
     return done.stdout.strip()
 
 
-def listening(service: Service, timeout: float = START_TIMEOUT_SECONDS) -> None:
-    """Wait until `service`'s port takes a TCP connection (or its process ended, or `timeout`):
-    a refused connect costs microseconds, where each HTTP poll of `wait_ready` costs a new
-    client's set-up, milliseconds of CPU, many times a second for every target still starting."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and service.running:
-        try:
-            socket.create_connection(("127.0.0.1", service.port), timeout=1.0).close()
-            return
-        except OSError:
-            time.sleep(0.05)
-
-
 def _ready(target: BenchTarget, service: Service) -> Running:
-    listening(service)
     service.wait_ready()
     token = dev_token(target) if target.state_dir is not None else None
     return Running(target, service, token)
